@@ -1,0 +1,27 @@
+"""infomap-py: community detection with the map equation.
+
+>>> import networkx as nx
+>>> import infomap_py
+>>> infomap_py.cluster(nx.barbell_graph(5, 0)).num_modules
+2
+"""
+
+from .adapters.networkx import infomap_communities, map_equation, set_module_attributes
+from .api import cluster, codelength, compute_flow
+from .network import Network
+from .result import Codelength, InfomapResult
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Codelength",
+    "InfomapResult",
+    "Network",
+    "cluster",
+    "codelength",
+    "compute_flow",
+    "infomap_communities",
+    "map_equation",
+    "set_module_attributes",
+    "__version__",
+]

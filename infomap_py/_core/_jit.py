@@ -1,0 +1,8 @@
+"""The one place that sets the Numba compilation policy for all kernels."""
+
+import numba
+
+#: Decorator for every kernel: compiled once, cached on disk, GIL released so
+#: trials can run in threads.  No ``fastmath``: codelengths must reproduce to
+#: 1e-9 bits across runs and machines.
+jit = numba.njit(cache=True, nogil=True)

@@ -1,0 +1,166 @@
+"""Module bookkeeping on CSR flow graphs: module flows and aggregation.
+
+A *flow graph* is a CSR adjacency ``(indptr, neighbours, out_flow, in_flow)``
+in which node ``u`` lists every other node ``v`` it shares a link with, the
+flow on the link ``u -> v`` (``out_flow``) and on ``v -> u`` (``in_flow``);
+self-links are left out, since they never cross a module boundary.  The
+structure is symmetric: ``v`` lists ``u`` with the two flows swapped.
+
+*Node data* is ``(flow, teleport_source, teleport_weight)``: the node's
+visit rate and, for recorded teleportation, the flow it teleports away
+(``alpha * p + beta * dangling p``) and the share of teleportation that lands
+on it.  Without recorded teleportation the last two are zero.
+"""
+
+import numpy as np
+
+from ._jit import jit
+
+
+@jit
+def members_by_label(labels, num_modules):
+    """Return ``(start, members)``: the nodes of module ``m`` are
+    ``members[start[m]:start[m + 1]]`` (a counting sort of ``labels``)."""
+    start = np.zeros(num_modules + 1, dtype=np.int64)
+    for i in range(labels.shape[0]):
+        start[labels[i] + 1] += 1
+    for m in range(num_modules):
+        start[m + 1] += start[m]
+    fill = start[:-1].copy()
+    members = np.empty(labels.shape[0], dtype=np.int64)
+    for i in range(labels.shape[0]):
+        members[fill[labels[i]]] = i
+        fill[labels[i]] += 1
+    return start, members
+
+
+@jit
+def node_enter_exit(graph, node_data, teleport_total):
+    """Return ``(enter, exit)`` flow of every node on its own.
+
+    Links count in the direction they carry flow; for recorded teleportation
+    a node also exits by teleporting away (landing elsewhere) and enters by
+    teleportation from everywhere else.
+    """
+    indptr, neighbours, out_flow, in_flow = graph
+    node_flow, node_tele, node_tw = node_data
+    n = node_flow.shape[0]
+    enter = np.zeros(n)
+    exit_ = np.zeros(n)
+    for u in range(n):
+        for e in range(indptr[u], indptr[u + 1]):
+            exit_[u] += out_flow[e]
+            enter[u] += in_flow[e]
+        exit_[u] += node_tele[u] * (1.0 - node_tw[u])
+        enter[u] += (teleport_total - node_tele[u]) * node_tw[u]
+    return enter, exit_
+
+
+@jit
+def module_flows(graph, node_data, node_enter, node_exit, labels, num_modules):
+    """Return ``(flow, enter, exit, teleport_source, teleport_weight)`` per module.
+
+    A module's exit flow is the exit flow of its nodes less the flow between
+    them (links and teleportation); likewise for enter flow.  Computed this
+    way it is also right for a sub-network whose nodes lose flow to the rest
+    of the network.
+    """
+    indptr, neighbours, out_flow, in_flow = graph
+    node_flow, node_tele, node_tw = node_data
+    flow = np.zeros(num_modules)
+    enter = np.zeros(num_modules)
+    exit_ = np.zeros(num_modules)
+    tele = np.zeros(num_modules)
+    tw = np.zeros(num_modules)
+    self_tele = np.zeros(num_modules)
+    for u in range(labels.shape[0]):
+        m = labels[u]
+        flow[m] += node_flow[u]
+        tele[m] += node_tele[u]
+        tw[m] += node_tw[u]
+        self_tele[m] += node_tele[u] * node_tw[u]
+        enter[m] += node_enter[u]
+        exit_[m] += node_exit[u]
+        for e in range(indptr[u], indptr[u + 1]):
+            if labels[neighbours[e]] == m:
+                exit_[m] -= out_flow[e]
+                enter[m] -= in_flow[e]
+    for m in range(num_modules):
+        internal_tele = tele[m] * tw[m] - self_tele[m]
+        exit_[m] -= internal_tele
+        enter[m] -= internal_tele
+    return flow, enter, exit_, tele, tw
+
+
+@jit
+def aggregate(graph, labels, num_modules):
+    """Return the flow graph of the modules: one node per module, links
+    between modules summed, links inside a module dropped."""
+    indptr, neighbours, out_flow, in_flow = graph
+    start, members = members_by_label(labels, num_modules)
+    nnz = indptr[-1]
+    new_indptr = np.zeros(num_modules + 1, dtype=np.int64)
+    new_neighbours = np.empty(nnz, dtype=np.int32)
+    new_out = np.empty(nnz)
+    new_in = np.empty(nnz)
+    slot = np.full(num_modules, -1, dtype=np.int64)
+    count = 0
+    for a in range(num_modules):
+        row_start = count
+        for k in range(start[a], start[a + 1]):
+            u = members[k]
+            for e in range(indptr[u], indptr[u + 1]):
+                b = labels[neighbours[e]]
+                if b == a:
+                    continue
+                if slot[b] < row_start:
+                    slot[b] = count
+                    new_neighbours[count] = b
+                    new_out[count] = out_flow[e]
+                    new_in[count] = in_flow[e]
+                    count += 1
+                else:
+                    new_out[slot[b]] += out_flow[e]
+                    new_in[slot[b]] += in_flow[e]
+        new_indptr[a + 1] = count
+    return (
+        new_indptr,
+        new_neighbours[:count].copy(),
+        new_out[:count].copy(),
+        new_in[:count].copy(),
+    )
+
+
+@jit
+def aggregate_node_data(node_data, labels, num_modules):
+    """Sum node data within modules."""
+    node_flow, node_tele, node_tw = node_data
+    flow = np.zeros(num_modules)
+    tele = np.zeros(num_modules)
+    tw = np.zeros(num_modules)
+    for u in range(labels.shape[0]):
+        m = labels[u]
+        flow[m] += node_flow[u]
+        tele[m] += node_tele[u]
+        tw[m] += node_tw[u]
+    return flow, tele, tw
+
+
+@jit
+def compact_labels(labels):
+    """Renumber labels to ``0..k-1`` in order of first appearance; return ``(labels, k)``."""
+    n = labels.shape[0]
+    size = 0
+    for i in range(n):
+        if labels[i] + 1 > size:
+            size = labels[i] + 1
+    new_id = np.full(size, -1, dtype=np.int64)
+    out = np.empty(n, dtype=np.int64)
+    k = 0
+    for i in range(n):
+        old = labels[i]
+        if new_id[old] < 0:
+            new_id[old] = k
+            k += 1
+        out[i] = new_id[old]
+    return out, k

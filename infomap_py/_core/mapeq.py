@@ -1,0 +1,177 @@
+r"""The two-level map equation: the one implementation of the formula.
+
+For modules :math:`m` with flow :math:`p_m`, enter flow :math:`q_{m\curvearrowleft}`
+and exit flow :math:`q_{m\curvearrowright}`, node flows :math:`p_\alpha`, and the
+flow :math:`q_\text{out}` that leaves the (sub-)network being partitioned
+(zero for a whole network),
+
+.. math::
+
+    L = \underbrace{\mathrm{plogp}(q_\curvearrowleft + q_\text{out})
+        - \sum_m \mathrm{plogp}(q_{m\curvearrowleft})
+        - \mathrm{plogp}(q_\text{out})}_{\text{index codelength}}
+      + \underbrace{\sum_m \mathrm{plogp}(q_{m\curvearrowright} + p_m)
+        - \sum_m \mathrm{plogp}(q_{m\curvearrowright})
+        - \sum_\alpha \mathrm{plogp}(p_\alpha)}_{\text{module codelength}}
+
+with :math:`\mathrm{plogp}(x) = x \log_2 x` and
+:math:`q_\curvearrowleft = \sum_m q_{m\curvearrowleft}`.
+
+The optimizer keeps the four running sums of this formula in a ``terms``
+array and updates them in O(1) per move; ``constants`` holds what does not
+change while nodes move.
+
+``terms``:     ``[sum_enter, sum_plogp_enter, sum_plogp_exit, sum_plogp_exit_plus_flow]``
+``constants``: ``[sum_plogp_node_flow, exit_network_flow]``
+"""
+
+import numpy as np
+
+from ._jit import jit
+
+SUM_ENTER = 0
+SUM_PLOGP_ENTER = 1
+SUM_PLOGP_EXIT = 2
+SUM_PLOGP_EXIT_FLOW = 3
+
+SUM_PLOGP_NODE_FLOW = 0
+EXIT_NETWORK_FLOW = 1
+
+
+@jit
+def plogp(p):
+    """Return ``p * log2(p)``, with ``plogp(0) = 0`` (and for tiny negatives)."""
+    if p > 0.0:
+        return p * np.log2(p)
+    return 0.0
+
+
+@jit
+def entropy_terms(flow):
+    """Return ``sum(plogp(flow))`` over an array."""
+    total = 0.0
+    for i in range(flow.shape[0]):
+        total += plogp(flow[i])
+    return total
+
+
+@jit
+def init_terms(module_flow, module_enter, module_exit, num_modules):
+    """Return the running sums of the formula for modules ``0..num_modules-1``."""
+    terms = np.zeros(4)
+    for m in range(num_modules):
+        terms[SUM_ENTER] += module_enter[m]
+        terms[SUM_PLOGP_ENTER] += plogp(module_enter[m])
+        terms[SUM_PLOGP_EXIT] += plogp(module_exit[m])
+        terms[SUM_PLOGP_EXIT_FLOW] += plogp(module_exit[m] + module_flow[m])
+    return terms
+
+
+@jit
+def index_codelength(terms, constants):
+    """Return the index codelength (bits) from the running sums."""
+    exit_network = constants[EXIT_NETWORK_FLOW]
+    return (
+        plogp(terms[SUM_ENTER] + exit_network)
+        - terms[SUM_PLOGP_ENTER]
+        - plogp(exit_network)
+    )
+
+
+@jit
+def module_codelength(terms, constants):
+    """Return the module codelength (bits) from the running sums."""
+    return (
+        terms[SUM_PLOGP_EXIT_FLOW]
+        - terms[SUM_PLOGP_EXIT]
+        - constants[SUM_PLOGP_NODE_FLOW]
+    )
+
+
+@jit
+def codelength(terms, constants):
+    """Return the total two-level codelength (bits) from the running sums."""
+    return index_codelength(terms, constants) + module_codelength(terms, constants)
+
+
+@jit
+def one_level_codelength(node_flow, exit_network_flow):
+    """Return the codelength of one module holding every node.
+
+    For a whole network (``exit_network_flow == 0``) this is the entropy of
+    the node flow; for a sub-network the exit codeword is counted too.
+    """
+    total_flow = exit_network_flow
+    for i in range(node_flow.shape[0]):
+        total_flow += node_flow[i]
+    if total_flow < 1e-16:
+        return 0.0
+    length = 0.0
+    for i in range(node_flow.shape[0]):
+        length -= plogp(node_flow[i] / total_flow)
+    length -= plogp(exit_network_flow / total_flow)
+    return length * total_flow
+
+
+@jit
+def move_delta(
+    terms,
+    node_flow,
+    node_enter,
+    node_exit,
+    old_flow,
+    old_enter,
+    old_exit,
+    new_flow,
+    new_enter,
+    new_exit,
+    delta_old,
+    delta_new,
+):
+    """Return the change in codelength when a node moves between modules.
+
+    ``old_*`` and ``new_*`` describe the two modules before the move (the old
+    one still holding the node); ``delta_old`` / ``delta_new`` is the flow on
+    links (both directions) between the node and the rest of the old module /
+    the new module.  The index term ``plogp(q_out)`` and the node-flow term
+    are constant and cancel.
+    """
+    sum_enter = terms[SUM_ENTER]
+    delta_enter = plogp(sum_enter + delta_old - delta_new) - plogp(sum_enter)
+    delta_enter_log_enter = (
+        plogp(old_enter - node_enter + delta_old)
+        + plogp(new_enter + node_enter - delta_new)
+        - plogp(old_enter)
+        - plogp(new_enter)
+    )
+    delta_exit_log_exit = (
+        plogp(old_exit - node_exit + delta_old)
+        + plogp(new_exit + node_exit - delta_new)
+        - plogp(old_exit)
+        - plogp(new_exit)
+    )
+    delta_exit_flow = (
+        plogp(old_exit + old_flow - node_exit - node_flow + delta_old)
+        + plogp(new_exit + new_flow + node_exit + node_flow - delta_new)
+        - plogp(old_exit + old_flow)
+        - plogp(new_exit + new_flow)
+    )
+    return delta_enter - delta_enter_log_enter - delta_exit_log_exit + delta_exit_flow
+
+
+@jit
+def remove_module_terms(terms, flow, enter, exit_):
+    """Subtract one module's contribution from the running sums."""
+    terms[SUM_ENTER] -= enter
+    terms[SUM_PLOGP_ENTER] -= plogp(enter)
+    terms[SUM_PLOGP_EXIT] -= plogp(exit_)
+    terms[SUM_PLOGP_EXIT_FLOW] -= plogp(exit_ + flow)
+
+
+@jit
+def add_module_terms(terms, flow, enter, exit_):
+    """Add one module's contribution to the running sums."""
+    terms[SUM_ENTER] += enter
+    terms[SUM_PLOGP_ENTER] += plogp(enter)
+    terms[SUM_PLOGP_EXIT] += plogp(exit_)
+    terms[SUM_PLOGP_EXIT_FLOW] += plogp(exit_ + flow)

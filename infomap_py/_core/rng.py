@@ -1,0 +1,41 @@
+"""A small explicit random number generator for kernels.
+
+Each trial owns its state (a one-element ``uint64`` array), so runs in
+threads or processes draw exactly what a serial run draws.  The generator is
+SplitMix64, which passes BigCrush and needs one word of state.
+"""
+
+import numpy as np
+
+from ._jit import jit
+
+
+def new_state(seed: int) -> np.ndarray:
+    """Return a fresh generator state for the integer ``seed``."""
+    return np.array([seed & 0xFFFFFFFFFFFFFFFF], dtype=np.uint64)
+
+
+@jit
+def next_u64(state):
+    """Advance ``state`` and return the next 64-bit random integer."""
+    state[0] += np.uint64(0x9E3779B97F4A7C15)
+    z = state[0]
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return z ^ (z >> np.uint64(31))
+
+
+@jit
+def rand_below(state, n):
+    """Return a random integer in ``[0, n)`` (``n`` > 0)."""
+    return np.int64(next_u64(state) % np.uint64(n))
+
+
+@jit
+def shuffle(state, values):
+    """Shuffle ``values`` in place (Fisher-Yates)."""
+    for i in range(values.shape[0] - 1, 0, -1):
+        j = rand_below(state, i + 1)
+        tmp = values[i]
+        values[i] = values[j]
+        values[j] = tmp

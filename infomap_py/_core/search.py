@@ -1,0 +1,245 @@
+"""One Infomap trial: core loops, aggregation, fine- and coarse-tuning.
+
+Everything here works on a *leaf* flow graph (see :mod:`.coarsen`) with its
+node data and node enter/exit flows, and returns a module label per leaf.
+The same routine partitions a whole network (``exit_network_flow == 0``) and
+the sub-network of one module during coarse-tuning.
+"""
+
+import numpy as np
+
+from . import mapeq
+from ._jit import jit
+from .coarsen import (
+    aggregate,
+    aggregate_node_data,
+    compact_labels,
+    members_by_label,
+    module_flows,
+)
+from .moves import core_loops, new_partition
+
+#: Sweeps per core loop on aggregated levels and in sub-networks.
+AGGREGATED_LOOP_LIMIT = 20
+
+
+@jit
+def score(graph, node_data, node_enter, node_exit, constants, labels, num_modules):
+    """Return ``(index, module)`` codelength of a partition of the leaves."""
+    flow, enter, exit_, _, _ = module_flows(
+        graph, node_data, node_enter, node_exit, labels, num_modules
+    )
+    terms = mapeq.init_terms(flow, enter, exit_, num_modules)
+    return mapeq.index_codelength(terms, constants), mapeq.module_codelength(
+        terms, constants
+    )
+
+
+@jit
+def _total(graph, node_data, node_enter, node_exit, constants, labels, num_modules):
+    index, module = score(
+        graph, node_data, node_enter, node_exit, constants, labels, num_modules
+    )
+    return index + module
+
+
+@jit
+def find_top_modules(graph, node_data, node_enter, node_exit, constants, leaf_labels,
+                     num_modules, rng, loop_limit, min_improvement, is_subnetwork):
+    """Move modules (or leaves) into modules, aggregate, and repeat until
+    nothing moves; return the new ``(leaf_labels, num_modules)``.
+
+    ``leaf_labels`` gives the starting nodes: each of its ``num_modules``
+    groups of leaves is one node of the first level searched.
+    """
+    num_leaves = leaf_labels.shape[0]
+    leaf_labels = leaf_labels.copy()
+    if num_modules == num_leaves:
+        level_graph = graph
+        level_data = node_data
+        level_enter = node_enter
+        level_exit = node_exit
+        aggregated = False
+    else:
+        level_graph = aggregate(graph, leaf_labels, num_modules)
+        level_data = aggregate_node_data(node_data, leaf_labels, num_modules)
+        _, level_enter, level_exit, _, _ = module_flows(
+            graph, node_data, node_enter, node_exit, leaf_labels, num_modules
+        )
+        aggregated = True
+    while num_modules > 1:
+        identity = np.arange(num_modules)
+        state = new_partition(level_graph, level_data, level_enter, level_exit, identity)
+        limit = loop_limit
+        if aggregated or is_subnetwork:
+            limit = AGGREGATED_LOOP_LIMIT
+        effective = core_loops(level_graph, level_data, level_enter, level_exit, state,
+                               constants, rng, limit, min_improvement)
+        if effective == 0:
+            break
+        new_labels, new_num = compact_labels(state[0])
+        for i in range(num_leaves):
+            leaf_labels[i] = new_labels[leaf_labels[i]]
+        _, level_enter, level_exit, _, _ = module_flows(
+            level_graph, level_data, level_enter, level_exit, new_labels, new_num
+        )
+        level_graph = aggregate(level_graph, new_labels, new_num)
+        level_data = aggregate_node_data(level_data, new_labels, new_num)
+        num_modules = new_num
+        aggregated = True
+    return leaf_labels, num_modules
+
+
+@jit
+def fine_tune(graph, node_data, node_enter, node_exit, constants, leaf_labels, rng,
+              loop_limit, min_improvement):
+    """Let single leaves move between the current modules."""
+    state = new_partition(graph, node_data, node_enter, node_exit, leaf_labels)
+    core_loops(graph, node_data, node_enter, node_exit, state, constants, rng,
+               loop_limit, min_improvement)
+    return compact_labels(state[0])
+
+
+@jit
+def _subnetwork(graph, nodes, local):
+    """Return the flow graph induced by ``nodes`` (``local`` maps a leaf to
+    its index among ``nodes``, or -1; it is left as it was found)."""
+    indptr, neighbours, out_flow, in_flow = graph
+    k = nodes.shape[0]
+    for j in range(k):
+        local[nodes[j]] = j
+    sub_indptr = np.zeros(k + 1, dtype=np.int64)
+    for j in range(k):
+        u = nodes[j]
+        count = 0
+        for e in range(indptr[u], indptr[u + 1]):
+            if local[neighbours[e]] >= 0:
+                count += 1
+        sub_indptr[j + 1] = sub_indptr[j] + count
+    nnz = sub_indptr[k]
+    sub_neighbours = np.empty(nnz, dtype=np.int32)
+    sub_out = np.empty(nnz)
+    sub_in = np.empty(nnz)
+    pos = 0
+    for j in range(k):
+        u = nodes[j]
+        for e in range(indptr[u], indptr[u + 1]):
+            v = local[neighbours[e]]
+            if v >= 0:
+                sub_neighbours[pos] = v
+                sub_out[pos] = out_flow[e]
+                sub_in[pos] = in_flow[e]
+                pos += 1
+    for j in range(k):
+        local[nodes[j]] = -1
+    return (sub_indptr, sub_neighbours, sub_out, sub_in)
+
+
+@jit
+def partition_subnetwork(graph, node_data, node_enter, node_exit, nodes, exit_flow,
+                         local, rng, min_improvement):
+    """Two-level Infomap on the sub-network of ``nodes``, whose flow leaves
+    the rest of the network at rate ``exit_flow``; return ``(labels, k)``,
+    one module when splitting does not pay."""
+    k = nodes.shape[0]
+    sub_graph = _subnetwork(graph, nodes, local)
+    node_flow, node_tele, node_tw = node_data
+    sub_data = (node_flow[nodes], node_tele[nodes], node_tw[nodes])
+    sub_enter = node_enter[nodes]
+    sub_exit = node_exit[nodes]
+    constants = np.array([mapeq.entropy_terms(sub_data[0]), exit_flow])
+    labels, num = find_top_modules(sub_graph, sub_data, sub_enter, sub_exit, constants,
+                                   np.arange(k), k, rng, AGGREGATED_LOOP_LIMIT,
+                                   min_improvement, True)
+    if num > 1:
+        split = _total(sub_graph, sub_data, sub_enter, sub_exit, constants, labels, num)
+        if split >= mapeq.one_level_codelength(sub_data[0], exit_flow):
+            labels[:] = 0
+            num = 1
+    return labels, num
+
+
+@jit
+def coarse_tune(graph, node_data, node_enter, node_exit, constants, leaf_labels,
+                num_modules, rng, min_improvement):
+    """Split every module into sub-modules, then let the sub-modules move
+    between modules."""
+    num_leaves = leaf_labels.shape[0]
+    start, members = members_by_label(leaf_labels, num_modules)
+    _, _, module_exit, _, _ = module_flows(
+        graph, node_data, node_enter, node_exit, leaf_labels, num_modules
+    )
+    sub_labels = np.empty(num_leaves, dtype=np.int64)
+    parent = np.empty(num_leaves, dtype=np.int64)
+    local = np.full(num_leaves, -1, dtype=np.int64)
+    num_sub = 0
+    for m in range(num_modules):
+        nodes = members[start[m]:start[m + 1]]
+        if nodes.shape[0] <= 1:
+            labels = np.zeros(nodes.shape[0], dtype=np.int64)
+            k = 1
+        else:
+            labels, k = partition_subnetwork(graph, node_data, node_enter, node_exit,
+                                             nodes, module_exit[m], local, rng,
+                                             min_improvement)
+        for j in range(nodes.shape[0]):
+            sub_labels[nodes[j]] = num_sub + labels[j]
+        for s in range(k):
+            parent[num_sub + s] = m
+        num_sub += k
+    # Sub-modules become nodes, starting in the module they came from.
+    sub_graph = aggregate(graph, sub_labels, num_sub)
+    sub_data = aggregate_node_data(node_data, sub_labels, num_sub)
+    _, sub_enter, sub_exit, _, _ = module_flows(
+        graph, node_data, node_enter, node_exit, sub_labels, num_sub
+    )
+    state = new_partition(sub_graph, sub_data, sub_enter, sub_exit, parent[:num_sub])
+    core_loops(sub_graph, sub_data, sub_enter, sub_exit, state, constants, rng,
+               AGGREGATED_LOOP_LIMIT, min_improvement)
+    module_of_sub, k = compact_labels(state[0])
+    out = np.empty(num_leaves, dtype=np.int64)
+    for i in range(num_leaves):
+        out[i] = module_of_sub[sub_labels[i]]
+    return out, k
+
+
+@jit
+def run_trial(graph, node_data, node_enter, node_exit, constants, rng, loop_limit,
+              tune_iteration_limit, min_improvement, min_relative_tune_improvement):
+    """Run one Infomap trial on a whole network; return ``(labels, k, codelength)``.
+
+    ``tune_iteration_limit`` 0 means: tune until a round gains less than
+    ``min_relative_tune_improvement`` of the codelength.
+    """
+    n = node_data[0].shape[0]
+    labels, k = find_top_modules(graph, node_data, node_enter, node_exit, constants,
+                                 np.arange(n), n, rng, loop_limit, min_improvement,
+                                 False)
+    length = _total(graph, node_data, node_enter, node_exit, constants, labels, k)
+    fine = True
+    iteration = 0
+    while k > 1 and (tune_iteration_limit == 0 or iteration < tune_iteration_limit):
+        iteration += 1
+        old_length = length
+        if fine:
+            labels, k = fine_tune(graph, node_data, node_enter, node_exit, constants,
+                                  labels, rng, loop_limit, min_improvement)
+        else:
+            labels, k = coarse_tune(graph, node_data, node_enter, node_exit, constants,
+                                    labels, k, rng, min_improvement)
+        if k > 1:
+            labels, k = find_top_modules(graph, node_data, node_enter, node_exit,
+                                         constants, labels, k, rng, loop_limit,
+                                         min_improvement, False)
+        length = _total(graph, node_data, node_enter, node_exit, constants, labels, k)
+        if length > old_length - min_relative_tune_improvement * old_length:
+            break
+        fine = not fine
+    one_level = mapeq.one_level_codelength(node_data[0], constants[mapeq.EXIT_NETWORK_FLOW])
+    if k > 1 and length >= one_level:
+        labels[:] = 0
+        k = 1
+        length = one_level
+    if k == 1:
+        length = one_level
+    return labels, k, length

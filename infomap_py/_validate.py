@@ -1,0 +1,81 @@
+"""Every argument check of the public API, in one place.
+
+Messages name the argument, what is allowed and what was received.
+"""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any
+
+import numpy as np
+
+from .flow import FLOW_MODELS
+
+
+def check_flow_model(flow_model: Any, directed: bool) -> str:
+    """Return the flow model to use: ``flow_model`` or the default for ``directed``."""
+    if flow_model is None:
+        return "directed" if directed else "undirected"
+    if not isinstance(flow_model, str) or flow_model not in FLOW_MODELS:
+        raise ValueError(
+            f"flow_model must be one of {', '.join(map(repr, FLOW_MODELS))}, got {flow_model!r}"
+        )
+    return flow_model
+
+
+def check_probability(name: str, value: Any) -> float:
+    """Return ``value`` as a float in the open interval (0, 1)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number in (0, 1), got {value!r}")
+    value = float(value)
+    if not 0.0 < value < 1.0:
+        raise ValueError(f"{name} must be in (0, 1), got {value!r}")
+    return value
+
+
+def check_positive(name: str, value: Any) -> float:
+    """Return ``value`` as a finite float > 0."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a positive number, got {value!r}")
+    value = float(value)
+    if not (np.isfinite(value) and value > 0.0):
+        raise ValueError(f"{name} must be a finite number > 0, got {value!r}")
+    return value
+
+
+def check_count(name: str, value: Any, minimum: int = 1) -> int:
+    """Return ``value`` as an int >= ``minimum``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer >= {minimum}, got {value!r}")
+    if value < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {value!r}")
+    return int(value)
+
+
+def check_seed(seed: Any) -> int:
+    """Return ``seed`` as a non-negative int."""
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        raise TypeError(f"seed must be a non-negative integer, got {seed!r}")
+    if seed < 0:
+        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    return int(seed)
+
+
+def check_bool(name: str, value: Any) -> bool:
+    """Return ``value`` if it is a bool (or numpy bool)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {value!r}")
+    return bool(value)
+
+
+def check_weights(weights: np.ndarray, describe_link) -> None:
+    """Raise ``ValueError`` naming the first link whose weight is negative,
+    NaN or infinite; ``describe_link(i)`` returns a readable name of link ``i``."""
+    bad = ~np.isfinite(weights) | (weights < 0)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise ValueError(
+            f"link weights must be finite and >= 0, got {weights[i]!r} on link "
+            f"{describe_link(i)}"
+        )

@@ -1,0 +1,1 @@
+"""Adapters between infomap-py and other graph libraries."""

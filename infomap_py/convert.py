@@ -1,0 +1,135 @@
+"""Graph conversion: networkx graphs, scipy sparse matrices and edge arrays
+into a :class:`~infomap_py.network.Network`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from ._validate import check_weights
+from .network import Network
+
+
+def _is_networkx(graph: Any) -> bool:
+    try:
+        import networkx as nx
+    except ImportError:  # pragma: no cover - networkx is a dependency
+        return False
+    return isinstance(graph, nx.Graph)
+
+
+def to_network(graph: Any, directed: bool | None = None, weight: str | None = "weight") -> Network:
+    """Return ``graph`` as a :class:`Network`.
+
+    Parameters
+    ----------
+    graph : networkx.Graph, scipy.sparse matrix or array, or array_like
+        A networkx graph (any hashable node labels, isolated nodes kept), a
+        square sparse adjacency matrix (entry ``[i, j]`` is the weight of the
+        link ``i -> j``), or an edge array of shape ``(m, 2)`` or ``(m, 3)``
+        with integer node ids (weights in the third column).
+    directed : bool or None
+        ``None`` takes it from the input: a ``DiGraph`` is directed, a sparse
+        matrix is directed unless symmetric, an edge array is undirected.
+    weight : str or None
+        The networkx edge attribute holding the weight (missing means 1);
+        ``None`` gives every edge weight 1.
+
+    Raises
+    ------
+    TypeError
+        For an unsupported input type or an edge array of the wrong dtype.
+    ValueError
+        For a non-square matrix, an edge array of the wrong shape, negative
+        node ids, or weights that are negative, NaN or infinite.
+    """
+    if directed is not None and not isinstance(directed, (bool, np.bool_)):
+        raise TypeError(f"directed must be True, False or None, got {directed!r}")
+    if _is_networkx(graph):
+        return _from_networkx(graph, directed, weight)
+    if sp.issparse(graph):
+        return _from_sparse(graph, directed)
+    if isinstance(graph, (np.ndarray, list, tuple)):
+        return _from_edge_array(np.asarray(graph), directed)
+    raise TypeError(
+        "graph must be a networkx graph, a scipy sparse adjacency matrix or an "
+        f"edge array of shape (m, 2) or (m, 3), got {type(graph).__name__}"
+    )
+
+
+def _from_networkx(graph, directed, weight) -> Network:
+    nodes = list(graph.nodes())
+    index = {node: i for i, node in enumerate(nodes)}
+    edges = list(graph.edges(data=weight, default=1.0)) if weight is not None else [
+        (u, v, 1.0) for u, v in graph.edges()
+    ]
+    m = len(edges)
+    source = np.fromiter((index[e[0]] for e in edges), dtype=np.int64, count=m)
+    target = np.fromiter((index[e[1]] for e in edges), dtype=np.int64, count=m)
+    try:
+        weights = np.fromiter((e[2] for e in edges), dtype=np.float64, count=m)
+    except (TypeError, ValueError) as err:
+        raise TypeError(f"edge attribute {weight!r} must hold numbers: {err}") from None
+    check_weights(weights, lambda i: f"({edges[i][0]!r}, {edges[i][1]!r})")
+    is_directed = graph.is_directed()
+    if directed is None:
+        directed = is_directed
+    if directed and not is_directed:
+        # An undirected edge is a link in each direction.
+        loops = source == target
+        source, target = np.concatenate([source, target[~loops]]), np.concatenate(
+            [target, source[~loops]]
+        )
+        weights = np.concatenate([weights, weights[~loops]])
+    return Network(source, target, weights, len(nodes), bool(directed), nodes)
+
+
+def _from_sparse(matrix, directed) -> Network:
+    if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1]:
+        raise ValueError(f"adjacency matrix must be square, got shape {matrix.shape}")
+    n = matrix.shape[0]
+    coo = sp.coo_array(matrix)
+    coo.sum_duplicates()
+    source = coo.row.astype(np.int64)
+    target = coo.col.astype(np.int64)
+    try:
+        weights = coo.data.astype(np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(f"adjacency matrix must hold numbers, got dtype {coo.dtype}") from None
+    check_weights(weights, lambda i: f"({source[i]}, {target[i]})")
+    symmetric = (abs(coo - coo.T)).sum() == 0 if coo.nnz else True
+    if directed is None:
+        directed = not symmetric
+    if not directed and symmetric:
+        upper = source <= target
+        source, target, weights = source[upper], target[upper], weights[upper]
+    return Network(source, target, weights, n, bool(directed), range(n))
+
+
+def _from_edge_array(edges: np.ndarray, directed) -> Network:
+    if edges.ndim != 2 or edges.shape[1] not in (2, 3):
+        raise ValueError(f"edge array must have shape (m, 2) or (m, 3), got {edges.shape}")
+    if edges.dtype.kind not in "iuf":
+        raise TypeError(
+            f"edge array must hold integer node ids (and numeric weights), got dtype {edges.dtype}"
+        )
+    ids = edges[:, :2]
+    if edges.dtype.kind == "f":
+        if not np.all(np.isfinite(ids)) or np.any(ids != np.round(ids)):
+            raise TypeError("edge array node ids (first two columns) must be integers")
+    ids = ids.astype(np.int64)
+    if ids.size and ids.min() < 0:
+        row = int(np.flatnonzero((ids < 0).any(axis=1))[0])
+        raise ValueError(f"edge array node ids must be >= 0, got {ids[row].tolist()} in row {row}")
+    source = np.ascontiguousarray(ids[:, 0])
+    target = np.ascontiguousarray(ids[:, 1])
+    if edges.shape[1] == 3:
+        weights = edges[:, 2].astype(np.float64)
+    else:
+        weights = np.ones(edges.shape[0])
+    check_weights(weights, lambda i: f"({source[i]}, {target[i]}) in row {i}")
+    n = int(ids.max()) + 1 if ids.size else 0
+    return Network(source, target, weights, n, bool(directed) if directed is not None else False,
+                   range(n))

@@ -1,0 +1,183 @@
+"""The result users hold: a frozen two-level partition with its codelength."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Hashable, Sequence
+
+import numpy as np
+
+
+class Codelength(float):
+    """A codelength in bits that also carries its two parts.
+
+    It is a ``float`` (the total), with the attributes ``index_codelength``
+    and ``module_codelength`` (their sum) and ``one_level_codelength`` (the
+    codelength of one module holding every node).
+    """
+
+    index_codelength: float
+    module_codelength: float
+    one_level_codelength: float
+
+    def __new__(cls, index_codelength: float, module_codelength: float,
+                one_level_codelength: float) -> "Codelength":
+        self = super().__new__(cls, index_codelength + module_codelength)
+        self.index_codelength = float(index_codelength)
+        self.module_codelength = float(module_codelength)
+        self.one_level_codelength = float(one_level_codelength)
+        return self
+
+    def __repr__(self) -> str:
+        return (
+            f"Codelength({float(self):.9f} = {self.index_codelength:.9f} + "
+            f"{self.module_codelength:.9f} bits)"
+        )
+
+
+@dataclass(frozen=True, repr=False, eq=False)
+class InfomapResult:
+    """A two-level partition found by Infomap.
+
+    Attributes
+    ----------
+    nodes : list
+        The node labels, in the order of every per-node array.
+    labels : numpy.ndarray of int64
+        The module of every node; modules are numbered ``0, 1, ...`` by
+        decreasing flow.
+    codelength, index_codelength, module_codelength : float
+        The two-level codelength (bits) and its two parts.
+    one_level_codelength : float
+        The codelength with all nodes in one module (the entropy of the
+        node flow).
+    flow : numpy.ndarray
+        The visit rate of every node.
+    module_flow : numpy.ndarray
+        The visit rate of every module.
+    trial_codelengths : numpy.ndarray
+        The codelength found by each trial.
+    seed : int
+        The seed the trials were drawn from.
+    params : dict
+        The arguments of the run (flow model, teleportation, ...).
+    """
+
+    nodes: list
+    labels: np.ndarray
+    codelength: float
+    index_codelength: float
+    module_codelength: float
+    one_level_codelength: float
+    flow: np.ndarray
+    module_flow: np.ndarray
+    trial_codelengths: np.ndarray
+    seed: int
+    params: dict = field(default_factory=dict)
+    seconds: float = 0.0
+
+    @property
+    def num_modules(self) -> int:
+        """The number of modules."""
+        return int(self.module_flow.shape[0])
+
+    @property
+    def num_nodes(self) -> int:
+        """The number of nodes."""
+        return len(self.nodes)
+
+    @property
+    def relative_codelength_savings(self) -> float:
+        """``1 - codelength / one_level_codelength`` (0 when that is 0)."""
+        if self.one_level_codelength <= 0.0:
+            return 0.0
+        return 1.0 - self.codelength / self.one_level_codelength
+
+    @property
+    def modules(self) -> list[set]:
+        """The modules as a list of sets of node labels (networkx style),
+        largest flow first."""
+        groups: list[set] = [set() for _ in range(self.num_modules)]
+        for node, module in zip(self.nodes, self.labels.tolist()):
+            groups[module].add(node)
+        return groups
+
+    def as_dict(self) -> dict[Hashable, int]:
+        """Return ``{node: module}``."""
+        return dict(zip(self.nodes, self.labels.tolist()))
+
+    def set_node_attributes(self, graph: Any, name: str = "module") -> None:
+        """Write every node's module into the networkx node attribute ``name``."""
+        import networkx as nx
+
+        nx.set_node_attributes(graph, self.as_dict(), name)
+
+    def __repr__(self) -> str:
+        return (
+            f"<InfomapResult: {self.num_nodes} nodes in {self.num_modules} modules, "
+            f"codelength {self.codelength:.6f} bits "
+            f"({self.relative_codelength_savings:.1%} savings), seed {self.seed}>"
+        )
+
+
+def order_by_flow(labels: np.ndarray, node_flow: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Renumber module labels by decreasing module flow (ties: the module
+    whose first node comes first); return ``(labels, module_flow)``."""
+    labels = np.asarray(labels, dtype=np.int64)
+    if labels.size == 0:
+        return labels, np.zeros(0)
+    _, first, dense = np.unique(labels, return_index=True, return_inverse=True)
+    module_flow = np.bincount(dense, weights=node_flow, minlength=first.size)
+    order = np.lexsort((first, -module_flow))
+    rank = np.empty_like(order)
+    rank[order] = np.arange(order.size)
+    return rank[dense].astype(np.int64), module_flow[order]
+
+
+def partition_labels(partition: Any, nodes: Sequence[Any]) -> np.ndarray:
+    """Return ``partition`` as an int label per node of ``nodes``.
+
+    ``partition`` may be a sequence of labels aligned with ``nodes``, a dict
+    ``{node: module}``, a list of sets of nodes (communities), or an
+    :class:`InfomapResult`.
+    """
+    n = len(nodes)
+    if isinstance(partition, InfomapResult):
+        partition = partition.labels
+    if isinstance(partition, dict):
+        missing = [node for node in nodes if node not in partition]
+        if missing:
+            raise ValueError(f"partition has no module for node {missing[0]!r}")
+        module_ids: dict = {}
+        return np.array(
+            [module_ids.setdefault(partition[node], len(module_ids)) for node in nodes],
+            dtype=np.int64,
+        )
+    if isinstance(partition, (list, tuple)) and partition and all(
+        isinstance(c, (set, frozenset)) for c in partition
+    ):
+        index = {node: i for i, node in enumerate(nodes)}
+        labels = np.full(n, -1, dtype=np.int64)
+        for module, community in enumerate(partition):
+            for node in community:
+                if node not in index:
+                    raise ValueError(f"community {module} holds {node!r}, which is not a node")
+                if labels[index[node]] >= 0:
+                    raise ValueError(f"node {node!r} is in more than one community")
+                labels[index[node]] = module
+        if (labels < 0).any():
+            node = nodes[int(np.flatnonzero(labels < 0)[0])]
+            raise ValueError(f"node {node!r} is in no community")
+        return labels
+    try:
+        labels = np.asarray(partition)
+    except (TypeError, ValueError):
+        labels = None
+    if labels is None or labels.ndim != 1 or labels.dtype.kind not in "iu":
+        raise TypeError(
+            "partition must be a sequence of integer labels (one per node), a dict "
+            "{node: module} or a list of sets of nodes"
+        )
+    if labels.shape[0] != n:
+        raise ValueError(f"partition has {labels.shape[0]} labels for {n} nodes")
+    return labels.astype(np.int64)
