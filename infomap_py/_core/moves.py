@@ -44,7 +44,7 @@ def new_partition(graph, node_data, node_enter, node_exit, labels):
 
 @jit
 def sweep(graph, node_data, node_enter, node_exit, state, constants, dirty, order,
-          scratch_slot, scratch_module, scratch_flow):
+          scratch_slot, scratch_module, scratch_flow, skip_joined):
     """Try to move every dirty node once, in ``order``; return the number moved."""
     indptr, neighbours, out_flow, in_flow = graph
     node_flow, node_tele, node_tw = node_data
@@ -55,6 +55,8 @@ def sweep(graph, node_data, node_enter, node_exit, state, constants, dirty, orde
         if not dirty[i]:
             continue
         old = labels[i]
+        if skip_joined and members[old] > 1:
+            continue
         # Flow between node i and each neighbouring module.
         num_candidates = 0
         link_old = 0.0
@@ -110,8 +112,7 @@ def sweep(graph, node_data, node_enter, node_exit, state, constants, dirty, orde
                 strongest_flow = delta_new
         # Prefer the most strongly connected module if it is as good.
         if (strongest_module != best_module
-                and strongest_delta <= best_delta + MIN_SINGLE_NODE_IMPROVEMENT
-                and strongest_delta < -MIN_SINGLE_NODE_IMPROVEMENT):
+                and strongest_delta <= best_delta + MIN_SINGLE_NODE_IMPROVEMENT):
             best_module = strongest_module
             best_delta = strongest_delta
             best_flow = strongest_flow
@@ -150,7 +151,7 @@ def sweep(graph, node_data, node_enter, node_exit, state, constants, dirty, orde
 
 @jit
 def core_loops(graph, node_data, node_enter, node_exit, state, constants, rng,
-               loop_limit, min_improvement):
+               loop_limit, min_improvement, skip_joined=False):
     """Repeat sweeps in random order until a sweep gains less than
     ``min_improvement`` bits or ``loop_limit`` sweeps ran; return the number
     of sweeps that improved the codelength."""
@@ -166,7 +167,8 @@ def core_loops(graph, node_data, node_enter, node_exit, state, constants, rng,
     for _ in range(loop_limit):
         shuffle(rng, order)
         moved = sweep(graph, node_data, node_enter, node_exit, state, constants,
-                      dirty, order, scratch_slot, scratch_module, scratch_flow)
+                      dirty, order, scratch_slot, scratch_module, scratch_flow,
+                      skip_joined)
         new_codelength = mapeq.codelength(terms, constants)
         if moved == 0 or new_codelength >= old_codelength - min_improvement:
             break

@@ -45,12 +45,14 @@ def _total(graph, node_data, node_enter, node_exit, constants, labels, num_modul
 
 @jit
 def find_top_modules(graph, node_data, node_enter, node_exit, constants, leaf_labels,
-                     num_modules, rng, loop_limit, min_improvement, is_subnetwork):
+                     num_modules, rng, loop_limit, min_improvement, is_subnetwork,
+                     level_limit, first_loop=False):
     """Move modules (or leaves) into modules, aggregate, and repeat until
     nothing moves; return the new ``(leaf_labels, num_modules)``.
 
     ``leaf_labels`` gives the starting nodes: each of its ``num_modules``
-    groups of leaves is one node of the first level searched.
+    groups of leaves is one node of the first level searched.  At most
+    ``level_limit`` levels are searched (0: no limit).
     """
     num_leaves = leaf_labels.shape[0]
     leaf_labels = leaf_labels.copy()
@@ -67,14 +69,17 @@ def find_top_modules(graph, node_data, node_enter, node_exit, constants, leaf_la
             graph, node_data, node_enter, node_exit, leaf_labels, num_modules
         )
         aggregated = True
-    while num_modules > 1:
+    levels = 0
+    while num_modules > 1 and (level_limit == 0 or levels < level_limit):
+        levels += 1
         identity = np.arange(num_modules)
         state = new_partition(level_graph, level_data, level_enter, level_exit, identity)
         limit = loop_limit
         if aggregated or is_subnetwork:
             limit = AGGREGATED_LOOP_LIMIT
         effective = core_loops(level_graph, level_data, level_enter, level_exit, state,
-                               constants, rng, limit, min_improvement)
+                               constants, rng, limit, min_improvement,
+                               first_loop and not aggregated)
         if effective == 0:
             break
         new_labels, new_num = compact_labels(state[0])
@@ -150,10 +155,10 @@ def partition_subnetwork(graph, node_data, node_enter, node_exit, nodes, exit_fl
     constants = np.array([mapeq.entropy_terms(sub_data[0]), exit_flow])
     labels, num = find_top_modules(sub_graph, sub_data, sub_enter, sub_exit, constants,
                                    np.arange(k), k, rng, AGGREGATED_LOOP_LIMIT,
-                                   min_improvement, True)
+                                   min_improvement, True, 0)
     if num > 1:
         split = _total(sub_graph, sub_data, sub_enter, sub_exit, constants, labels, num)
-        if split >= mapeq.one_level_codelength(sub_data[0], exit_flow):
+        if split > mapeq.one_level_codelength(sub_data[0], exit_flow):
             labels[:] = 0
             num = 1
     return labels, num
@@ -208,19 +213,21 @@ def run_trial(graph, node_data, node_enter, node_exit, constants, rng, loop_limi
               tune_iteration_limit, min_improvement, min_relative_tune_improvement):
     """Run one Infomap trial on a whole network; return ``(labels, k, codelength)``.
 
-    ``tune_iteration_limit`` 0 means: tune until a round gains less than
-    ``min_relative_tune_improvement`` of the codelength.
+    Fine- and coarse-tuning alternate until two rounds in a row (one of
+    each) gain less than ``min_relative_tune_improvement`` of the one-level
+    codelength, or for ``tune_iteration_limit`` rounds if that is not 0.
     """
     n = node_data[0].shape[0]
     labels, k = find_top_modules(graph, node_data, node_enter, node_exit, constants,
                                  np.arange(n), n, rng, loop_limit, min_improvement,
-                                 False)
+                                 False, 0, True)
     length = _total(graph, node_data, node_enter, node_exit, constants, labels, k)
+    one_level = mapeq.one_level_codelength(node_data[0], constants[mapeq.EXIT_NETWORK_FLOW])
     fine = True
+    failed_rounds = 0
     iteration = 0
     while k > 1 and (tune_iteration_limit == 0 or iteration < tune_iteration_limit):
         iteration += 1
-        old_length = length
         if fine:
             labels, k = fine_tune(graph, node_data, node_enter, node_exit, constants,
                                   labels, rng, loop_limit, min_improvement)
@@ -230,13 +237,17 @@ def run_trial(graph, node_data, node_enter, node_exit, constants, rng, loop_limi
         if k > 1:
             labels, k = find_top_modules(graph, node_data, node_enter, node_exit,
                                          constants, labels, k, rng, loop_limit,
-                                         min_improvement, False)
-        length = _total(graph, node_data, node_enter, node_exit, constants, labels, k)
-        if length > old_length - min_relative_tune_improvement * old_length:
+                                         min_improvement, False, 0)
+        new_length = _total(graph, node_data, node_enter, node_exit, constants, labels, k)
+        improved = (new_length <= length - min_improvement
+                    and new_length < length - one_level * min_relative_tune_improvement)
+        length = new_length
+        # Stop once a fine-tune round and a coarse-tune round in a row gain too little.
+        failed_rounds = 0 if improved else failed_rounds + 1
+        if failed_rounds == 2:
             break
         fine = not fine
-    one_level = mapeq.one_level_codelength(node_data[0], constants[mapeq.EXIT_NETWORK_FLOW])
-    if k > 1 and length >= one_level:
+    if k > 1 and length > one_level:
         labels[:] = 0
         k = 1
         length = one_level
