@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._core import flow as flow_kernels
-from ._core.coarsen import aggregate, node_enter_exit
+from ._core.coarsen import build_flow_graph, node_enter_exit
 from .network import Network
 
 FLOW_MODELS = ("undirected", "directed", "undirdir", "outdirdir", "rawdir")
@@ -155,17 +155,12 @@ def flow_graph(flow: Flow):
     ``(flow, teleport_source, teleport_weight)`` and every node's own enter
     and exit flow.
     """
-    n = flow.num_nodes
-    rows = np.concatenate([flow.source, flow.target])
-    cols = np.concatenate([flow.target, flow.source]).astype(np.int32)
-    zero = np.zeros_like(flow.link_flow)
-    out_flow = np.concatenate([flow.link_flow, zero])
-    in_flow = np.concatenate([zero, flow.link_flow])
-    order = np.argsort(rows, kind="stable")
-    indptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
-    raw = (indptr, cols[order], out_flow[order], in_flow[order])
-    graph = aggregate(raw, np.arange(n, dtype=np.int64), n)
+    graph = build_flow_graph(
+        np.ascontiguousarray(flow.source, dtype=np.int64),
+        np.ascontiguousarray(flow.target, dtype=np.int64),
+        np.ascontiguousarray(flow.link_flow, dtype=np.float64),
+        flow.num_nodes,
+    )
     node_data = (
         np.ascontiguousarray(flow.node_flow, dtype=np.float64),
         np.ascontiguousarray(flow.teleport_source, dtype=np.float64),

@@ -35,6 +35,36 @@ def members_by_label(labels, num_modules):
 
 
 @jit
+def build_flow_graph(source, target, link_flow, num_nodes):
+    """Return the flow graph of directed links ``source -> target`` carrying
+    ``link_flow`` (self-links excluded by the caller; parallel links and
+    links in both directions are merged into one neighbour entry)."""
+    counts = np.zeros(num_nodes + 1, dtype=np.int64)
+    for e in range(source.shape[0]):
+        counts[source[e] + 1] += 1
+        counts[target[e] + 1] += 1
+    for u in range(num_nodes):
+        counts[u + 1] += counts[u]
+    indptr = counts.copy()
+    fill = counts[:-1].copy()
+    nnz = indptr[num_nodes]
+    neighbours = np.empty(nnz, dtype=np.int32)
+    out_flow = np.zeros(nnz)
+    in_flow = np.zeros(nnz)
+    for e in range(source.shape[0]):
+        u = source[e]
+        v = target[e]
+        neighbours[fill[u]] = v
+        out_flow[fill[u]] = link_flow[e]
+        fill[u] += 1
+        neighbours[fill[v]] = u
+        in_flow[fill[v]] = link_flow[e]
+        fill[v] += 1
+    identity = np.arange(num_nodes)
+    return aggregate((indptr, neighbours, out_flow, in_flow), identity, num_nodes)
+
+
+@jit
 def node_enter_exit(graph, node_data, teleport_total):
     """Return ``(enter, exit)`` flow of every node on its own.
 

@@ -1,0 +1,1 @@
+"""Reproducible benchmarks of infomap-py against the official Infomap."""
