@@ -62,6 +62,7 @@ def cluster(
     markov_time: float = 1.0,
     trials: int = 1,
     seed: int = 123,
+    initial_partition: Any = None,
     verbose: bool = False,
 ) -> InfomapResult:
     """Find the two-level partition of ``G`` that minimises the map equation.
@@ -93,6 +94,9 @@ def cluster(
         Independent runs; the shortest codelength wins.
     seed : int
         Seed of every random choice: the same seed gives the same labels.
+    initial_partition : sequence of int, dict, list of sets, or None
+        A partition to start from (in any form :func:`codelength` takes);
+        its modules may merge and its nodes may move.
     verbose : bool
         Print progress to standard error.
 
@@ -128,7 +132,15 @@ def cluster(
     verbose = check.check_bool("verbose", verbose)
     if verbose:
         print(f"infomap-py: {network!r}, flow model {params['flow_model']}", file=sys.stderr)
-    found = search(flow, trials=trials, seed=seed, verbose=verbose)
+    initial = None
+    if initial_partition is not None:
+        initial = partition_labels(initial_partition, list(network.nodes))
+    progress = None
+    if verbose:
+        def progress(trial, phase, k, length):
+            print(f"trial {trial + 1}/{trials} {phase}: {k} modules, codelength {length:.9f} bits",
+                  file=sys.stderr)
+    found = search(flow, trials=trials, seed=seed, initial_labels=initial, progress=progress)
     labels, module_flow = order_by_flow(found.labels, flow.node_flow)
     length = _score(flow, labels)
     params["trials"] = trials
@@ -145,6 +157,9 @@ def cluster(
         seed=seed,
         params=params,
         seconds=found.seconds,
+        node_ids=network.node_ids,
+        names=network.node_names,
+        flow_data=flow,
     )
 
 

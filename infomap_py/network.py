@@ -26,6 +26,8 @@ class Network:
         The label of each node index (for example networkx node keys).
     node_weights : numpy.ndarray of float64 or None
         Weights for teleportation to nodes (``None`` means all equal).
+    names : sequence of str or None
+        A display name per node (from a file); ``None`` uses ``str(node)``.
     """
 
     source: np.ndarray
@@ -35,6 +37,25 @@ class Network:
     directed: bool
     nodes: Sequence[Any] = field(default=())
     node_weights: np.ndarray | None = None
+    names: Sequence[str] | None = None
+
+    @property
+    def node_ids(self) -> np.ndarray:
+        """The integer id of every node, as written to output files: the node
+        label itself where labels are integers, else the node index."""
+        labels = self.nodes
+        if isinstance(labels, range):
+            return np.arange(labels.start, labels.stop, labels.step, dtype=np.int64)
+        if all(isinstance(x, (int, np.integer)) and not isinstance(x, bool) for x in labels):
+            return np.fromiter(labels, dtype=np.int64, count=len(labels))
+        return np.arange(self.num_nodes, dtype=np.int64)
+
+    @property
+    def node_names(self) -> list[str]:
+        """The display name of every node."""
+        if self.names is not None:
+            return list(self.names)
+        return [str(node) for node in self.nodes]
 
     @property
     def num_links(self) -> int:

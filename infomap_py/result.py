@@ -61,6 +61,13 @@ class InfomapResult:
         The seed the trials were drawn from.
     params : dict
         The arguments of the run (flow model, teleportation, ...).
+    node_ids : numpy.ndarray of int64
+        The id written for every node in output files.
+    names : list of str
+        The display name of every node.
+    flow_data : Flow or None
+        The network's flow: node flow and the flow on every link, which the
+        writers of module maps use.
     """
 
     nodes: list
@@ -75,6 +82,9 @@ class InfomapResult:
     seed: int
     params: dict = field(default_factory=dict)
     seconds: float = 0.0
+    node_ids: np.ndarray | None = None
+    names: list | None = None
+    flow_data: Any = None
 
     @property
     def num_modules(self) -> int:
@@ -91,7 +101,8 @@ class InfomapResult:
         """``1 - codelength / one_level_codelength`` (0 when that is 0)."""
         if self.one_level_codelength <= 0.0:
             return 0.0
-        return 1.0 - self.codelength / self.one_level_codelength
+        savings = 1.0 - self.codelength / self.one_level_codelength
+        return 0.0 if abs(savings) < 1e-12 else savings
 
     @property
     def modules(self) -> list[set]:

@@ -1,9 +1,12 @@
-"""One Infomap trial: core loops, aggregation, fine- and coarse-tuning.
+"""The phases of an Infomap trial: core loops with aggregation, fine- and
+coarse-tuning.
 
 Everything here works on a *leaf* flow graph (see :mod:`.coarsen`) with its
 node data and node enter/exit flows, and returns a module label per leaf.
-The same routine partitions a whole network (``exit_network_flow == 0``) and
-the sub-network of one module during coarse-tuning.
+The same routines partition a whole network (``exit_network_flow == 0``) and
+the sub-network of one module during coarse-tuning.  The order of the phases
+is driven from Python (:mod:`infomap_py.optimize`), which reports progress
+between them.
 """
 
 import numpy as np
@@ -36,7 +39,7 @@ def score(graph, node_data, node_enter, node_exit, constants, labels, num_module
 
 
 @jit
-def _total(graph, node_data, node_enter, node_exit, constants, labels, num_modules):
+def total_codelength(graph, node_data, node_enter, node_exit, constants, labels, num_modules):
     index, module = score(
         graph, node_data, node_enter, node_exit, constants, labels, num_modules
     )
@@ -157,7 +160,7 @@ def partition_subnetwork(graph, node_data, node_enter, node_exit, nodes, exit_fl
                                    np.arange(k), k, rng, AGGREGATED_LOOP_LIMIT,
                                    min_improvement, True, 0)
     if num > 1:
-        split = _total(sub_graph, sub_data, sub_enter, sub_exit, constants, labels, num)
+        split = total_codelength(sub_graph, sub_data, sub_enter, sub_exit, constants, labels, num)
         if split > mapeq.one_level_codelength(sub_data[0], exit_flow):
             labels[:] = 0
             num = 1
@@ -206,51 +209,3 @@ def coarse_tune(graph, node_data, node_enter, node_exit, constants, leaf_labels,
     for i in range(num_leaves):
         out[i] = module_of_sub[sub_labels[i]]
     return out, k
-
-
-@jit
-def run_trial(graph, node_data, node_enter, node_exit, constants, rng, loop_limit,
-              tune_iteration_limit, min_improvement, min_relative_tune_improvement):
-    """Run one Infomap trial on a whole network; return ``(labels, k, codelength)``.
-
-    Fine- and coarse-tuning alternate until two rounds in a row (one of
-    each) gain less than ``min_relative_tune_improvement`` of the one-level
-    codelength, or for ``tune_iteration_limit`` rounds if that is not 0.
-    """
-    n = node_data[0].shape[0]
-    labels, k = find_top_modules(graph, node_data, node_enter, node_exit, constants,
-                                 np.arange(n), n, rng, loop_limit, min_improvement,
-                                 False, 0, True)
-    length = _total(graph, node_data, node_enter, node_exit, constants, labels, k)
-    one_level = mapeq.one_level_codelength(node_data[0], constants[mapeq.EXIT_NETWORK_FLOW])
-    fine = True
-    failed_rounds = 0
-    iteration = 0
-    while k > 1 and (tune_iteration_limit == 0 or iteration < tune_iteration_limit):
-        iteration += 1
-        if fine:
-            labels, k = fine_tune(graph, node_data, node_enter, node_exit, constants,
-                                  labels, rng, loop_limit, min_improvement)
-        else:
-            labels, k = coarse_tune(graph, node_data, node_enter, node_exit, constants,
-                                    labels, k, rng, min_improvement)
-        if k > 1:
-            labels, k = find_top_modules(graph, node_data, node_enter, node_exit,
-                                         constants, labels, k, rng, loop_limit,
-                                         min_improvement, False, 0)
-        new_length = _total(graph, node_data, node_enter, node_exit, constants, labels, k)
-        improved = (new_length <= length - min_improvement
-                    and new_length < length - one_level * min_relative_tune_improvement)
-        length = new_length
-        # Stop once a fine-tune round and a coarse-tune round in a row gain too little.
-        failed_rounds = 0 if improved else failed_rounds + 1
-        if failed_rounds == 2:
-            break
-        fine = not fine
-    if k > 1 and length > one_level:
-        labels[:] = 0
-        k = 1
-        length = one_level
-    if k == 1:
-        length = one_level
-    return labels, k, length
