@@ -9,6 +9,7 @@ from typing import Callable
 import numpy as np
 
 from ._core import mapeq
+from ._core.moves import place_linkless_nodes
 from ._core.rng import new_state
 from ._core.search import coarse_tune, find_top_modules, fine_tune, total_codelength
 from .flow import Flow, flow_graph
@@ -105,6 +106,12 @@ def run_trial(
         if failed_rounds == 2:
             break
         fine = not fine
+    if k > 1 and node_data[1].any():
+        # Nodes without links never see a neighbouring module to join.
+        labels, k = place_linkless_nodes(graph, node_data, node_enter, node_exit, labels,
+                                         constants)
+        length = total_codelength(graph, node_data, node_enter, node_exit, constants,
+                                  labels, k)
     if k > 1 and length > one_level:
         labels = np.zeros(n, dtype=np.int64)
         k = 1

@@ -10,8 +10,8 @@ import numpy as np
 
 from . import mapeq
 from ._jit import jit
-from .coarsen import module_flows
-from .rng import shuffle
+from .coarsen import compact_labels, module_flows
+from .rng import rand_below, shuffle
 
 #: A node moves only if that shortens the codelength by more than this.
 MIN_SINGLE_NODE_IMPROVEMENT = 1e-16
@@ -43,11 +43,67 @@ def new_partition(graph, node_data, node_enter, node_exit, labels):
 
 
 @jit
-def sweep(graph, node_data, node_enter, node_exit, state, constants, dirty, order,
-          scratch_slot, scratch_module, scratch_flow, skip_joined):
-    """Try to move every dirty node once, in ``order``; return the number moved."""
-    indptr, neighbours, out_flow, in_flow = graph
+def _move(state, node_data, node_enter, node_exit, i, new, delta_old, delta_new):
+    """Move node ``i`` to module ``new`` and update the module data and the
+    running sums; ``delta_old`` / ``delta_new`` is the flow between the node
+    and the rest of its old module / the new module (both directions)."""
     node_flow, node_tele, node_tw = node_data
+    labels, mflow, menter, mexit, mtele, mtw, members, empty, num_empty, terms = state
+    old = labels[i]
+    if members[new] == 0:
+        num_empty[0] -= 1
+    if members[old] == 1:
+        empty[num_empty[0]] = old
+        num_empty[0] += 1
+    mapeq.remove_module_terms(terms, mflow[old], menter[old], mexit[old])
+    mapeq.remove_module_terms(terms, mflow[new], menter[new], mexit[new])
+    mflow[old] -= node_flow[i]
+    menter[old] += delta_old - node_enter[i]
+    mexit[old] += delta_old - node_exit[i]
+    mtele[old] -= node_tele[i]
+    mtw[old] -= node_tw[i]
+    mflow[new] += node_flow[i]
+    menter[new] += node_enter[i] - delta_new
+    mexit[new] += node_exit[i] - delta_new
+    mtele[new] += node_tele[i]
+    mtw[new] += node_tw[i]
+    mapeq.add_module_terms(terms, mflow[old], menter[old], mexit[old])
+    mapeq.add_module_terms(terms, mflow[new], menter[new], mexit[new])
+    members[old] -= 1
+    members[new] += 1
+    labels[i] = new
+
+
+@jit
+def _teleport_delta_old(state, node_data, i):
+    """Teleportation flow between node ``i`` and the rest of its module."""
+    _, node_tele, node_tw = node_data
+    mtele, mtw = state[4], state[5]
+    old = state[0][i]
+    return node_tele[i] * (mtw[old] - node_tw[i]) + (mtele[old] - node_tele[i]) * node_tw[i]
+
+
+@jit
+def _teleport_delta_new(state, node_data, i, m):
+    """Teleportation flow between node ``i`` and module ``m`` (not its own)."""
+    _, node_tele, node_tw = node_data
+    mtele, mtw = state[4], state[5]
+    return node_tele[i] * mtw[m] + mtele[m] * node_tw[i]
+
+
+@jit
+def sweep(graph, node_data, node_enter, node_exit, state, constants, dirty, order, rng,
+          scratch_slot, scratch_module, scratch_flow, scratch_out, skip_joined):
+    """Try to move every dirty node once, in ``order``; return the number moved.
+
+    A node tries the modules of its neighbours, in random order, and one
+    empty module; it moves to the one that shortens the codelength most,
+    or to the module it sends most flow to if that is as good.  A node left
+    alone in its old module, whose only link into that module went to the
+    moved node, follows it.
+    """
+    indptr, neighbours, out_flow, in_flow = graph
+    node_flow = node_data[0]
     labels, mflow, menter, mexit, mtele, mtw, members, empty, num_empty, terms = state
     num_moved = 0
     for idx in range(order.shape[0]):
@@ -72,29 +128,42 @@ def sweep(graph, node_data, node_enter, node_exit, state, constants, dirty, orde
                 scratch_slot[m] = s
                 scratch_module[s] = m
                 scratch_flow[s] = 0.0
+                scratch_out[s] = 0.0
                 num_candidates += 1
             scratch_flow[s] += w
+            scratch_out[s] += out_flow[e]
         if members[old] > 1 and num_empty[0] > 0:
             scratch_module[num_candidates] = empty[num_empty[0] - 1]
             scratch_flow[num_candidates] = 0.0
+            scratch_out[num_candidates] = 0.0
             num_candidates += 1
         if num_candidates == 0:
             dirty[i] = False
             continue
+        # Visit the candidates in random order: ties go to a random one.
+        for c in range(num_candidates - 1, 0, -1):
+            j = rand_below(rng, c + 1)
+            tmp_m = scratch_module[c]
+            scratch_module[c] = scratch_module[j]
+            scratch_module[j] = tmp_m
+            tmp_f = scratch_flow[c]
+            scratch_flow[c] = scratch_flow[j]
+            scratch_flow[j] = tmp_f
+            tmp_o = scratch_out[c]
+            scratch_out[c] = scratch_out[j]
+            scratch_out[j] = tmp_o
 
-        ti = node_tele[i]
-        twi = node_tw[i]
-        delta_old = link_old + ti * (mtw[old] - twi) + (mtele[old] - ti) * twi
+        delta_old = link_old + _teleport_delta_old(state, node_data, i)
         best_module = old
         best_delta = 0.0
         best_flow = 0.0
         strongest_module = old
         strongest_delta = 0.0
-        strongest_link = 0.0
+        strongest_out = 0.0
         strongest_flow = 0.0
         for c in range(num_candidates):
             m = scratch_module[c]
-            delta_new = scratch_flow[c] + ti * mtw[m] + mtele[m] * twi
+            delta_new = scratch_flow[c] + _teleport_delta_new(state, node_data, i, m)
             delta = mapeq.move_delta(
                 terms, node_flow[i], node_enter[i], node_exit[i],
                 mflow[old], menter[old], mexit[old],
@@ -105,12 +174,13 @@ def sweep(graph, node_data, node_enter, node_exit, state, constants, dirty, orde
                 best_module = m
                 best_delta = delta
                 best_flow = delta_new
-            if scratch_flow[c] > strongest_link:
+            out = scratch_out[c] + node_data[1][i] * mtw[m]
+            if out > strongest_out:
                 strongest_module = m
                 strongest_delta = delta
-                strongest_link = scratch_flow[c]
+                strongest_out = out
                 strongest_flow = delta_new
-        # Prefer the most strongly connected module if it is as good.
+        # Prefer the module the node sends most flow to if it is as good.
         if (strongest_module != best_module
                 and strongest_delta <= best_delta + MIN_SINGLE_NODE_IMPROVEMENT):
             best_module = strongest_module
@@ -121,31 +191,30 @@ def sweep(graph, node_data, node_enter, node_exit, state, constants, dirty, orde
             dirty[i] = False
             continue
         new = best_module
-        if members[new] == 0:
-            num_empty[0] -= 1
-        if members[old] == 1:
-            empty[num_empty[0]] = old
-            num_empty[0] += 1
-        mapeq.remove_module_terms(terms, mflow[old], menter[old], mexit[old])
-        mapeq.remove_module_terms(terms, mflow[new], menter[new], mexit[new])
-        mflow[old] -= node_flow[i]
-        menter[old] += delta_old - node_enter[i]
-        mexit[old] += delta_old - node_exit[i]
-        mtele[old] -= ti
-        mtw[old] -= twi
-        mflow[new] += node_flow[i]
-        menter[new] += node_enter[i] - best_flow
-        mexit[new] += node_exit[i] - best_flow
-        mtele[new] += ti
-        mtw[new] += twi
-        mapeq.add_module_terms(terms, mflow[old], menter[old], mexit[old])
-        mapeq.add_module_terms(terms, mflow[new], menter[new], mexit[new])
-        members[old] -= 1
-        members[new] += 1
-        labels[i] = new
+        _move(state, node_data, node_enter, node_exit, i, new, delta_old, best_flow)
         num_moved += 1
+        linked_in_old = 0
+        last_in_old = -1
         for e in range(indptr[i], indptr[i + 1]):
-            dirty[neighbours[e]] = True
+            v = neighbours[e]
+            dirty[v] = True
+            if labels[v] == old:
+                linked_in_old += 1
+                last_in_old = v
+        if linked_in_old == 1 and members[old] == 1:
+            # The old module's last node was linked to the mover only: it follows.
+            v = last_in_old
+            flow_to_new = 0.0
+            for e in range(indptr[v], indptr[v + 1]):
+                if labels[neighbours[e]] == new:
+                    flow_to_new += out_flow[e] + in_flow[e]
+            _move(state, node_data, node_enter, node_exit, v, new,
+                  _teleport_delta_old(state, node_data, v),
+                  flow_to_new + _teleport_delta_new(state, node_data, v, new))
+            num_moved += 1
+            if indptr[v + 1] - indptr[v] > 1:
+                for e in range(indptr[v], indptr[v + 1]):
+                    dirty[neighbours[e]] = True
     return num_moved
 
 
@@ -161,17 +230,52 @@ def core_loops(graph, node_data, node_enter, node_exit, state, constants, rng,
     scratch_slot = np.full(n, -1, dtype=np.int64)
     scratch_module = np.empty(n + 1, dtype=np.int64)
     scratch_flow = np.empty(n + 1)
+    scratch_out = np.empty(n + 1)
     terms = state[9]
     old_codelength = mapeq.codelength(terms, constants)
     effective = 0
     for _ in range(loop_limit):
         shuffle(rng, order)
         moved = sweep(graph, node_data, node_enter, node_exit, state, constants,
-                      dirty, order, scratch_slot, scratch_module, scratch_flow,
-                      skip_joined)
+                      dirty, order, rng, scratch_slot, scratch_module, scratch_flow,
+                      scratch_out, skip_joined)
         new_codelength = mapeq.codelength(terms, constants)
         if moved == 0 or new_codelength >= old_codelength - min_improvement:
             break
         effective += 1
         old_codelength = new_codelength
     return effective
+
+
+@jit
+def place_linkless_nodes(graph, node_data, node_enter, node_exit, labels, constants):
+    """Move every node without links, but with teleportation flow, into the
+    module where it codes shortest (only recorded teleportation gives such
+    nodes a reason to join a module); return the new labels, dense ``0..k-1``."""
+    indptr = graph[0]
+    node_tele = node_data[1]
+    state = new_partition(graph, node_data, node_enter, node_exit, labels)
+    labels_now, mflow, menter, mexit, mtele, mtw, members, empty, num_empty, terms = state
+    n = labels.shape[0]
+    for i in range(n):
+        if indptr[i + 1] > indptr[i] or node_tele[i] <= 0.0:
+            continue
+        old = labels_now[i]
+        delta_old = _teleport_delta_old(state, node_data, i)
+        best_module = old
+        best_delta = -MIN_SINGLE_NODE_IMPROVEMENT
+        best_flow = 0.0
+        for m in range(n):
+            if members[m] == 0 or m == old:
+                continue
+            delta_new = _teleport_delta_new(state, node_data, i, m)
+            delta = mapeq.move_delta(terms, node_data[0][i], node_enter[i], node_exit[i],
+                                     mflow[old], menter[old], mexit[old],
+                                     mflow[m], menter[m], mexit[m], delta_old, delta_new)
+            if delta < best_delta:
+                best_module = m
+                best_delta = delta
+                best_flow = delta_new
+        if best_module != old:
+            _move(state, node_data, node_enter, node_exit, i, best_module, delta_old, best_flow)
+    return compact_labels(labels_now)

@@ -25,6 +25,9 @@ from .moves import core_loops, new_partition
 #: Sweeps per core loop on aggregated levels and in sub-networks.
 AGGREGATED_LOOP_LIMIT = 20
 
+#: Fine-tuning rounds of a module's partition during coarse-tuning.
+SUBNETWORK_TUNE_LIMIT = 10
+
 
 @jit
 def score(graph, node_data, node_enter, node_exit, constants, labels, num_modules):
@@ -159,6 +162,23 @@ def partition_subnetwork(graph, node_data, node_enter, node_exit, nodes, exit_fl
     labels, num = find_top_modules(sub_graph, sub_data, sub_enter, sub_exit, constants,
                                    np.arange(k), k, rng, AGGREGATED_LOOP_LIMIT,
                                    min_improvement, True, 0)
+    # Fine-tune the sub-modules, as the search of a whole network does.
+    length = total_codelength(sub_graph, sub_data, sub_enter, sub_exit, constants, labels, num)
+    for _ in range(SUBNETWORK_TUNE_LIMIT):
+        if num <= 1:
+            break
+        tuned, tuned_num = fine_tune(sub_graph, sub_data, sub_enter, sub_exit, constants,
+                                     labels, rng, AGGREGATED_LOOP_LIMIT, min_improvement)
+        if tuned_num > 1:
+            tuned, tuned_num = find_top_modules(sub_graph, sub_data, sub_enter, sub_exit,
+                                                constants, tuned, tuned_num, rng,
+                                                AGGREGATED_LOOP_LIMIT, min_improvement,
+                                                True, 0)
+        tuned_length = total_codelength(sub_graph, sub_data, sub_enter, sub_exit, constants,
+                                        tuned, tuned_num)
+        if tuned_length >= length - min_improvement:
+            break
+        labels, num, length = tuned, tuned_num, tuned_length
     if num > 1:
         split = total_codelength(sub_graph, sub_data, sub_enter, sub_exit, constants, labels, num)
         if split > mapeq.one_level_codelength(sub_data[0], exit_flow):
