@@ -7,7 +7,7 @@
 """
 
 from .adapters.networkx import infomap_communities, map_equation, set_module_attributes
-from .api import cluster, codelength, compute_flow
+from .api import cluster, codelength, compute_flow, evaluate
 from .network import Network
 from .result import Codelength, InfomapResult
 
@@ -20,6 +20,7 @@ __all__ = [
     "cluster",
     "codelength",
     "compute_flow",
+    "evaluate",
     "infomap_communities",
     "map_equation",
     "set_module_attributes",

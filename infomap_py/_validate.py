@@ -76,6 +76,6 @@ def check_weights(weights: np.ndarray, describe_link) -> None:
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         raise ValueError(
-            f"link weights must be finite and >= 0, got {weights[i]!r} on link "
+            f"link weights must be finite and >= 0, got {float(weights[i])} on link "
             f"{describe_link(i)}"
         )

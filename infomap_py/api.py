@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -64,6 +64,7 @@ def cluster(
     seed: int = 123,
     initial_partition: Any = None,
     verbose: bool = False,
+    progress: Callable[[int, str, int, float], None] | None = None,
 ) -> InfomapResult:
     """Find the two-level partition of ``G`` that minimises the map equation.
 
@@ -99,6 +100,11 @@ def cluster(
         its modules may merge and its nodes may move.
     verbose : bool
         Print progress to standard error.
+    progress : callable or None
+        Called as ``progress(trial, phase, num_modules, codelength)`` after
+        every phase of every trial (``trial`` counts from 0; ``phase`` is
+        ``"levels"``, ``"fine-tune"`` or ``"coarse-tune"``); replaces the
+        ``verbose`` printing.
 
     Returns
     -------
@@ -130,6 +136,9 @@ def cluster(
     trials = check.check_count("trials", trials)
     seed = check.check_seed(seed)
     verbose = check.check_bool("verbose", verbose)
+    user_progress = progress
+    if user_progress is not None and not callable(user_progress):
+        raise TypeError(f"progress must be callable or None, got {user_progress!r}")
     if verbose:
         print(f"infomap-py: {network!r}, flow model {params['flow_model']}", file=sys.stderr)
     initial = None
@@ -140,10 +149,18 @@ def cluster(
         def progress(trial, phase, k, length):
             print(f"trial {trial + 1}/{trials} {phase}: {k} modules, codelength {length:.9f} bits",
                   file=sys.stderr)
+    if user_progress is not None:
+        progress = user_progress
     found = search(flow, trials=trials, seed=seed, initial_labels=initial, progress=progress)
-    labels, module_flow = order_by_flow(found.labels, flow.node_flow)
-    length = _score(flow, labels)
     params["trials"] = trials
+    return _make_result(network, flow, params, found.labels, found.trial_codelengths, seed,
+                        found.seconds)
+
+
+def _make_result(network: Network, flow: Flow, params: dict, labels: np.ndarray,
+                 trial_codelengths: np.ndarray, seed: int, seconds: float) -> InfomapResult:
+    labels, module_flow = order_by_flow(labels, flow.node_flow)
+    length = _score(flow, labels)
     return InfomapResult(
         nodes=list(network.nodes),
         labels=labels,
@@ -153,14 +170,46 @@ def cluster(
         one_level_codelength=length.one_level_codelength,
         flow=flow.node_flow,
         module_flow=module_flow,
-        trial_codelengths=found.trial_codelengths,
+        trial_codelengths=trial_codelengths,
         seed=seed,
         params=params,
-        seconds=found.seconds,
+        seconds=seconds,
         node_ids=network.node_ids,
         names=network.node_names,
         flow_data=flow,
     )
+
+
+def evaluate(
+    G: Any,
+    partition: Any,
+    directed: bool | None = None,
+    weight: str | None = "weight",
+    flow_model: str | None = None,
+    teleportation: float = 0.15,
+    to_nodes: bool = False,
+    recorded_teleportation: bool = False,
+    markov_time: float = 1.0,
+) -> InfomapResult:
+    """Return the result object of a given partition, without searching.
+
+    Like :func:`codelength`, but returns a full :class:`InfomapResult`
+    (modules renumbered by decreasing flow) that the writers can save.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> import infomap_py
+    >>> res = infomap_py.evaluate(nx.barbell_graph(5, 0), [0] * 5 + [1] * 5)
+    >>> res.num_modules, round(res.codelength, 6)
+    (2, 2.642755)
+    """
+    network, flow, params = _network_and_flow(G, directed, weight, flow_model, teleportation,
+                                              to_nodes, recorded_teleportation, markov_time)
+    labels = partition_labels(partition, list(network.nodes))
+    length = _score(flow, np.unique(labels, return_inverse=True)[1].astype(np.int64))
+    params["trials"] = 0
+    return _make_result(network, flow, params, labels, np.array([float(length)]), 0, 0.0)
 
 
 def codelength(

@@ -64,8 +64,10 @@ def _official(edges, n, directed=False, options=None, initial=None, no_infomap=F
     options = dict(options or {})
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        im = infomap.Infomap(silent=True, two_level=True, directed=directed,
-                             no_infomap=no_infomap, **options)
+        if "flow_model" not in options:
+            # The official `directed` flag overrides a given flow model.
+            options["directed"] = directed
+        im = infomap.Infomap(silent=True, two_level=True, no_infomap=no_infomap, **options)
         for i in range(n):
             im.add_node(i)
         for row in edges:

@@ -1,0 +1,106 @@
+"""Naive plain-Python references for the flow and the map equation.
+
+Written from the definitions, module by module and with dense matrices, and
+sharing no code with ``infomap_py._core``: the kernels are checked against
+these on small graphs.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+
+def plogp(p: float) -> float:
+    """``p * log2(p)`` with ``0 log 0 = 0``."""
+    return p * math.log2(p) if p > 0 else 0.0
+
+
+def undirected_flow(edges, n):
+    """Node flow and directed link flows ``{(u, v): flow}`` of an undirected
+    network given as ``(u, v, w)`` rows.
+
+    A self-loop counts once in the total weight and gives its node flow once;
+    every other edge splits its flow evenly over its two directions.
+    """
+    total = sum(2 * w if u != v else w for u, v, w in edges)
+    node = [0.0] * n
+    links: dict[tuple[int, int], float] = {}
+    for u, v, w in edges:
+        node[u] += w / total
+        if u != v:
+            node[v] += w / total
+            links[(u, v)] = links.get((u, v), 0.0) + w / total
+            links[(v, u)] = links.get((v, u), 0.0) + w / total
+    return np.array(node), links
+
+
+def pagerank_flow(edges, n, alpha=0.15, to_nodes=False, iterations=2000):
+    """Unrecorded-teleportation PageRank flow of a directed network, by dense
+    power iteration: node flow and link flows ``{(u, v): flow}``.
+
+    Teleportation lands proportionally to out-weight (or uniformly with
+    ``to_nodes``); dangling nodes teleport with probability one.  The coded
+    flow is one step along links from the stationary distribution, scaled
+    to sum to one.
+    """
+    weights = np.zeros((n, n))
+    for u, v, w in edges:
+        weights[u, v] += w
+    out = weights.sum(axis=1)
+    if to_nodes:
+        tele = np.ones(n) / n
+    else:
+        tele = out / out.sum()
+    transition = np.divide(weights, out[:, None], out=np.zeros_like(weights), where=out[:, None] > 0)
+    rank = np.ones(n) / n
+    for _ in range(iterations):
+        dangling = rank[out == 0].sum()
+        rank = (1 - alpha) * rank @ transition + (alpha * (1 - dangling) + dangling) * tele
+        rank /= rank.sum()
+    step = rank[:, None] * transition
+    step /= step.sum()
+    links = {(u, v): step[u, v] for u in range(n) for v in range(n) if u != v and step[u, v] > 0}
+    return step.sum(axis=0), links
+
+
+def module_enter_exit(labels, links, tele_source=None, tele_weight=None):
+    """Enter and exit flow of every module, summed over the links that cross
+    its boundary (and teleportation between modules when recorded)."""
+    k = int(max(labels)) + 1
+    enter, exit_ = [0.0] * k, [0.0] * k
+    for (u, v), f in links.items():
+        if labels[u] != labels[v]:
+            exit_[labels[u]] += f
+            enter[labels[v]] += f
+    if tele_source is not None:
+        for m in range(k):
+            inside = [i for i in range(len(labels)) if labels[i] == m]
+            outside = [i for i in range(len(labels)) if labels[i] != m]
+            share_in = sum(tele_weight[i] for i in inside)
+            exit_[m] += sum(tele_source[i] for i in inside) * (1 - share_in)
+            enter[m] += sum(tele_source[i] for i in outside) * share_in
+    return enter, exit_
+
+
+def map_equation(node_flow, labels, links, tele_source=None, tele_weight=None):
+    """Return ``(index, module)`` two-level codelength of ``labels`` (dense 0..k-1)."""
+    labels = [int(x) for x in labels]
+    k = max(labels) + 1
+    enter, exit_ = module_enter_exit(labels, links, tele_source, tele_weight)
+    module_flow = [0.0] * k
+    for i, m in enumerate(labels):
+        module_flow[m] += node_flow[i]
+    index = plogp(sum(enter)) - sum(plogp(q) for q in enter)
+    module = (
+        sum(plogp(exit_[m] + module_flow[m]) for m in range(k))
+        - sum(plogp(q) for q in exit_)
+        - sum(plogp(p) for p in node_flow)
+    )
+    return index, module
+
+
+def one_level_codelength(node_flow):
+    """The entropy of the node flow: one module holding every node."""
+    return -sum(plogp(p) for p in node_flow)
