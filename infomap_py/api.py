@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from typing import Any, Callable
 
@@ -22,8 +23,7 @@ def _network_and_flow(G, directed, weight, flow_model, teleportation, to_nodes,
                       recorded_teleportation, markov_time) -> tuple[Network, Flow, dict]:
     network = G if isinstance(G, Network) else to_network(G, directed=directed, weight=weight)
     if isinstance(G, Network) and directed is not None:
-        network = Network(network.source, network.target, network.weight, network.num_nodes,
-                          bool(directed), network.nodes, network.node_weights)
+        network = dataclasses.replace(network, directed=bool(directed))
     params = {
         "flow_model": check.check_flow_model(flow_model, network.directed),
         "teleportation": check.check_probability("teleportation", teleportation),

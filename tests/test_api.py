@@ -232,3 +232,10 @@ def test_bad_arguments(kwargs, error, pattern):
 def test_bad_partitions(partition, error, pattern):
     with pytest.raises(error, match=pattern):
         infomap_py.codelength(nx.karate_club_graph(), partition)
+
+
+def test_directed_override_keeps_a_networks_names():
+    network = infomap_py.Network(np.array([0, 1]), np.array([1, 2]), np.ones(2), 3, False,
+                                 ["a", "b", "c"], names=["A", "B", "C"])
+    res = infomap_py.cluster(network, directed=True)
+    assert res.names == ["A", "B", "C"] and res.params["directed"] is True

@@ -1,0 +1,76 @@
+"""The exceptions of infomap-py.
+
+Every error the package raises on purpose derives from :class:`InfomapPyError`,
+so a caller (the command-line tool, for one) can catch them all in one place.
+Each subclass also derives from the builtin exception it refines, so code that
+catches ``ValueError`` or ``OSError`` keeps working.
+"""
+
+from __future__ import annotations
+
+import os
+
+
+class InfomapPyError(Exception):
+    """Base class of the errors infomap-py raises on purpose."""
+
+
+class InputFormatError(InfomapPyError, ValueError):
+    """An input file that cannot be read or parsed.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file (``"<stdin>"`` for standard input).
+    line : int or None
+        The 1-based line number of the problem, or ``None`` when the problem
+        concerns the whole file (missing, unreadable, empty).
+    message : str
+        What is wrong and, where it helps, what to do.
+
+    Examples
+    --------
+    >>> str(InputFormatError("net.txt", 17, "expected 'source target [weight]', got 'a'"))
+    "net.txt:17: expected 'source target [weight]', got 'a'"
+    >>> str(InputFormatError("net.txt", None, "no such file"))
+    'net.txt: no such file'
+    """
+
+    def __init__(self, path: str | os.PathLike, line: int | None, message: str) -> None:
+        super().__init__(str(path), line, message)
+        self.path = str(path)
+        self.line = line
+        self.message = message
+
+    def __str__(self) -> str:
+        if self.line is None:
+            return f"{self.path}: {self.message}"
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+class OutputError(InfomapPyError, OSError):
+    """A result file that could not be written.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file that was to be written (it is left untouched).
+    message : str
+        Why writing failed.
+
+    Examples
+    --------
+    >>> str(OutputError("out/net.tree", "permission denied"))
+    'cannot write out/net.tree: permission denied'
+    """
+
+    def __init__(self, path: str | os.PathLike, message: str) -> None:
+        super().__init__(message)
+        self.path = str(path)
+        self.message = message
+
+    def __str__(self) -> str:
+        return f"cannot write {self.path}: {self.message}"
+
+    def __reduce__(self):
+        return type(self), (self.path, self.message)

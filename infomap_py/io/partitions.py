@@ -1,0 +1,155 @@
+"""Reading partitions from the official Infomap's ``.clu``, ``.tree`` and ``.ftree`` files."""
+
+from __future__ import annotations
+
+import os
+
+from ..errors import InputFormatError
+from ._source import decode, read_bytes, start_offset, strip_gz
+
+CLU_FORMAT = "expected 'node_id module [flow]'"
+TREE_FORMAT = "expected 'path flow \"name\" node_id'"
+
+
+def read_partition(path: str | os.PathLike) -> dict[int, int]:
+    r"""Read a partition written by Infomap (the official one or infomap-py).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A ``.clu`` file (lines ``node_id module [flow]``) or a ``.tree`` /
+        ``.ftree`` file (lines ``path flow "name" node_id``, the path like
+        ``1:2``), possibly gzipped; ``"-"`` reads standard input.  The format
+        follows the extension (after ``.gz``) and is guessed from the first
+        data line otherwise.
+
+    Returns
+    -------
+    dict
+        ``{node_id: module}``.  For a tree the module is the top-level one,
+        the first component of the path (for a two-level tree, the path less
+        its last component).
+
+    Raises
+    ------
+    InputFormatError
+        For a missing or unreadable file, a malformed line, a node listed
+        twice, or a file without any node; the message names the file and
+        the line.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from infomap_py.io import read_partition
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = Path(tmp, "net.tree")
+    ...     _ = path.write_text('# path flow name node_id\n1:1 0.5 "a" 1\n2:1 0.5 "b" 2\n')
+    ...     read_partition(path)
+    {1: 1, 2: 2}
+    """
+    data, name = read_bytes(path)
+    lines = decode(data[start_offset(data):]).split("\n")
+    kind = _kind(name, lines)
+    partition = _read_clu(name, lines) if kind == "clu" else _read_tree(name, lines)
+    if not partition:
+        raise InputFormatError(name, None, "no nodes: the file holds no partition lines ("
+                               f"{CLU_FORMAT if kind == 'clu' else TREE_FORMAT})")
+    return partition
+
+
+def _kind(name: str, lines: list[str]) -> str:
+    """Return ``"clu"`` or ``"tree"``: from the extension, else from the first data line."""
+    base = strip_gz(name).lower()
+    if base.endswith(".clu"):
+        return "clu"
+    if base.endswith((".tree", ".ftree")):
+        return "tree"
+    for raw in lines:
+        line = raw.strip()
+        if line and not line.startswith(("#", "*")):
+            first = line.split()[0]
+            return "tree" if ":" in first or '"' in line else "clu"
+    return "clu"
+
+
+def _positive_int(text: str) -> int | None:
+    return int(text) if text.isdigit() and text.isascii() else None
+
+
+def _read_clu(name: str, lines: list[str]) -> dict[int, int]:
+    partition: dict[int, int] = {}
+    first_line: dict[int, int] = {}
+    for number, raw in enumerate(lines, 1):
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        if line.startswith("*"):
+            if line.split()[0].lower() == "*vertices":
+                continue
+            raise InputFormatError(name, number, f"unsupported heading {line!r} in a .clu file")
+        tokens = line.replace(",", " ").split()
+        if len(tokens) < 2:
+            raise InputFormatError(name, number, f"{CLU_FORMAT}, got {line!r}")
+        node, module = _positive_int(tokens[0]), _positive_int(tokens[1])
+        if node is None:
+            raise InputFormatError(name, number, "node id must be a non-negative integer, got "
+                                                 f"{tokens[0]!r}")
+        if module is None:
+            raise InputFormatError(name, number, "module must be a non-negative integer, got "
+                                                 f"{tokens[1]!r}")
+        if len(tokens) > 2:
+            _check_flow(name, number, tokens[2])
+        if node in partition:
+            raise InputFormatError(name, number, f"node {node} is listed twice (first on line "
+                                                 f"{first_line[node]})")
+        partition[node] = module
+        first_line[node] = number
+    return partition
+
+
+def _check_flow(name: str, number: int, token: str) -> None:
+    try:
+        float(token)
+    except ValueError:
+        raise InputFormatError(name, number, f"flow must be a number, got {token!r}") from None
+
+
+def _read_tree(name: str, lines: list[str]) -> dict[int, int]:
+    partition: dict[int, int] = {}
+    first_line: dict[int, int] = {}
+    for number, raw in enumerate(lines, 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("*"):
+            break  # the link sections of a .ftree
+        if '"' in line:
+            head, _, tail = line.partition('"')
+            tokens = head.split() + tail[tail.rfind('"') + 1:].split()
+            if '"' not in tail or len(tokens) < 3:
+                raise InputFormatError(name, number, f"{TREE_FORMAT}, got {line!r}")
+        else:
+            tokens = line.split()
+            if len(tokens) < 4:
+                raise InputFormatError(name, number, f"{TREE_FORMAT}, got {line!r}")
+            tokens = [tokens[0], tokens[1], tokens[-1]]
+        path, flow, node_text = tokens[0], tokens[1], tokens[2]
+        steps = [_positive_int(step) for step in path.split(":")]
+        if any(step is None or step == 0 for step in steps):
+            raise InputFormatError(name, number, "path must be positive integers joined by ':' "
+                                                 f"(like 1:2), got {path!r}")
+        if len(steps) < 2:
+            raise InputFormatError(name, number, f"path {path!r} puts the node in no module "
+                                                 "(expected module:node, like 1:2)")
+        _check_flow(name, number, flow)
+        node = _positive_int(node_text)
+        if node is None:
+            raise InputFormatError(name, number, "node id must be a non-negative integer, got "
+                                                 f"{node_text!r}")
+        if node in partition:
+            raise InputFormatError(name, number, f"node {node} is listed twice (first on line "
+                                                 f"{first_line[node]})")
+        partition[node] = steps[0]
+        first_line[node] = number
+    return partition

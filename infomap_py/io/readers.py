@@ -1,0 +1,441 @@
+"""Reading networks: link lists and Pajek files, plain or gzipped, or from standard input.
+
+The link lines of both formats are parsed by a Numba kernel over the file's
+bytes (:mod:`infomap_py._core.parse`); Python only handles section headings,
+Pajek vertex lines, the rare weight the kernel leaves to ``float()``, and
+error messages, which name the file and the line.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from .._core import parse
+from ..errors import InputFormatError
+from ..network import Network
+from ._source import decode, read_bytes, start_offset
+
+LINK_FORMAT = "expected 'source target [weight]'"
+VERTEX_FORMAT = "expected 'id \"name\" [weight]'"
+LINK_SECTIONS = ("*edges", "*arcs", "*links")
+
+# id, then a quoted or bare name, then a weight; further tokens (Pajek
+# coordinates and colours) are ignored, as the official Infomap does.
+_VERTEX = re.compile(r'^(\S+)(?:\s+(?:"([^"]*)"|([^\s"]+)))?(?:\s+(\S+))?(?:\s.*)?$')
+_ID_TOKEN = re.compile(rb"[^\s,#]+")
+
+# Above this many bytes the fixed-width name matrix is not worth it.
+_MAX_NAME_MATRIX_BYTES = 1 << 30
+
+
+@dataclass
+class _Section:
+    """A run of link lines.
+
+    It starts at byte ``pos`` after ``line`` lines, and holds the links
+    ``begin:end`` of the link arrays.
+    """
+
+    pos: int
+    line: int
+    begin: int
+    end: int
+    kind: str
+
+
+class _Text:
+    """The bytes being parsed, with helpers for error messages."""
+
+    def __init__(self, data: bytes, name: str) -> None:
+        self.data = data
+        self.name = name
+        self.buf = np.frombuffer(data, dtype=np.uint8)
+
+    def error(self, line: int | None, message: str) -> InputFormatError:
+        return InputFormatError(self.name, line, message)
+
+    def line_at(self, pos: int) -> str:
+        """Return the text of the line starting at byte ``pos``, shortened for messages."""
+        stop = self.data.find(b"\n", pos)
+        text = decode(self.data[pos: stop if stop >= 0 else len(self.data)]).strip()
+        return text if len(text) <= 60 else text[:57] + "..."
+
+    def line_number(self, line: int) -> str:
+        """Return the text of line ``line`` (1-based)."""
+        newlines = np.flatnonzero(self.buf == 10)
+        pos = 0 if line <= 1 else int(newlines[line - 2]) + 1
+        return self.line_at(pos)
+
+
+def read_network(path: str | os.PathLike, directed: bool | None = None) -> Network:
+    r"""Read a network from a link list or a Pajek file.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file; ``"-"`` reads standard input.  Gzip data (``.gz``) is
+        decompressed transparently.
+    directed : bool or None
+        Whether links are directed.  ``None`` means undirected, except for a
+        Pajek file with an ``*Arcs`` section; ``True`` makes every link
+        directed (as given: source to target).
+
+    Returns
+    -------
+    Network
+        Link lists with integer ids keep them as node labels (the sorted
+        distinct ids that occur); if any id is not a non-negative integer,
+        all ids are names, numbered in order of first appearance.  Pajek
+        files keep declared vertices without links, their names and node
+        weights.
+
+    Raises
+    ------
+    InputFormatError
+        For a missing, unreadable or empty file, a malformed line, a
+        negative, NaN or infinite weight, or a Pajek link to an undeclared
+        vertex; the message names the file and the line.
+
+    Notes
+    -----
+    A *link list* has one link per line, ``source target [weight]``, with
+    spaces, tabs or commas between columns; ``#`` starts a comment and blank
+    lines are skipped.  A file with a line starting with ``*`` is read as
+    *Pajek*: ``*Vertices N`` followed by lines ``id "name" [weight]``, then
+    ``*Edges``, ``*Arcs`` or ``*Links`` sections of link lines (headings are
+    case-insensitive; link lines before any heading are read as links).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from infomap_py.io import read_network
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = Path(tmp, "net.txt")
+    ...     _ = path.write_text("# source target weight\n1 2\n2 3 0.5\n")
+    ...     network = read_network(path)
+    >>> network
+    Network(undirected, 3 nodes, 2 links)
+    >>> network.node_ids.tolist(), network.weight.tolist()
+    ([1, 2, 3], [1.0, 0.5])
+    """
+    if directed is not None and not isinstance(directed, (bool, np.bool_)):
+        raise TypeError(f"directed must be True, False or None, got {directed!r}")
+    data, name = read_bytes(path)
+    text = _Text(data, name)
+    capacity = data.count(b"\n") + 1
+    source = np.empty(capacity, dtype=np.int64)
+    target = np.empty(capacity, dtype=np.int64)
+    weight = np.empty(capacity, dtype=np.float64)
+    start = start_offset(data)
+    status, pos, line, count, text_line, max_length = parse.parse_links(
+        text.buf, start, 0, source, target, weight, 0
+    )
+    _check_columns(text, status, pos, line)
+    first = _Section(start, 0, 0, count, "links")
+    if status == parse.HEADING:
+        if text_line:
+            raise _integer_id_error(text, text_line)
+        return _read_pajek(text, (source, target, weight), first, pos, line, directed)
+    if count == 0:
+        raise text.error(None, f"no links: the file is empty or holds only comments; {LINK_FORMAT}"
+                               " per line")
+    weights = _resolve_weights(text, [first], weight[:count])
+    if text_line:
+        source, target, nodes = _named_ids(text, start, count, max_length)
+        names = list(nodes)
+    else:
+        source, target, nodes = _index_ids(source[:count], target[:count])
+        names = None
+    return Network(source, target, weights, len(nodes), bool(directed), nodes, None, names)
+
+
+def _check_columns(text: _Text, status: int, pos: int, line: int) -> None:
+    if status == parse.TOO_FEW_COLUMNS:
+        raise text.error(line, f"{LINK_FORMAT}, got {text.line_at(pos)!r} (one column)")
+    if status == parse.TOO_MANY_COLUMNS:
+        raise text.error(line, f"{LINK_FORMAT}, got {text.line_at(pos)!r} "
+                               "(more than three columns)")
+
+
+def _integer_id_error(text: _Text, line: int) -> InputFormatError:
+    return text.error(line, f"node ids in a Pajek file must be non-negative integers, got "
+                            f"{text.line_number(line)!r}")
+
+
+def _locate(text: _Text, sections: list[_Section], records: np.ndarray):
+    """Return ``(lines, weight_tokens)`` of the links with the given sorted indices."""
+    lines = np.zeros(records.shape[0], dtype=np.int64)
+    tokens: list[bytes | None] = [None] * records.shape[0]
+    for section in sections:
+        inside = np.flatnonzero((records >= section.begin) & (records < section.end))
+        if inside.size == 0:
+            continue
+        found, _, w_starts, w_ends = parse.locate_links(
+            text.buf, section.pos, section.line, records[inside] - section.begin
+        )
+        lines[inside] = found
+        for k, start, end in zip(inside.tolist(), w_starts.tolist(), w_ends.tolist(), strict=True):
+            tokens[k] = text.data[start:end] if start >= 0 else None
+    return lines, tokens
+
+
+def _resolve_weights(text: _Text, sections: list[_Section], weight: np.ndarray) -> np.ndarray:
+    """Parse the weights the kernel left as NaN; check that all are finite and >= 0."""
+    hard = np.flatnonzero(np.isnan(weight))
+    if hard.size:
+        lines, tokens = _locate(text, sections, hard)
+        for k, line, token in zip(hard.tolist(), lines.tolist(), tokens, strict=True):
+            try:
+                weight[k] = float(token)
+            except (TypeError, ValueError):
+                raise text.error(line, f"weight must be a number, got {decode(token)!r}") from None
+    bad = np.flatnonzero(~(np.isfinite(weight) & (weight >= 0)))
+    if bad.size:
+        lines, tokens = _locate(text, sections, bad[:1])
+        raise text.error(int(lines[0]), "weight must be a finite number >= 0, got "
+                                        f"{decode(tokens[0] or b'')!r}")
+    return weight
+
+
+def _index_ids(source: np.ndarray, target: np.ndarray):
+    """Map integer ids to node indices; return ``(source, target, nodes)``.
+
+    ``nodes`` are the sorted distinct ids.  Where ids are dense the arrays
+    are renumbered in place.
+    """
+    m = source.shape[0]
+    low = int(min(source.min(), target.min()))
+    high = int(max(source.max(), target.max()))
+    span = high - low + 1
+    if span <= 8 * m + 1024:
+        ids = parse.compact_ids(source, target, low, span)
+        if ids.shape[0] == span:
+            return source, target, range(low, high + 1)
+        return source, target, ids.tolist()
+    unique, inverse = np.unique(np.concatenate([source, target]), return_inverse=True)
+    inverse = inverse.astype(np.int64).ravel()
+    return inverse[:m].copy(), inverse[m:].copy(), unique.tolist()
+
+
+def _named_ids(text: _Text, pos: int, m: int, width: int):
+    """Return ``(source, target, names)`` of the first ``m`` link lines from ``pos``.
+
+    The id tokens are names, numbered in order of first appearance.
+    """
+    if 2 * m * width > _MAX_NAME_MATRIX_BYTES:
+        return _named_ids_slow(text, pos, m)
+    tokens = parse.id_tokens(text.buf, pos, m, width)
+    keys = tokens.view(f"S{width}").ravel()
+    unique, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")
+    rank = np.empty_like(order)
+    rank[order] = np.arange(order.shape[0])
+    ids = rank[inverse.ravel()].astype(np.int64)
+    names = [decode(bytes(unique[i])) for i in order.tolist()]
+    return ids[0::2].copy(), ids[1::2].copy(), names
+
+
+def _named_ids_slow(text: _Text, pos: int, m: int):
+    """Like :func:`_named_ids`, in Python (for files with very long names)."""
+    source = np.empty(m, dtype=np.int64)
+    target = np.empty(m, dtype=np.int64)
+    index: dict[bytes, int] = {}
+    k = 0
+    for raw in text.data[pos:].split(b"\n"):
+        tokens = _ID_TOKEN.findall(raw.split(b"#", 1)[0])
+        if not tokens:
+            continue
+        source[k] = index.setdefault(tokens[0], len(index))
+        target[k] = index.setdefault(tokens[1], len(index))
+        k += 1
+        if k == m:
+            break
+    return source, target, [decode(name) for name in index]
+
+
+@dataclass
+class _Vertices:
+    """The ``*Vertices`` section.
+
+    It holds the declared count (``None`` where the heading gives none), and
+    the id, name and weight given on each vertex line (in file order).
+    """
+
+    count: int | None
+    line: int
+    ids: list
+    names: list
+    weights: list
+
+
+def _read_pajek(text: _Text, arrays, first: _Section, pos: int, line: int,
+                directed: bool | None) -> Network:
+    """Read the sections of a Pajek file, from the first heading at ``pos`` on."""
+    data, n = text.data, len(text.data)
+    source, target, weight = arrays
+    sections = [first] if first.end > first.begin else []
+    count = first.end
+    vertices: _Vertices | None = None
+    has_arcs = False
+    while pos < n:
+        stop = data.find(b"\n", pos)
+        stop = n if stop < 0 else stop
+        heading = decode(data[pos:stop]).strip()
+        line += 1
+        pos = stop + 1
+        words = heading.split("#", 1)[0].split()
+        keyword = words[0].lower()
+        if keyword == "*vertices":
+            if vertices is not None:
+                raise text.error(line, f"a second *Vertices section (the first is on line "
+                                       f"{vertices.line}); a file has at most one")
+            if len(words) > 1 and not words[1].isdigit():
+                raise text.error(line, "expected '*Vertices N' with N the number of nodes, got "
+                                       f"{heading!r}")
+            vertices = _Vertices(int(words[1]) if len(words) > 1 else None, line, [], [], [])
+            pos, line = _read_vertex_lines(text, pos, line, vertices)
+        elif keyword in LINK_SECTIONS:
+            has_arcs = has_arcs or keyword == "*arcs"
+            section_pos, section_line = pos, line
+            status, pos, line, new_count, text_line, _ = parse.parse_links(
+                text.buf, pos, line, source, target, weight, count
+            )
+            _check_columns(text, status, pos, line)
+            if text_line:
+                raise _integer_id_error(text, text_line)
+            sections.append(_Section(section_pos, section_line, count, new_count, keyword))
+            count = new_count
+        else:
+            raise text.error(line, f"unsupported section {words[0]!r}: expected *Vertices, "
+                                   "*Edges, *Arcs or *Links")
+    weights = _resolve_weights(text, sections, weight[:count])
+    source, target = source[:count], target[:count]
+    is_directed = has_arcs if directed is None else bool(directed)
+    if vertices is None:
+        if count == 0:
+            raise text.error(None, "no links and no *Vertices: the network is empty")
+        source, target, nodes = _index_ids(source, target)
+        return Network(source, target, weights, len(nodes), is_directed, nodes)
+    nodes, names, node_weights = _vertex_data(vertices)
+    if len(nodes) == 0 and count == 0:
+        raise text.error(None, "no vertices and no links: the network is empty")
+    source, target = _declared_indices(text, sections, vertices, nodes, source, target)
+    return Network(source, target, weights, len(nodes), is_directed, nodes, node_weights, names)
+
+
+def _read_vertex_lines(text: _Text, pos: int, line: int, vertices: _Vertices) -> tuple[int, int]:
+    """Read vertex lines into ``vertices`` up to the next heading.
+
+    Returns ``(pos, line)`` there (or at the end of the data).
+    """
+    data, n = text.data, len(text.data)
+    seen: dict[int, int] = {}
+    while pos < n:
+        stop = data.find(b"\n", pos)
+        stop = n if stop < 0 else stop
+        raw = data[pos:stop].strip()
+        if raw.startswith(b"*"):
+            return pos, line
+        line += 1
+        pos = stop + 1
+        if not raw or raw.startswith(b"#"):
+            continue
+        line_text = decode(raw)
+        if '"' in line_text:
+            quote = line_text.rfind('"')
+            hash_ = line_text.find("#", quote)
+        else:
+            hash_ = line_text.find("#")
+        if hash_ >= 0:
+            line_text = line_text[:hash_].rstrip()
+        match = _VERTEX.match(line_text)
+        if match is None:
+            raise text.error(line, f"{VERTEX_FORMAT}, got {line_text!r}")
+        id_text, quoted, bare, weight_text = match.groups()
+        if not id_text.isdigit():
+            raise text.error(line, f"vertex id must be a non-negative integer, got {id_text!r}")
+        vertex = int(id_text)
+        if vertex in seen:
+            raise text.error(line, f"vertex {vertex} is listed twice (first on line "
+                                   f"{seen[vertex]})")
+        seen[vertex] = line
+        node_weight = None
+        if weight_text is not None:
+            try:
+                node_weight = float(weight_text)
+            except ValueError:
+                raise text.error(line, f"node weight must be a number, got {weight_text!r}") \
+                    from None
+            if not (np.isfinite(node_weight) and node_weight >= 0):
+                raise text.error(line, "node weight must be a finite number >= 0, got "
+                                       f"{weight_text!r}")
+        vertices.ids.append(vertex)
+        vertices.names.append(quoted if quoted is not None else bare)
+        vertices.weights.append(node_weight)
+    return n, line
+
+
+def _vertex_data(vertices: _Vertices):
+    """Return ``(nodes, names, node_weights)`` of the declared vertices.
+
+    The declared vertices are ``1..N`` for ``*Vertices N`` when every listed
+    id lies in that range, and otherwise (files that number vertices from 0,
+    or a heading without ``N``) the listed ids.
+    """
+    listed = vertices.ids
+    count = vertices.count
+    if count is not None and all(1 <= vertex <= count for vertex in listed):
+        nodes: range | list = range(1, count + 1)
+        position = {vertex: vertex - 1 for vertex in listed}
+    else:
+        nodes = sorted(listed)
+        position = {vertex: i for i, vertex in enumerate(nodes)}
+    names = None
+    if any(name is not None for name in vertices.names):
+        names = [str(node) for node in nodes]
+        for vertex, name in zip(listed, vertices.names, strict=True):
+            if name is not None:
+                names[position[vertex]] = name
+    node_weights = None
+    if any(w is not None for w in vertices.weights):
+        node_weights = np.ones(len(nodes))
+        for vertex, w in zip(listed, vertices.weights, strict=True):
+            if w is not None:
+                node_weights[position[vertex]] = w
+    return nodes, names, node_weights
+
+
+def _declared_indices(text: _Text, sections: list[_Section], vertices: _Vertices, nodes,
+                      source: np.ndarray, target: np.ndarray):
+    """Map link ids to indices of the declared ``nodes``.
+
+    A link to an undeclared vertex is an error naming its line.
+    """
+    if isinstance(nodes, range):
+        source_index = source - nodes.start
+        target_index = target - nodes.start
+        size = len(nodes)
+        bad_source = (source_index < 0) | (source_index >= size)
+        bad_target = (target_index < 0) | (target_index >= size)
+    else:
+        ids = np.asarray(nodes, dtype=np.int64)
+        source_index = np.searchsorted(ids, source)
+        target_index = np.searchsorted(ids, target)
+        bad_source = ids[np.minimum(source_index, ids.size - 1)] != source if ids.size else \
+            np.ones(source.shape[0], dtype=bool)
+        bad_target = ids[np.minimum(target_index, ids.size - 1)] != target if ids.size else \
+            np.ones(target.shape[0], dtype=bool)
+    bad = np.flatnonzero(bad_source | bad_target)
+    if bad.size:
+        k = int(bad[0])
+        vertex = int(source[k]) if bad_source[k] else int(target[k])
+        lines, _ = _locate(text, sections, bad[:1])
+        heading = "*Vertices" if vertices.count is None else f"*Vertices {vertices.count}"
+        raise text.error(int(lines[0]), f"link to vertex {vertex}, which {heading} (line "
+                                        f"{vertices.line}) does not declare")
+    return source_index.astype(np.int64), target_index.astype(np.int64)
