@@ -10,12 +10,14 @@ from .adapters.networkx import infomap_communities, map_equation, set_module_att
 from .api import cluster, codelength, compute_flow, evaluate
 from .network import Network
 from .result import Codelength, InfomapResult
+from .tree import ModuleTree
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Codelength",
     "InfomapResult",
+    "ModuleTree",
     "Network",
     "cluster",
     "codelength",

@@ -53,6 +53,14 @@ def check_count(name: str, value: Any, minimum: int = 1) -> int:
     return int(value)
 
 
+def check_choice(name: str, value: Any, choices: Any) -> int:
+    """Return ``value`` as an int if it is one of the integers ``choices``."""
+    choices = list(choices)
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value not in choices:
+        raise ValueError(f"{name} must be one of {', '.join(map(str, choices))}, got {value!r}")
+    return int(value)
+
+
 def check_seed(seed: Any) -> int:
     """Return ``seed`` as a non-negative int."""
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):

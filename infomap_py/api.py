@@ -15,8 +15,9 @@ from .convert import to_network
 from .flow import Flow, flow_graph
 from .flow import compute_flow as _compute_flow
 from .network import Network
-from .optimize import search
-from .result import Codelength, InfomapResult, order_by_flow, partition_labels
+from .optimize import FULL, SUPER_LEVELS_ONLY, search
+from .result import Codelength, InfomapResult, partition_labels
+from .tree import ModuleTree, build_tree, tree_from_paths
 
 
 def _network_and_flow(G, directed, weight, flow_model, teleportation, to_nodes,
@@ -63,10 +64,16 @@ def cluster(
     trials: int = 1,
     seed: int = 123,
     initial_partition: Any = None,
+    two_level: bool = False,
+    fast_hierarchical: int = FULL,
     verbose: bool = False,
     progress: Callable[[int, str, int, float], None] | None = None,
 ) -> InfomapResult:
-    """Find the two-level partition of ``G`` that minimises the map equation.
+    """Find the module tree of ``G`` that minimises the map equation.
+
+    By default the search is multilevel, as the official Infomap's: modules
+    within modules, as deep as the flow supports (``two_level=True`` for
+    modules of nodes only).
 
     Parameters
     ----------
@@ -96,22 +103,32 @@ def cluster(
     seed : int
         Seed of every random choice: the same seed gives the same labels.
     initial_partition : sequence of int, dict, list of sets, or None
-        A partition to start from (in any form :func:`codelength` takes);
-        its modules may merge and its nodes may move.
+        A partition to start from (in any form :func:`codelength` takes;
+        of a tree, its top modules); its modules may merge and its nodes
+        may move.
+    two_level : bool
+        Find a two-level partition (modules of nodes) instead of a tree.
+    fast_hierarchical : {0, 1, 2}
+        0: the full multilevel search (super-modules, then every top module
+        split into sub-modules recursively); 1: keep every level of
+        super-modules and split only the bottom modules; 2: keep the
+        super-module levels and split nothing (fastest).
     verbose : bool
         Print progress to standard error.
     progress : callable or None
         Called as ``progress(trial, phase, num_modules, codelength)`` after
         every phase of every trial (``trial`` counts from 0; ``phase`` is
-        ``"levels"``, ``"fine-tune"`` or ``"coarse-tune"``); replaces the
-        ``verbose`` printing.
+        ``"levels"``, ``"fine-tune"``, ``"coarse-tune"``, then for a tree
+        ``"super-modules"`` and ``"sub-modules"``); replaces the ``verbose``
+        printing.
 
     Returns
     -------
     InfomapResult
-        Nodes, labels (modules numbered by decreasing flow), modules as sets,
-        the codelength and its parts, node and module flow, and every
-        trial's codelength.
+        Nodes, labels of the top modules (numbered by decreasing flow),
+        modules as sets, the module tree (``paths``, ``num_levels``,
+        ``modules_at(level)``, ``tree``), the codelength and its parts,
+        node and module flow, and every trial's codelength.
 
     Raises
     ------
@@ -136,6 +153,9 @@ def cluster(
     trials = check.check_count("trials", trials)
     seed = check.check_seed(seed)
     verbose = check.check_bool("verbose", verbose)
+    two_level = check.check_bool("two_level", two_level)
+    fast_hierarchical = check.check_choice("fast_hierarchical", fast_hierarchical,
+                                           range(FULL, SUPER_LEVELS_ONLY + 1))
     user_progress = progress
     if user_progress is not None and not callable(user_progress):
         raise TypeError(f"progress must be callable or None, got {user_progress!r}")
@@ -151,25 +171,28 @@ def cluster(
                   file=sys.stderr)
     if user_progress is not None:
         progress = user_progress
-    found = search(flow, trials=trials, seed=seed, initial_labels=initial, progress=progress)
-    params["trials"] = trials
-    return _make_result(network, flow, params, found.labels, found.trial_codelengths, seed,
+    found = search(flow, trials=trials, seed=seed, two_level=two_level,
+                   fast_hierarchical=fast_hierarchical, initial_labels=initial,
+                   progress=progress)
+    params.update(trials=trials, two_level=two_level, fast_hierarchical=fast_hierarchical)
+    tree = build_tree(flow, found.parent, found.leaf_module)
+    return _make_result(network, flow, params, tree, found.trial_codelengths, seed,
                         found.seconds)
 
 
-def _make_result(network: Network, flow: Flow, params: dict, labels: np.ndarray,
+def _make_result(network: Network, flow: Flow, params: dict, tree: ModuleTree,
                  trial_codelengths: np.ndarray, seed: int, seconds: float) -> InfomapResult:
-    labels, module_flow = order_by_flow(labels, flow.node_flow)
-    length = _score(flow, labels)
+    length = _tree_codelength(flow, tree)
+    num_top = tree.num_top_modules
     return InfomapResult(
         nodes=list(network.nodes),
-        labels=labels,
+        labels=tree.ancestors_at(1) - 1,
         codelength=float(length),
         index_codelength=length.index_codelength,
         module_codelength=length.module_codelength,
         one_level_codelength=length.one_level_codelength,
         flow=flow.node_flow,
-        module_flow=module_flow,
+        module_flow=tree.flow[1:num_top + 1].copy(),
         trial_codelengths=trial_codelengths,
         seed=seed,
         params=params,
@@ -177,7 +200,55 @@ def _make_result(network: Network, flow: Flow, params: dict, labels: np.ndarray,
         node_ids=network.node_ids,
         names=network.node_names,
         flow_data=flow,
+        tree=tree,
     )
+
+
+def _tree_codelength(flow: Flow, tree: ModuleTree) -> Codelength:
+    one_level = mapeq.one_level_codelength(flow.node_flow, 0.0)
+    if flow.link_flow.shape[0] == 0 and not flow.node_flow.any():
+        return Codelength(0.0, 0.0, 0.0)
+    index = float(tree.codelength[0])
+    return Codelength(index, float(tree.codelength[1:].sum()), one_level)
+
+
+def _tree_arrays(partition: Any, nodes: list) -> tuple[np.ndarray, np.ndarray]:
+    """Return ``(parent, leaf_module)`` of a tree or of a flat partition
+    (a two-level tree)."""
+    tree = _as_tree(partition, nodes)
+    if tree is not None:
+        return tree
+    _, labels = np.unique(partition_labels(partition, nodes), return_inverse=True)
+    parent = np.zeros(int(labels.max()) + 2 if labels.size else 1, dtype=np.int64)
+    parent[0] = -1
+    return parent, labels.astype(np.int64) + 1
+
+
+def _as_tree(partition: Any, nodes: list) -> tuple[np.ndarray, np.ndarray] | None:
+    """Return ``(parent, leaf_module)`` when ``partition`` is a module tree
+    (a result or ``ModuleTree`` with more than two levels, or node paths);
+    ``None`` for a flat partition."""
+    if isinstance(partition, InfomapResult):
+        partition = partition.tree
+    if isinstance(partition, ModuleTree):
+        if partition.leaf_module.shape[0] != len(nodes):
+            raise ValueError(f"the tree has {partition.leaf_module.shape[0]} nodes, "
+                             f"the network {len(nodes)}")
+        return partition.parent, partition.leaf_module
+    if isinstance(partition, dict):
+        values = list(partition.values())
+        if values and all(isinstance(v, (tuple, list)) for v in values):
+            missing = [node for node in nodes if node not in partition]
+            if missing:
+                raise ValueError(f"the tree has no path for node {missing[0]!r}")
+            return tree_from_paths([partition[node] for node in nodes])
+        return None
+    if (isinstance(partition, (list, tuple)) and partition
+            and all(isinstance(v, (tuple, list)) for v in partition)):
+        if len(partition) != len(nodes):
+            raise ValueError(f"the tree has {len(partition)} paths for {len(nodes)} nodes")
+        return tree_from_paths(partition)
+    return None
 
 
 def evaluate(
@@ -191,7 +262,7 @@ def evaluate(
     recorded_teleportation: bool = False,
     markov_time: float = 1.0,
 ) -> InfomapResult:
-    """Return the result object of a given partition, without searching.
+    """Return the result object of a given partition or tree, without searching.
 
     Like :func:`codelength`, but returns a full :class:`InfomapResult`
     (modules renumbered by decreasing flow) that the writers can save.
@@ -206,10 +277,9 @@ def evaluate(
     """
     network, flow, params = _network_and_flow(G, directed, weight, flow_model, teleportation,
                                               to_nodes, recorded_teleportation, markov_time)
-    labels = partition_labels(partition, list(network.nodes))
-    length = _score(flow, np.unique(labels, return_inverse=True)[1].astype(np.int64))
-    params["trials"] = 0
-    return _make_result(network, flow, params, labels, np.array([float(length)]), 0, 0.0)
+    tree = build_tree(flow, *_tree_arrays(partition, list(network.nodes)))
+    params.update(trials=0, two_level=tree.num_levels <= 2, fast_hierarchical=FULL)
+    return _make_result(network, flow, params, tree, np.array([tree.total_codelength]), 0, 0.0)
 
 
 def codelength(
@@ -223,16 +293,23 @@ def codelength(
     recorded_teleportation: bool = False,
     markov_time: float = 1.0,
 ) -> Codelength:
-    """Return the two-level codelength of any partition of ``G``.
+    """Return the codelength of any partition or module tree of ``G``.
+
+    A flat partition is scored with the two-level map equation, a tree with
+    the multilevel map equation (one codebook per module).
 
     Parameters
     ----------
     G
         The network, as for :func:`cluster`.
-    partition : sequence of int, dict, list of sets, or InfomapResult
-        Labels aligned with the nodes (for networkx graphs, in
+    partition : sequence of int, dict, list of sets, paths, ModuleTree or InfomapResult
+        A partition: labels aligned with the nodes (for networkx graphs, in
         ``G.nodes()`` order; otherwise by node id), ``{node: module}``, or
-        the modules as a list of sets of nodes.
+        the modules as a list of sets of nodes.  Or a tree: a path per node
+        (a sequence of tuples aligned with the nodes, or ``{node: path}``),
+        written as in a ``.tree`` file (modules from the top down, then the
+        node's place in its module, e.g. ``(1, 3, 2)``), a
+        :class:`ModuleTree`, or a result (its tree).
     directed, weight, flow_model, teleportation, to_nodes, recorded_teleportation, markov_time
         The flow options, as for :func:`cluster`.
 
@@ -253,9 +330,11 @@ def codelength(
     """
     network, flow, _ = _network_and_flow(G, directed, weight, flow_model, teleportation,
                                          to_nodes, recorded_teleportation, markov_time)
-    labels = partition_labels(partition, list(network.nodes))
-    _, dense = np.unique(labels, return_inverse=True)
-    return _score(flow, dense.astype(np.int64))
+    nodes = list(network.nodes)
+    if _as_tree(partition, nodes) is None:
+        _, dense = np.unique(partition_labels(partition, nodes), return_inverse=True)
+        return _score(flow, dense.astype(np.int64))
+    return _tree_codelength(flow, build_tree(flow, *_tree_arrays(partition, nodes)))
 
 
 def compute_flow(

@@ -24,11 +24,12 @@ OUTPUT_FORMATS = ("clu", "tree", "ftree", "json", "csv")
 
 EXAMPLES = """\
 examples:
-  infomap-py network.txt out/                 two-level modules of a link list, out/network.tree
+  infomap-py network.txt out/                 module tree of a link list, out/network.tree
+  infomap-py network.txt out/ -2              two-level modules only
   infomap-py network.net out/ -d -N 10        directed, best of 10 trials
   infomap-py network.txt out/ -o clu,json     write out/network.clu and out/network.json
-  infomap-py network.txt out/ -c given.clu --no-infomap
-                                              only score the partition in given.clu
+  infomap-py network.txt out/ -c given.tree --no-infomap
+                                              only score the tree in given.tree
   gzip -dc big.txt.gz | infomap-py - out/ --out-name big
                                               read the network from standard input
 """
@@ -69,14 +70,18 @@ def build_parser() -> argparse.ArgumentParser:
                       help="scale link flow; larger gives fewer modules (default 1)")
     search = parser.add_argument_group("search")
     search.add_argument("-2", "--two-level", action="store_true",
-                        help="two-level partition (the only kind this version finds)")
+                        help="two-level partition (default: multilevel, modules within modules)")
+    search.add_argument("-F", "--fast-hierarchical-solution", action="count", default=0,
+                        help="-F: keep every super-module level and split only the bottom "
+                             "modules; -FF: keep the super-module levels, split nothing")
     search.add_argument("-N", "--num-trials", type=int, default=1, metavar="N",
                         help="independent trials, the shortest wins (default 1)")
     search.add_argument("-s", "--seed", type=int, default=123, help="random seed (default 123)")
     search.add_argument("-c", "--cluster-data", metavar="FILE",
-                        help="start from the partition in a .clu or .tree file")
+                        help="start from the partition in a .clu or .tree file (its top "
+                             "modules)")
     search.add_argument("--no-infomap", action="store_true",
-                        help="do not search: only score the partition given with -c")
+                        help="do not search: only score the partition or tree given with -c")
     output = parser.add_argument_group("output")
     output.add_argument("-o", "--output", default="tree", metavar="FORMATS",
                         help=f"comma-separated formats among {', '.join(OUTPUT_FORMATS)} "
@@ -115,6 +120,9 @@ def _check_options(args: argparse.Namespace) -> None:
         raise _UsageError(f"argument -N/--num-trials: must be >= 1, got {args.num_trials}")
     if args.seed < 0:
         raise _UsageError(f"argument -s/--seed: must be >= 0, got {args.seed}")
+    if args.fast_hierarchical_solution > 2:
+        raise _UsageError("argument -F/--fast-hierarchical-solution: at most -FF, got "
+                          f"{args.fast_hierarchical_solution}")
     if args.no_infomap and not args.cluster_data:
         raise _UsageError("argument --no-infomap: needs a partition given with -c/--cluster-data")
 
@@ -146,6 +154,20 @@ def _initial_labels(network, partition: dict) -> np.ndarray:
     return labels
 
 
+def _initial_tree(network, paths: dict) -> list[tuple[int, ...]]:
+    """A path per node from ``{node_id: path}``; nodes missing from the file
+    each get a top module of their own."""
+    next_module = max((p[0] for p in paths.values()), default=0) + 1
+    tree = []
+    for node_id in network.node_ids.tolist():
+        path = paths.get(node_id)
+        if path is None:
+            path = (next_module, 1)
+            next_module += 1
+        tree.append(path)
+    return tree
+
+
 class _Progress:
     """Progress on stderr: one updating line on a terminal, or a line per
     phase with ``--verbose``."""
@@ -175,8 +197,8 @@ def _fail(message: str) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command-line tool; return the exit status (0, or 2 on bad input)."""
-    from .io import read_network, read_partition, write_clu, write_csv, write_ftree, \
-        write_json, write_tree
+    from .io import read_network, read_tree, write_clu, write_csv, write_ftree, write_json, \
+        write_tree
 
     writers = {"clu": write_clu, "tree": write_tree, "ftree": write_ftree,
                "json": write_json, "csv": write_csv}
@@ -200,7 +222,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         initial = None
         if args.cluster_data:
-            initial = _initial_labels(network, read_partition(args.cluster_data))
+            given = read_tree(args.cluster_data)
+            initial = (_initial_tree(network, given) if args.no_infomap
+                       else _initial_labels(network, {n: p[0] for n, p in given.items()}))
         out_dir = Path(args.out_dir)
         try:
             out_dir.mkdir(parents=True, exist_ok=True)
@@ -215,7 +239,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             progress = _Progress(args.num_trials, enabled=not args.silent and sys.stderr.isatty(),
                                  verbose=args.verbose > 0 and not args.silent)
             result = cluster(network, trials=args.num_trials, seed=args.seed,
-                             initial_partition=initial, progress=progress, **options)
+                             initial_partition=initial, two_level=args.two_level,
+                             fast_hierarchical=args.fast_hierarchical_solution,
+                             progress=progress, **options)
             progress.finish()
         stem = _out_name(args)
         for fmt in formats:
@@ -233,7 +259,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.silent:
         seconds = time.perf_counter() - start
         print(f"infomap-py: {network.num_nodes} nodes, {network.num_links} links, "
-              f"{result.num_modules} modules, codelength {result.codelength:.9f} bits "
+              f"{result.num_modules} top modules, {result.num_levels} levels, codelength {result.codelength:.9f} bits "
               f"({result.relative_codelength_savings:.2%} savings), {seconds:.2f} s; "
               f"wrote {', '.join(str(p) for p in written)}", file=sys.stderr)
     return 0

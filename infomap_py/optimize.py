@@ -1,4 +1,5 @@
-"""Two-level Infomap search: independent trials, keep the shortest."""
+"""Infomap search: independent trials of the two-level or multilevel
+algorithm, keeping the shortest."""
 
 from __future__ import annotations
 
@@ -9,25 +10,33 @@ from typing import Callable
 import numpy as np
 
 from ._core import mapeq
-from ._core.moves import place_linkless_nodes
+from ._core.hierarchy import recursive_partition, super_levels
 from ._core.rng import new_state
-from ._core.search import coarse_tune, find_top_modules, fine_tune, total_codelength
+from ._core.search import CORE_LOOP_LIMIT, MIN_IMPROVEMENT, PHASE_COARSE_TUNE, \
+    PHASE_FINE_TUNE, PHASE_LEVELS, partition
+from ._core.tree import dissolve_unpaid_modules, module_codelengths, tree_flows
 from .flow import Flow, flow_graph
 
-#: Sweeps per core loop on the finest level (the official default).
-CORE_LOOP_LIMIT = 10
-#: A core loop continues while a sweep shortens the codelength by this much.
-MIN_IMPROVEMENT = 1e-10
-#: Tuning continues while a round shortens the codelength by this fraction.
-MIN_RELATIVE_TUNE_IMPROVEMENT = 1e-5
+_PHASE_NAMES = {PHASE_LEVELS: "levels", PHASE_FINE_TUNE: "fine-tune",
+                PHASE_COARSE_TUNE: "coarse-tune"}
+
+#: ``fast_hierarchical`` values: the full multilevel search; keep every
+#: super-module level and refine only the bottom modules; keep the
+#: super-module levels and skip the recursive refinement.
+FULL, KEEP_SUPER_LEVELS, SUPER_LEVELS_ONLY = 0, 1, 2
 
 
 @dataclass(frozen=True)
 class SearchResult:
-    """The best partition found and what each trial found."""
+    """The best module tree found and what each trial found.
 
-    labels: np.ndarray
-    num_modules: int
+    ``parent`` and ``leaf_module`` describe the tree as in
+    :mod:`infomap_py._core.hierarchy` (not yet ordered by flow); entries of
+    ``parent`` equal to -2 are dissolved modules.
+    """
+
+    parent: np.ndarray
+    leaf_module: np.ndarray
     codelength: float
     trial_codelengths: np.ndarray
     best_trial: int
@@ -40,92 +49,123 @@ def trial_seeds(seed: int, trials: int) -> list[int]:
     return [int(child.generate_state(1, dtype=np.uint64)[0]) for child in sequence.spawn(trials)]
 
 
+def _two_level_tree(labels: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    parent = np.zeros(k + 1, dtype=np.int64)
+    parent[0] = -1
+    return parent, labels + 1
+
+
+def _super_tree(labels: np.ndarray, k: int, levels: list[np.ndarray],
+                keep_levels: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Return ``(parent, leaf_module)`` with the super-module
+    ``levels`` above the modules of ``labels``: all of them, or only the
+    coarsest with the leaves directly below it."""
+    if not keep_levels:
+        for level in levels:
+            labels = level[labels]
+            k = int(level.max()) + 1
+        parent = np.zeros(k + 1, dtype=np.int64)
+        parent[0] = -1
+        return parent, labels + 1
+    # Ids: the root, then the coarsest level first, down to the modules.
+    sizes = [k] + [int(level.max()) + 1 for level in levels]
+    offsets = np.cumsum([1] + sizes[::-1])[:-1][::-1]
+    parent = np.zeros(1 + sum(sizes), dtype=np.int64)
+    parent[0] = -1
+    for depth, level in enumerate(levels):
+        parent[offsets[depth]:offsets[depth] + sizes[depth]] = offsets[depth + 1] + level
+    return parent, offsets[0] + labels
+
+
+def tree_codelength(kernel_input: tuple, parent: np.ndarray,
+                    leaf_module: np.ndarray) -> float:
+    """Return the multilevel codelength of a tree (no dissolved entries)."""
+    graph, node_data, node_enter, node_exit, _ = kernel_input
+    _, enter, exit_ = tree_flows(graph, node_data, node_enter, node_exit, parent, leaf_module)
+    return float(module_codelengths(node_data[0], parent, leaf_module, enter, exit_).sum())
+
+
 def run_trial(
     kernel_input: tuple,
     rng: np.ndarray,
-    core_loop_limit: int = CORE_LOOP_LIMIT,
-    tune_iteration_limit: int = 0,
+    two_level: bool = False,
+    fast_hierarchical: int = FULL,
     initial_labels: np.ndarray | None = None,
     progress: Callable[[str, int, float], None] | None = None,
-) -> tuple[np.ndarray, int, float]:
-    """Run one Infomap trial; return ``(labels, num_modules, codelength)``.
+) -> tuple[np.ndarray, np.ndarray, float]:
+    """Run one Infomap trial; return ``(parent, leaf_module, codelength)``.
 
-    The search moves nodes into modules and aggregates until nothing moves,
-    then alternates fine-tuning (single nodes move between the modules) and
-    coarse-tuning (sub-modules move) until a fine and a coarse round in a
-    row each gain less than ``MIN_RELATIVE_TUNE_IMPROVEMENT`` of the
-    one-level codelength (or for ``tune_iteration_limit`` rounds if not 0).
-    If one module codes the walk shorter, it returns one module.
+    A two-level partition first (:func:`infomap_py._core.search.partition`).
+    Unless ``two_level``: super-modules are searched on the network of
+    modules while they shorten the index codebook; with ``fast_hierarchical
+    == FULL`` only the coarsest level is kept and every top module is split
+    into sub-modules, recursively, while that shortens its codebook; with
+    ``KEEP_SUPER_LEVELS`` every super level is kept and only the bottom
+    modules are split; with ``SUPER_LEVELS_ONLY`` nothing is split.
+    Finally modules of modules whose codebook does not pay are dissolved.
 
     ``kernel_input`` is ``(graph, node_data, node_enter, node_exit,
-    constants)``; ``progress(phase, num_modules, codelength)`` is called
-    after every phase.
+    constants)``; ``progress(phase, num_top_modules, codelength)`` is
+    called after every phase.
     """
     graph, node_data, node_enter, node_exit, constants = kernel_input
     n = node_data[0].shape[0]
-    one_level = mapeq.one_level_codelength(node_data[0], 0.0)
-
-    def report(phase: str, labels: np.ndarray, k: int) -> float:
-        length = total_codelength(graph, node_data, node_enter, node_exit, constants,
-                                  labels, k)
-        if progress is not None:
-            progress(phase, k, length)
-        return length
-
     if initial_labels is not None:
         labels = np.unique(initial_labels, return_inverse=True)[1].astype(np.int64)
-        k = int(labels.max()) + 1
-        labels, k = find_top_modules(graph, node_data, node_enter, node_exit, constants,
-                                     labels, k, rng, core_loop_limit, MIN_IMPROVEMENT,
-                                     False, 0, False)
     else:
-        labels, k = find_top_modules(graph, node_data, node_enter, node_exit, constants,
-                                     np.arange(n), n, rng, core_loop_limit, MIN_IMPROVEMENT,
-                                     False, 0, True)
-    length = report("levels", labels, k)
-    fine = True
-    failed_rounds = 0
-    rounds = 0
-    while k > 1 and (tune_iteration_limit == 0 or rounds < tune_iteration_limit):
-        rounds += 1
-        if fine:
-            labels, k = fine_tune(graph, node_data, node_enter, node_exit, constants,
-                                  labels, rng, core_loop_limit, MIN_IMPROVEMENT)
-        else:
-            labels, k = coarse_tune(graph, node_data, node_enter, node_exit, constants,
-                                    labels, k, rng, MIN_IMPROVEMENT)
-        if k > 1:
-            labels, k = find_top_modules(graph, node_data, node_enter, node_exit, constants,
-                                         labels, k, rng, core_loop_limit, MIN_IMPROVEMENT,
-                                         False, 0, False)
-        new_length = report("fine-tune" if fine else "coarse-tune", labels, k)
-        improved = (new_length <= length - MIN_IMPROVEMENT
-                    and new_length < length - one_level * MIN_RELATIVE_TUNE_IMPROVEMENT)
-        length = new_length
-        failed_rounds = 0 if improved else failed_rounds + 1
-        if failed_rounds == 2:
-            break
-        fine = not fine
-    if k > 1 and node_data[1].any():
-        # Nodes without links never see a neighbouring module to join.
-        labels, k = place_linkless_nodes(graph, node_data, node_enter, node_exit, labels,
-                                         constants)
-        length = total_codelength(graph, node_data, node_enter, node_exit, constants,
-                                  labels, k)
-    if k > 1 and length > one_level:
-        labels = np.zeros(n, dtype=np.int64)
-        k = 1
-    if k == 1:
-        length = one_level
-    return labels, int(k), float(length)
+        labels = np.arange(n, dtype=np.int64)
+    labels, k, length, log = partition(graph, node_data, node_enter, node_exit, constants,
+                                       labels, int(labels.max()) + 1, rng, CORE_LOOP_LIMIT,
+                                       0, False)
+    if progress is not None:
+        for phase, num_modules, phase_length in log:
+            if phase in _PHASE_NAMES:
+                progress(_PHASE_NAMES[phase], num_modules, phase_length)
+    if two_level or k == 1 or k == n:
+        parent, leaf_module = _two_level_tree(labels, k)
+        return parent, leaf_module, float(length)
+
+    levels = super_levels(graph, node_data, node_enter, node_exit, 0.0, labels, k, rng, 0)
+    parent, leaf_module = _super_tree(labels, k, list(levels),
+                                      keep_levels=fast_hierarchical != FULL)
+    if progress is not None:
+        progress("super-modules", int((parent[1:] == 0).sum()),
+                 tree_codelength(kernel_input, parent, leaf_module))
+    if fast_hierarchical != SUPER_LEVELS_ONLY:
+        num_tree = parent.shape[0]
+        queue = np.unique(leaf_module)
+        # Room for the sub-modules: splits create at most two per leaf.
+        room = np.concatenate([parent, np.zeros(2 * n, dtype=np.int64)])
+        parent, leaf_module, num_tree = recursive_partition(
+            graph, node_data, node_enter, node_exit, room, leaf_module, num_tree, queue,
+            rng, 0)
+        parent = parent[:num_tree]
+    _, enter, exit_ = tree_flows(graph, node_data, node_enter, node_exit, parent, leaf_module)
+    parent, dissolved = dissolve_unpaid_modules(node_data[0], parent, leaf_module, enter,
+                                                exit_, MIN_IMPROVEMENT)
+    if dissolved:
+        parent, leaf_module = compact_tree(parent, leaf_module)
+    length = tree_codelength(kernel_input, parent, leaf_module)
+    if progress is not None:
+        progress("sub-modules", int((parent[1:] == 0).sum()), length)
+    return parent, leaf_module, length
+
+
+def compact_tree(parent: np.ndarray, leaf_module: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Drop dissolved modules (parent -2) and renumber the rest."""
+    keep = parent != -2
+    new_id = np.cumsum(keep) - 1
+    parent = parent[keep]
+    parent[1:] = new_id[parent[1:]]
+    return parent, new_id[leaf_module]
 
 
 def search(
     flow: Flow,
     trials: int = 1,
     seed: int = 123,
-    core_loop_limit: int = CORE_LOOP_LIMIT,
-    tune_iteration_limit: int = 0,
+    two_level: bool = False,
+    fast_hierarchical: int = FULL,
     initial_labels: np.ndarray | None = None,
     progress: Callable[[int, str, int, float], None] | None = None,
 ) -> SearchResult:
@@ -133,15 +173,17 @@ def search(
 
     ``initial_labels`` (one module id per node) starts every trial from that
     partition instead of from single nodes.  ``progress(trial, phase,
-    num_modules, codelength)`` is called after every phase of every trial.
-    Ties are broken by the lower trial number, so the result depends on
-    ``seed`` and ``trials`` only.
+    num_top_modules, codelength)`` is called after every phase of every
+    trial.  Ties are broken by the lower trial number, so the result depends
+    on ``seed`` and ``trials`` only.
     """
     start = time.perf_counter()
     n = flow.num_nodes
     if flow.link_flow.shape[0] == 0:
-        labels = np.arange(n, dtype=np.int64)
-        return SearchResult(labels, n, 0.0, np.zeros(trials), 0, 0.0)
+        parent = np.zeros(n + 1, dtype=np.int64)
+        parent[0] = -1
+        return SearchResult(parent, np.arange(1, n + 1, dtype=np.int64), 0.0,
+                            np.zeros(trials), 0, 0.0)
     graph, node_data, node_enter, node_exit = flow_graph(flow)
     constants = np.array([mapeq.entropy_terms(node_data[0]), 0.0])
     kernel_input = (graph, node_data, node_enter, node_exit, constants)
@@ -152,10 +194,11 @@ def search(
         if progress is not None:
             def report(phase, k, length, t=t):
                 progress(t, phase, k, length)
-        labels, k, length = run_trial(kernel_input, new_state(trial_seed), core_loop_limit,
-                                      tune_iteration_limit, initial_labels, report)
+        parent, leaf_module, length = run_trial(kernel_input, new_state(trial_seed),
+                                                two_level, fast_hierarchical,
+                                                initial_labels, report)
         lengths[t] = length
         if best is None or length < best[2]:
-            best = (labels, k, length, t)
-    labels, k, length, t = best
-    return SearchResult(labels, k, length, lengths, t, time.perf_counter() - start)
+            best = (parent, leaf_module, length, t)
+    parent, leaf_module, length, t = best
+    return SearchResult(parent, leaf_module, length, lengths, t, time.perf_counter() - start)

@@ -1,4 +1,4 @@
-"""The result users hold: a frozen two-level partition with its codelength."""
+"""The result users hold: a frozen module tree (two-level or multilevel) with its codelength."""
 
 from __future__ import annotations
 
@@ -37,17 +37,18 @@ class Codelength(float):
 
 @dataclass(frozen=True, repr=False, eq=False)
 class InfomapResult:
-    """A two-level partition found by Infomap.
+    """The modules Infomap found: a two-level partition or a module tree.
 
     Attributes
     ----------
     nodes : list
         The node labels, in the order of every per-node array.
     labels : numpy.ndarray of int64
-        The module of every node; modules are numbered ``0, 1, ...`` by
+        The top module of every node; modules are numbered ``0, 1, ...`` by
         decreasing flow.
     codelength, index_codelength, module_codelength : float
-        The two-level codelength (bits) and its two parts.
+        The codelength (bits) of the whole tree, of its index codebook (the
+        root's) and of all other codebooks.
     one_level_codelength : float
         The codelength with all nodes in one module (the entropy of the
         node flow).
@@ -68,6 +69,9 @@ class InfomapResult:
     flow_data : Flow or None
         The network's flow: node flow and the flow on every link, which the
         writers of module maps use.
+    tree : ModuleTree or None
+        The module tree: every node's path, the flow, enter and exit flow
+        and codelength of every module (see :class:`infomap_py.ModuleTree`).
     """
 
     nodes: list
@@ -85,11 +89,53 @@ class InfomapResult:
     node_ids: np.ndarray | None = None
     names: list | None = None
     flow_data: Any = None
+    tree: Any = None
 
     @property
     def num_modules(self) -> int:
-        """The number of modules."""
+        """The number of top modules."""
         return int(self.module_flow.shape[0])
+
+    @property
+    def num_top_modules(self) -> int:
+        """The number of top modules (as :attr:`num_modules`)."""
+        return self.num_modules
+
+    @property
+    def num_levels(self) -> int:
+        """The depth of the deepest node: 2 for a two-level partition."""
+        return self.tree.num_levels if self.tree is not None else 2
+
+    @property
+    def num_leaf_modules(self) -> int:
+        """The number of modules that hold nodes (the finest modules)."""
+        return self.tree.num_leaf_modules if self.tree is not None else self.num_modules
+
+    @property
+    def level_codelengths(self) -> np.ndarray:
+        """The codelength of the codebooks at each depth (0: the index
+        codebook, 1: the top modules' codebooks, ...); they sum to
+        :attr:`codelength`."""
+        if self.tree is not None:
+            return self.tree.level_codelengths
+        return np.array([self.index_codelength, self.module_codelength])
+
+    @property
+    def paths(self) -> list[tuple[int, ...]]:
+        """Every node's path in the module tree, as in a ``.tree`` file:
+        its modules from the top down (from 1, by decreasing flow), then its
+        place within its module, e.g. ``(1, 3, 2)``."""
+        if self.tree is None:
+            raise ValueError("this result holds no module tree")
+        return self.tree.paths
+
+    def modules_at(self, level: int) -> np.ndarray:
+        """Return the partition at depth ``level`` as a label per node
+        (1: top modules, 2: their sub-modules, ...; a node whose branch ends
+        higher keeps its deepest module)."""
+        if self.tree is None:
+            return self.labels.copy()
+        return self.tree.modules_at(level)
 
     @property
     def num_nodes(self) -> int:
@@ -124,8 +170,9 @@ class InfomapResult:
         nx.set_node_attributes(graph, self.as_dict(), name)
 
     def __repr__(self) -> str:
+        levels = f" and {self.num_levels} levels" if self.num_levels > 2 else ""
         return (
-            f"<InfomapResult: {self.num_nodes} nodes in {self.num_modules} modules, "
+            f"<InfomapResult: {self.num_nodes} nodes in {self.num_modules} top modules{levels}, "
             f"codelength {self.codelength:.6f} bits "
             f"({self.relative_codelength_savings:.1%} savings), seed {self.seed}>"
         )

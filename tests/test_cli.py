@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import json
 import os
 import subprocess
 import sys
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import infomap_py
-from infomap_py.io import read_partition
+from infomap_py.io import read_partition, read_tree
 
 ROOT = Path(__file__).resolve().parents[1]
 KARATE = ROOT / "examples" / "karate.txt"
@@ -62,11 +63,67 @@ def test_every_output_format_and_out_name(tmp_path):
 def test_cli_codelength_equals_the_api(tmp_path):
     network = infomap_py.io.read_network(KARATE)
     res = infomap_py.cluster(network, trials=3, seed=9)
-    proc = run(KARATE, tmp_path, "-N", "3", "-s", "9", "-o", "clu", "--silent")
+    proc = run(KARATE, tmp_path, "-N", "3", "-s", "9", "-o", "tree", "--silent")
     assert proc.returncode == 0 and proc.stderr == ""
-    labels = read_partition(tmp_path / "karate.clu")
-    scored = infomap_py.codelength(network, [labels[i] for i in network.nodes])
+    paths = read_tree(tmp_path / "karate.tree")
+    scored = infomap_py.codelength(network, [paths[i] for i in network.nodes])
     assert float(scored) == pytest.approx(res.codelength, abs=1e-9)
+
+
+def _nine_triangles() -> str:
+    """Three groups of three linked triangles, the groups joined by weaker
+    links: a tree of three levels."""
+    links = []
+    for t in range(9):
+        a, b, c = 3 * t + 1, 3 * t + 2, 3 * t + 3
+        links += [(a, b, 1), (a, c, 1), (b, c, 1)]
+    for g in range(3):
+        first = 9 * g
+        links += [(first + 2, first + 4, 1), (first + 3, first + 7, 1), (first + 6, first + 8, 1)]
+        links.append((first + 5, (first + 9) % 27 + 1, 0.8))
+    return "".join(f"{u} {v} {w}\n" for u, v, w in links)
+
+
+NINETRIANGLES = _nine_triangles()
+
+
+@pytest.mark.parametrize("options, two_level, fast", [
+    ([], False, 0), (["-2"], True, 0), (["-F"], False, 1), (["-FF"], False, 2),
+    (["--two-level", "--fast-hierarchical-solution"], True, 1),
+])
+def test_two_level_and_fast_hierarchical_options(tmp_path, options, two_level, fast):
+    net = tmp_path / "ring.txt"
+    net.write_text(NINETRIANGLES)
+    proc = run(net, tmp_path, "-N", "3", "-o", "tree,json", "--silent", *options)
+    assert proc.returncode == 0, proc.stderr
+    network = infomap_py.io.read_network(net)
+    res = infomap_py.cluster(network, trials=3, two_level=two_level, fast_hierarchical=fast)
+    paths = read_tree(tmp_path / "ring.tree")
+    assert [paths[i] for i in network.node_ids.tolist()] == res.paths
+    document = json.loads((tmp_path / "ring.json").read_text())
+    assert document["numLevels"] == res.num_levels
+    assert (res.num_levels == 2) == two_level
+
+
+def test_no_infomap_scores_a_whole_tree(tmp_path):
+    net = tmp_path / "ring.txt"
+    net.write_text(NINETRIANGLES)
+    network = infomap_py.io.read_network(net)
+    res = infomap_py.cluster(network, trials=5)
+    assert res.num_levels == 3
+    infomap_py.io.write_tree(res, tmp_path / "given.tree")
+    proc = run(net, tmp_path / "out", "-c", str(tmp_path / "given.tree"), "--no-infomap",
+               "-o", "tree", "--silent")
+    assert proc.returncode == 0, proc.stderr
+    assert read_tree(tmp_path / "out" / "ring.tree") == read_tree(tmp_path / "given.tree")
+    assert f"codelength {res.codelength:.6g} bits" in (tmp_path / "out" / "ring.tree").read_text()
+
+
+def test_more_than_two_f_is_refused(tmp_path):
+    proc = run(KARATE, tmp_path, "-FFF")
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines() == [
+        "infomap-py: error: argument -F/--fast-hierarchical-solution: at most -FF, got 3"]
 
 
 @pytest.mark.parametrize("options", [
@@ -81,9 +138,9 @@ def test_cli_codelength_equals_the_api(tmp_path):
     ["--teleportation-probability", "0.05", "-d"],
 ])
 def test_flow_and_search_options_match_the_api(tmp_path, options):
-    proc = run(KARATE, tmp_path, "-o", "clu", "--silent", *options)
+    proc = run(KARATE, tmp_path, "-o", "tree", "--silent", *options)
     assert proc.returncode == 0, proc.stderr
-    labels = read_partition(tmp_path / "karate.clu")
+    paths = read_tree(tmp_path / "karate.tree")
     network = infomap_py.io.read_network(KARATE)
     names = {"-d": "directed", "--directed": "directed", "--to-nodes": "to_nodes",
              "-e": "recorded_teleportation", "--recorded-teleportation": "recorded_teleportation"}
@@ -98,7 +155,7 @@ def test_flow_and_search_options_match_the_api(tmp_path, options):
             kwargs[key] = kind(values[flag])
     res = infomap_py.cluster(network, **kwargs)
     flow_kwargs = {k: v for k, v in kwargs.items() if k not in ("trials", "seed")}
-    scored = infomap_py.codelength(network, [labels[i] for i in network.nodes], **flow_kwargs)
+    scored = infomap_py.codelength(network, [paths[i] for i in network.nodes], **flow_kwargs)
     assert float(scored) == pytest.approx(res.codelength, abs=1e-9)
 
 

@@ -24,6 +24,7 @@ from infomap_py.io import (
     _atomic,
     read_network,
     read_partition,
+    read_tree,
     readers,
     write_clu,
     write_csv,
@@ -414,7 +415,7 @@ def test_missing_partition_file(tmp_path):
 
 @pytest.fixture(scope="module")
 def karate_result():
-    return infomap_py.cluster(nx.karate_club_graph(), seed=3)
+    return infomap_py.cluster(nx.karate_club_graph(), seed=3, two_level=True)
 
 
 def data_lines(path: Path) -> list[str]:
@@ -555,11 +556,11 @@ def test_write_replaces_existing_file(tmp_path, karate_result):
 
 # --- round trips with the official Infomap -----------------------------------------------
 
-def official_infomap(network, **options):
+def official_infomap(network, two_level=True, **options):
     """An official Infomap holding ``network`` (node ids as ours)."""
     import infomap
 
-    im = infomap.Infomap(two_level=True, silent=True, directed=network.directed, **options)
+    im = infomap.Infomap(two_level=two_level, silent=True, directed=network.directed, **options)
     ids = network.node_ids.tolist()
     for i in ids:
         im.add_node(i)
@@ -575,37 +576,44 @@ def example_networks():
         yield name, read_network(official_data(name))
 
 
+@pytest.mark.parametrize("two_level", [True, False], ids=["two-level", "multilevel"])
 @pytest.mark.parametrize("name, network", list(example_networks()),
                          ids=[name for name, _ in example_networks()])
-def test_official_reads_our_files(tmp_path, name, network):
-    result = infomap_py.cluster(network, seed=1)
-    for fmt in ("clu", "tree", "ftree"):
+def test_official_reads_our_files(tmp_path, name, network, two_level):
+    """The official package scores our files (``no_infomap``) to our codelength;
+    a .clu holds the top modules only, so it is a two-level check."""
+    result = infomap_py.cluster(network, seed=1, two_level=two_level)
+    for fmt in ("clu", "tree", "ftree") if two_level else ("tree", "ftree"):
         path = tmp_path / f"{name}.{fmt}"
         WRITERS[fmt](result, path)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            im = official_infomap(network, no_infomap=True, cluster_data=str(path))
+            im = official_infomap(network, two_level=two_level, no_infomap=True,
+                                  cluster_data=str(path))
             im.run()
-        assert im.num_top_modules == result.num_modules
+            assert im.num_top_modules == result.num_modules
+            assert im.num_levels == result.num_levels
         assert im.codelength == pytest.approx(result.codelength, abs=1e-9), fmt
 
 
+@pytest.mark.parametrize("two_level", [True, False], ids=["two-level", "multilevel"])
 @pytest.mark.parametrize("name, network", list(example_networks()),
                          ids=[name for name, _ in example_networks()])
-def test_we_read_official_files(tmp_path, name, network):
+def test_we_read_official_files(tmp_path, name, network, two_level):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        im = official_infomap(network)
+        im = official_infomap(network, two_level=two_level)
         im.run()
         im.write_clu(str(tmp_path / "official.clu"))
         im.write_tree(str(tmp_path / "official.tree"))
         im.write_flow_tree(str(tmp_path / "official.ftree"))
         official_codelength = im.codelength
-    for fmt in ("clu", "tree", "ftree"):
-        partition = read_partition(tmp_path / f"official.{fmt}")
-        labels = [partition[i] for i in network.node_ids.tolist()]
-        ours = infomap_py.codelength(network, labels)
+    for fmt in ("clu", "tree", "ftree") if two_level else ("tree", "ftree"):
+        tree = read_tree(tmp_path / f"official.{fmt}")
+        ours = infomap_py.codelength(network, [tree[i] for i in network.node_ids.tolist()])
         assert float(ours) == pytest.approx(official_codelength, abs=1e-9), fmt
+    top = read_partition(tmp_path / "official.clu")
+    assert all(top[node] == path[0] for node, path in tree.items())
 
 
 def numbers_close(ours: list[str], theirs: list[str]) -> bool:
@@ -627,21 +635,22 @@ def numbers_close(ours: list[str], theirs: list[str]) -> bool:
     return True
 
 
+@pytest.mark.parametrize("two_level", [True, False], ids=["two-level", "multilevel"])
 @pytest.mark.parametrize("name", ["ninetriangles", "modular_w", "modular_wd"])
-def test_same_layout_as_official(tmp_path, name):
-    """With the official partition, our files hold the official lines."""
+def test_same_layout_as_official(tmp_path, name, two_level):
+    """With the official partition or tree, our files hold the official lines."""
     network = read_network(official_data(name))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        im = official_infomap(network)
+        im = official_infomap(network, two_level=two_level)
         im.run()
         im.write_clu(str(tmp_path / "official.clu"))
         im.write_tree(str(tmp_path / "official.tree"))
         im.write_flow_tree(str(tmp_path / "official.ftree"))
         im.write_csv(str(tmp_path / "official.csv"))
         im.write_json(str(tmp_path / "official.json"))
-    partition = read_partition(tmp_path / "official.clu")
-    result = infomap_py.evaluate(network, [partition[i] for i in network.node_ids.tolist()])
+    tree = read_tree(tmp_path / "official.tree")
+    result = infomap_py.evaluate(network, [tree[i] for i in network.node_ids.tolist()])
     for fmt, writer in WRITERS.items():
         writer(result, tmp_path / f"ours.{fmt}")
     for fmt in ("clu", "tree", "csv"):

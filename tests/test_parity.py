@@ -79,7 +79,7 @@ def test_codelength_no_worse_than_official(name, variant):
     directed, options = variant
     edges, n = load(name)
     network = as_network(edges, n, directed)
-    ours = infomap_py.cluster(network, trials=TRIALS, seed=7, **options)
+    ours = infomap_py.cluster(network, trials=TRIALS, seed=7, two_level=True, **options)
     theirs = official_cluster(edges, n, directed, num_trials=TRIALS, seed=7,
                               **official_options(options))
     assert ours.codelength <= theirs["codelength"] + 1e-6, (ours, theirs["codelength"])
@@ -130,7 +130,7 @@ def test_random_partitions_score_like_official(seed):
 
 
 def test_karate_matches_the_published_official_codelength():
-    res = infomap_py.cluster(nx.karate_club_graph(), weight=None, trials=10)
+    res = infomap_py.cluster(nx.karate_club_graph(), weight=None, trials=10, two_level=True)
     edges, n = karate()
     theirs = official_cluster(edges, n, False, num_trials=10)
     assert res.codelength == pytest.approx(theirs["codelength"], abs=1e-6)

@@ -119,8 +119,11 @@ def test_codelength_matches_reference(case, seed):
 
 @pytest.mark.parametrize("case", FLOW_CASES[:5], ids=lambda c: "-".join(f"{k}={v}" for k, v in c.items()))
 @pytest.mark.parametrize("seed", range(4))
-def test_move_delta_equals_recomputed_difference(case, seed):
-    """``mapeq.move_delta`` equals L(after) - L(before) for every single-node move."""
+@pytest.mark.parametrize("exit_network", [0.0, 0.3])
+def test_move_delta_equals_recomputed_difference(case, seed, exit_network):
+    """``mapeq.move_delta`` equals L(after) - L(before) for every single-node
+    move, in a whole network and in a sub-network that flow leaves at rate
+    ``exit_network`` (its exit codeword shares the index codebook)."""
     n = 10
     edges = random_edges(seed + 100, n, m=25)
     options = dict(case)
@@ -140,8 +143,13 @@ def test_move_delta_equals_recomputed_difference(case, seed):
         return np.array(enter + [0.0] * (4 - len(enter))), np.array(exit_ + [0.0] * (4 - len(exit_))), mflow
 
     def total(lab):
-        return sum(reference.map_equation(flow.node_flow, lab, links,
-                                          tele if recorded else None, tw if recorded else None))
+        _, module = reference.map_equation(flow.node_flow, lab, links,
+                                           tele if recorded else None, tw if recorded else None)
+        enter, _ = reference.module_enter_exit(lab, links, tele if recorded else None,
+                                               tw if recorded else None)
+        index = (reference.plogp(sum(enter) + exit_network)
+                 - sum(reference.plogp(q) for q in enter) - reference.plogp(exit_network))
+        return index + module
 
     alone_enter, alone_exit = reference.module_enter_exit(
         list(range(n)), links, tele if recorded else None, tw if recorded else None)
@@ -161,7 +169,8 @@ def test_move_delta_equals_recomputed_difference(case, seed):
                            or (v == i and labels[u] == m and u != i)) for m in (old, new)]
             delta_old = link_to[0] + tele[i] * (mtw[old] - tw[i]) + (mtele[old] - tele[i]) * tw[i]
             delta_new = link_to[1] + tele[i] * mtw[new] + mtele[new] * tw[i]
-            delta = mapeq.move_delta(terms, flow.node_flow[i], alone_enter[i], alone_exit[i],
+            delta = mapeq.move_delta(terms, exit_network, flow.node_flow[i], alone_enter[i],
+                                     alone_exit[i],
                                      mflow[old], enter[old], exit_[old],
                                      mflow[new], enter[new], exit_[new], delta_old, delta_new)
             moved = labels.copy()

@@ -1,4 +1,9 @@
-r"""The two-level map equation: the one implementation of the formula.
+r"""The map equation: the one implementation of the formula.
+
+Every codebook, of a module or of the whole network, has the same length
+(:func:`codebook_length`); the multilevel map equation sums it over the
+modules of a tree (:mod:`.tree`).  For a two-level partition it reads as
+follows.
 
 For modules :math:`m` with flow :math:`p_m`, enter flow :math:`q_{m\curvearrowleft}`
 and exit flow :math:`q_{m\curvearrowright}`, node flows :math:`p_\alpha`, and the
@@ -70,12 +75,8 @@ def init_terms(module_flow, module_enter, module_exit, num_modules):
 @jit
 def index_codelength(terms, constants):
     """Return the index codelength (bits) from the running sums."""
-    exit_network = constants[EXIT_NETWORK_FLOW]
-    return (
-        plogp(terms[SUM_ENTER] + exit_network)
-        - terms[SUM_PLOGP_ENTER]
-        - plogp(exit_network)
-    )
+    return codebook_length(constants[EXIT_NETWORK_FLOW], terms[SUM_ENTER],
+                           terms[SUM_PLOGP_ENTER])
 
 
 @jit
@@ -92,6 +93,19 @@ def module_codelength(terms, constants):
 def codelength(terms, constants):
     """Return the total two-level codelength (bits) from the running sums."""
     return index_codelength(terms, constants) + module_codelength(terms, constants)
+
+
+@jit
+def codebook_length(exit_flow, sum_rate, sum_plogp_rate):
+    """Return the length (bits per step) of one codebook of the multilevel map equation.
+
+    A module's codebook has a codeword to exit it, used at rate
+    ``exit_flow``, and one for each child: the child's enter flow for a
+    sub-module, its flow for a node.  ``sum_rate`` and ``sum_plogp_rate``
+    are the sum of those rates and of their ``plogp``.  For the root (the
+    index codebook of a whole network) ``exit_flow`` is 0.
+    """
+    return plogp(exit_flow + sum_rate) - plogp(exit_flow) - sum_plogp_rate
 
 
 @jit
@@ -116,6 +130,7 @@ def one_level_codelength(node_flow, exit_network_flow):
 @jit
 def move_delta(
     terms,
+    exit_network_flow,
     node_flow,
     node_enter,
     node_exit,
@@ -133,10 +148,11 @@ def move_delta(
     ``old_*`` and ``new_*`` describe the two modules before the move (the old
     one still holding the node); ``delta_old`` / ``delta_new`` is the flow on
     links (both directions) between the node and the rest of the old module /
-    the new module.  The index term ``plogp(q_out)`` and the node-flow term
-    are constant and cancel.
+    the new module.  ``exit_network_flow`` is the flow that leaves the
+    (sub-)network: its codeword shares the index codebook.  The index term
+    ``plogp(q_out)`` and the node-flow term are constant and cancel.
     """
-    sum_enter = terms[SUM_ENTER]
+    sum_enter = terms[SUM_ENTER] + exit_network_flow
     delta_enter = plogp(sum_enter + delta_old - delta_new) - plogp(sum_enter)
     delta_enter_log_enter = (
         plogp(old_enter - node_enter + delta_old)

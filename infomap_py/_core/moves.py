@@ -165,7 +165,7 @@ def sweep(graph, node_data, node_enter, node_exit, state, constants, dirty, orde
             m = scratch_module[c]
             delta_new = scratch_flow[c] + _teleport_delta_new(state, node_data, i, m)
             delta = mapeq.move_delta(
-                terms, node_flow[i], node_enter[i], node_exit[i],
+                terms, constants[mapeq.EXIT_NETWORK_FLOW], node_flow[i], node_enter[i], node_exit[i],
                 mflow[old], menter[old], mexit[old],
                 mflow[m], menter[m], mexit[m],
                 delta_old, delta_new,
@@ -269,7 +269,8 @@ def place_linkless_nodes(graph, node_data, node_enter, node_exit, labels, consta
             if members[m] == 0 or m == old:
                 continue
             delta_new = _teleport_delta_new(state, node_data, i, m)
-            delta = mapeq.move_delta(terms, node_data[0][i], node_enter[i], node_exit[i],
+            delta = mapeq.move_delta(terms, constants[mapeq.EXIT_NETWORK_FLOW],
+                                     node_data[0][i], node_enter[i], node_exit[i],
                                      mflow[old], menter[old], mexit[old],
                                      mflow[m], menter[m], mexit[m], delta_old, delta_new)
             if delta < best_delta:

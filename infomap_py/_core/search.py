@@ -20,10 +20,26 @@ from .coarsen import (
     members_by_label,
     module_flows,
 )
-from .moves import core_loops, new_partition
+from .moves import core_loops, new_partition, place_linkless_nodes
+
+#: Sweeps per core loop on the finest level (the official default).
+CORE_LOOP_LIMIT = 10
 
 #: Sweeps per core loop on aggregated levels and in sub-networks.
 AGGREGATED_LOOP_LIMIT = 20
+
+#: A core loop continues while a sweep shortens the codelength by this much.
+MIN_IMPROVEMENT = 1e-10
+
+#: Tuning continues while a round shortens the codelength by this fraction
+#: of the one-level codelength.
+MIN_RELATIVE_TUNE_IMPROVEMENT = 1e-5
+
+#: Phase codes in the log that :func:`partition` returns.
+PHASE_LEVELS = 0
+PHASE_FINE_TUNE = 1
+PHASE_COARSE_TUNE = 2
+PHASE_FINISH = 3
 
 #: Fine-tuning rounds of a module's partition during coarse-tuning.
 SUBNETWORK_TUNE_LIMIT = 10
@@ -229,3 +245,70 @@ def coarse_tune(graph, node_data, node_enter, node_exit, constants, leaf_labels,
     for i in range(num_leaves):
         out[i] = module_of_sub[sub_labels[i]]
     return out, k
+
+
+@jit
+def partition(graph, node_data, node_enter, node_exit, constants, labels, num_modules, rng,
+              loop_limit, tune_iteration_limit, is_subnetwork):
+    """Run one two-level Infomap trial; return ``(labels, num_modules,
+    codelength, log)``.
+
+    The search starts from ``labels`` (``num_modules`` groups; single
+    leaves for a fresh start), moves nodes into modules and aggregates until
+    nothing moves, then alternates fine-tuning (single leaves move between
+    the modules) and coarse-tuning (sub-modules move) until a fine and a
+    coarse round in a row each gain less than ``MIN_RELATIVE_TUNE_IMPROVEMENT``
+    of the one-level codelength (or for ``tune_iteration_limit`` rounds if
+    not 0).  If one module codes the walk shorter, it returns one module.
+    The same routine partitions a whole network and, with
+    ``is_subnetwork``, the sub-network of a module (whose exit flow is in
+    ``constants``).  ``log`` lists ``(phase, num_modules, codelength)``
+    after every phase.
+    """
+    n = labels.shape[0]
+    exit_flow = constants[mapeq.EXIT_NETWORK_FLOW]
+    one_level = mapeq.one_level_codelength(node_data[0], exit_flow)
+    first_loop = num_modules == n and not is_subnetwork
+    labels, k = find_top_modules(graph, node_data, node_enter, node_exit, constants, labels,
+                                 num_modules, rng, loop_limit, MIN_IMPROVEMENT, is_subnetwork,
+                                 0, first_loop)
+    length = total_codelength(graph, node_data, node_enter, node_exit, constants, labels, k)
+    log = [(PHASE_LEVELS, k, length)]
+    fine = True
+    failed_rounds = 0
+    rounds = 0
+    while k > 1 and (tune_iteration_limit == 0 or rounds < tune_iteration_limit):
+        rounds += 1
+        if fine:
+            labels, k = fine_tune(graph, node_data, node_enter, node_exit, constants, labels,
+                                  rng, loop_limit, MIN_IMPROVEMENT)
+        else:
+            labels, k = coarse_tune(graph, node_data, node_enter, node_exit, constants, labels,
+                                    k, rng, MIN_IMPROVEMENT)
+        if k > 1:
+            labels, k = find_top_modules(graph, node_data, node_enter, node_exit, constants,
+                                         labels, k, rng, loop_limit, MIN_IMPROVEMENT,
+                                         is_subnetwork, 0, False)
+        new_length = total_codelength(graph, node_data, node_enter, node_exit, constants,
+                                      labels, k)
+        log.append((PHASE_FINE_TUNE if fine else PHASE_COARSE_TUNE, k, new_length))
+        improved = (new_length <= length - MIN_IMPROVEMENT
+                    and new_length < length - one_level * MIN_RELATIVE_TUNE_IMPROVEMENT)
+        length = new_length
+        failed_rounds = 0 if improved else failed_rounds + 1
+        if failed_rounds == 2:
+            break
+        fine = not fine
+    if k > 1 and node_data[1].any():
+        # Nodes without links never see a neighbouring module to join.
+        labels, k = place_linkless_nodes(graph, node_data, node_enter, node_exit, labels,
+                                         constants)
+        length = total_codelength(graph, node_data, node_enter, node_exit, constants,
+                                  labels, k)
+    if k > 1 and length > one_level:
+        labels = np.zeros(n, dtype=np.int64)
+        k = 1
+    if k == 1:
+        length = one_level
+    log.append((PHASE_FINISH, k, length))
+    return labels, k, length, log

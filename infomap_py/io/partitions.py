@@ -48,6 +48,60 @@ def read_partition(path: str | os.PathLike) -> dict[int, int]:
     ...     read_partition(path)
     {1: 1, 2: 2}
     """
+    kind, partition = _read_any(path)
+    if kind == "clu":
+        return partition
+    return {node: steps[0] for node, steps in partition.items()}
+
+
+def read_tree(path: str | os.PathLike) -> dict[int, tuple[int, ...]]:
+    r"""Read the module tree written by Infomap (the official one or infomap-py).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A ``.tree`` or ``.ftree`` file (lines ``path flow "name" node_id``,
+        the path like ``1:3:2``), possibly gzipped, or ``"-"``; a ``.clu``
+        file gives a two-level tree.
+
+    Returns
+    -------
+    dict
+        ``{node_id: path}``, the path a tuple of ints: the node's modules
+        from the top down, then its place within its module.  It is what
+        :func:`infomap_py.codelength` and :func:`infomap_py.evaluate` take
+        as a tree.
+
+    Raises
+    ------
+    InputFormatError
+        As :func:`read_partition`.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from infomap_py.io import read_tree
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = Path(tmp, "net.tree")
+    ...     _ = path.write_text('1:1:1 0.5 "a" 1\n1:2:1 0.25 "b" 2\n2:1 0.25 "c" 3\n')
+    ...     read_tree(path)
+    {1: (1, 1, 1), 2: (1, 2, 1), 3: (2, 1)}
+    """
+    kind, partition = _read_any(path)
+    if kind != "clu":
+        return partition
+    count: dict[int, int] = {}
+    paths = {}
+    for node, module in partition.items():
+        count[module] = count.get(module, 0) + 1
+        paths[node] = (module, count[module])
+    return paths
+
+
+def _read_any(path: str | os.PathLike) -> tuple[str, dict]:
+    """Return ``(kind, {node: module})`` of a .clu or ``(kind, {node: path})``
+    of a .tree/.ftree file."""
     data, name = read_bytes(path)
     lines = decode(data[start_offset(data):]).split("\n")
     kind = _kind(name, lines)
@@ -55,7 +109,7 @@ def read_partition(path: str | os.PathLike) -> dict[int, int]:
     if not partition:
         raise InputFormatError(name, None, "no nodes: the file holds no partition lines ("
                                f"{CLU_FORMAT if kind == 'clu' else TREE_FORMAT})")
-    return partition
+    return kind, partition
 
 
 def _kind(name: str, lines: list[str]) -> str:
@@ -115,8 +169,8 @@ def _check_flow(name: str, number: int, token: str) -> None:
         raise InputFormatError(name, number, f"flow must be a number, got {token!r}") from None
 
 
-def _read_tree(name: str, lines: list[str]) -> dict[int, int]:
-    partition: dict[int, int] = {}
+def _read_tree(name: str, lines: list[str]) -> dict[int, tuple[int, ...]]:
+    partition: dict[int, tuple[int, ...]] = {}
     first_line: dict[int, int] = {}
     for number, raw in enumerate(lines, 1):
         line = raw.strip()
@@ -150,6 +204,6 @@ def _read_tree(name: str, lines: list[str]) -> dict[int, int]:
         if node in partition:
             raise InputFormatError(name, number, f"node {node} is listed twice (first on line "
                                                  f"{first_line[node]})")
-        partition[node] = steps[0]
+        partition[node] = tuple(steps)
         first_line[node] = number
     return partition

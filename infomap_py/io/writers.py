@@ -18,9 +18,8 @@ from typing import TextIO
 
 import numpy as np
 
-from .._core.coarsen import module_flows
-from ..flow import flow_graph
 from ..result import InfomapResult
+from ..tree import ModuleTree, build_tree
 from ._atomic import atomic_text_file
 
 _CHUNK = 1 << 16
@@ -30,35 +29,46 @@ _CHUNK = 1 << 16
 class _Layout:
     """Where every node goes in the output.
 
-    ``order`` lists node indices in output order; ``module`` (0-based) and
-    ``rank`` (1-based position within the module) are per node.
+    ``order`` lists node indices in ``.tree`` order; ``path`` is every
+    node's path as text (``1:3:2``); ``top`` its top module (0-based).
     """
 
+    tree: ModuleTree
     order: np.ndarray
-    module: np.ndarray
-    rank: np.ndarray
-    sizes: np.ndarray
-    num_modules: int
+    path: list
+    top: np.ndarray
     flow: np.ndarray
     node_ids: np.ndarray
     names: list
 
+    @property
+    def num_top_modules(self) -> int:
+        return self.tree.num_top_modules
+
+
+def _result_tree(result: InfomapResult) -> ModuleTree:
+    if result.tree is not None:
+        return result.tree
+    if result.flow_data is None:
+        raise ValueError("the result holds neither a module tree nor flow data")
+    labels = np.asarray(result.labels, dtype=np.int64)
+    parent = np.zeros(int(labels.max()) + 2 if labels.size else 1, dtype=np.int64)
+    parent[0] = -1
+    return build_tree(result.flow_data, parent, labels + 1)
+
 
 def _layout(result: InfomapResult) -> _Layout:
-    labels = np.asarray(result.labels, dtype=np.int64)
+    tree = _result_tree(result)
     flow = np.asarray(result.flow, dtype=np.float64)
-    n = labels.shape[0]
-    num_modules = max(int(result.num_modules), int(labels.max()) + 1 if n else 0)
-    order = np.lexsort((np.arange(n), -flow, labels))
-    sizes = np.bincount(labels, minlength=num_modules)
-    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
-    rank = np.empty(n, dtype=np.int64)
-    rank[order] = np.arange(n) - starts[labels[order]] + 1
+    n = flow.shape[0]
+    module_text = [":".join(map(str, path)) for path in tree.module_paths]
+    path = [f"{module_text[m]}:{r}" for m, r in zip(tree.leaf_module.tolist(),
+                                                   tree.leaf_rank.tolist())]
     node_ids = (np.arange(n, dtype=np.int64) if result.node_ids is None
                 else np.asarray(result.node_ids, dtype=np.int64))
     names = ([str(node) for node in result.nodes] if result.names is None
              else [str(name) for name in result.names])
-    return _Layout(order, labels, rank, sizes, num_modules, flow, node_ids, names)
+    return _Layout(tree, tree.order(), path, tree.ancestors_at(1) - 1, flow, node_ids, names)
 
 
 def _g(x: float) -> str:
@@ -69,7 +79,9 @@ def _g(x: float) -> str:
 def _args(result: InfomapResult) -> str:
     """Return the infomap-py command-line options equivalent to the run."""
     params = result.params or {}
-    args = ["--two-level"]
+    args = ["--two-level"] if params.get("two_level") else []
+    if params.get("fast_hierarchical"):
+        args += ["--fast-hierarchical-solution", str(params["fast_hierarchical"])]
     if params.get("trials") == 0:
         args.append("--no-infomap")
     if params.get("directed"):
@@ -108,7 +120,8 @@ def _header(result: InfomapResult, layout: _Layout) -> list[str]:
         f"# completed in {_g(result.seconds)} s",
         f"# trials {trials} of {trials}",
         f"# seed {result.seed}",
-        f"# partitioned into 2 levels with {layout.num_modules} top modules",
+        f"# partitioned into {layout.tree.num_levels} levels with {layout.num_top_modules} "
+        "top modules",
         f"# codelength {_g(result.codelength)} bits",
         f"# relative codelength savings {_g(100.0 * result.relative_codelength_savings)}%",
         f"# flow model {flow_model}",
@@ -128,10 +141,9 @@ def _write_lines(handle: TextIO, lines: Iterable[str]) -> None:
 
 
 def _tree_rows(layout: _Layout) -> Iterable[str]:
-    module, rank, flow, ids, names = (layout.module, layout.rank, layout.flow,
-                                      layout.node_ids, layout.names)
+    path, flow, ids, names = layout.path, layout.flow, layout.node_ids, layout.names
     for i in layout.order.tolist():
-        yield f'{module[i] + 1}:{rank[i]} {_g(flow[i])} "{names[i]}" {ids[i]}'
+        yield f'{path[i]} {_g(flow[i])} "{names[i]}" {ids[i]}'
 
 
 def write_clu(result: InfomapResult, path: str | os.PathLike) -> None:
@@ -167,7 +179,7 @@ def write_clu(result: InfomapResult, path: str | os.PathLike) -> None:
     [(0, 1), (1, 1), (2, 1), (3, 2), (4, 2), (5, 2)]
     """
     layout = _layout(result)
-    module, flow, ids = layout.module, layout.flow, layout.node_ids
+    module, flow, ids = layout.top, layout.flow, layout.node_ids
     with atomic_text_file(path) as handle:
         _write_lines(handle, _header(result, layout) + ["# module level 1",
                                                         "# node_id module flow"])
@@ -214,26 +226,15 @@ def write_tree(result: InfomapResult, path: str | os.PathLike) -> None:
         _write_lines(handle, _tree_rows(layout))
 
 
-def _plogp(x: np.ndarray) -> np.ndarray:
-    x = np.asarray(x, dtype=np.float64)
-    out = np.zeros_like(x)
-    positive = x > 0
-    out[positive] = x[positive] * np.log2(x[positive])
-    return out
-
-
 @dataclass(frozen=True)
-class _ModuleData:
-    """Per module: enter and exit flow, codelength, and its links.
+class _ModuleLinks:
+    """The flow on links, by the tree module whose children they join.
 
-    Links are rows ``(scope, source, target, flow)`` sorted by scope: scope 0
-    is the root (links between modules, as module numbers from 1); scope
-    ``m`` lists the links inside module ``m`` between node ranks.
+    Rows ``(scope, source, target, flow)`` sorted by scope, a tree module
+    id (0: the root); source and target are the ranks of the two children
+    of that module (sub-modules or nodes) that the link joins.
     """
 
-    enter: np.ndarray
-    exit: np.ndarray
-    codelength: np.ndarray
     scope: np.ndarray
     source: np.ndarray
     target: np.ndarray
@@ -241,32 +242,31 @@ class _ModuleData:
     undirected: bool
 
 
-def _module_data(result: InfomapResult, layout: _Layout) -> _ModuleData:
+def _module_links(result: InfomapResult, layout: _Layout) -> _ModuleLinks:
     flow_data = result.flow_data
     if flow_data is None:
-        raise ValueError("the result holds no flow data (flow_data); module links and "
-                         "enter/exit flows need it")
-    labels = np.ascontiguousarray(layout.module, dtype=np.int64)
-    k = layout.num_modules
-    graph, node_data, node_enter, node_exit = flow_graph(flow_data)
-    module_flow, enter, exit_, _, _ = module_flows(graph, node_data, node_enter, node_exit,
-                                                   labels, k)
-    node_terms = np.bincount(labels, weights=_plogp(layout.flow), minlength=k)
-    codelength = _plogp(exit_ + module_flow) - _plogp(exit_) - node_terms
-    # Flows that are zero but for rounding (1e-17) are written as zero.
-    enter = np.where(np.abs(enter) < 1e-14, 0.0, enter)
-    exit_ = np.where(np.abs(exit_) < 1e-14, 0.0, exit_)
-
+        raise ValueError("the result holds no flow data (flow_data); module links need it")
+    tree = layout.tree
     source = np.asarray(flow_data.source, dtype=np.int64)
     target = np.asarray(flow_data.target, dtype=np.int64)
     link_flow = np.asarray(flow_data.link_flow, dtype=np.float64)
     keep = source != target
     source, target, link_flow = source[keep], target[keep], link_flow[keep]
-    source_module, target_module = labels[source], labels[target]
-    between = source_module != target_module
-    scope = np.where(between, 0, source_module + 1)
-    a = np.where(between, source_module + 1, layout.rank[source])
-    b = np.where(between, target_module + 1, layout.rank[target])
+    # Climb from both ends until the two sides share a container module.
+    depth = tree.depth
+    container_u, container_v = tree.leaf_module[source], tree.leaf_module[target]
+    a, b = tree.leaf_rank[source].copy(), tree.leaf_rank[target].copy()
+    while True:
+        apart = container_u != container_v
+        if not apart.any():
+            break
+        up_u = apart & (depth[container_u] >= depth[container_v])
+        up_v = apart & (depth[container_v] >= depth[container_u])
+        a[up_u] = tree.rank[container_u[up_u]]
+        container_u[up_u] = tree.parent[container_u[up_u]]
+        b[up_v] = tree.rank[container_v[up_v]]
+        container_v[up_v] = tree.parent[container_v[up_v]]
+    scope = container_u
     undirected = flow_data.model == "undirected"
     if undirected:
         a, b = np.minimum(a, b), np.maximum(a, b)
@@ -278,24 +278,38 @@ def _module_data(result: InfomapResult, layout: _Layout) -> _ModuleData:
         starts = np.flatnonzero(new)
         link_flow = np.add.reduceat(link_flow, starts)
         scope, a, b = scope[starts], a[starts], b[starts]
-    return _ModuleData(enter, exit_, codelength, scope, a, b, link_flow, undirected)
+    return _ModuleLinks(scope, a, b, link_flow, undirected)
 
 
-def _ftree_link_lines(layout: _Layout, data: _ModuleData) -> Iterable[str]:
-    yield f"*Links {'undirected' if data.undirected else 'directed'}"
-    if data.undirected:
+def _clean(x: float) -> float:
+    """Flows that are zero but for rounding (1e-17) are written as zero."""
+    return 0.0 if abs(x) < 1e-14 else float(x)
+
+
+def _num_children(tree: ModuleTree) -> np.ndarray:
+    num_tree = tree.parent.shape[0]
+    return (np.bincount(tree.parent[1:], minlength=num_tree)
+            + np.bincount(tree.leaf_module, minlength=num_tree))
+
+
+def _ftree_link_lines(layout: _Layout, links: _ModuleLinks) -> Iterable[str]:
+    tree = layout.tree
+    yield f"*Links {'undirected' if links.undirected else 'directed'}"
+    if links.undirected:
         yield "# link flow is both directions combined, one row per module pair"
     yield "#*Links path enterFlow exitFlow numEdges numChildren"
-    bounds = np.searchsorted(data.scope, np.arange(layout.num_modules + 2))
-    source, target, flow = data.source.tolist(), data.target.tolist(), data.link_flow.tolist()
-    for scope in range(layout.num_modules + 1):
-        begin, end = int(bounds[scope]), int(bounds[scope + 1])
-        if scope == 0:
-            yield f"*Links root 0 0 {end - begin} {layout.num_modules}"
+    num_tree = tree.parent.shape[0]
+    bounds = np.searchsorted(links.scope, np.arange(num_tree + 1))
+    children = _num_children(tree)
+    paths = tree.module_paths
+    source, target, flow = links.source.tolist(), links.target.tolist(), links.link_flow.tolist()
+    for t in tree.module_order().tolist():
+        begin, end = int(bounds[t]), int(bounds[t + 1])
+        if t == 0:
+            yield f"*Links root 0 0 {end - begin} {children[0]}"
         else:
-            m = scope - 1
-            yield (f"*Links {scope} {_g(data.enter[m])} {_g(data.exit[m])} {end - begin} "
-                   f"{layout.sizes[m]}")
+            yield (f"*Links {':'.join(map(str, paths[t]))} {_g(_clean(tree.enter[t]))} "
+                   f"{_g(_clean(tree.exit[t]))} {end - begin} {children[t]}")
         for e in range(begin, end):
             yield f"{source[e]} {target[e]} {_g(flow[e])}"
 
@@ -342,11 +356,11 @@ def write_ftree(result: InfomapResult, path: str | os.PathLike) -> None:
     ['*Links root 0 0 1 2', '1 2 0.142857', '*Links 1 0.0714286 0.0714286 3 3']
     """
     layout = _layout(result)
-    data = _module_data(result, layout)
+    links = _module_links(result, layout)
     with atomic_text_file(path) as handle:
         _write_lines(handle, _header(result, layout) + ["# path flow name node_id"])
         _write_lines(handle, _tree_rows(layout))
-        _write_lines(handle, _ftree_link_lines(layout, data))
+        _write_lines(handle, _ftree_link_lines(layout, links))
 
 
 def _json_number(x: float) -> float:
@@ -395,17 +409,29 @@ def write_json(result: InfomapResult, path: str | os.PathLike) -> None:
     from .. import __version__
 
     layout = _layout(result)
-    data = _module_data(result, layout)
+    tree = layout.tree
+    links = _module_links(result, layout)
     params = result.params or {}
     flow_model = params.get("flow_model", "undirected")
-    module_flow = np.bincount(layout.module, weights=layout.flow, minlength=layout.num_modules)
-    rest = module_flow[layout.module] - layout.flow
+    module_flow = tree.flow[tree.leaf_module]
+    rest = module_flow - layout.flow
     with np.errstate(divide="ignore", invalid="ignore"):
-        centrality = np.where(rest > 0, -rest * np.log2(rest / module_flow[layout.module]), 0.0)
+        centrality = np.where(rest > 0, -rest * np.log2(rest / module_flow), 0.0)
+    module_paths = tree.module_paths
+    # "modules" lists a node's module at every level (its deepest module
+    # where its branch ends higher), each numbered depth first within its level.
+    position = np.empty(tree.parent.shape[0], dtype=np.int64)
+    position[tree.module_order()] = np.arange(tree.parent.shape[0])
+    per_level = []
+    for level in range(1, tree.num_levels):
+        module = tree.ancestors_at(level)
+        _, level_id = np.unique(position[module], return_inverse=True)
+        per_level.append(level_id + 1)
+    module_ids = np.stack(per_level, axis=1).tolist() if per_level else [[]] * layout.flow.size
     nodes = [
         {
-            "path": [int(layout.module[i]) + 1, int(layout.rank[i])],
-            "modules": [int(layout.module[i]) + 1],
+            "path": list(module_paths[tree.leaf_module[i]]) + [int(tree.leaf_rank[i])],
+            "modules": module_ids[i],
             "name": layout.names[i],
             "flow": _json_number(layout.flow[i]),
             "mec": _json_number(centrality[i]),
@@ -413,21 +439,19 @@ def write_json(result: InfomapResult, path: str | os.PathLike) -> None:
         }
         for i in layout.order.tolist()
     ]
-    counts = np.bincount(data.scope, minlength=layout.num_modules + 1)
-    modules = [{
-        "path": [0], "enterFlow": 0.0, "exitFlow": 0.0, "numEdges": int(counts[0]),
-        "numChildren": layout.num_modules,
-        "codelength": _json_number(result.index_codelength),
-    }]
-    for m in range(layout.num_modules):
+    counts = np.bincount(links.scope, minlength=tree.parent.shape[0])
+    children = _num_children(tree)
+    modules = []
+    for t in tree.module_order().tolist():
         modules.append({
-            "path": [m + 1],
-            "enterFlow": _json_number(data.enter[m]),
-            "exitFlow": _json_number(data.exit[m]),
-            "numEdges": int(counts[m + 1]),
-            "numChildren": int(layout.sizes[m]),
-            "codelength": _json_number(data.codelength[m]),
+            "path": list(module_paths[t]) if t else [0],
+            "enterFlow": _json_number(_clean(tree.enter[t])) if t else 0.0,
+            "exitFlow": _json_number(_clean(tree.exit[t])) if t else 0.0,
+            "numEdges": int(counts[t]),
+            "numChildren": int(children[t]),
+            "codelength": _json_number(tree.codelength[t]),
         })
+    modules_per_level = np.bincount(tree.depth[1:], minlength=tree.num_levels)[1:]
     trials = len(result.trial_codelengths)
     document = {
         "version": f"v{__version__}",
@@ -438,9 +462,9 @@ def write_json(result: InfomapResult, path: str | os.PathLike) -> None:
         "seed": int(result.seed),
         "trials": trials,
         "numTrials": trials,
-        "numLevels": 2,
-        "numTopModules": layout.num_modules,
-        "numModules": [layout.num_modules, 0],
+        "numLevels": tree.num_levels,
+        "numTopModules": tree.num_top_modules,
+        "numModules": [int(c) for c in modules_per_level] + [0],
         "relativeCodelengthSavings": float(result.relative_codelength_savings),
         "directed": flow_model != "undirected",
         "flowModel": flow_model,
@@ -490,9 +514,8 @@ def write_csv(result: InfomapResult, path: str | os.PathLike) -> None:
     {'path': '1:1', 'flow': '0.214286', 'name': '2', 'node_id': '2'}
     """
     layout = _layout(result)
-    module, rank, flow, ids, names = (layout.module, layout.rank, layout.flow,
-                                      layout.node_ids, layout.names)
+    paths, flow, ids, names = layout.path, layout.flow, layout.node_ids, layout.names
     with atomic_text_file(path) as handle:
         _write_lines(handle, ["path,flow,name,node_id"])
-        _write_lines(handle, (f"{module[i] + 1}:{rank[i]},{_g(flow[i])},{_csv_quoted(names[i])},"
-                              f"{ids[i]}" for i in layout.order.tolist()))
+        _write_lines(handle, (f"{paths[i]},{_g(flow[i])},{_csv_quoted(names[i])},{ids[i]}"
+                              for i in layout.order.tolist()))

@@ -1,0 +1,130 @@
+"""Flows and codelength of a module tree (see :mod:`.hierarchy` for the arrays).
+
+The multilevel map equation sums one codebook per module of the tree, the
+root included: a module's codebook names its children (a sub-module by its
+enter flow, a leaf by its flow) and its exit (by its exit flow).
+"""
+
+import numpy as np
+
+from . import mapeq
+from ._jit import jit
+from .coarsen import module_flows
+
+
+@jit
+def module_depths(parent):
+    """Return the depth of every tree module (the root has depth 0)."""
+    num_tree = parent.shape[0]
+    depth = np.full(num_tree, -1, dtype=np.int64)
+    depth[0] = 0
+    stack = np.empty(num_tree, dtype=np.int64)
+    for t in range(num_tree):
+        size = 0
+        u = t
+        while depth[u] < 0:
+            stack[size] = u
+            size += 1
+            u = parent[u]
+        for j in range(size - 1, -1, -1):
+            depth[stack[j]] = depth[parent[stack[j]]] + 1
+    return depth
+
+
+@jit
+def tree_flows(graph, node_data, node_enter, node_exit, parent, leaf_module):
+    """Return ``(flow, enter, exit)`` of every tree module.
+
+    Depth by depth, every leaf is labelled with its ancestor at that depth
+    (or its own module when that is shallower), so that the module flows of
+    one labelling are right for every module at that depth.
+    """
+    num_tree = parent.shape[0]
+    depth = module_depths(parent)
+    n = leaf_module.shape[0]
+    flow = np.zeros(num_tree)
+    enter = np.zeros(num_tree)
+    exit_ = np.zeros(num_tree)
+    for i in range(n):
+        flow[0] += node_data[0][i]
+    max_depth = 0
+    for t in range(num_tree):
+        max_depth = max(max_depth, depth[t])
+    labels = leaf_module.copy()
+    for d in range(max_depth, 0, -1):
+        for i in range(n):
+            if depth[labels[i]] > d:
+                labels[i] = parent[labels[i]]
+        level_flow, level_enter, level_exit, _, _ = module_flows(
+            graph, node_data, node_enter, node_exit, labels, num_tree)
+        for t in range(num_tree):
+            if depth[t] == d:
+                flow[t] = level_flow[t]
+                enter[t] = level_enter[t]
+                exit_[t] = level_exit[t]
+    return flow, enter, exit_
+
+
+@jit
+def module_codelengths(node_flow, parent, leaf_module, enter, exit_):
+    """Return the codebook length of every tree module (0 for the root's
+    exit: the root has no exit codeword)."""
+    num_tree = parent.shape[0]
+    sum_rate = np.zeros(num_tree)
+    sum_plogp = np.zeros(num_tree)
+    for t in range(1, num_tree):
+        sum_rate[parent[t]] += enter[t]
+        sum_plogp[parent[t]] += mapeq.plogp(enter[t])
+    for i in range(leaf_module.shape[0]):
+        sum_rate[leaf_module[i]] += node_flow[i]
+        sum_plogp[leaf_module[i]] += mapeq.plogp(node_flow[i])
+    lengths = np.empty(num_tree)
+    for t in range(num_tree):
+        exit_flow = exit_[t] if t > 0 else 0.0
+        lengths[t] = mapeq.codebook_length(exit_flow, sum_rate[t], sum_plogp[t])
+    return lengths
+
+
+@jit
+def dissolve_unpaid_modules(node_flow, parent, leaf_module, enter, exit_, min_improvement):
+    """Dissolve every module of sub-modules whose codebook costs more than
+    it saves: its sub-modules move up into its parent.  Return the new
+    ``parent`` (dissolved modules keep an entry, with parent -2) and the
+    number dissolved.  Modules are visited from the top down, so a
+    sub-module that moves up is judged again in its new place."""
+    num_tree = parent.shape[0]
+    parent = parent.copy()
+    depth = module_depths(parent)
+    has_leaves = np.zeros(num_tree, dtype=np.bool_)
+    for i in range(leaf_module.shape[0]):
+        has_leaves[leaf_module[i]] = True
+    sum_rate = np.zeros(num_tree)
+    sum_plogp = np.zeros(num_tree)
+    children = np.zeros(num_tree, dtype=np.int64)
+    for t in range(1, num_tree):
+        sum_rate[parent[t]] += enter[t]
+        sum_plogp[parent[t]] += mapeq.plogp(enter[t])
+        children[parent[t]] += 1
+    order = np.argsort(depth, kind="mergesort")
+    dissolved = 0
+    for idx in range(num_tree):
+        t = order[idx]
+        if t == 0 or has_leaves[t] or children[t] == 0:
+            continue
+        p = parent[t]
+        p_exit = exit_[p] if p > 0 else 0.0
+        before = (mapeq.codebook_length(p_exit, sum_rate[p], sum_plogp[p])
+                  + mapeq.codebook_length(exit_[t], sum_rate[t], sum_plogp[t]))
+        rate = sum_rate[p] - enter[t] + sum_rate[t]
+        plogp_rate = sum_plogp[p] - mapeq.plogp(enter[t]) + sum_plogp[t]
+        after = mapeq.codebook_length(p_exit, rate, plogp_rate)
+        if after < before - min_improvement:
+            for c in range(1, num_tree):
+                if parent[c] == t:
+                    parent[c] = p
+            sum_rate[p] = rate
+            sum_plogp[p] = plogp_rate
+            children[p] += children[t] - 1
+            parent[t] = -2
+            dissolved += 1
+    return parent, dissolved

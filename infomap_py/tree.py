@@ -1,0 +1,250 @@
+"""The module tree: a hierarchy of modules within modules, with its flows
+and the codelength of every codebook."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any, Sequence
+
+import numpy as np
+
+from ._core.tree import module_codelengths, module_depths, tree_flows
+from .flow import Flow, flow_graph
+
+
+@dataclass(frozen=True, eq=False)
+class ModuleTree:
+    """A module tree in flat arrays, ordered as the official Infomap writes it.
+
+    Tree modules are numbered breadth first: the root is 0, the top modules
+    are ``1..num_top_modules``, and the children of every module are
+    numbered by decreasing flow.  A module holds either sub-modules or nodes.
+
+    Attributes
+    ----------
+    parent : numpy.ndarray of int64
+        The module holding each tree module (-1 for the root).
+    rank : numpy.ndarray of int64
+        Each module's place among its siblings, from 1 (0 for the root).
+    leaf_module : numpy.ndarray of int64
+        The tree module holding each node.
+    leaf_rank : numpy.ndarray of int64
+        Each node's place within its module, from 1, by decreasing flow.
+    flow, enter, exit : numpy.ndarray
+        Visit rate, enter flow and exit flow of every tree module.
+    codelength : numpy.ndarray
+        The length (bits) of every module's codebook; the root's is the
+        index codebook.  Their sum is the codelength of the tree.
+    """
+
+    parent: np.ndarray
+    rank: np.ndarray
+    leaf_module: np.ndarray
+    leaf_rank: np.ndarray
+    flow: np.ndarray
+    enter: np.ndarray
+    exit: np.ndarray
+    codelength: np.ndarray
+
+    @cached_property
+    def depth(self) -> np.ndarray:
+        """The depth of every tree module (0 for the root, 1 for top modules)."""
+        return module_depths(self.parent)
+
+    @property
+    def total_codelength(self) -> float:
+        """The multilevel codelength (bits): the sum over all codebooks."""
+        return float(self.codelength.sum())
+
+    @property
+    def num_levels(self) -> int:
+        """The depth of the deepest node: 2 for modules of nodes, 3 when
+        some modules hold sub-modules, ..."""
+        return int(self.depth[self.leaf_module].max()) + 1 if self.leaf_module.size else 1
+
+    @property
+    def num_top_modules(self) -> int:
+        """The number of modules directly below the root."""
+        return int((self.parent == 0).sum())
+
+    @property
+    def num_leaf_modules(self) -> int:
+        """The number of modules that hold nodes."""
+        return int(np.unique(self.leaf_module).size) if self.leaf_module.size else 0
+
+    @property
+    def level_codelengths(self) -> np.ndarray:
+        """The codelength of the codebooks at every depth: entry 0 is the
+        index codebook of the root, entry 1 the codebooks of the top
+        modules, and so on; they sum to the total."""
+        return np.bincount(self.depth, weights=self.codelength)
+
+    @cached_property
+    def module_paths(self) -> list[tuple[int, ...]]:
+        """The path of every tree module, e.g. ``(2, 1)`` for the first
+        sub-module of the second top module (``()`` for the root)."""
+        paths: list[tuple[int, ...]] = [()] * self.parent.shape[0]
+        for t in range(1, self.parent.shape[0]):
+            paths[t] = paths[self.parent[t]] + (int(self.rank[t]),)
+        return paths
+
+    @property
+    def paths(self) -> list[tuple[int, ...]]:
+        """The path of every node as in a ``.tree`` file: its modules from
+        the top down, then its place in its module, e.g. ``(1, 3, 2)``."""
+        module_paths = self.module_paths
+        return [module_paths[m] + (int(r),) for m, r in
+                zip(self.leaf_module.tolist(), self.leaf_rank.tolist())]
+
+    def ancestors_at(self, level: int) -> np.ndarray:
+        """Return the tree module of every node at depth ``level`` (or its
+        own module where the tree is shallower)."""
+        level = _check_level(level)
+        module = self.leaf_module.copy()
+        depth = self.depth
+        while True:
+            deeper = depth[module] > level
+            if not deeper.any():
+                return module
+            module[deeper] = self.parent[module[deeper]]
+
+    def modules_at(self, level: int) -> np.ndarray:
+        """Return the partition at depth ``level`` as a label per node.
+
+        Level 1 gives the top modules, level 2 their sub-modules, and so on;
+        a node whose branch ends higher keeps its deepest module.  Labels
+        count from 0 in tree order (by flow, top down).
+        """
+        module = self.ancestors_at(level)
+        return np.unique(module, return_inverse=True)[1].astype(np.int64)
+
+    def order(self) -> np.ndarray:
+        """Return the nodes in ``.tree`` order: depth first, children by flow."""
+        position = np.empty(self.parent.shape[0], dtype=np.int64)
+        position[self.module_order()] = np.arange(self.parent.shape[0])
+        return np.lexsort((self.leaf_rank, position[self.leaf_module]))
+
+    def module_order(self) -> np.ndarray:
+        """Return the tree modules depth first (the root first), children by flow."""
+        num_tree = self.parent.shape[0]
+        first_child = np.full(num_tree, -1, dtype=np.int64)
+        next_sibling = np.full(num_tree, -1, dtype=np.int64)
+        for t in range(num_tree - 1, 0, -1):
+            p = self.parent[t]
+            next_sibling[t] = first_child[p]
+            first_child[p] = t
+        visited = []
+        stack = [0]
+        while stack:
+            t = stack.pop()
+            visited.append(t)
+            children = []
+            c = first_child[t]
+            while c >= 0:
+                children.append(c)
+                c = next_sibling[c]
+            stack.extend(reversed(children))
+        return np.array(visited, dtype=np.int64)
+
+
+def _check_level(level: Any) -> int:
+    if isinstance(level, bool) or not isinstance(level, (int, np.integer)) or level < 1:
+        raise ValueError(f"level must be an integer >= 1, got {level!r}")
+    return int(level)
+
+
+def build_tree(flow: Flow, parent: np.ndarray, leaf_module: np.ndarray) -> ModuleTree:
+    """Return the ordered :class:`ModuleTree` of a tree given as ``parent``
+    (root 0, parent -1) and ``leaf_module`` arrays in any numbering, with
+    its flows and codelengths under ``flow``.
+
+    Modules that hold neither nodes nor sub-modules are dropped.
+    """
+    parent = np.asarray(parent, dtype=np.int64)
+    leaf_module = np.asarray(leaf_module, dtype=np.int64)
+    num_tree = parent.shape[0]
+    # Drop empty modules (bottom up) and renumber.
+    used = np.zeros(num_tree, dtype=bool)
+    used[0] = True
+    used[leaf_module] = True
+    depth = module_depths(parent)
+    for t in np.argsort(-depth, kind="stable"):
+        if used[t] and t > 0:
+            used[parent[t]] = True
+    if not used.all():
+        new_id = np.cumsum(used) - 1
+        parent = parent[used]
+        parent[1:] = new_id[parent[1:]]
+        leaf_module = new_id[leaf_module]
+        depth = depth[used]
+        num_tree = parent.shape[0]
+    graph, node_data, node_enter, node_exit = flow_graph(flow)
+    mflow, enter, exit_ = tree_flows(graph, node_data, node_enter, node_exit, parent,
+                                     leaf_module)
+    n = leaf_module.shape[0]
+    # The first node below every module breaks ties of flow.
+    first_leaf = np.full(num_tree, n, dtype=np.int64)
+    np.minimum.at(first_leaf, leaf_module, np.arange(n))
+    for t in np.argsort(-depth, kind="stable"):
+        if t > 0:
+            first_leaf[parent[t]] = min(first_leaf[parent[t]], first_leaf[t])
+    # Breadth first, children by decreasing flow.
+    new_id = np.zeros(num_tree, dtype=np.int64)
+    rank = np.zeros(num_tree, dtype=np.int64)
+    for d in range(1, int(depth.max()) + 1 if num_tree > 1 else 1):
+        members = np.flatnonzero(depth == d)
+        order = members[np.lexsort((first_leaf[members], -mflow[members],
+                                    new_id[parent[members]]))]
+        start = int((depth < d).sum())
+        new_id[order] = start + np.arange(order.size)
+        parents = new_id[parent[order]]
+        first = np.ones(order.size, dtype=bool)
+        first[1:] = parents[1:] != parents[:-1]
+        group_start = np.maximum.accumulate(np.where(first, np.arange(order.size), 0))
+        rank[order] = np.arange(order.size) - group_start + 1
+    inverse = np.argsort(new_id)
+    new_parent = np.where(parent[inverse] >= 0, new_id[np.maximum(parent[inverse], 0)], -1)
+    leaf_module = new_id[leaf_module]
+    node_flow = node_data[0]
+    leaf_order = np.lexsort((np.arange(n), -node_flow, leaf_module))
+    sizes = np.bincount(leaf_module, minlength=num_tree)
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    leaf_rank = np.empty(n, dtype=np.int64)
+    leaf_rank[leaf_order] = np.arange(n) - starts[leaf_module[leaf_order]] + 1
+    mflow, enter, exit_ = mflow[inverse], enter[inverse], exit_[inverse]
+    lengths = module_codelengths(node_flow, new_parent, leaf_module, enter, exit_)
+    return ModuleTree(new_parent, rank[inverse], leaf_module, leaf_rank, mflow, enter,
+                      exit_, lengths)
+
+
+def tree_from_paths(paths: Sequence[Sequence[int]]) -> tuple[np.ndarray, np.ndarray]:
+    """Return ``(parent, leaf_module)`` of the tree that node ``paths``
+    describe (as in a ``.tree`` file: modules from the top down, then the
+    node's place in its module, which is ignored).
+
+    Raises
+    ------
+    ValueError
+        When a path is empty or not made of integers.
+    """
+    module_ids: dict[tuple, int] = {(): 0}
+    parents = [-1]
+    leaf_module = np.empty(len(paths), dtype=np.int64)
+    for i, path in enumerate(paths):
+        try:
+            path = tuple(int(p) for p in path)
+        except (TypeError, ValueError):
+            raise ValueError(f"path of node {i} is not a sequence of integers: {path!r}") from None
+        if not path:
+            raise ValueError(f"path of node {i} is empty")
+        module = 0
+        for depth in range(1, len(path)):
+            prefix = path[:depth]
+            child = module_ids.get(prefix)
+            if child is None:
+                child = module_ids[prefix] = len(parents)
+                parents.append(module)
+            module = child
+        leaf_module[i] = module
+    return np.array(parents, dtype=np.int64), leaf_module
