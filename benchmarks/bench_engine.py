@@ -56,11 +56,11 @@ def main(argv=None) -> None:
           f"{args.groups} groups, mixing {args.mixing}")
 
     start = time.perf_counter()
-    infomap_py.cluster(edges[:100], trials=1)  # compile (or load) the kernels
+    infomap_py.cluster(edges[:100], trials=1, two_level=True)  # compile (or load) the kernels
     print(f"infomap-py warm-up (Numba compile or cache load): {time.perf_counter() - start:.2f} s")
 
     start = time.perf_counter()
-    ours = infomap_py.cluster(edges, trials=args.trials, seed=args.seed)
+    ours = infomap_py.cluster(edges, trials=args.trials, seed=args.seed, two_level=True)
     ours_time = time.perf_counter() - start
 
     build, run, official_length, official_modules, official_labels = run_official(

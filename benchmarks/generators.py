@@ -27,3 +27,78 @@ def planted_partition(num_nodes: int, num_groups: int, mean_degree: float, mixin
     target = np.where(rng.random(num_edges) < mixing, inter, intra)
     keep = source != target
     return np.stack([source[keep], target[keep]], axis=1).astype(np.int64), groups
+
+
+def hierarchical_planted_partition(num_nodes: int, branching: tuple[int, ...],
+                                   mean_degree: float, mixing: tuple[float, ...],
+                                   seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """Return ``(edges, groups)`` of a graph with groups within groups.
+
+    ``branching[l]`` is how many groups every group of level ``l`` splits
+    into (level 0 is the whole network), so there are ``prod(branching)``
+    finest groups.  Every node draws ``mean_degree / 2`` edge stubs; a stub
+    joins a uniformly random node of the network with probability
+    ``mixing[0]``, of the node's level-1 group with probability
+    ``mixing[1]``, and so on, and of its finest group otherwise.
+    ``groups`` is an ``(n, levels)`` array: column ``l`` holds every node's
+    group at level ``l + 1``.  Self-loops are dropped.
+    """
+    if len(mixing) != len(branching):
+        raise ValueError("give one mixing probability per level of branching")
+    rng = np.random.default_rng(seed)
+    levels = len(branching)
+    num_finest = int(np.prod(branching))
+    finest = rng.integers(0, num_finest, num_nodes)
+    # Finest groups sorted by number keep every coarser group contiguous.
+    widths = [int(np.prod(branching[level + 1:])) for level in range(levels)]
+    groups = np.stack([finest // w for w in widths], axis=1)
+    order = np.argsort(finest, kind="stable")
+    num_edges = int(num_nodes * mean_degree / 2)
+    source = rng.integers(0, num_nodes, num_edges)
+    choice = rng.random(num_edges)
+    bounds = np.cumsum(mixing)
+    level_of_stub = np.searchsorted(bounds, choice, side="right")  # levels = finest
+    target = np.empty(num_edges, dtype=np.int64)
+    for level in range(levels + 1):
+        stubs = level_of_stub == level
+        if level == 0:
+            target[stubs] = rng.integers(0, num_nodes, int(stubs.sum()))
+            continue
+        group_of = groups[:, level - 1]
+        sizes = np.bincount(group_of, minlength=int(group_of.max()) + 1)
+        starts = np.concatenate([[0], np.cumsum(sizes)])
+        own = group_of[source[stubs]]
+        pick = starts[own] + (rng.random(int(stubs.sum())) * sizes[own]).astype(np.int64)
+        target[stubs] = order[pick]
+    keep = source != target
+    return np.stack([source[keep], target[keep]], axis=1).astype(np.int64), groups
+
+
+def nested_triangles(depth: int, weights: tuple[float, ...] | None = None) -> tuple[np.ndarray, int]:
+    """Return ``(edges, num_nodes)`` of ``3**depth`` triangles nested in threes.
+
+    Three triangles, pairwise joined by one link, make a unit of level 1;
+    three units of level ``l - 1`` make a unit of level ``l``, joined by
+    links of weight ``weights[l - 1]`` (default ``0.5 ** l``), so the flow
+    supports a module tree ``depth + 1`` levels deep.  ``edges`` is an
+    ``(m, 3)`` float array ``source target weight``.
+    """
+    if weights is None:
+        weights = tuple(0.5 ** level for level in range(1, depth + 1))
+    links: list[tuple[int, int, float]] = []
+    units: list[list[int]] = []
+    for t in range(3 ** depth):
+        a, b, c = 3 * t, 3 * t + 1, 3 * t + 2
+        links += [(a, b, 1.0), (a, c, 1.0), (b, c, 1.0)]
+        units.append([a, b, c])
+    for level in range(1, depth + 1):
+        grouped = []
+        for first in range(0, len(units), 3):
+            trio = units[first:first + 3]
+            for x, y in ((0, 1), (0, 2), (1, 2)):
+                # Join different members, so no node carries every link.
+                links.append((trio[x][(y + level) % len(trio[x])],
+                              trio[y][(x + 2 * level) % len(trio[y])], weights[level - 1]))
+            grouped.append([v for unit in trio for v in unit])
+        units = grouped
+    return np.array(links, dtype=float), 3 ** (depth + 1)

@@ -102,7 +102,8 @@ def run_trial(
     into sub-modules, recursively, while that shortens its codebook; with
     ``KEEP_SUPER_LEVELS`` every super level is kept and only the bottom
     modules are split; with ``SUPER_LEVELS_ONLY`` nothing is split.
-    Finally modules of modules whose codebook does not pay are dissolved.
+    Finally modules of modules whose codebook does not pay are dissolved,
+    and the two-level partition is kept if the tree codes no shorter.
 
     ``kernel_input`` is ``(graph, node_data, node_enter, node_exit,
     constants)``; ``progress(phase, num_top_modules, codelength)`` is
@@ -121,9 +122,10 @@ def run_trial(
         for phase, num_modules, phase_length in log:
             if phase in _PHASE_NAMES:
                 progress(_PHASE_NAMES[phase], num_modules, phase_length)
+    flat_parent, flat_leaf_module = _two_level_tree(labels, k)
     if two_level or k == 1 or k == n:
-        parent, leaf_module = _two_level_tree(labels, k)
-        return parent, leaf_module, float(length)
+        return flat_parent, flat_leaf_module, float(length)
+    flat_length = float(length)
 
     levels = super_levels(graph, node_data, node_enter, node_exit, 0.0, labels, k, rng, 0)
     parent, leaf_module = _super_tree(labels, k, list(levels),
@@ -146,6 +148,9 @@ def run_trial(
     if dissolved:
         parent, leaf_module = compact_tree(parent, leaf_module)
     length = tree_codelength(kernel_input, parent, leaf_module)
+    if length > flat_length:
+        # Re-splitting the coarsest super-modules lost structure: keep the partition.
+        parent, leaf_module, length = flat_parent, flat_leaf_module, flat_length
     if progress is not None:
         progress("sub-modules", int((parent[1:] == 0).sum()), length)
     return parent, leaf_module, length

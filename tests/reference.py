@@ -104,3 +104,33 @@ def map_equation(node_flow, labels, links, tele_source=None, tele_weight=None):
 def one_level_codelength(node_flow):
     """The entropy of the node flow: one module holding every node."""
     return -sum(plogp(p) for p in node_flow)
+
+
+def multilevel_codelength(node_flow, paths, links, tele_source=None, tele_weight=None):
+    """Return the multilevel codelength of a module tree given by node
+    ``paths`` (modules from the top down, then the node's place), module by
+    module from the definition: every module's codebook names its children
+    (a sub-module at its enter rate, a node at its flow rate) and its exit
+    (at its exit rate); the root has no exit."""
+    n = len(paths)
+    modules = {tuple(p[:d]) for p in paths for d in range(len(p))}  # () is the root
+    total = 0.0
+    for module in modules:
+        depth = len(module)
+        inside = [i for i in range(n) if tuple(paths[i][:depth]) == module]
+        if module:
+            # Enter and exit of the module: it against every node outside it.
+            labels = [0 if i in inside else 1 + i for i in range(n)]
+            enter, exit_ = module_enter_exit(labels, links, tele_source, tele_weight)
+            exit_rate = exit_[0]
+        else:
+            exit_rate = 0.0
+        rates = []
+        children = {tuple(paths[i][:depth + 1]) for i in inside if len(paths[i]) > depth + 1}
+        for child in children:
+            labels = [0 if tuple(paths[i][:depth + 1]) == child else 1 + i for i in range(n)]
+            enter, _ = module_enter_exit(labels, links, tele_source, tele_weight)
+            rates.append(enter[0])
+        rates += [node_flow[i] for i in inside if len(paths[i]) == depth + 1]
+        total += plogp(exit_rate + sum(rates)) - plogp(exit_rate) - sum(plogp(r) for r in rates)
+    return total

@@ -41,13 +41,17 @@ def test_cluster_is_consistent(network, options, seed):
         options = {}
     res = infomap_py.cluster(network, seed=seed, trials=2, **options)
     assert res.labels.shape == (network.num_nodes,)
-    again = infomap_py.codelength(network, res.labels, **options)
+    again = infomap_py.codelength(network, res.paths, **options)
     assert float(again) == pytest.approx(res.codelength, abs=1e-9)
     assert res.codelength <= res.one_level_codelength + 1e-9
     assert res.codelength >= -1e-12
-    # The same seed gives the same labels.
-    np.testing.assert_array_equal(
-        infomap_py.cluster(network, seed=seed, trials=2, **options).labels, res.labels)
+    # The same seed gives the same tree.
+    assert infomap_py.cluster(network, seed=seed, trials=2, **options).paths == res.paths
+    # A two-level result scores as its labels.
+    flat = infomap_py.cluster(network, seed=seed, trials=2, two_level=True, **options)
+    assert float(infomap_py.codelength(network, flat.labels, **options)) == pytest.approx(
+        flat.codelength, abs=1e-9)
+    assert res.codelength <= flat.codelength + 1e-9
 
 
 @SETTINGS

@@ -35,7 +35,7 @@ def lfr(n, mu, seed=42):
 
 def compare(edges, n, truth):
     network = Network(edges[:, 0], edges[:, 1], np.ones(len(edges)), n, False, range(n))
-    ours = infomap_py.cluster(network, trials=TRIALS, seed=1)
+    ours = infomap_py.cluster(network, trials=TRIALS, seed=1, two_level=True)
     theirs = official_cluster(edges, n, False, num_trials=TRIALS, seed=1)
     ours_nmi = normalized_mutual_info_score(truth, ours.labels)
     theirs_nmi = normalized_mutual_info_score(truth, theirs["labels"])
@@ -80,7 +80,7 @@ def test_real_networks_match_official(name):
         edges = np.column_stack([edges, np.ones(len(edges))])
     network = Network(edges[:, 0].astype(np.int64), edges[:, 1].astype(np.int64), edges[:, 2],
                       n, False, range(n))
-    ours = infomap_py.cluster(network, trials=5, seed=1)
+    ours = infomap_py.cluster(network, trials=5, seed=1, two_level=True)
     theirs = official_cluster(edges, n, False, num_trials=5, seed=1)
     assert ours.codelength <= theirs["codelength"] * 1.001, (ours.codelength, theirs["codelength"])
     if truth is not None:

@@ -9,12 +9,19 @@ codelength of a tree is computed in :mod:`.tree`.
 """
 
 import numpy as np
+from numba import prange
 
 from . import mapeq
-from ._jit import jit
+from ._jit import jit, parallel_jit
 from .coarsen import aggregate, members_by_label, module_flows
-from .search import AGGREGATED_LOOP_LIMIT, MIN_IMPROVEMENT, _subnetwork, partition, \
-    total_codelength
+from .rng import next_u64
+from .search import AGGREGATED_LOOP_LIMIT, MIN_IMPROVEMENT, partition, total_codelength
+
+#: Tuning rounds of the two-level search inside a module being split: one
+#: fine-tuning round.  Coarse-tuning there doubled the time of the
+#: multilevel search for no codelength gain on the benchmarks
+#: (``benchmarks/bench_hierarchy.py``, the example and shared networks).
+SUBMODULE_TUNE_LIMIT = 1
 
 
 @jit
@@ -74,14 +81,17 @@ def top_super_modules(graph, node_data, node_enter, node_exit, exit_flow, labels
 
 @jit
 def split_module(graph, node_data, node_enter, node_exit, exit_flow, rng):
-    """Partition the sub-network of one module: a two-level search, then
-    super-modules, keeping the coarsest.  Return ``(labels, k,
-    codelength)`` where the codelength counts the module's new index
-    codebook and the codebooks of its new sub-modules."""
+    """Partition the sub-network of one module, whose flow leaves it at rate
+    ``exit_flow``: a two-level search from single leaves (fine-tuned once,
+    see ``SUBMODULE_TUNE_LIMIT``), then super-modules, keeping the coarsest.
+    Return ``(labels, k, codelength)`` where the codelength counts the
+    module's new index codebook and the codebooks of its new sub-modules."""
     n = node_data[0].shape[0]
     constants = np.array([mapeq.entropy_terms(node_data[0]), exit_flow])
     labels, k, length, _ = partition(graph, node_data, node_enter, node_exit, constants,
-                                     np.arange(n), n, rng, AGGREGATED_LOOP_LIMIT, 0, True)
+                                     np.arange(n), n, rng, AGGREGATED_LOOP_LIMIT,
+                                     SUBMODULE_TUNE_LIMIT, True)
+    n = labels.shape[0]
     if k == 1 or k == n:
         return labels, k, length
     labels, k = top_super_modules(graph, node_data, node_enter, node_exit, exit_flow, labels,
@@ -91,51 +101,118 @@ def split_module(graph, node_data, node_enter, node_exit, exit_flow, rng):
 
 
 @jit
+def _sorted_subnetwork(graph, nodes):
+    """Return the flow graph induced by ``nodes`` (sorted ascending)."""
+    indptr, neighbours, out_flow, in_flow = graph
+    k = nodes.shape[0]
+    sub_indptr = np.zeros(k + 1, dtype=np.int64)
+    for j in range(k):
+        u = nodes[j]
+        count = 0
+        for e in range(indptr[u], indptr[u + 1]):
+            v = neighbours[e]
+            p = np.searchsorted(nodes, v)
+            if p < k and nodes[p] == v:
+                count += 1
+        sub_indptr[j + 1] = sub_indptr[j] + count
+    nnz = sub_indptr[k]
+    sub_neighbours = np.empty(nnz, dtype=np.int32)
+    sub_out = np.empty(nnz)
+    sub_in = np.empty(nnz)
+    pos = 0
+    for j in range(k):
+        u = nodes[j]
+        for e in range(indptr[u], indptr[u + 1]):
+            v = neighbours[e]
+            p = np.searchsorted(nodes, v)
+            if p < k and nodes[p] == v:
+                sub_neighbours[pos] = p
+                sub_out[pos] = out_flow[e]
+                sub_in[pos] = in_flow[e]
+                pos += 1
+    return (sub_indptr, sub_neighbours, sub_out, sub_in)
+
+
+@jit
+def split_one(graph, node_data, node_enter, node_exit, nodes, seed):
+    """Split the module of ``nodes`` (sorted ascending) if that shortens
+    its codelength; return ``(labels, k)``, ``k == 0`` when it stays whole."""
+    size = nodes.shape[0]
+    empty = np.zeros(0, dtype=np.int64)
+    if size <= 2:
+        return empty, 0
+    sub_graph = _sorted_subnetwork(graph, nodes)
+    sub_data = (node_data[0][nodes], node_data[1][nodes], node_data[2][nodes])
+    sub_enter = node_enter[nodes]
+    sub_exit = node_exit[nodes]
+    _, _, whole_exit, _, _ = module_flows(sub_graph, sub_data, sub_enter, sub_exit,
+                                          np.zeros(size, dtype=np.int64), 1)
+    exit_flow = whole_exit[0]
+    old_length = mapeq.one_level_codelength(sub_data[0], exit_flow)
+    rng = np.array([seed], dtype=np.uint64)
+    labels, k, length = split_module(sub_graph, sub_data, sub_enter, sub_exit, exit_flow, rng)
+    if k == 1 or k == size or not length < old_length - MIN_IMPROVEMENT:
+        return empty, 0
+    return labels, k
+
+
+@parallel_jit
+def split_modules(graph, node_data, node_enter, node_exit, start, members, queue, seeds):
+    """Try to split every module in ``queue``, in parallel; return the
+    sub-module of every leaf (by its place in ``members``; -1 where its
+    module stays whole) and the number of sub-modules per queued module."""
+    sub_labels = np.full(members.shape[0], -1, dtype=np.int64)
+    num_sub = np.zeros(queue.shape[0], dtype=np.int64)
+    for q in prange(queue.shape[0]):
+        m = queue[q]
+        labels, k = split_one(graph, node_data, node_enter, node_exit,
+                              members[start[m]:start[m + 1]], seeds[q])
+        num_sub[q] = k
+        for j in range(labels.shape[0]):
+            sub_labels[start[m] + j] = labels[j]
+    return sub_labels, num_sub
+
+
+@jit
 def recursive_partition(graph, node_data, node_enter, node_exit, parent, leaf_module,
                         num_tree, queue, rng, level_limit):
     """Split the modules in ``queue`` into sub-modules, and those in turn,
     level after level, while that shortens their codelength.
 
-    ``parent`` has room for every module the tree can get (two per leaf);
-    modules of two leaves or fewer are left alone.  Return ``(parent,
-    leaf_module, num_tree)``.  The work is a queue per level, not a
-    recursion, so deep trees cost no stack.
+    Every split is a two-level search from single leaves and a search for
+    super-modules (:func:`split_module`); modules of two leaves or fewer are
+    left alone.  The modules of one level are split in parallel, each with
+    a random state drawn from ``rng`` in queue order, so the result does not
+    depend on the number of threads.  ``parent`` has room for every module
+    the tree can get (two per leaf).  Return ``(parent, leaf_module,
+    num_tree)``.  The work is a queue per level, not a recursion, so deep
+    trees cost no stack.
     """
-    node_flow = node_data[0]
-    n = node_flow.shape[0]
-    local = np.full(n, -1, dtype=np.int64)
+    n = leaf_module.shape[0]
     leaf_module = leaf_module.copy()
     parent = parent.copy()
     depth = 0
     while queue.shape[0] > 0 and (level_limit == 0 or depth < level_limit):
         depth += 1
         start, members = members_by_label(leaf_module, num_tree)
+        seeds = np.empty(queue.shape[0], dtype=np.uint64)
+        for q in range(queue.shape[0]):
+            seeds[q] = next_u64(rng)
+        sub_labels, num_sub = split_modules(graph, node_data, node_enter, node_exit, start,
+                                            members, queue, seeds)
         next_queue = np.empty(n, dtype=np.int64)
         num_next = 0
         for q in range(queue.shape[0]):
             m = queue[q]
-            nodes = members[start[m]:start[m + 1]]
-            size = nodes.shape[0]
-            if size <= 2:
-                continue
-            sub_graph = _subnetwork(graph, nodes, local)
-            sub_data = (node_flow[nodes], node_data[1][nodes], node_data[2][nodes])
-            sub_enter = node_enter[nodes]
-            sub_exit = node_exit[nodes]
-            _, _, whole_exit, _, _ = module_flows(sub_graph, sub_data, sub_enter, sub_exit,
-                                                  np.zeros(size, dtype=np.int64), 1)
-            exit_flow = whole_exit[0]
-            old_length = mapeq.one_level_codelength(sub_data[0], exit_flow)
-            labels, k, length = split_module(sub_graph, sub_data, sub_enter, sub_exit,
-                                             exit_flow, rng)
-            if k == 1 or k == size or not length < old_length - MIN_IMPROVEMENT:
+            k = num_sub[q]
+            if k == 0:
                 continue
             for s in range(k):
                 parent[num_tree + s] = m
                 next_queue[num_next] = num_tree + s
                 num_next += 1
-            for j in range(size):
-                leaf_module[nodes[j]] = num_tree + labels[j]
+            for j in range(start[m], start[m + 1]):
+                leaf_module[members[j]] = num_tree + sub_labels[j]
             num_tree += k
         queue = next_queue[:num_next].copy()
     return parent, leaf_module, num_tree
