@@ -146,8 +146,11 @@ def run_trial(
     parent, dissolved = dissolve_unpaid_modules(node_data[0], parent, leaf_module, enter,
                                                 exit_, MIN_IMPROVEMENT)
     if dissolved:
+        # Dissolving a module leaves the flows of every other module as they were.
+        kept = parent != -2
+        enter, exit_ = enter[kept], exit_[kept]
         parent, leaf_module = compact_tree(parent, leaf_module)
-    length = tree_codelength(kernel_input, parent, leaf_module)
+    length = float(module_codelengths(node_data[0], parent, leaf_module, enter, exit_).sum())
     if length > flat_length:
         # Re-splitting the coarsest super-modules lost structure: keep the partition.
         parent, leaf_module, length = flat_parent, flat_leaf_module, flat_length

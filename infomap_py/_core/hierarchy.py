@@ -15,7 +15,8 @@ from . import mapeq
 from ._jit import jit, parallel_jit
 from .coarsen import aggregate, members_by_label, module_flows
 from .rng import next_u64
-from .search import AGGREGATED_LOOP_LIMIT, MIN_IMPROVEMENT, partition, total_codelength
+from .search import AGGREGATED_LOOP_LIMIT, CORE_LOOP_LIMIT, MIN_IMPROVEMENT, partition, \
+    total_codelength
 
 #: Tuning rounds of the two-level search inside a module being split: one
 #: fine-tuning round.  Coarse-tuning there doubled the time of the
@@ -89,7 +90,7 @@ def split_module(graph, node_data, node_enter, node_exit, exit_flow, rng):
     n = node_data[0].shape[0]
     constants = np.array([mapeq.entropy_terms(node_data[0]), exit_flow])
     labels, k, length, _ = partition(graph, node_data, node_enter, node_exit, constants,
-                                     np.arange(n), n, rng, AGGREGATED_LOOP_LIMIT,
+                                     np.arange(n), n, rng, CORE_LOOP_LIMIT,
                                      SUBMODULE_TUNE_LIMIT, True)
     n = labels.shape[0]
     if k == 1 or k == n:

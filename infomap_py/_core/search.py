@@ -25,7 +25,7 @@ from .moves import core_loops, new_partition, place_linkless_nodes
 #: Sweeps per core loop on the finest level (the official default).
 CORE_LOOP_LIMIT = 10
 
-#: Sweeps per core loop on aggregated levels and in sub-networks.
+#: Sweeps per core loop on aggregated levels and in the sub-networks of coarse-tuning.
 AGGREGATED_LOOP_LIMIT = 20
 
 #: A core loop continues while a sweep shortens the codelength by this much.
@@ -67,14 +67,16 @@ def total_codelength(graph, node_data, node_enter, node_exit, constants, labels,
 
 @jit
 def find_top_modules(graph, node_data, node_enter, node_exit, constants, leaf_labels,
-                     num_modules, rng, loop_limit, min_improvement, is_subnetwork,
-                     level_limit, first_loop=False):
+                     num_modules, rng, loop_limit, min_improvement, level_limit,
+                     first_loop=False):
     """Move modules (or leaves) into modules, aggregate, and repeat until
     nothing moves; return the new ``(leaf_labels, num_modules)``.
 
     ``leaf_labels`` gives the starting nodes: each of its ``num_modules``
-    groups of leaves is one node of the first level searched.  At most
-    ``level_limit`` levels are searched (0: no limit).
+    groups of leaves is one node of the first level searched.  Single
+    leaves get ``loop_limit`` sweeps per core loop, aggregated nodes
+    ``AGGREGATED_LOOP_LIMIT``.  At most ``level_limit`` levels are searched
+    (0: no limit).
     """
     num_leaves = leaf_labels.shape[0]
     leaf_labels = leaf_labels.copy()
@@ -97,7 +99,7 @@ def find_top_modules(graph, node_data, node_enter, node_exit, constants, leaf_la
         identity = np.arange(num_modules)
         state = new_partition(level_graph, level_data, level_enter, level_exit, identity)
         limit = loop_limit
-        if aggregated or is_subnetwork:
+        if aggregated:
             limit = AGGREGATED_LOOP_LIMIT
         effective = core_loops(level_graph, level_data, level_enter, level_exit, state,
                                constants, rng, limit, min_improvement,
@@ -177,7 +179,7 @@ def partition_subnetwork(graph, node_data, node_enter, node_exit, nodes, exit_fl
     constants = np.array([mapeq.entropy_terms(sub_data[0]), exit_flow])
     labels, num = find_top_modules(sub_graph, sub_data, sub_enter, sub_exit, constants,
                                    np.arange(k), k, rng, AGGREGATED_LOOP_LIMIT,
-                                   min_improvement, True, 0)
+                                   min_improvement, 0)
     # Fine-tune the sub-modules, as the search of a whole network does.
     length = total_codelength(sub_graph, sub_data, sub_enter, sub_exit, constants, labels, num)
     for _ in range(SUBNETWORK_TUNE_LIMIT):
@@ -188,8 +190,7 @@ def partition_subnetwork(graph, node_data, node_enter, node_exit, nodes, exit_fl
         if tuned_num > 1:
             tuned, tuned_num = find_top_modules(sub_graph, sub_data, sub_enter, sub_exit,
                                                 constants, tuned, tuned_num, rng,
-                                                AGGREGATED_LOOP_LIMIT, min_improvement,
-                                                True, 0)
+                                                AGGREGATED_LOOP_LIMIT, min_improvement, 0)
         tuned_length = total_codelength(sub_graph, sub_data, sub_enter, sub_exit, constants,
                                         tuned, tuned_num)
         if tuned_length >= length - min_improvement:
@@ -270,8 +271,7 @@ def partition(graph, node_data, node_enter, node_exit, constants, labels, num_mo
     one_level = mapeq.one_level_codelength(node_data[0], exit_flow)
     first_loop = num_modules == n and not is_subnetwork
     labels, k = find_top_modules(graph, node_data, node_enter, node_exit, constants, labels,
-                                 num_modules, rng, loop_limit, MIN_IMPROVEMENT, is_subnetwork,
-                                 0, first_loop)
+                                 num_modules, rng, loop_limit, MIN_IMPROVEMENT, 0, first_loop)
     length = total_codelength(graph, node_data, node_enter, node_exit, constants, labels, k)
     log = [(PHASE_LEVELS, k, length)]
     fine = True
@@ -287,8 +287,8 @@ def partition(graph, node_data, node_enter, node_exit, constants, labels, num_mo
                                     k, rng, MIN_IMPROVEMENT)
         if k > 1:
             labels, k = find_top_modules(graph, node_data, node_enter, node_exit, constants,
-                                         labels, k, rng, loop_limit, MIN_IMPROVEMENT,
-                                         is_subnetwork, 0, False)
+                                         labels, k, rng, loop_limit, MIN_IMPROVEMENT, 0,
+                                         False)
         new_length = total_codelength(graph, node_data, node_enter, node_exit, constants,
                                       labels, k)
         log.append((PHASE_FINE_TUNE if fine else PHASE_COARSE_TUNE, k, new_length))
