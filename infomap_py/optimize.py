@@ -3,14 +3,18 @@ algorithm, keeping the shortest."""
 
 from __future__ import annotations
 
+import os
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
 
 from ._core import mapeq
-from ._core.hierarchy import recursive_partition, super_levels
+from ._core.coarsen import members_by_label
+from ._core.hierarchy import attach_submodules, split_modules, super_levels
+from ._core.rng import next_u64
 from ._core.rng import new_state
 from ._core.search import CORE_LOOP_LIMIT, MIN_IMPROVEMENT, PHASE_COARSE_TUNE, \
     PHASE_FINE_TUNE, PHASE_LEVELS, partition
@@ -41,6 +45,14 @@ class SearchResult:
     trial_codelengths: np.ndarray
     best_trial: int
     seconds: float
+
+
+def available_cpus() -> int:
+    """The number of CPUs this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
 
 
 def trial_seeds(seed: int, trials: int) -> list[int]:
@@ -92,6 +104,7 @@ def run_trial(
     fast_hierarchical: int = FULL,
     initial_labels: np.ndarray | None = None,
     progress: Callable[[str, int, float], None] | None = None,
+    pool: ThreadPoolExecutor | None = None,
 ) -> tuple[np.ndarray, np.ndarray, float]:
     """Run one Infomap trial; return ``(parent, leaf_module, codelength)``.
 
@@ -107,7 +120,8 @@ def run_trial(
 
     ``kernel_input`` is ``(graph, node_data, node_enter, node_exit,
     constants)``; ``progress(phase, num_top_modules, codelength)`` is
-    called after every phase.
+    called after every phase; ``pool`` splits the modules of a level in
+    threads.
     """
     graph, node_data, node_enter, node_exit, constants = kernel_input
     n = node_data[0].shape[0]
@@ -134,14 +148,7 @@ def run_trial(
         progress("super-modules", int((parent[1:] == 0).sum()),
                  tree_codelength(kernel_input, parent, leaf_module))
     if fast_hierarchical != SUPER_LEVELS_ONLY:
-        num_tree = parent.shape[0]
-        queue = np.unique(leaf_module)
-        # Room for the sub-modules: splits create at most two per leaf.
-        room = np.concatenate([parent, np.zeros(2 * n, dtype=np.int64)])
-        parent, leaf_module, num_tree = recursive_partition(
-            graph, node_data, node_enter, node_exit, room, leaf_module, num_tree, queue,
-            rng, 0)
-        parent = parent[:num_tree]
+        parent, leaf_module = split_recursively(kernel_input, parent, leaf_module, rng, pool)
     _, enter, exit_ = tree_flows(graph, node_data, node_enter, node_exit, parent, leaf_module)
     parent, dissolved = dissolve_unpaid_modules(node_data[0], parent, leaf_module, enter,
                                                 exit_, MIN_IMPROVEMENT)
@@ -157,6 +164,50 @@ def run_trial(
     if progress is not None:
         progress("sub-modules", int((parent[1:] == 0).sum()), length)
     return parent, leaf_module, length
+
+
+def split_recursively(kernel_input: tuple, parent: np.ndarray, leaf_module: np.ndarray,
+                      rng: np.ndarray, pool: ThreadPoolExecutor | None = None
+                      ) -> tuple[np.ndarray, np.ndarray]:
+    """Split the modules that hold leaves into sub-modules, and those in
+    turn, level after level, while that shortens their codelength; return
+    the new ``(parent, leaf_module)``.
+
+    Each module gets a random state drawn from ``rng`` in queue order, so
+    the result does not depend on how the modules of a level are shared
+    among the threads of ``pool``.  The levels are a loop, not a recursion:
+    deep trees cost no stack.
+    """
+    graph, node_data, node_enter, node_exit, _ = kernel_input
+    n = leaf_module.shape[0]
+    num_tree = parent.shape[0]
+    # Room for the sub-modules: splits create at most two per leaf.
+    parent = np.concatenate([parent, np.zeros(2 * n, dtype=np.int64)])
+    leaf_module = leaf_module.copy()
+    queue = np.unique(leaf_module)
+    workers = pool._max_workers if pool is not None else 1
+    while queue.size:
+        start, members = members_by_label(leaf_module, num_tree)
+        seeds = np.array([next_u64(rng) for _ in range(queue.size)], dtype=np.uint64)
+        sub_labels = np.full(n, -1, dtype=np.int64)
+        num_sub = np.zeros(queue.size, dtype=np.int64)
+        # Big modules first, dealt round-robin, so the threads share the work evenly.
+        order = np.argsort(-(start[queue + 1] - start[queue]), kind="stable")
+        parts = [order[w::workers] for w in range(workers)]
+
+        def split(part: np.ndarray) -> None:
+            part_num_sub = np.zeros(part.size, dtype=np.int64)
+            split_modules(graph, node_data, node_enter, node_exit, start, members,
+                          queue[part], seeds[part], sub_labels, part_num_sub)
+            num_sub[part] = part_num_sub
+
+        if pool is None or workers == 1:
+            split(order)
+        else:
+            list(pool.map(split, parts))
+        num_tree, queue = attach_submodules(parent, leaf_module, num_tree, start, members,
+                                            queue, sub_labels, num_sub)
+    return parent[:num_tree], leaf_module
 
 
 def compact_tree(parent: np.ndarray, leaf_module: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -197,16 +248,17 @@ def search(
     kernel_input = (graph, node_data, node_enter, node_exit, constants)
     best = None
     lengths = np.empty(trials)
-    for t, trial_seed in enumerate(trial_seeds(seed, trials)):
-        report = None
-        if progress is not None:
-            def report(phase, k, length, t=t):
-                progress(t, phase, k, length)
-        parent, leaf_module, length = run_trial(kernel_input, new_state(trial_seed),
-                                                two_level, fast_hierarchical,
-                                                initial_labels, report)
-        lengths[t] = length
-        if best is None or length < best[2]:
-            best = (parent, leaf_module, length, t)
+    with ThreadPoolExecutor(max_workers=available_cpus()) as pool:
+        for t, trial_seed in enumerate(trial_seeds(seed, trials)):
+            report = None
+            if progress is not None:
+                def report(phase, k, length, t=t):
+                    progress(t, phase, k, length)
+            parent, leaf_module, length = run_trial(kernel_input, new_state(trial_seed),
+                                                    two_level, fast_hierarchical,
+                                                    initial_labels, report, pool)
+            lengths[t] = length
+            if best is None or length < best[2]:
+                best = (parent, leaf_module, length, t)
     parent, leaf_module, length, t = best
     return SearchResult(parent, leaf_module, length, lengths, t, time.perf_counter() - start)

@@ -305,3 +305,28 @@ def test_modules_at_refuses_a_bad_level(level):
 def test_codelength_refuses_bad_paths(paths, pattern):
     with pytest.raises(ValueError, match=pattern):
         infomap_py.codelength(nx.karate_club_graph(), paths)
+
+
+def test_threads_do_not_change_the_tree(planted):
+    """Every module draws from its own random state: one thread or two, the same tree."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from infomap_py._core import mapeq
+    from infomap_py._core.rng import new_state
+    from infomap_py.flow import flow_graph
+    from infomap_py.optimize import split_recursively
+
+    network, groups = planted
+    flow = infomap_py.compute_flow(network)
+    graph, node_data, node_enter, node_exit = flow_graph(flow)
+    kernel_input = (graph, node_data, node_enter, node_exit,
+                    np.array([mapeq.entropy_terms(node_data[0]), 0.0]))
+    # Start from the planted top groups.
+    top = groups[:, 0].astype(np.int64)
+    parent = np.zeros(top.max() + 2, dtype=np.int64)
+    parent[0] = -1
+    alone = split_recursively(kernel_input, parent, top + 1, new_state(9), None)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        shared = split_recursively(kernel_input, parent, top + 1, new_state(9), pool)
+    assert np.array_equal(alone[0], shared[0]) and np.array_equal(alone[1], shared[1])
+    assert alone[0].shape[0] > parent.shape[0]  # the groups were split

@@ -7,6 +7,3 @@ import numba
 #: 1e-9 bits across runs and machines.
 jit = numba.njit(cache=True, nogil=True)
 
-#: Decorator for the few kernels whose loop runs over independent pieces in
-#: parallel (``numba.prange``); each piece draws from its own random state.
-parallel_jit = numba.njit(cache=True, nogil=True, parallel=True)

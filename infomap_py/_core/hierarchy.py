@@ -9,12 +9,10 @@ codelength of a tree is computed in :mod:`.tree`.
 """
 
 import numpy as np
-from numba import prange
 
 from . import mapeq
-from ._jit import jit, parallel_jit
+from ._jit import jit
 from .coarsen import aggregate, members_by_label, module_flows
-from .rng import next_u64
 from .search import AGGREGATED_LOOP_LIMIT, CORE_LOOP_LIMIT, MIN_IMPROVEMENT, partition, \
     total_codelength
 
@@ -157,63 +155,40 @@ def split_one(graph, node_data, node_enter, node_exit, nodes, seed):
     return labels, k
 
 
-@parallel_jit
-def split_modules(graph, node_data, node_enter, node_exit, start, members, queue, seeds):
-    """Try to split every module in ``queue``, in parallel; return the
-    sub-module of every leaf (by its place in ``members``; -1 where its
-    module stays whole) and the number of sub-modules per queued module."""
-    sub_labels = np.full(members.shape[0], -1, dtype=np.int64)
-    num_sub = np.zeros(queue.shape[0], dtype=np.int64)
-    for q in prange(queue.shape[0]):
+@jit
+def split_modules(graph, node_data, node_enter, node_exit, start, members, queue, seeds,
+                  sub_labels, num_sub):
+    """Try to split every module in ``queue``; write the sub-module of every
+    leaf into ``sub_labels`` (by its place in ``members``; left as it is
+    where its module stays whole) and the number of sub-modules into
+    ``num_sub`` (0: whole).  Threads may run it on disjoint parts of a queue
+    (the GIL is released); each module draws from its own ``seeds`` entry."""
+    for q in range(queue.shape[0]):
         m = queue[q]
         labels, k = split_one(graph, node_data, node_enter, node_exit,
                               members[start[m]:start[m + 1]], seeds[q])
         num_sub[q] = k
         for j in range(labels.shape[0]):
             sub_labels[start[m] + j] = labels[j]
-    return sub_labels, num_sub
 
 
 @jit
-def recursive_partition(graph, node_data, node_enter, node_exit, parent, leaf_module,
-                        num_tree, queue, rng, level_limit):
-    """Split the modules in ``queue`` into sub-modules, and those in turn,
-    level after level, while that shortens their codelength.
-
-    Every split is a two-level search from single leaves and a search for
-    super-modules (:func:`split_module`); modules of two leaves or fewer are
-    left alone.  The modules of one level are split in parallel, each with
-    a random state drawn from ``rng`` in queue order, so the result does not
-    depend on the number of threads.  ``parent`` has room for every module
-    the tree can get (two per leaf).  Return ``(parent, leaf_module,
-    num_tree)``.  The work is a queue per level, not a recursion, so deep
-    trees cost no stack.
-    """
-    n = leaf_module.shape[0]
-    leaf_module = leaf_module.copy()
-    parent = parent.copy()
-    depth = 0
-    while queue.shape[0] > 0 and (level_limit == 0 or depth < level_limit):
-        depth += 1
-        start, members = members_by_label(leaf_module, num_tree)
-        seeds = np.empty(queue.shape[0], dtype=np.uint64)
-        for q in range(queue.shape[0]):
-            seeds[q] = next_u64(rng)
-        sub_labels, num_sub = split_modules(graph, node_data, node_enter, node_exit, start,
-                                            members, queue, seeds)
-        next_queue = np.empty(n, dtype=np.int64)
-        num_next = 0
-        for q in range(queue.shape[0]):
-            m = queue[q]
-            k = num_sub[q]
-            if k == 0:
-                continue
-            for s in range(k):
-                parent[num_tree + s] = m
-                next_queue[num_next] = num_tree + s
-                num_next += 1
-            for j in range(start[m], start[m + 1]):
-                leaf_module[members[j]] = num_tree + sub_labels[j]
-            num_tree += k
-        queue = next_queue[:num_next].copy()
-    return parent, leaf_module, num_tree
+def attach_submodules(parent, leaf_module, num_tree, start, members, queue, sub_labels,
+                      num_sub):
+    """Add the sub-modules found for the modules in ``queue`` to the tree
+    (in place); return ``(num_tree, next_queue)``, the new sub-modules."""
+    next_queue = np.empty(num_sub.sum(), dtype=np.int64)
+    num_next = 0
+    for q in range(queue.shape[0]):
+        m = queue[q]
+        k = num_sub[q]
+        if k == 0:
+            continue
+        for s in range(k):
+            parent[num_tree + s] = m
+            next_queue[num_next] = num_tree + s
+            num_next += 1
+        for j in range(start[m], start[m + 1]):
+            leaf_module[members[j]] = num_tree + sub_labels[j]
+        num_tree += k
+    return num_tree, next_queue
