@@ -194,3 +194,38 @@ def compact_labels(labels):
             k += 1
         out[i] = new_id[old]
     return out, k
+
+
+@jit
+def subnetwork(graph, nodes, local):
+    """Return the flow graph induced by ``nodes`` (``local`` maps a leaf to
+    its index among ``nodes``, or -1; it is left as it was found)."""
+    indptr, neighbours, out_flow, in_flow = graph
+    k = nodes.shape[0]
+    for j in range(k):
+        local[nodes[j]] = j
+    sub_indptr = np.zeros(k + 1, dtype=np.int64)
+    for j in range(k):
+        u = nodes[j]
+        count = 0
+        for e in range(indptr[u], indptr[u + 1]):
+            if local[neighbours[e]] >= 0:
+                count += 1
+        sub_indptr[j + 1] = sub_indptr[j] + count
+    nnz = sub_indptr[k]
+    sub_neighbours = np.empty(nnz, dtype=np.int32)
+    sub_out = np.empty(nnz)
+    sub_in = np.empty(nnz)
+    pos = 0
+    for j in range(k):
+        u = nodes[j]
+        for e in range(indptr[u], indptr[u + 1]):
+            v = local[neighbours[e]]
+            if v >= 0:
+                sub_neighbours[pos] = v
+                sub_out[pos] = out_flow[e]
+                sub_in[pos] = in_flow[e]
+                pos += 1
+    for j in range(k):
+        local[nodes[j]] = -1
+    return (sub_indptr, sub_neighbours, sub_out, sub_in)

@@ -12,7 +12,7 @@ import numpy as np
 
 from . import mapeq
 from ._jit import jit
-from .coarsen import aggregate, members_by_label, module_flows
+from .coarsen import aggregate, module_flows, subnetwork
 from .search import AGGREGATED_LOOP_LIMIT, CORE_LOOP_LIMIT, MIN_IMPROVEMENT, partition, \
     total_codelength
 
@@ -100,47 +100,15 @@ def split_module(graph, node_data, node_enter, node_exit, exit_flow, rng):
 
 
 @jit
-def _sorted_subnetwork(graph, nodes):
-    """Return the flow graph induced by ``nodes`` (sorted ascending)."""
-    indptr, neighbours, out_flow, in_flow = graph
-    k = nodes.shape[0]
-    sub_indptr = np.zeros(k + 1, dtype=np.int64)
-    for j in range(k):
-        u = nodes[j]
-        count = 0
-        for e in range(indptr[u], indptr[u + 1]):
-            v = neighbours[e]
-            p = np.searchsorted(nodes, v)
-            if p < k and nodes[p] == v:
-                count += 1
-        sub_indptr[j + 1] = sub_indptr[j] + count
-    nnz = sub_indptr[k]
-    sub_neighbours = np.empty(nnz, dtype=np.int32)
-    sub_out = np.empty(nnz)
-    sub_in = np.empty(nnz)
-    pos = 0
-    for j in range(k):
-        u = nodes[j]
-        for e in range(indptr[u], indptr[u + 1]):
-            v = neighbours[e]
-            p = np.searchsorted(nodes, v)
-            if p < k and nodes[p] == v:
-                sub_neighbours[pos] = p
-                sub_out[pos] = out_flow[e]
-                sub_in[pos] = in_flow[e]
-                pos += 1
-    return (sub_indptr, sub_neighbours, sub_out, sub_in)
-
-
-@jit
-def split_one(graph, node_data, node_enter, node_exit, nodes, seed):
-    """Split the module of ``nodes`` (sorted ascending) if that shortens
-    its codelength; return ``(labels, k)``, ``k == 0`` when it stays whole."""
+def split_one(graph, node_data, node_enter, node_exit, nodes, local, seed):
+    """Split the module of ``nodes`` if that shortens its codelength; return
+    ``(labels, k)``, ``k == 0`` when it stays whole.  ``local`` is scratch
+    for :func:`subnetwork` (all -1, left so)."""
     size = nodes.shape[0]
     empty = np.zeros(0, dtype=np.int64)
     if size <= 2:
         return empty, 0
-    sub_graph = _sorted_subnetwork(graph, nodes)
+    sub_graph = subnetwork(graph, nodes, local)
     sub_data = (node_data[0][nodes], node_data[1][nodes], node_data[2][nodes])
     sub_enter = node_enter[nodes]
     sub_exit = node_exit[nodes]
@@ -163,10 +131,11 @@ def split_modules(graph, node_data, node_enter, node_exit, start, members, queue
     where its module stays whole) and the number of sub-modules into
     ``num_sub`` (0: whole).  Threads may run it on disjoint parts of a queue
     (the GIL is released); each module draws from its own ``seeds`` entry."""
+    local = np.full(members.shape[0], -1, dtype=np.int64)
     for q in range(queue.shape[0]):
         m = queue[q]
         labels, k = split_one(graph, node_data, node_enter, node_exit,
-                              members[start[m]:start[m + 1]], seeds[q])
+                              members[start[m]:start[m + 1]], local, seeds[q])
         num_sub[q] = k
         for j in range(labels.shape[0]):
             sub_labels[start[m] + j] = labels[j]

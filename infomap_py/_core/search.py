@@ -19,6 +19,7 @@ from .coarsen import (
     compact_labels,
     members_by_label,
     module_flows,
+    subnetwork,
 )
 from .moves import core_loops, new_partition, place_linkless_nodes
 
@@ -130,48 +131,13 @@ def fine_tune(graph, node_data, node_enter, node_exit, constants, leaf_labels, r
 
 
 @jit
-def _subnetwork(graph, nodes, local):
-    """Return the flow graph induced by ``nodes`` (``local`` maps a leaf to
-    its index among ``nodes``, or -1; it is left as it was found)."""
-    indptr, neighbours, out_flow, in_flow = graph
-    k = nodes.shape[0]
-    for j in range(k):
-        local[nodes[j]] = j
-    sub_indptr = np.zeros(k + 1, dtype=np.int64)
-    for j in range(k):
-        u = nodes[j]
-        count = 0
-        for e in range(indptr[u], indptr[u + 1]):
-            if local[neighbours[e]] >= 0:
-                count += 1
-        sub_indptr[j + 1] = sub_indptr[j] + count
-    nnz = sub_indptr[k]
-    sub_neighbours = np.empty(nnz, dtype=np.int32)
-    sub_out = np.empty(nnz)
-    sub_in = np.empty(nnz)
-    pos = 0
-    for j in range(k):
-        u = nodes[j]
-        for e in range(indptr[u], indptr[u + 1]):
-            v = local[neighbours[e]]
-            if v >= 0:
-                sub_neighbours[pos] = v
-                sub_out[pos] = out_flow[e]
-                sub_in[pos] = in_flow[e]
-                pos += 1
-    for j in range(k):
-        local[nodes[j]] = -1
-    return (sub_indptr, sub_neighbours, sub_out, sub_in)
-
-
-@jit
 def partition_subnetwork(graph, node_data, node_enter, node_exit, nodes, exit_flow,
                          local, rng, min_improvement):
     """Two-level Infomap on the sub-network of ``nodes``, whose flow leaves
     the rest of the network at rate ``exit_flow``; return ``(labels, k)``,
     one module when splitting does not pay."""
     k = nodes.shape[0]
-    sub_graph = _subnetwork(graph, nodes, local)
+    sub_graph = subnetwork(graph, nodes, local)
     node_flow, node_tele, node_tw = node_data
     sub_data = (node_flow[nodes], node_tele[nodes], node_tw[nodes])
     sub_enter = node_enter[nodes]
