@@ -62,6 +62,7 @@ def trial_seeds(seed: int, trials: int) -> list[int]:
 
 
 def _two_level_tree(labels: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Return ``(parent, leaf_module)`` of the root over the ``k`` modules of ``labels``."""
     parent = np.zeros(k + 1, dtype=np.int64)
     parent[0] = -1
     return parent, labels + 1
@@ -76,9 +77,7 @@ def _super_tree(labels: np.ndarray, k: int, levels: list[np.ndarray],
         for level in levels:
             labels = level[labels]
             k = int(level.max()) + 1
-        parent = np.zeros(k + 1, dtype=np.int64)
-        parent[0] = -1
-        return parent, labels + 1
+        return _two_level_tree(labels, k)
     # Ids: the root, then the coarsest level first, down to the modules.
     sizes = [k] + [int(level.max()) + 1 for level in levels]
     offsets = np.cumsum([1] + sizes[::-1])[:-1][::-1]
