@@ -57,6 +57,19 @@ def official_run(path, trials=10, seed=123, directed=False, **options):
         return im.codelength, im.num_top_modules, im.num_levels
 
 
+def official_on_edges(edges, n, **options):
+    """The official multilevel Infomap, run on an edge array of ``n`` nodes."""
+    import infomap
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        im = infomap.Infomap(silent=True, **options)
+        im.add_nodes(range(n))
+        im.add_links(edges.tolist())
+        im.run()
+    return im
+
+
 def edge_network(edges, n, directed=False):
     edges = np.asarray(edges)
     weights = edges[:, 2].astype(float) if edges.shape[1] > 2 else np.ones(len(edges))
@@ -119,43 +132,26 @@ def test_planted_hierarchy_is_recovered_at_both_levels():
 
 
 def test_planted_hierarchy_matches_official_and_official_scores_it(tmp_path):
-    import infomap
-
     n = 3000
     edges, _ = hierarchical_planted_partition(n, (4, 6), 12, (0.05, 0.2), seed=2)
-    network = edge_network(edges, n)
-    ours = infomap_py.cluster(network, trials=3, seed=1)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        im = infomap.Infomap(silent=True, num_trials=3, seed=1)
-        im.add_nodes(range(n))
-        im.add_links(edges.tolist())
-        im.run()
-        assert ours.codelength <= im.codelength * 1.001
-        write_tree(ours, tmp_path / "ours.tree")
-        scorer = infomap.Infomap(silent=True, no_infomap=True,
-                                 cluster_data=str(tmp_path / "ours.tree"))
-        scorer.add_nodes(range(n))
-        scorer.add_links(edges.tolist())
-        scorer.run()
+    ours = infomap_py.cluster(edge_network(edges, n), trials=3, seed=1)
+    theirs = official_on_edges(edges, n, num_trials=3, seed=1)
+    assert ours.codelength <= theirs.codelength * 1.001
+    write_tree(ours, tmp_path / "ours.tree")
+    scorer = official_on_edges(edges, n, no_infomap=True,
+                               cluster_data=str(tmp_path / "ours.tree"))
     assert scorer.codelength == pytest.approx(ours.codelength, abs=1e-9)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("mu", [0.1, 0.3, 0.5])
 def test_lfr_multilevel_codelength_within_a_tenth_percent_of_official(mu):
-    import infomap
     from test_quality import lfr
 
     edges, n, _ = lfr(5000, mu)
     ours = infomap_py.cluster(edge_network(edges, n), trials=3, seed=1)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        im = infomap.Infomap(silent=True, num_trials=3, seed=1)
-        im.add_nodes(range(n))
-        im.add_links(edges.tolist())
-        im.run()
-    assert ours.codelength <= im.codelength * 1.001, (ours.codelength, im.codelength)
+    theirs = official_on_edges(edges, n, num_trials=3, seed=1)
+    assert ours.codelength <= theirs.codelength * 1.001, (ours.codelength, theirs.codelength)
 
 
 # --- the tree and its codelength ----------------------------------------------------------
@@ -256,18 +252,11 @@ def test_deep_hierarchy_does_not_exhaust_the_stack():
 @pytest.mark.parametrize("depth", [3, 4, 5])
 def test_nested_triangles_match_official(depth):
     """Codelength within 0.1 % of the official one and as many levels."""
-    import infomap
-
     edges, n = nested_triangles(depth)
     ours = infomap_py.cluster(edge_network(edges, n), trials=5, seed=1)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        im = infomap.Infomap(silent=True, num_trials=5, seed=1)
-        im.add_nodes(range(n))
-        im.add_links(edges.tolist())
-        im.run()
-        assert ours.num_levels == im.num_levels == depth + 1
-    assert ours.codelength <= im.codelength * 1.001, (ours.codelength, im.codelength)
+    theirs = official_on_edges(edges, n, num_trials=5, seed=1)
+    assert ours.num_levels == theirs.num_levels == depth + 1
+    assert ours.codelength <= theirs.codelength * 1.001, (ours.codelength, theirs.codelength)
 
 
 def test_progress_reports_the_hierarchy_phases(planted):
