@@ -66,6 +66,7 @@ def cluster(
     initial_partition: Any = None,
     two_level: bool = False,
     fast_hierarchical: int = FULL,
+    n_jobs: int | None = None,
     verbose: bool = False,
     progress: Callable[[int, str, int, float], None] | None = None,
 ) -> InfomapResult:
@@ -113,6 +114,10 @@ def cluster(
         split into sub-modules recursively); 1: keep every level of
         super-modules and split only the bottom modules; 2: keep the
         super-module levels and split nothing (fastest).
+    n_jobs : int or None
+        Threads for the search: trials run in parallel, and a single trial
+        splits its modules in parallel.  ``None`` uses every available CPU.
+        The result does not depend on it.
     verbose : bool
         Print progress to standard error.
     progress : callable or None
@@ -156,6 +161,8 @@ def cluster(
     two_level = check.check_bool("two_level", two_level)
     fast_hierarchical = check.check_choice("fast_hierarchical", fast_hierarchical,
                                            range(FULL, SUPER_LEVELS_ONLY + 1))
+    if n_jobs is not None:
+        n_jobs = check.check_count("n_jobs", n_jobs)
     user_progress = progress
     if user_progress is not None and not callable(user_progress):
         raise TypeError(f"progress must be callable or None, got {user_progress!r}")
@@ -173,7 +180,7 @@ def cluster(
         progress = user_progress
     found = search(flow, trials=trials, seed=seed, two_level=two_level,
                    fast_hierarchical=fast_hierarchical, initial_labels=initial,
-                   progress=progress)
+                   progress=progress, n_jobs=n_jobs)
     params.update(trials=trials, two_level=two_level, fast_hierarchical=fast_hierarchical)
     tree = build_tree(flow, found.parent, found.leaf_module)
     return _make_result(network, flow, params, tree, found.trial_codelengths, seed,

@@ -77,6 +77,9 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("-N", "--num-trials", type=int, default=1, metavar="N",
                         help="independent trials, the shortest wins (default 1)")
     search.add_argument("-s", "--seed", type=int, default=123, help="random seed (default 123)")
+    search.add_argument("--num-threads", type=int, metavar="N",
+                        help="threads for trials and module splits (default: every CPU; "
+                             "the result does not depend on it)")
     search.add_argument("-c", "--cluster-data", metavar="FILE",
                         help="start from the partition in a .clu or .tree file (its top "
                              "modules)")
@@ -118,6 +121,8 @@ def _check_options(args: argparse.Namespace) -> None:
         raise _UsageError(f"argument --markov-time: must be > 0, got {args.markov_time}")
     if args.num_trials < 1:
         raise _UsageError(f"argument -N/--num-trials: must be >= 1, got {args.num_trials}")
+    if args.num_threads is not None and args.num_threads < 1:
+        raise _UsageError(f"argument --num-threads: must be >= 1, got {args.num_threads}")
     if args.seed < 0:
         raise _UsageError(f"argument -s/--seed: must be >= 0, got {args.seed}")
     if args.fast_hierarchical_solution > 2:
@@ -241,6 +246,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             result = cluster(network, trials=args.num_trials, seed=args.seed,
                              initial_partition=initial, two_level=args.two_level,
                              fast_hierarchical=args.fast_hierarchical_solution,
+                             n_jobs=args.num_threads,
                              progress=progress, **options)
             progress.finish()
         stem = _out_name(args)

@@ -4,6 +4,7 @@ algorithm, keeping the shortest."""
 from __future__ import annotations
 
 import os
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -226,14 +227,18 @@ def search(
     fast_hierarchical: int = FULL,
     initial_labels: np.ndarray | None = None,
     progress: Callable[[int, str, int, float], None] | None = None,
+    n_jobs: int | None = None,
 ) -> SearchResult:
     """Run ``trials`` independent Infomap trials on ``flow``; return the best.
 
     ``initial_labels`` (one module id per node) starts every trial from that
     partition instead of from single nodes.  ``progress(trial, phase,
     num_top_modules, codelength)`` is called after every phase of every
-    trial.  Ties are broken by the lower trial number, so the result depends
-    on ``seed`` and ``trials`` only.
+    trial (one call at a time).  Trials run in ``n_jobs`` threads (``None``:
+    every available CPU); a single trial uses them to split modules.  Every
+    trial has its own random state and ties are broken by the lower trial
+    number, so the result depends on ``seed`` and ``trials`` only, never on
+    ``n_jobs``.
     """
     start = time.perf_counter()
     n = flow.num_nodes
@@ -245,19 +250,28 @@ def search(
     graph, node_data, node_enter, node_exit = flow_graph(flow)
     constants = np.array([mapeq.entropy_terms(node_data[0]), 0.0])
     kernel_input = (graph, node_data, node_enter, node_exit, constants)
-    best = None
-    lengths = np.empty(trials)
-    with ThreadPoolExecutor(max_workers=available_cpus()) as pool:
-        for t, trial_seed in enumerate(trial_seeds(seed, trials)):
-            report = None
-            if progress is not None:
-                def report(phase, k, length, t=t):
+    seeds = trial_seeds(seed, trials)
+    workers = available_cpus() if n_jobs is None else n_jobs
+    in_parallel = trials > 1 and workers > 1
+    lock = threading.Lock()
+
+    def trial(t: int, pool: ThreadPoolExecutor | None) -> tuple:
+        report = None
+        if progress is not None:
+            def report(phase, k, length):
+                with lock:
                     progress(t, phase, k, length)
-            parent, leaf_module, length = run_trial(kernel_input, new_state(trial_seed),
-                                                    two_level, fast_hierarchical,
-                                                    initial_labels, report, pool)
-            lengths[t] = length
-            if best is None or length < best[2]:
-                best = (parent, leaf_module, length, t)
-    parent, leaf_module, length, t = best
-    return SearchResult(parent, leaf_module, length, lengths, t, time.perf_counter() - start)
+        return run_trial(kernel_input, new_state(seeds[t]), two_level, fast_hierarchical,
+                         initial_labels, report, pool)
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        if in_parallel:
+            # Trials share the threads; each splits its modules in its own thread.
+            found = list(pool.map(lambda t: trial(t, None), range(trials)))
+        else:
+            found = [trial(t, pool if workers > 1 else None) for t in range(trials)]
+    lengths = np.array([length for _, _, length in found])
+    best = int(np.argmin(lengths))  # the first of equal codelengths
+    parent, leaf_module, length = found[best]
+    return SearchResult(parent, leaf_module, length, lengths, best,
+                        time.perf_counter() - start)

@@ -306,3 +306,21 @@ def test_progress_is_shown_on_a_terminal_only(tmp_path):
     # Piped stderr (not a terminal) gets the summary line only.
     piped = run(KARATE, tmp_path, "-N", "3")
     assert "trial" not in piped.stderr and len(piped.stderr.strip().splitlines()) == 1
+
+
+def test_num_threads_does_not_change_the_result(tmp_path):
+    outputs = []
+    for threads in ("1", "2"):
+        out = tmp_path / threads
+        proc = run(KARATE, out, "-N", "4", "--num-threads", threads, "-o", "tree", "--silent")
+        assert proc.returncode == 0, proc.stderr
+        outputs.append([line for line in (out / "karate.tree").read_text().splitlines()
+                        if not line.startswith("# started") and not line.startswith("# completed")])
+    assert outputs[0] == outputs[1]
+
+
+def test_bad_num_threads(tmp_path):
+    proc = run(KARATE, tmp_path, "--num-threads", "0")
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == "infomap-py: error: argument --num-threads: must be >= 1, got 0"
+    assert not tmp_path.exists() or files_in(tmp_path) == []

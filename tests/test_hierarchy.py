@@ -319,3 +319,19 @@ def test_threads_do_not_change_the_tree(planted):
         shared = split_recursively(kernel_input, parent, top + 1, new_state(9), pool)
     assert np.array_equal(alone[0], shared[0]) and np.array_equal(alone[1], shared[1])
     assert alone[0].shape[0] > parent.shape[0]  # the groups were split
+
+
+@pytest.mark.parametrize("two_level", [True, False], ids=["two-level", "multilevel"])
+def test_parallel_trials_give_the_serial_result(planted, two_level):
+    network, _ = planted
+    serial = infomap_py.cluster(network, trials=4, seed=21, n_jobs=1, two_level=two_level)
+    parallel = infomap_py.cluster(network, trials=4, seed=21, n_jobs=2, two_level=two_level)
+    assert parallel.paths == serial.paths
+    np.testing.assert_array_equal(parallel.trial_codelengths, serial.trial_codelengths)
+    assert parallel.codelength == serial.codelength
+
+
+@pytest.mark.parametrize("n_jobs, error", [(0, ValueError), (1.5, TypeError), ("2", TypeError)])
+def test_bad_n_jobs(n_jobs, error):
+    with pytest.raises(error, match="n_jobs must be"):
+        infomap_py.cluster(nx.karate_club_graph(), n_jobs=n_jobs)
