@@ -1,0 +1,70 @@
+"""The benchmark suite runs end to end (the seconds-long smoke suite), and
+the notebook executes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from benchmarks.graphs import GraphSpec, build, degree_corrected_sbm, realised_mixing
+from benchmarks.report import scaling_exponents
+
+NOTEBOOK = Path(__file__).resolve().parents[1] / "benchmarks" / "benchmarks.ipynb"
+
+
+def test_realised_mixing_counts_edges_between_groups():
+    edges = np.array([[0, 1], [1, 2], [2, 3], [3, 0]])
+    assert realised_mixing(edges, np.array([0, 0, 1, 1])) == 0.5
+
+
+def test_degree_corrected_sbm_is_seeded_and_keeps_the_mixing():
+    a, groups = degree_corrected_sbm(20_000, 40, 12, 0.3, seed=4)
+    b, _ = degree_corrected_sbm(20_000, 40, 12, 0.3, seed=4)
+    assert np.array_equal(a, b)
+    # Mixing stubs land in the own group by chance 1/40 of the time.
+    assert realised_mixing(a, groups) == pytest.approx(0.3 * 39 / 40, abs=0.01)
+    degrees = np.bincount(a.ravel(), minlength=20_000)
+    assert degrees.max() > 10 * np.median(degrees)  # heavy-tailed, unlike a plain SBM
+
+
+def test_build_reports_the_realised_lfr_mixing():
+    graph = build(GraphSpec("lfr", "lfr", dict(nodes=250, mu=0.3, min_community=20,
+                                               max_community=60)))
+    assert graph.info["realised_mixing"] == pytest.approx(
+        realised_mixing(graph.edges, graph.truth))
+    assert 0.1 < graph.info["realised_mixing"] < 0.5
+
+
+def test_scaling_exponent_fits_a_power_law():
+    results = {"graphs": [{"name": "planted-a", "edges": 1000},
+                          {"name": "planted-b", "edges": 100_000}],
+               "runs": [{"graph": "planted-a", "tool": "t", "total_seconds": 0.01},
+                        {"graph": "planted-b", "tool": "t", "total_seconds": 10.0}]}
+    assert scaling_exponents(results)["t"] == pytest.approx(1.5)
+
+
+@pytest.mark.slow
+def test_notebook_runs_the_smoke_suite(tmp_path, monkeypatch):
+    """Executes every code cell of the notebook, in order, on the smoke suite."""
+    monkeypatch.setenv("BENCH_SUITE", "smoke")
+    monkeypatch.setenv("BENCH_OUT", str(tmp_path))
+    cells = json.loads(NOTEBOOK.read_text())["cells"]
+    namespace: dict = {}
+    for cell in cells:
+        if cell["cell_type"] == "code":
+            exec(compile("".join(cell["source"]), str(NOTEBOOK), "exec"), namespace)
+    results = json.loads((tmp_path / "results.json").read_text())
+    measured = [run for run in results["runs"] if "error" not in run and "skipped" not in run]
+    tools = {run["tool"] for run in measured}
+    assert tools == {"infomap-py", "infomap-py-multilevel", "infomap", "igraph-infomap",
+                     "leidenalg", "networkx-louvain"}
+    for run in measured:
+        assert run["total_seconds"] >= 0 and run["peak_bytes"] > 0
+        assert 0.0 <= run["nmi"] <= 1.0
+    report = (tmp_path / "report.md").read_text()
+    assert "| infomap-py |" in report and "realised mixing" in report
+    for name in ("time_vs_edges.png", "nmi_vs_mixing.png", "memory_per_edge.png"):
+        assert (tmp_path / name).stat().st_size > 1000
