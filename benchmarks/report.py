@@ -119,6 +119,8 @@ def write_report(results: dict, out_dir: Path) -> Path:
         lines.append("")
     notes = [f"- {run['graph']} / {run['tool']}: {run.get('error') or run.get('skipped')}"
              for run in results["runs"] if not _ok(run)]
+    notes += [f"- {graph['name']} (not built): {graph['reason']}"
+              for graph in results.get("skipped_graphs", [])]
     if notes:
         lines += ["## Runs not measured", ""] + notes + [""]
     lines += ["## Plots", "", "![time against edges](time_vs_edges.png)", "",

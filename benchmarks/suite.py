@@ -124,8 +124,10 @@ def run_suite(suite: str, out_dir: Path, trials: int = 1, seed: int = 1,
         for spec in suite_graphs(suite):
             try:
                 graph = build(spec)
-            except FileNotFoundError as err:
-                log(f"skip {spec.name}: {err}")
+            except Exception as err:  # a missing data folder, an LFR that did not converge
+                log(f"skip {spec.name}: {type(err).__name__}: {err}")
+                results["skipped_graphs"] = results.get("skipped_graphs", []) + [
+                    {"name": spec.name, "reason": f"{type(err).__name__}: {err}"}]
                 continue
             results["graphs"].append({"name": spec.name, "spec": spec.as_dict(), **graph.info})
             graph_file = Path(tmp) / f"{spec.name}.npz"

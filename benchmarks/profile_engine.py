@@ -1,0 +1,99 @@
+"""Where the time of a two-level run goes, stage by stage and kernel by kernel.
+
+    python -m benchmarks.profile_engine [--nodes 1000000] [--groups 5000] [--degree 14.6]
+                                        [--mixing 0.3] [--seed 1]
+
+Times, on a planted-partition graph: building the network from the edge
+array, the flow, the CSR flow graph, then the phases of one trial called
+one kernel at a time in the order :func:`infomap_py._core.search.partition`
+runs them (the first core loops and aggregation levels, then alternating
+fine- and coarse-tuning rounds), and finally the result's module tree.
+The kernels are compiled beforehand.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import numpy as np
+
+from benchmarks.generators import planted_partition
+from infomap_py._core import mapeq
+from infomap_py._core.rng import new_state
+from infomap_py._core.search import (CORE_LOOP_LIMIT, MIN_IMPROVEMENT,
+                                     MIN_RELATIVE_TUNE_IMPROVEMENT, coarse_tune,
+                                     find_top_modules, fine_tune, total_codelength)
+from infomap_py.convert import to_network
+from infomap_py.flow import compute_flow, flow_graph
+from infomap_py.optimize import trial_seeds
+from infomap_py.tree import build_tree
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--nodes", type=int, default=1_000_000)
+    parser.add_argument("--groups", type=int, default=5_000)
+    parser.add_argument("--degree", type=float, default=14.6)
+    parser.add_argument("--mixing", type=float, default=0.3)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+    small, _ = planted_partition(2000, 20, args.degree, args.mixing, args.seed)
+    profile(small)  # compile (or load) every kernel called below
+    edges, _ = planted_partition(args.nodes, args.groups, args.degree, args.mixing, args.seed)
+    print(f"planted partition: {args.nodes} nodes, {len(edges)} edges")
+    stages, k, length = profile(edges)
+    total = sum(seconds for _, seconds in stages)
+    for label, seconds in stages:
+        print(f"{label:40s} {seconds:7.2f} s  {100 * seconds / total:5.1f} %")
+    print(f"{'total':40s} {total:7.2f} s; {k} modules, codelength {length:.6f}")
+
+
+def profile(edges: np.ndarray) -> tuple[list[tuple[str, float]], int, float]:
+    """Return ``(stages, num_modules, codelength)``: seconds per stage of one trial."""
+    stages: list[tuple[str, float]] = []
+
+    def timed(label, function, *arguments):
+        start = time.perf_counter()
+        value = function(*arguments)
+        stages.append((label, time.perf_counter() - start))
+        return value
+
+    network = timed("network from the edge array", to_network, edges)
+    flow = timed("flow (undirected)", compute_flow, network, "undirected")
+    graph, node_data, node_enter, node_exit = timed("CSR flow graph", flow_graph, flow)
+    constants = np.array([mapeq.entropy_terms(node_data[0]), 0.0])
+    rng = new_state(trial_seeds(123, 1)[0])
+    n = network.num_nodes
+    one_level = mapeq.one_level_codelength(node_data[0], 0.0)
+    kernels = (graph, node_data, node_enter, node_exit, constants)
+    labels, k = timed("core loops and aggregation levels", find_top_modules, *kernels,
+                      np.arange(n), n, rng, CORE_LOOP_LIMIT, MIN_IMPROVEMENT, 0, True)
+    length = total_codelength(*kernels, labels, k)
+    fine, failed, rounds = True, 0, 0
+    while k > 1:
+        rounds += 1
+        if fine:
+            labels, k = timed(f"round {rounds}: fine-tune", fine_tune, *kernels, labels, rng,
+                              CORE_LOOP_LIMIT, MIN_IMPROVEMENT)
+        else:
+            labels, k = timed(f"round {rounds}: coarse-tune", coarse_tune, *kernels, labels, k,
+                              rng, MIN_IMPROVEMENT)
+        labels, k = timed(f"round {rounds}: levels after tuning", find_top_modules, *kernels,
+                          labels, k, rng, CORE_LOOP_LIMIT, MIN_IMPROVEMENT, 0, False)
+        new_length = total_codelength(*kernels, labels, k)
+        improved = (new_length <= length - MIN_IMPROVEMENT
+                    and new_length < length - one_level * MIN_RELATIVE_TUNE_IMPROVEMENT)
+        length = new_length
+        failed = 0 if improved else failed + 1
+        if failed == 2:
+            break
+        fine = not fine
+    parent = np.zeros(k + 1, dtype=np.int64)
+    parent[0] = -1
+    timed("module tree of the result", build_tree, flow, parent, labels + 1)
+    return stages, k, length
+
+
+if __name__ == "__main__":
+    main()
