@@ -182,7 +182,7 @@ def cluster(
                    fast_hierarchical=fast_hierarchical, initial_labels=initial,
                    progress=progress, n_jobs=n_jobs)
     params.update(trials=trials, two_level=two_level, fast_hierarchical=fast_hierarchical)
-    tree = build_tree(flow, found.parent, found.leaf_module)
+    tree = build_tree(flow, found.parent, found.leaf_module, found.kernel_graph)
     return _make_result(network, flow, params, tree, found.trial_codelengths, seed,
                         found.seconds)
 

@@ -36,8 +36,9 @@ class SearchResult:
     """The best module tree found and what each trial found.
 
     ``parent`` and ``leaf_module`` describe the tree as in
-    :mod:`infomap_py._core.hierarchy` (not yet ordered by flow); entries of
-    ``parent`` equal to -2 are dissolved modules.
+    :mod:`infomap_py._core.hierarchy` (not yet ordered by flow);
+    ``kernel_graph`` is the ``flow_graph`` the search ran on (``None`` for a
+    network without links), for scoring the tree without building it again.
     """
 
     parent: np.ndarray
@@ -46,6 +47,7 @@ class SearchResult:
     trial_codelengths: np.ndarray
     best_trial: int
     seconds: float
+    kernel_graph: tuple | None = None
 
 
 def available_cpus() -> int:
@@ -274,4 +276,5 @@ def search(
     best = int(np.argmin(lengths))  # the first of equal codelengths
     parent, leaf_module, length = found[best]
     return SearchResult(parent, leaf_module, length, lengths, best,
-                        time.perf_counter() - start)
+                        time.perf_counter() - start,
+                        (graph, node_data, node_enter, node_exit))

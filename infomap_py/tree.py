@@ -154,10 +154,12 @@ def _check_level(level: Any) -> int:
     return int(level)
 
 
-def build_tree(flow: Flow, parent: np.ndarray, leaf_module: np.ndarray) -> ModuleTree:
+def build_tree(flow: Flow, parent: np.ndarray, leaf_module: np.ndarray,
+               kernel_graph: tuple | None = None) -> ModuleTree:
     """Return the ordered :class:`ModuleTree` of a tree given as ``parent``
     (root 0, parent -1) and ``leaf_module`` arrays in any numbering, with
-    its flows and codelengths under ``flow``.
+    its flows and codelengths under ``flow``.  ``kernel_graph`` is
+    ``flow_graph(flow)`` when the caller has it already.
 
     Modules that hold neither nodes nor sub-modules are dropped.
     """
@@ -179,7 +181,7 @@ def build_tree(flow: Flow, parent: np.ndarray, leaf_module: np.ndarray) -> Modul
         leaf_module = new_id[leaf_module]
         depth = depth[used]
         num_tree = parent.shape[0]
-    graph, node_data, node_enter, node_exit = flow_graph(flow)
+    graph, node_data, node_enter, node_exit = kernel_graph or flow_graph(flow)
     mflow, enter, exit_ = tree_flows(graph, node_data, node_enter, node_exit, parent,
                                      leaf_module)
     n = leaf_module.shape[0]
