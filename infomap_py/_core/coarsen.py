@@ -60,8 +60,33 @@ def build_flow_graph(source, target, link_flow, num_nodes):
         neighbours[fill[v]] = u
         in_flow[fill[v]] = link_flow[e]
         fill[v] += 1
-    identity = np.arange(num_nodes)
-    return aggregate((indptr, neighbours, out_flow, in_flow), identity, num_nodes)
+    return merge_parallel_links(indptr, neighbours, out_flow, in_flow)
+
+
+@jit
+def merge_parallel_links(indptr, neighbours, out_flow, in_flow):
+    """Merge the entries of a row that name the same neighbour (summing
+    their flows, keeping the order of first appearance), in place; return
+    the compacted flow graph (views of the given arrays: no second copy)."""
+    n = indptr.shape[0] - 1
+    slot = np.full(n, -1, dtype=np.int64)
+    new_indptr = np.zeros(n + 1, dtype=np.int64)
+    count = 0
+    for u in range(n):
+        row_start = count
+        for e in range(indptr[u], indptr[u + 1]):
+            v = neighbours[e]
+            if slot[v] < row_start:
+                slot[v] = count
+                neighbours[count] = v
+                out_flow[count] = out_flow[e]
+                in_flow[count] = in_flow[e]
+                count += 1
+            else:
+                out_flow[slot[v]] += out_flow[e]
+                in_flow[slot[v]] += in_flow[e]
+        new_indptr[u + 1] = count
+    return (new_indptr, neighbours[:count], out_flow[:count], in_flow[:count])
 
 
 @jit
