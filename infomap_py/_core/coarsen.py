@@ -67,7 +67,8 @@ def build_flow_graph(source, target, link_flow, num_nodes):
 def merge_parallel_links(indptr, neighbours, out_flow, in_flow):
     """Merge the entries of a row that name the same neighbour (summing
     their flows, keeping the order of first appearance), in place; return
-    the compacted flow graph (views of the given arrays: no second copy)."""
+    the compacted flow graph.  Only the merged entries are copied out, so
+    that the larger buffers can be freed (no second full-size copy)."""
     n = indptr.shape[0] - 1
     slot = np.full(n, -1, dtype=np.int64)
     new_indptr = np.zeros(n + 1, dtype=np.int64)
@@ -86,7 +87,8 @@ def merge_parallel_links(indptr, neighbours, out_flow, in_flow):
                 out_flow[slot[v]] += out_flow[e]
                 in_flow[slot[v]] += in_flow[e]
         new_indptr[u + 1] = count
-    return (new_indptr, neighbours[:count], out_flow[:count], in_flow[:count])
+    return (new_indptr, neighbours[:count].copy(), out_flow[:count].copy(),
+            in_flow[:count].copy())
 
 
 @jit
