@@ -137,8 +137,10 @@ def compute_flow(
             node_flow = np.bincount(dst, weights=link_flow, minlength=n)
 
     link_flow = link_flow * markov_time
-    keep = ~is_self
-    source, target, link_flow = src[keep], dst[keep], link_flow[keep]
+    source, target = src, dst
+    if is_self.any():
+        keep = ~is_self
+        source, target, link_flow = src[keep], dst[keep], link_flow[keep]
     if flow_model == "undirected":
         # Each undirected link carries half its flow in each direction.
         half = link_flow / 2.0
