@@ -151,43 +151,90 @@ def move_delta(
     the new module.  ``exit_network_flow`` is the flow that leaves the
     (sub-)network: its codeword shares the index codebook.  The index term
     ``plogp(q_out)`` and the node-flow term are constant and cancel.
+
+    It is the sum of :func:`leave_delta` (what depends on the old module
+    only, computed once per node by the optimizer) and :func:`join_delta`
+    (computed once per candidate module).
     """
     sum_enter = terms[SUM_ENTER] + exit_network_flow
-    delta_enter = plogp(sum_enter + delta_old - delta_new) - plogp(sum_enter)
-    delta_enter_log_enter = (
-        plogp(old_enter - node_enter + delta_old)
-        + plogp(new_enter + node_enter - delta_new)
-        - plogp(old_enter)
-        - plogp(new_enter)
+    leave = leave_delta(node_flow, node_enter, node_exit, old_flow, old_enter, old_exit,
+                        delta_old)
+    return leave + join_delta(
+        sum_enter + delta_old, plogp(sum_enter), node_flow, node_enter, node_exit,
+        new_flow, new_enter, new_exit,
+        plogp(new_enter), plogp(new_exit), plogp(new_exit + new_flow), delta_new,
     )
-    delta_exit_log_exit = (
-        plogp(old_exit - node_exit + delta_old)
-        + plogp(new_exit + node_exit - delta_new)
-        - plogp(old_exit)
-        - plogp(new_exit)
-    )
-    delta_exit_flow = (
-        plogp(old_exit + old_flow - node_exit - node_flow + delta_old)
-        + plogp(new_exit + new_flow + node_exit + node_flow - delta_new)
+
+
+@jit
+def leave_delta(node_flow, node_enter, node_exit, old_flow, old_enter, old_exit, delta_old):
+    """Return the change of the module terms of the old module when a node
+    leaves it (see :func:`move_delta`)."""
+    return (
+        plogp(old_enter)
+        - plogp(old_enter - node_enter + delta_old)
+        + plogp(old_exit)
+        - plogp(old_exit - node_exit + delta_old)
+        + plogp(old_exit + old_flow - node_exit - node_flow + delta_old)
         - plogp(old_exit + old_flow)
-        - plogp(new_exit + new_flow)
     )
-    return delta_enter - delta_enter_log_enter - delta_exit_log_exit + delta_exit_flow
 
 
 @jit
-def remove_module_terms(terms, flow, enter, exit_):
-    """Subtract one module's contribution from the running sums."""
+def join_delta(sum_enter_without_node, plogp_sum_enter, node_flow, node_enter, node_exit,
+               new_flow, new_enter, new_exit, plogp_new_enter, plogp_new_exit,
+               plogp_new_exit_flow, delta_new):
+    """Return the change of the index term and of the new module's terms
+    when a node joins module ``new`` (see :func:`move_delta`).
+
+    ``sum_enter_without_node`` is the index codebook's total rate once the
+    node has left its old module (``sum_enter + q_out + delta_old``) and
+    ``plogp_sum_enter`` the ``plogp`` of the rate before the move; the
+    ``plogp_new_*`` arguments are ``plogp`` of the new module's enter, exit
+    and exit-plus-flow, which the optimizer keeps per module.
+    """
+    return (
+        plogp(sum_enter_without_node - delta_new)
+        - plogp_sum_enter
+        + plogp_new_enter
+        - plogp(new_enter + node_enter - delta_new)
+        + plogp_new_exit
+        - plogp(new_exit + node_exit - delta_new)
+        + plogp(new_exit + new_flow + node_exit + node_flow - delta_new)
+        - plogp_new_exit_flow
+    )
+
+
+@jit
+def module_logs(flow, enter, exit_, num_modules):
+    """Return the ``plogp`` of every module's enter, exit and exit-plus-flow
+    (a ``(num_modules, 3)`` array), which the optimizer keeps up to date."""
+    logs = np.empty((num_modules, 3))
+    for m in range(num_modules):
+        logs[m, 0] = plogp(enter[m])
+        logs[m, 1] = plogp(exit_[m])
+        logs[m, 2] = plogp(exit_[m] + flow[m])
+    return logs
+
+
+@jit
+def remove_module_terms(terms, enter, logs):
+    """Subtract one module's contribution (its enter flow and its row of
+    :func:`module_logs`) from the running sums."""
     terms[SUM_ENTER] -= enter
-    terms[SUM_PLOGP_ENTER] -= plogp(enter)
-    terms[SUM_PLOGP_EXIT] -= plogp(exit_)
-    terms[SUM_PLOGP_EXIT_FLOW] -= plogp(exit_ + flow)
+    terms[SUM_PLOGP_ENTER] -= logs[0]
+    terms[SUM_PLOGP_EXIT] -= logs[1]
+    terms[SUM_PLOGP_EXIT_FLOW] -= logs[2]
 
 
 @jit
-def add_module_terms(terms, flow, enter, exit_):
-    """Add one module's contribution to the running sums."""
+def add_module_terms(terms, flow, enter, exit_, logs):
+    """Add one module's contribution to the running sums and store its
+    ``plogp`` values in ``logs`` (its row of :func:`module_logs`)."""
+    logs[0] = plogp(enter)
+    logs[1] = plogp(exit_)
+    logs[2] = plogp(exit_ + flow)
     terms[SUM_ENTER] += enter
-    terms[SUM_PLOGP_ENTER] += plogp(enter)
-    terms[SUM_PLOGP_EXIT] += plogp(exit_)
-    terms[SUM_PLOGP_EXIT_FLOW] += plogp(exit_ + flow)
+    terms[SUM_PLOGP_ENTER] += logs[0]
+    terms[SUM_PLOGP_EXIT] += logs[1]
+    terms[SUM_PLOGP_EXIT_FLOW] += logs[2]

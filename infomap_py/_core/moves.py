@@ -22,8 +22,9 @@ def new_partition(graph, node_data, node_enter, node_exit, labels):
     """Return the module state for ``labels`` (module ids below the number of nodes).
 
     The state is ``(labels, module_flow, module_enter, module_exit,
-    module_tele, module_tw, members, empty_stack, num_empty, terms)``
-    where ``num_empty`` is a one-element array.
+    module_tele, module_tw, members, empty_stack, num_empty, terms, logs)``
+    where ``num_empty`` is a one-element array and ``logs`` the modules'
+    ``plogp`` values (:func:`.mapeq.module_logs`).
     """
     n = labels.shape[0]
     flow, enter, exit_, tele, tw = module_flows(
@@ -39,7 +40,9 @@ def new_partition(graph, node_data, node_enter, node_exit, labels):
             empty[num_empty[0]] = m
             num_empty[0] += 1
     terms = mapeq.init_terms(flow, enter, exit_, n)
-    return (labels.copy(), flow, enter, exit_, tele, tw, members, empty, num_empty, terms)
+    logs = mapeq.module_logs(flow, enter, exit_, n)
+    return (labels.copy(), flow, enter, exit_, tele, tw, members, empty, num_empty, terms,
+            logs)
 
 
 @jit
@@ -48,15 +51,15 @@ def _move(state, node_data, node_enter, node_exit, i, new, delta_old, delta_new)
     running sums; ``delta_old`` / ``delta_new`` is the flow between the node
     and the rest of its old module / the new module (both directions)."""
     node_flow, node_tele, node_tw = node_data
-    labels, mflow, menter, mexit, mtele, mtw, members, empty, num_empty, terms = state
+    labels, mflow, menter, mexit, mtele, mtw, members, empty, num_empty, terms, logs = state
     old = labels[i]
     if members[new] == 0:
         num_empty[0] -= 1
     if members[old] == 1:
         empty[num_empty[0]] = old
         num_empty[0] += 1
-    mapeq.remove_module_terms(terms, mflow[old], menter[old], mexit[old])
-    mapeq.remove_module_terms(terms, mflow[new], menter[new], mexit[new])
+    mapeq.remove_module_terms(terms, menter[old], logs[old])
+    mapeq.remove_module_terms(terms, menter[new], logs[new])
     mflow[old] -= node_flow[i]
     menter[old] += delta_old - node_enter[i]
     mexit[old] += delta_old - node_exit[i]
@@ -67,8 +70,8 @@ def _move(state, node_data, node_enter, node_exit, i, new, delta_old, delta_new)
     mexit[new] += node_exit[i] - delta_new
     mtele[new] += node_tele[i]
     mtw[new] += node_tw[i]
-    mapeq.add_module_terms(terms, mflow[old], menter[old], mexit[old])
-    mapeq.add_module_terms(terms, mflow[new], menter[new], mexit[new])
+    mapeq.add_module_terms(terms, mflow[old], menter[old], mexit[old], logs[old])
+    mapeq.add_module_terms(terms, mflow[new], menter[new], mexit[new], logs[new])
     members[old] -= 1
     members[new] += 1
     labels[i] = new
@@ -104,7 +107,8 @@ def sweep(graph, node_data, node_enter, node_exit, state, constants, dirty, orde
     """
     indptr, neighbours, out_flow, in_flow = graph
     node_flow = node_data[0]
-    labels, mflow, menter, mexit, mtele, mtw, members, empty, num_empty, terms = state
+    labels, mflow, menter, mexit, mtele, mtw, members, empty, num_empty, terms, logs = state
+    exit_network_flow = constants[mapeq.EXIT_NETWORK_FLOW]
     num_moved = 0
     for idx in range(order.shape[0]):
         i = order[idx]
@@ -140,20 +144,15 @@ def sweep(graph, node_data, node_enter, node_exit, state, constants, dirty, orde
         if num_candidates == 0:
             dirty[i] = False
             continue
-        # Visit the candidates in random order: ties go to a random one.
-        for c in range(num_candidates - 1, 0, -1):
-            j = rand_below(rng, c + 1)
-            tmp_m = scratch_module[c]
-            scratch_module[c] = scratch_module[j]
-            scratch_module[j] = tmp_m
-            tmp_f = scratch_flow[c]
-            scratch_flow[c] = scratch_flow[j]
-            scratch_flow[j] = tmp_f
-            tmp_o = scratch_out[c]
-            scratch_out[c] = scratch_out[j]
-            scratch_out[j] = tmp_o
+        # Visit the candidates from a random start: ties go to a random one.
+        offset = rand_below(rng, num_candidates)
 
         delta_old = link_old + _teleport_delta_old(state, node_data, i)
+        # What depends on the old module only is computed once per node.
+        leave = mapeq.leave_delta(node_flow[i], node_enter[i], node_exit[i],
+                                  mflow[old], menter[old], mexit[old], delta_old)
+        sum_enter = terms[mapeq.SUM_ENTER] + exit_network_flow
+        plogp_sum_enter = mapeq.plogp(sum_enter)
         best_module = old
         best_delta = 0.0
         best_flow = 0.0
@@ -161,14 +160,16 @@ def sweep(graph, node_data, node_enter, node_exit, state, constants, dirty, orde
         strongest_delta = 0.0
         strongest_out = 0.0
         strongest_flow = 0.0
-        for c in range(num_candidates):
+        for j in range(num_candidates):
+            c = j + offset
+            if c >= num_candidates:
+                c -= num_candidates
             m = scratch_module[c]
             delta_new = scratch_flow[c] + _teleport_delta_new(state, node_data, i, m)
-            delta = mapeq.move_delta(
-                terms, constants[mapeq.EXIT_NETWORK_FLOW], node_flow[i], node_enter[i], node_exit[i],
-                mflow[old], menter[old], mexit[old],
-                mflow[m], menter[m], mexit[m],
-                delta_old, delta_new,
+            delta = leave + mapeq.join_delta(
+                sum_enter + delta_old, plogp_sum_enter, node_flow[i], node_enter[i],
+                node_exit[i], mflow[m], menter[m], mexit[m],
+                logs[m, 0], logs[m, 1], logs[m, 2], delta_new,
             )
             if delta < best_delta - MIN_SINGLE_NODE_IMPROVEMENT:
                 best_module = m
@@ -255,7 +256,7 @@ def place_linkless_nodes(graph, node_data, node_enter, node_exit, labels, consta
     indptr = graph[0]
     node_tele = node_data[1]
     state = new_partition(graph, node_data, node_enter, node_exit, labels)
-    labels_now, mflow, menter, mexit, mtele, mtw, members, empty, num_empty, terms = state
+    labels_now, mflow, menter, mexit, mtele, mtw, members, empty, num_empty, terms, _ = state
     n = labels.shape[0]
     for i in range(n):
         if indptr[i + 1] > indptr[i] or node_tele[i] <= 0.0:
