@@ -43,7 +43,7 @@ PHASE_COARSE_TUNE = 2
 PHASE_FINISH = 3
 
 #: Fine-tuning rounds of a module's partition during coarse-tuning.
-SUBNETWORK_TUNE_LIMIT = 10
+SUBNETWORK_TUNE_LIMIT = 1
 
 
 @jit
