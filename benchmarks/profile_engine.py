@@ -91,7 +91,7 @@ def profile(edges: np.ndarray) -> tuple[list[tuple[str, float]], int, float]:
         fine = not fine
     parent = np.zeros(k + 1, dtype=np.int64)
     parent[0] = -1
-    timed("module tree of the result", build_tree, flow, parent, labels + 1)
+    timed("module tree of the result", build_tree, flow, parent, labels + 1, kernels[:4])
     return stages, k, length
 
 

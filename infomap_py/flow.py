@@ -36,12 +36,17 @@ class Flow:
     node_flow : numpy.ndarray
         Visit rate of every node (sums to 1 unless the network has no links).
     source, target, link_flow : numpy.ndarray
-        Flow on every link between two different nodes, per direction used.
+        Flow on every link between two different nodes, per direction used;
+        when ``symmetric``, each link stands for both directions and carries
+        ``link_flow`` in each (see :meth:`directed_links`).
     teleport_source, teleport_weight : numpy.ndarray
         With recorded teleportation: the flow each node teleports away and
         the share of teleportation landing on it (zeros otherwise).
     model : str
         The flow model used.
+    symmetric : bool
+        Whether every link carries the same flow in both directions and is
+        stored once (the undirected model), halving the link arrays.
     """
 
     node_flow: np.ndarray
@@ -51,11 +56,21 @@ class Flow:
     teleport_source: np.ndarray
     teleport_weight: np.ndarray
     model: str
+    symmetric: bool = False
 
     @property
     def num_nodes(self) -> int:
         """The number of nodes."""
         return int(self.node_flow.shape[0])
+
+    def directed_links(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Return ``(source, target, link_flow)`` with one entry per direction
+        that carries flow (a symmetric flow's links listed both ways)."""
+        if not self.symmetric:
+            return self.source, self.target, self.link_flow
+        return (np.concatenate([self.source, self.target]),
+                np.concatenate([self.target, self.source]),
+                np.concatenate([self.link_flow, self.link_flow]))
 
     @property
     def teleport_total(self) -> float:
@@ -142,10 +157,10 @@ def compute_flow(
         keep = ~is_self
         source, target, link_flow = src[keep], dst[keep], link_flow[keep]
     if flow_model == "undirected":
-        # Each undirected link carries half its flow in each direction.
-        half = link_flow / 2.0
-        source, target = np.concatenate([source, target]), np.concatenate([target, source])
-        link_flow = np.concatenate([half, half])
+        # Each undirected link carries half its flow in each direction; it is
+        # stored once and marked symmetric rather than listed both ways.
+        return Flow(node_flow, source, target, link_flow / 2.0, tele_source, tele_weight,
+                    flow_model, symmetric=True)
     return Flow(node_flow, source, target, link_flow, tele_source, tele_weight, flow_model)
 
 
@@ -162,6 +177,7 @@ def flow_graph(flow: Flow):
         np.ascontiguousarray(flow.target, dtype=np.int64),
         np.ascontiguousarray(flow.link_flow, dtype=np.float64),
         flow.num_nodes,
+        flow.symmetric,
     )
     node_data = (
         np.ascontiguousarray(flow.node_flow, dtype=np.float64),

@@ -65,7 +65,7 @@ def test_codelength_matches_reference_on_any_partition(network, data):
         assert float(ours) == 0.0
         return
     links = {}
-    for u, v, f in zip(flow.source.tolist(), flow.target.tolist(), flow.link_flow.tolist()):
+    for u, v, f in zip(*(a.tolist() for a in flow.directed_links())):
         links[(u, v)] = links.get((u, v), 0.0) + f
     dense = np.unique(labels, return_inverse=True)[1]
     index, module = reference.map_equation(flow.node_flow, dense, links)

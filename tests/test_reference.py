@@ -35,7 +35,7 @@ def as_network(edges, n, directed):
 
 def link_dict(flow):
     links = {}
-    for u, v, f in zip(flow.source.tolist(), flow.target.tolist(), flow.link_flow.tolist()):
+    for u, v, f in zip(*(a.tolist() for a in flow.directed_links())):
         links[(u, v)] = links.get((u, v), 0.0) + f
     return links
 

@@ -35,10 +35,11 @@ def members_by_label(labels, num_modules):
 
 
 @jit
-def build_flow_graph(source, target, link_flow, num_nodes):
+def build_flow_graph(source, target, link_flow, num_nodes, symmetric=False):
     """Return the flow graph of directed links ``source -> target`` carrying
     ``link_flow`` (self-links excluded by the caller; parallel links and
-    links in both directions are merged into one neighbour entry)."""
+    links in both directions are merged into one neighbour entry).  With
+    ``symmetric`` every link carries ``link_flow`` in both directions."""
     counts = np.zeros(num_nodes + 1, dtype=np.int64)
     for e in range(source.shape[0]):
         counts[source[e] + 1] += 1
@@ -49,16 +50,20 @@ def build_flow_graph(source, target, link_flow, num_nodes):
     fill = counts[:-1].copy()
     nnz = indptr[num_nodes]
     neighbours = np.empty(nnz, dtype=np.int32)
-    out_flow = np.zeros(nnz)
-    in_flow = np.zeros(nnz)
+    out_flow = np.empty(nnz)
+    in_flow = np.empty(nnz)
     for e in range(source.shape[0]):
         u = source[e]
         v = target[e]
+        forward = link_flow[e]
+        backward = forward if symmetric else 0.0
         neighbours[fill[u]] = v
-        out_flow[fill[u]] = link_flow[e]
+        out_flow[fill[u]] = forward
+        in_flow[fill[u]] = backward
         fill[u] += 1
         neighbours[fill[v]] = u
-        in_flow[fill[v]] = link_flow[e]
+        out_flow[fill[v]] = backward
+        in_flow[fill[v]] = forward
         fill[v] += 1
     return merge_parallel_links(indptr, neighbours, out_flow, in_flow)
 
@@ -68,7 +73,8 @@ def merge_parallel_links(indptr, neighbours, out_flow, in_flow):
     """Merge the entries of a row that name the same neighbour (summing
     their flows, keeping the order of first appearance), in place; return
     the compacted flow graph.  Only the merged entries are copied out, so
-    that the larger buffers can be freed (no second full-size copy)."""
+    that the larger buffers can be freed; when few entries merged the
+    buffers are kept instead, so that no second full-size copy is made."""
     n = indptr.shape[0] - 1
     slot = np.full(n, -1, dtype=np.int64)
     new_indptr = np.zeros(n + 1, dtype=np.int64)
@@ -87,6 +93,8 @@ def merge_parallel_links(indptr, neighbours, out_flow, in_flow):
                 out_flow[slot[v]] += out_flow[e]
                 in_flow[slot[v]] += in_flow[e]
         new_indptr[u + 1] = count
+    if count >= 0.9 * neighbours.shape[0]:
+        return new_indptr, neighbours[:count], out_flow[:count], in_flow[:count]
     return (new_indptr, neighbours[:count].copy(), out_flow[:count].copy(),
             in_flow[:count].copy())
 

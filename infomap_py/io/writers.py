@@ -247,9 +247,10 @@ def _module_links(result: InfomapResult, layout: _Layout) -> _ModuleLinks:
     if flow_data is None:
         raise ValueError("the result holds no flow data (flow_data); module links need it")
     tree = layout.tree
-    source = np.asarray(flow_data.source, dtype=np.int64)
-    target = np.asarray(flow_data.target, dtype=np.int64)
-    link_flow = np.asarray(flow_data.link_flow, dtype=np.float64)
+    source, target, link_flow = flow_data.directed_links()
+    source = np.asarray(source, dtype=np.int64)
+    target = np.asarray(target, dtype=np.int64)
+    link_flow = np.asarray(link_flow, dtype=np.float64)
     keep = source != target
     source, target, link_flow = source[keep], target[keep], link_flow[keep]
     # Climb from both ends until the two sides share a container module.
