@@ -4,7 +4,10 @@ A *flow graph* is a CSR adjacency ``(indptr, neighbours, out_flow, in_flow)``
 in which node ``u`` lists every other node ``v`` it shares a link with, the
 flow on the link ``u -> v`` (``out_flow``) and on ``v -> u`` (``in_flow``);
 self-links are left out, since they never cross a module boundary.  The
-structure is symmetric: ``v`` lists ``u`` with the two flows swapped.
+structure is symmetric: ``v`` lists ``u`` with the two flows swapped.  When
+every link carries the same flow both ways (undirected flow) ``out_flow`` and
+``in_flow`` are one array (:func:`shares_flows`), and the kernels that build
+graphs keep it so.
 
 *Node data* is ``(flow, teleport_source, teleport_weight)``: the node's
 visit rate and, for recorded teleportation, the flow it teleports away
@@ -15,6 +18,12 @@ on it.  Without recorded teleportation the last two are zero.
 import numpy as np
 
 from ._jit import jit
+
+
+@jit
+def shares_flows(graph):
+    """Whether the graph's ``out_flow`` and ``in_flow`` are one array."""
+    return graph[2].ctypes.data == graph[3].ctypes.data
 
 
 @jit
@@ -51,19 +60,21 @@ def build_flow_graph(source, target, link_flow, num_nodes, symmetric=False):
     nnz = indptr[num_nodes]
     neighbours = np.empty(nnz, dtype=np.int32)
     out_flow = np.empty(nnz)
-    in_flow = np.empty(nnz)
+    in_flow = out_flow if symmetric else np.empty(nnz)
     for e in range(source.shape[0]):
         u = source[e]
         v = target[e]
         forward = link_flow[e]
-        backward = forward if symmetric else 0.0
         neighbours[fill[u]] = v
         out_flow[fill[u]] = forward
-        in_flow[fill[u]] = backward
-        fill[u] += 1
         neighbours[fill[v]] = u
-        out_flow[fill[v]] = backward
-        in_flow[fill[v]] = forward
+        if symmetric:
+            out_flow[fill[v]] = forward
+        else:
+            in_flow[fill[u]] = 0.0
+            out_flow[fill[v]] = 0.0
+            in_flow[fill[v]] = forward
+        fill[u] += 1
         fill[v] += 1
     return merge_parallel_links(indptr, neighbours, out_flow, in_flow)
 
@@ -72,10 +83,9 @@ def build_flow_graph(source, target, link_flow, num_nodes, symmetric=False):
 def merge_parallel_links(indptr, neighbours, out_flow, in_flow):
     """Merge the entries of a row that name the same neighbour (summing
     their flows, keeping the order of first appearance), in place; return
-    the compacted flow graph.  Only the merged entries are copied out, so
-    that the larger buffers can be freed; when few entries merged the
-    buffers are kept instead, so that no second full-size copy is made."""
+    the compacted flow graph (see :func:`_trimmed`)."""
     n = indptr.shape[0] - 1
+    shared = out_flow.ctypes.data == in_flow.ctypes.data
     slot = np.full(n, -1, dtype=np.int64)
     new_indptr = np.zeros(n + 1, dtype=np.int64)
     count = 0
@@ -87,16 +97,15 @@ def merge_parallel_links(indptr, neighbours, out_flow, in_flow):
                 slot[v] = count
                 neighbours[count] = v
                 out_flow[count] = out_flow[e]
-                in_flow[count] = in_flow[e]
+                if not shared:
+                    in_flow[count] = in_flow[e]
                 count += 1
             else:
                 out_flow[slot[v]] += out_flow[e]
-                in_flow[slot[v]] += in_flow[e]
+                if not shared:
+                    in_flow[slot[v]] += in_flow[e]
         new_indptr[u + 1] = count
-    if count >= 0.9 * neighbours.shape[0]:
-        return new_indptr, neighbours[:count], out_flow[:count], in_flow[:count]
-    return (new_indptr, neighbours[:count].copy(), out_flow[:count].copy(),
-            in_flow[:count].copy())
+    return _trimmed(new_indptr, neighbours, out_flow, in_flow, count)
 
 
 @jit
@@ -162,12 +171,13 @@ def aggregate(graph, labels, num_modules):
     """Return the flow graph of the modules: one node per module, links
     between modules summed, links inside a module dropped."""
     indptr, neighbours, out_flow, in_flow = graph
+    shared = shares_flows(graph)
     start, members = members_by_label(labels, num_modules)
     nnz = indptr[-1]
     new_indptr = np.zeros(num_modules + 1, dtype=np.int64)
     new_neighbours = np.empty(nnz, dtype=np.int32)
     new_out = np.empty(nnz)
-    new_in = np.empty(nnz)
+    new_in = new_out if shared else np.empty(nnz)
     slot = np.full(num_modules, -1, dtype=np.int64)
     count = 0
     for a in range(num_modules):
@@ -182,18 +192,29 @@ def aggregate(graph, labels, num_modules):
                     slot[b] = count
                     new_neighbours[count] = b
                     new_out[count] = out_flow[e]
-                    new_in[count] = in_flow[e]
+                    if not shared:
+                        new_in[count] = in_flow[e]
                     count += 1
                 else:
                     new_out[slot[b]] += out_flow[e]
-                    new_in[slot[b]] += in_flow[e]
+                    if not shared:
+                        new_in[slot[b]] += in_flow[e]
         new_indptr[a + 1] = count
-    return (
-        new_indptr,
-        new_neighbours[:count].copy(),
-        new_out[:count].copy(),
-        new_in[:count].copy(),
-    )
+    return _trimmed(new_indptr, new_neighbours, new_out, new_in, count)
+
+
+@jit
+def _trimmed(indptr, neighbours, out_flow, in_flow, count):
+    """Return a flow graph whose link arrays are the first ``count`` entries
+    of buffers sized for the worst case: views when they fill at least half
+    the buffers (no second large copy alive at once), copies otherwise (so
+    that the buffers can be freed)."""
+    if 2 * count >= neighbours.shape[0]:
+        return indptr, neighbours[:count], out_flow[:count], in_flow[:count]
+    out_copy = out_flow[:count].copy()
+    if out_flow.ctypes.data == in_flow.ctypes.data:
+        return indptr, neighbours[:count].copy(), out_copy, out_copy
+    return indptr, neighbours[:count].copy(), out_copy, in_flow[:count].copy()
 
 
 @jit
@@ -249,8 +270,9 @@ def subnetwork(graph, nodes, local):
         sub_indptr[j + 1] = sub_indptr[j] + count
     nnz = sub_indptr[k]
     sub_neighbours = np.empty(nnz, dtype=np.int32)
+    shared = shares_flows(graph)
     sub_out = np.empty(nnz)
-    sub_in = np.empty(nnz)
+    sub_in = sub_out if shared else np.empty(nnz)
     pos = 0
     for j in range(k):
         u = nodes[j]
@@ -259,7 +281,8 @@ def subnetwork(graph, nodes, local):
             if v >= 0:
                 sub_neighbours[pos] = v
                 sub_out[pos] = out_flow[e]
-                sub_in[pos] = in_flow[e]
+                if not shared:
+                    sub_in[pos] = in_flow[e]
                 pos += 1
     for j in range(k):
         local[nodes[j]] = -1
