@@ -183,7 +183,7 @@ def leave_delta(node_flow, node_enter, node_exit, old_flow, old_enter, old_exit,
 @jit
 def join_delta(sum_enter_without_node, plogp_sum_enter, node_flow, node_enter, node_exit,
                new_flow, new_enter, new_exit, plogp_new_enter, plogp_new_exit,
-               plogp_new_exit_flow, delta_new):
+               plogp_new_exit_flow, delta_new, enter_is_exit=False):
     """Return the change of the index term and of the new module's terms
     when a node joins module ``new`` (see :func:`move_delta`).
 
@@ -191,50 +191,49 @@ def join_delta(sum_enter_without_node, plogp_sum_enter, node_flow, node_enter, n
     node has left its old module (``sum_enter + q_out + delta_old``) and
     ``plogp_sum_enter`` the ``plogp`` of the rate before the move; the
     ``plogp_new_*`` arguments are ``plogp`` of the new module's enter, exit
-    and exit-plus-flow, which the optimizer keeps per module.
+    and exit-plus-flow, which the optimizer keeps per module.  With
+    ``enter_is_exit`` (undirected flow: every node and module enters as much
+    as it exits) the exit term is the enter term and is not computed again.
     """
+    enter_term = plogp_new_enter - plogp(new_enter + node_enter - delta_new)
+    if enter_is_exit:
+        exit_term = enter_term
+    else:
+        exit_term = plogp_new_exit - plogp(new_exit + node_exit - delta_new)
     return (
         plogp(sum_enter_without_node - delta_new)
         - plogp_sum_enter
-        + plogp_new_enter
-        - plogp(new_enter + node_enter - delta_new)
-        + plogp_new_exit
-        - plogp(new_exit + node_exit - delta_new)
+        + enter_term
+        + exit_term
         + plogp(new_exit + new_flow + node_exit + node_flow - delta_new)
         - plogp_new_exit_flow
     )
 
 
 @jit
-def module_logs(flow, enter, exit_, num_modules):
-    """Return the ``plogp`` of every module's enter, exit and exit-plus-flow
-    (a ``(num_modules, 3)`` array), which the optimizer keeps up to date."""
-    logs = np.empty((num_modules, 3))
-    for m in range(num_modules):
-        logs[m, 0] = plogp(enter[m])
-        logs[m, 1] = plogp(exit_[m])
-        logs[m, 2] = plogp(exit_[m] + flow[m])
-    return logs
+def module_plogps(flow, enter, exit_):
+    """Return ``(plogp(enter), plogp(exit), plogp(exit + flow))`` of one
+    module: its terms in the running sums, which the optimizer keeps."""
+    return plogp(enter), plogp(exit_), plogp(exit_ + flow)
 
 
 @jit
-def remove_module_terms(terms, enter, logs):
-    """Subtract one module's contribution (its enter flow and its row of
-    :func:`module_logs`) from the running sums."""
+def remove_module_terms(terms, enter, plogp_enter, plogp_exit, plogp_exit_flow):
+    """Subtract one module's contribution (its enter flow and
+    :func:`module_plogps`) from the running sums."""
     terms[SUM_ENTER] -= enter
-    terms[SUM_PLOGP_ENTER] -= logs[0]
-    terms[SUM_PLOGP_EXIT] -= logs[1]
-    terms[SUM_PLOGP_EXIT_FLOW] -= logs[2]
+    terms[SUM_PLOGP_ENTER] -= plogp_enter
+    terms[SUM_PLOGP_EXIT] -= plogp_exit
+    terms[SUM_PLOGP_EXIT_FLOW] -= plogp_exit_flow
 
 
 @jit
-def add_module_terms(terms, flow, enter, exit_, logs):
-    """Add one module's contribution to the running sums and store its
-    ``plogp`` values in ``logs`` (its row of :func:`module_logs`)."""
-    logs[0] = plogp(enter)
-    logs[1] = plogp(exit_)
-    logs[2] = plogp(exit_ + flow)
+def add_module_terms(terms, flow, enter, exit_):
+    """Add one module's contribution to the running sums; return its
+    :func:`module_plogps`."""
+    plogp_enter, plogp_exit, plogp_exit_flow = module_plogps(flow, enter, exit_)
     terms[SUM_ENTER] += enter
-    terms[SUM_PLOGP_ENTER] += logs[0]
-    terms[SUM_PLOGP_EXIT] += logs[1]
-    terms[SUM_PLOGP_EXIT_FLOW] += logs[2]
+    terms[SUM_PLOGP_ENTER] += plogp_enter
+    terms[SUM_PLOGP_EXIT] += plogp_exit
+    terms[SUM_PLOGP_EXIT_FLOW] += plogp_exit_flow
+    return plogp_enter, plogp_exit, plogp_exit_flow
