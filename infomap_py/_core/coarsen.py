@@ -169,16 +169,33 @@ def module_flows(graph, node_data, node_enter, node_exit, labels, num_modules):
 @jit
 def aggregate(graph, labels, num_modules):
     """Return the flow graph of the modules: one node per module, links
-    between modules summed, links inside a module dropped."""
+    between modules summed, links inside a module dropped.
+
+    A first pass counts each module's neighbouring modules, so that the
+    new arrays are allocated at their exact size (no worst-case buffers
+    beside the graph being aggregated).
+    """
     indptr, neighbours, out_flow, in_flow = graph
     shared = shares_flows(graph)
     start, members = members_by_label(labels, num_modules)
-    nnz = indptr[-1]
     new_indptr = np.zeros(num_modules + 1, dtype=np.int64)
+    seen = np.full(num_modules, -1, dtype=np.int64)
+    for a in range(num_modules):
+        count = 0
+        for k in range(start[a], start[a + 1]):
+            u = members[k]
+            for e in range(indptr[u], indptr[u + 1]):
+                b = labels[neighbours[e]]
+                if b != a and seen[b] != a:
+                    seen[b] = a
+                    count += 1
+        new_indptr[a + 1] = new_indptr[a] + count
+    nnz = new_indptr[num_modules]
     new_neighbours = np.empty(nnz, dtype=np.int32)
     new_out = np.empty(nnz)
     new_in = new_out if shared else np.empty(nnz)
-    slot = np.full(num_modules, -1, dtype=np.int64)
+    slot = seen  # reused: slot[b] is b's entry in the current row
+    slot[:] = -1
     count = 0
     for a in range(num_modules):
         row_start = count
@@ -199,14 +216,13 @@ def aggregate(graph, labels, num_modules):
                     new_out[slot[b]] += out_flow[e]
                     if not shared:
                         new_in[slot[b]] += in_flow[e]
-        new_indptr[a + 1] = count
-    return _trimmed(new_indptr, new_neighbours, new_out, new_in, count)
+    return new_indptr, new_neighbours, new_out, new_in
 
 
 @jit
 def _trimmed(indptr, neighbours, out_flow, in_flow, count):
     """Return a flow graph whose link arrays are the first ``count`` entries
-    of buffers sized for the worst case: views when they fill at least half
+    of buffers sized for the worst case (parallel links not yet merged): views when they fill at least half
     the buffers (no second large copy alive at once), copies otherwise (so
     that the buffers can be freed)."""
     if 2 * count >= neighbours.shape[0]:

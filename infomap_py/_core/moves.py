@@ -273,10 +273,15 @@ def core_loops(graph, node_data, node_enter, node_exit, state, constants, rng,
     n = node_data[0].shape[0]
     dirty = np.ones(n, dtype=np.bool_)
     order = np.arange(n)
+    indptr = graph[0]
+    max_degree = 0
+    for i in range(n):
+        max_degree = max(max_degree, indptr[i + 1] - indptr[i])
+    # A node weighs at most its neighbours' modules and one empty module.
     scratch_slot = np.full(n, -1, dtype=np.int64)
-    scratch_module = np.empty(n + 1, dtype=np.int64)
-    scratch_flow = np.empty(n + 1)
-    scratch_out = np.empty(n + 1)
+    scratch_module = np.empty(max_degree + 1, dtype=np.int64)
+    scratch_flow = np.empty(max_degree + 1)
+    scratch_out = np.empty(max_degree + 1)
     terms = state[5]
     old_codelength = mapeq.codelength(terms, constants)
     effective = 0

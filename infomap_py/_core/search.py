@@ -67,6 +67,19 @@ def total_codelength(graph, node_data, node_enter, node_exit, constants, labels,
 
 
 @jit
+def _move_single_nodes(graph, node_data, node_enter, node_exit, constants, rng, loop_limit,
+                       min_improvement, skip_joined):
+    """Run the core loop on one level, every node starting alone; return
+    ``(effective_sweeps, labels)``.  The module state is freed on return,
+    before the caller aggregates the level."""
+    state = new_partition(graph, node_data, node_enter, node_exit,
+                          np.arange(node_data[0].shape[0]))
+    effective = core_loops(graph, node_data, node_enter, node_exit, state, constants, rng,
+                           loop_limit, min_improvement, skip_joined)
+    return effective, state[0]
+
+
+@jit
 def find_top_modules(graph, node_data, node_enter, node_exit, constants, leaf_labels,
                      num_modules, rng, loop_limit, min_improvement, level_limit,
                      first_loop=False):
@@ -97,17 +110,15 @@ def find_top_modules(graph, node_data, node_enter, node_exit, constants, leaf_la
     levels = 0
     while num_modules > 1 and (level_limit == 0 or levels < level_limit):
         levels += 1
-        identity = np.arange(num_modules)
-        state = new_partition(level_graph, level_data, level_enter, level_exit, identity)
         limit = loop_limit
         if aggregated:
             limit = AGGREGATED_LOOP_LIMIT
-        effective = core_loops(level_graph, level_data, level_enter, level_exit, state,
-                               constants, rng, limit, min_improvement,
-                               first_loop and not aggregated)
+        effective, moved_labels = _move_single_nodes(
+            level_graph, level_data, level_enter, level_exit, constants, rng, limit,
+            min_improvement, first_loop and not aggregated)
         if effective == 0:
             break
-        new_labels, new_num = compact_labels(state[0])
+        new_labels, new_num = compact_labels(moved_labels)
         for i in range(num_leaves):
             leaf_labels[i] = new_labels[leaf_labels[i]]
         _, level_enter, level_exit, _, _ = module_flows(
@@ -144,7 +155,7 @@ def partition_subnetwork(graph, node_data, node_enter, node_exit, nodes, exit_fl
     sub_exit = node_exit[nodes]
     constants = np.array([mapeq.entropy_terms(sub_data[0]), exit_flow])
     labels, num = find_top_modules(sub_graph, sub_data, sub_enter, sub_exit, constants,
-                                   np.arange(k), k, rng, AGGREGATED_LOOP_LIMIT,
+                                   np.arange(k), k, rng, CORE_LOOP_LIMIT,
                                    min_improvement, 0)
     # Fine-tune the sub-modules, as the search of a whole network does.
     length = total_codelength(sub_graph, sub_data, sub_enter, sub_exit, constants, labels, num)
@@ -152,7 +163,7 @@ def partition_subnetwork(graph, node_data, node_enter, node_exit, nodes, exit_fl
         if num <= 1:
             break
         tuned, tuned_num = fine_tune(sub_graph, sub_data, sub_enter, sub_exit, constants,
-                                     labels, rng, AGGREGATED_LOOP_LIMIT, min_improvement)
+                                     labels, rng, CORE_LOOP_LIMIT, min_improvement)
         if tuned_num > 1:
             tuned, tuned_num = find_top_modules(sub_graph, sub_data, sub_enter, sub_exit,
                                                 constants, tuned, tuned_num, rng,
