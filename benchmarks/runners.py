@@ -25,7 +25,9 @@ class ToolRun:
 
 
 def _weights(edges: np.ndarray) -> np.ndarray:
-    return edges[:, 2].astype(float) if edges.shape[1] > 2 else np.ones(len(edges))
+    from infomap_py.network import unit_weights
+
+    return edges[:, 2].astype(float) if edges.shape[1] > 2 else unit_weights(len(edges))
 
 
 def _infomap_py(two_level: bool) -> Callable[..., ToolRun]:

@@ -9,7 +9,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ._validate import check_weights
-from .network import Network
+from .network import Network, unit_weights
 
 
 def _is_networkx(graph: Any) -> bool:
@@ -119,7 +119,7 @@ def _from_edge_array(edges: np.ndarray, directed) -> Network:
     if edges.dtype.kind == "f":
         if not np.all(np.isfinite(ids)) or np.any(ids != np.round(ids)):
             raise TypeError("edge array node ids (first two columns) must be integers")
-    ids = ids.astype(np.int64)
+    ids = ids.astype(np.int64, copy=False)
     if ids.size and ids.min() < 0:
         row = int(np.flatnonzero((ids < 0).any(axis=1))[0])
         raise ValueError(f"edge array node ids must be >= 0, got {ids[row].tolist()} in row {row}")
@@ -128,7 +128,7 @@ def _from_edge_array(edges: np.ndarray, directed) -> Network:
     if edges.shape[1] == 3:
         weights = edges[:, 2].astype(np.float64)
     else:
-        weights = np.ones(edges.shape[0])
+        weights = unit_weights(edges.shape[0])
     check_weights(weights, lambda i: f"({source[i]}, {target[i]}) in row {i}")
     n = int(ids.max()) + 1 if ids.size else 0
     return Network(source, target, weights, n, bool(directed) if directed is not None else False,

@@ -17,7 +17,8 @@ class Network:
     source, target : numpy.ndarray of int64
         The link end points, as node indices ``0..num_nodes-1``.
     weight : numpy.ndarray of float64
-        The link weights (finite and non-negative).
+        The link weights (finite and non-negative); for unweighted links a
+        read-only view of ones that takes no memory (:func:`unit_weights`).
     num_nodes : int
         The number of nodes, isolated ones included.
     directed : bool
@@ -65,3 +66,8 @@ class Network:
     def __repr__(self) -> str:
         kind = "directed" if self.directed else "undirected"
         return f"Network({kind}, {self.num_nodes} nodes, {self.num_links} links)"
+
+
+def unit_weights(num_links: int) -> np.ndarray:
+    """Return a read-only array of ``num_links`` ones that takes no memory per link."""
+    return np.broadcast_to(np.float64(1.0), (num_links,))
