@@ -1,7 +1,7 @@
 """Where the time of a two-level run goes, stage by stage and kernel by kernel.
 
     python -m benchmarks.profile_engine [--nodes 1000000] [--groups 5000] [--degree 14.6]
-                                        [--mixing 0.3] [--seed 1]
+                                        [--mixing 0.3] [--seed 1] [--lines]
 
 Times, on a planted-partition graph: building the network from the edge
 array, the flow, the CSR flow graph, then the phases of one trial called
@@ -9,6 +9,10 @@ one kernel at a time in the order :func:`infomap_py._core.search.partition`
 runs them (the first core loops and aggregation levels, then alternating
 fine- and coarse-tuning rounds), and finally the result's module tree.
 The kernels are compiled beforehand.
+
+With ``--lines`` it also profiles ``infomap_py.cluster`` on the same graph
+line by line (``line_profiler``, in the ``bench`` extra): the Python layer
+around the kernels, each kernel call one line.
 """
 
 from __future__ import annotations
@@ -37,6 +41,8 @@ def main(argv=None) -> None:
     parser.add_argument("--degree", type=float, default=14.6)
     parser.add_argument("--mixing", type=float, default=0.3)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--lines", action="store_true",
+                        help="also profile infomap_py.cluster line by line")
     args = parser.parse_args(argv)
     small, _ = planted_partition(2000, 20, args.degree, args.mixing, args.seed)
     profile(small)  # compile (or load) every kernel called below
@@ -47,6 +53,23 @@ def main(argv=None) -> None:
     for label, seconds in stages:
         print(f"{label:40s} {seconds:7.2f} s  {100 * seconds / total:5.1f} %")
     print(f"{'total':40s} {total:7.2f} s; {k} modules, codelength {length:.6f}")
+    if args.lines:
+        profile_lines(edges)
+
+
+def profile_lines(edges: np.ndarray) -> None:
+    """Print the line-by-line profile of one two-level ``cluster`` call."""
+    try:
+        from line_profiler import LineProfiler
+    except ImportError:
+        raise SystemExit("--lines needs line_profiler: pip install -e '.[bench]'") from None
+    import infomap_py
+    from infomap_py import api, flow, optimize
+
+    profiler = LineProfiler(api.cluster, api._network_and_flow, flow.compute_flow,
+                            optimize.search, optimize.run_trial)
+    profiler.runcall(infomap_py.cluster, edges, two_level=True, seed=1)
+    profiler.print_stats(output_unit=1e-3, stripzeros=True)
 
 
 def profile(edges: np.ndarray) -> tuple[list[tuple[str, float]], int, float]:
