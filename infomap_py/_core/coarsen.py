@@ -21,9 +21,9 @@ from ._jit import jit
 
 
 @jit
-def shares_flows(graph):
-    """Whether the graph's ``out_flow`` and ``in_flow`` are one array."""
-    return graph[2].ctypes.data == graph[3].ctypes.data
+def shares_flows(out_flow, in_flow):
+    """Whether a flow graph's ``out_flow`` and ``in_flow`` are one array."""
+    return out_flow.ctypes.data == in_flow.ctypes.data
 
 
 @jit
@@ -85,7 +85,7 @@ def merge_parallel_links(indptr, neighbours, out_flow, in_flow):
     their flows, keeping the order of first appearance), in place; return
     the compacted flow graph (see :func:`_trimmed`)."""
     n = indptr.shape[0] - 1
-    shared = out_flow.ctypes.data == in_flow.ctypes.data
+    shared = shares_flows(out_flow, in_flow)
     slot = np.full(n, -1, dtype=np.int64)
     new_indptr = np.zeros(n + 1, dtype=np.int64)
     count = 0
@@ -176,7 +176,7 @@ def aggregate(graph, labels, num_modules):
     beside the graph being aggregated).
     """
     indptr, neighbours, out_flow, in_flow = graph
-    shared = shares_flows(graph)
+    shared = shares_flows(out_flow, in_flow)
     start, members = members_by_label(labels, num_modules)
     new_indptr = np.zeros(num_modules + 1, dtype=np.int64)
     seen = np.full(num_modules, -1, dtype=np.int64)
@@ -222,13 +222,13 @@ def aggregate(graph, labels, num_modules):
 @jit
 def _trimmed(indptr, neighbours, out_flow, in_flow, count):
     """Return a flow graph whose link arrays are the first ``count`` entries
-    of buffers sized for the worst case (parallel links not yet merged): views when they fill at least half
-    the buffers (no second large copy alive at once), copies otherwise (so
-    that the buffers can be freed)."""
+    of buffers sized before parallel links merged: views when they fill at
+    least half the buffers (no second large copy alive at once), copies
+    otherwise (so that the buffers can be freed)."""
     if 2 * count >= neighbours.shape[0]:
         return indptr, neighbours[:count], out_flow[:count], in_flow[:count]
     out_copy = out_flow[:count].copy()
-    if out_flow.ctypes.data == in_flow.ctypes.data:
+    if shares_flows(out_flow, in_flow):
         return indptr, neighbours[:count].copy(), out_copy, out_copy
     return indptr, neighbours[:count].copy(), out_copy, in_flow[:count].copy()
 
@@ -286,7 +286,7 @@ def subnetwork(graph, nodes, local):
         sub_indptr[j + 1] = sub_indptr[j] + count
     nnz = sub_indptr[k]
     sub_neighbours = np.empty(nnz, dtype=np.int32)
-    shared = shares_flows(graph)
+    shared = shares_flows(out_flow, in_flow)
     sub_out = np.empty(nnz)
     sub_in = sub_out if shared else np.empty(nnz)
     pos = 0

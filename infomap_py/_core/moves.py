@@ -122,31 +122,21 @@ def _teleport_delta_new(state, node_data, i, m):
 
 @jit
 def sweep(graph, node_data, node_enter, node_exit, state, constants, dirty, order, rng,
-          scratch_slot, scratch_module, scratch_flow, scratch_out, skip_joined):
+          scratch_slot, scratch_module, scratch_flow, scratch_out, skip_joined, teleports,
+          enter_is_exit):
     """Try to move every dirty node once, in ``order``; return the number moved.
 
     A node tries the modules of its neighbours, in random order, and one
     empty module; it moves to the one that shortens the codelength most,
     or to the module it sends most flow to if that is as good.  A node left
     alone in its old module, whose only link into that module went to the
-    moved node, follows it.
+    moved node, follows it.  ``teleports`` and ``enter_is_exit`` are what
+    :func:`_flow_kind` says of the level.
     """
     indptr, neighbours, out_flow, in_flow = graph
     node_flow = node_data[0]
     labels, modules, members, empty, num_empty, terms = state
     exit_network_flow = constants[mapeq.EXIT_NETWORK_FLOW]
-    # Without recorded teleportation the teleportation terms are all zero.
-    teleports = False
-    for i in range(node_data[1].shape[0]):
-        if node_data[1][i] != 0.0:
-            teleports = True
-            break
-    # Undirected flow: every node, hence every module, enters as much as it exits.
-    enter_is_exit = not teleports
-    for i in range(node_enter.shape[0]):
-        if node_enter[i] != node_exit[i]:
-            enter_is_exit = False
-            break
     num_moved = 0
     for idx in range(order.shape[0]):
         i = order[idx]
@@ -265,6 +255,25 @@ def sweep(graph, node_data, node_enter, node_exit, state, constants, dirty, orde
 
 
 @jit
+def _flow_kind(node_data, node_enter, node_exit):
+    """Return ``(teleports, enter_is_exit)`` of a level: whether any node
+    has recorded teleportation (else those terms are all zero), and whether
+    every node, hence every module, enters as much flow as it exits
+    (undirected flow)."""
+    teleports = False
+    for i in range(node_data[1].shape[0]):
+        if node_data[1][i] != 0.0:
+            teleports = True
+            break
+    enter_is_exit = not teleports
+    for i in range(node_enter.shape[0]):
+        if node_enter[i] != node_exit[i]:
+            enter_is_exit = False
+            break
+    return teleports, enter_is_exit
+
+
+@jit
 def core_loops(graph, node_data, node_enter, node_exit, state, constants, rng,
                loop_limit, min_improvement, skip_joined=False):
     """Repeat sweeps in random order until a sweep gains less than
@@ -282,6 +291,7 @@ def core_loops(graph, node_data, node_enter, node_exit, state, constants, rng,
     scratch_module = np.empty(max_degree + 1, dtype=np.int64)
     scratch_flow = np.empty(max_degree + 1)
     scratch_out = np.empty(max_degree + 1)
+    teleports, enter_is_exit = _flow_kind(node_data, node_enter, node_exit)
     terms = state[5]
     old_codelength = mapeq.codelength(terms, constants)
     effective = 0
@@ -289,7 +299,7 @@ def core_loops(graph, node_data, node_enter, node_exit, state, constants, rng,
         shuffle(rng, order)
         moved = sweep(graph, node_data, node_enter, node_exit, state, constants,
                       dirty, order, rng, scratch_slot, scratch_module, scratch_flow,
-                      scratch_out, skip_joined)
+                      scratch_out, skip_joined, teleports, enter_is_exit)
         new_codelength = mapeq.codelength(terms, constants)
         if moved == 0 or new_codelength >= old_codelength - min_improvement:
             break
