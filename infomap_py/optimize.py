@@ -10,6 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Callable
 
+import numba
 import numpy as np
 
 from ._core import mapeq
@@ -123,7 +124,8 @@ def run_trial(
     ``kernel_input`` is ``(graph, node_data, node_enter, node_exit,
     constants)``; ``progress(phase, num_top_modules, codelength)`` is
     called after every phase; ``pool`` splits the modules of a level in
-    threads.
+    threads, and its presence says that this trial runs alone, so that
+    coarse-tuning may split modules on Numba's threads.
     """
     graph, node_data, node_enter, node_exit, constants = kernel_input
     n = node_data[0].shape[0]
@@ -131,9 +133,14 @@ def run_trial(
         labels = np.unique(initial_labels, return_inverse=True)[1].astype(np.int64)
     else:
         labels = np.arange(n, dtype=np.int64)
+    # A trial given the pool runs alone: it may use Numba's threads too.
+    num_threads = 1
+    if pool is not None:
+        num_threads = min(pool._max_workers, numba.config.NUMBA_NUM_THREADS)
+        numba.set_num_threads(num_threads)
     labels, k, length, log = partition(graph, node_data, node_enter, node_exit, constants,
                                        labels, int(labels.max()) + 1, rng, CORE_LOOP_LIMIT,
-                                       0, False)
+                                       0, False, num_threads)
     if progress is not None:
         for phase, num_modules, phase_length in log:
             if phase in _PHASE_NAMES:

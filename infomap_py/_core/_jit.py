@@ -7,3 +7,7 @@ import numba
 #: 1e-9 bits across runs and machines.
 jit = numba.njit(cache=True, nogil=True)
 
+#: Decorator for the few kernels that share a loop among Numba's threads
+#: (``prange``).  Callers run them from one thread at a time only: the
+#: default threading layer does not allow two parallel launches at once.
+parallel_jit = numba.njit(cache=True, nogil=True, parallel=True)

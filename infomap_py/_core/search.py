@@ -9,10 +9,11 @@ is driven from Python (:mod:`infomap_py.optimize`), which reports progress
 between them.
 """
 
+import numba
 import numpy as np
 
 from . import mapeq
-from ._jit import jit
+from ._jit import jit, parallel_jit
 from .coarsen import (
     aggregate,
     aggregate_node_data,
@@ -22,6 +23,7 @@ from .coarsen import (
     subnetwork,
 )
 from .moves import core_loops, new_partition, place_linkless_nodes
+from .rng import next_u64
 
 #: Sweeps per core loop on the finest level (the official default).
 CORE_LOOP_LIMIT = 10
@@ -182,40 +184,98 @@ def partition_subnetwork(graph, node_data, node_enter, node_exit, nodes, exit_fl
 
 
 @jit
+def _split_for_tuning(graph, node_data, node_enter, node_exit, start, members, module_exit,
+                      m, seed, local, sub_labels, num_sub, min_improvement):
+    """Partition module ``m``'s sub-network with its own random state
+    ``seed``: its nodes' sub-module (from 0) go to ``sub_labels`` and their
+    number to ``num_sub[m]``."""
+    nodes = members[start[m]:start[m + 1]]
+    if nodes.shape[0] <= 1:
+        labels = np.zeros(nodes.shape[0], dtype=np.int64)
+        k = 1
+    else:
+        rng = np.empty(1, dtype=np.uint64)
+        rng[0] = seed
+        labels, k = partition_subnetwork(graph, node_data, node_enter, node_exit, nodes,
+                                         module_exit[m], local, rng, min_improvement)
+    for j in range(nodes.shape[0]):
+        sub_labels[nodes[j]] = labels[j]
+    num_sub[m] = k
+
+
+@jit
+def _split_modules_serial(graph, node_data, node_enter, node_exit, start, members,
+                          module_exit, seeds, sub_labels, num_sub, min_improvement):
+    """:func:`_split_for_tuning` for every module, one after the other."""
+    local = np.full(node_data[0].shape[0], -1, dtype=np.int64)
+    for m in range(seeds.shape[0]):
+        _split_for_tuning(graph, node_data, node_enter, node_exit, start, members,
+                          module_exit, m, seeds[m], local, sub_labels, num_sub,
+                          min_improvement)
+
+
+@parallel_jit
+def _split_modules_parallel(graph, node_data, node_enter, node_exit, start, members,
+                            module_exit, seeds, sub_labels, num_sub, min_improvement,
+                            num_chunks):
+    """:func:`_split_for_tuning` for every module, the modules dealt
+    round-robin into ``num_chunks`` chunks that Numba's threads share (each
+    chunk with its own index scratch); the same result as
+    :func:`_split_modules_serial`, since every module has its own seed."""
+    num_modules = seeds.shape[0]
+    for chunk in numba.prange(num_chunks):
+        local = np.full(node_data[0].shape[0], -1, dtype=np.int64)
+        for m in range(chunk, num_modules, num_chunks):
+            _split_for_tuning(graph, node_data, node_enter, node_exit, start, members,
+                              module_exit, m, seeds[m], local, sub_labels, num_sub,
+                              min_improvement)
+
+
+@jit
 def coarse_tune(graph, node_data, node_enter, node_exit, constants, leaf_labels,
-                num_modules, rng, min_improvement):
+                num_modules, rng, min_improvement, num_threads=1):
     """Split every module into sub-modules, then let the sub-modules move
-    between modules."""
+    between modules.
+
+    Every module's split has its own random state drawn from ``rng``, so
+    the result is the same whether the splits run one after the other or,
+    with ``num_threads`` > 1 (a caller alone on Numba's threads), in
+    parallel.
+    """
     num_leaves = leaf_labels.shape[0]
     start, members = members_by_label(leaf_labels, num_modules)
     _, _, module_exit, _, _ = module_flows(
         graph, node_data, node_enter, node_exit, leaf_labels, num_modules
     )
-    sub_labels = np.empty(num_leaves, dtype=np.int64)
-    parent = np.empty(num_leaves, dtype=np.int64)
-    local = np.full(num_leaves, -1, dtype=np.int64)
-    num_sub = 0
+    seeds = np.empty(num_modules, dtype=np.uint64)
     for m in range(num_modules):
-        nodes = members[start[m]:start[m + 1]]
-        if nodes.shape[0] <= 1:
-            labels = np.zeros(nodes.shape[0], dtype=np.int64)
-            k = 1
-        else:
-            labels, k = partition_subnetwork(graph, node_data, node_enter, node_exit,
-                                             nodes, module_exit[m], local, rng,
-                                             min_improvement)
-        for j in range(nodes.shape[0]):
-            sub_labels[nodes[j]] = num_sub + labels[j]
-        for s in range(k):
-            parent[num_sub + s] = m
-        num_sub += k
+        seeds[m] = next_u64(rng)
+    sub_labels = np.empty(num_leaves, dtype=np.int64)
+    num_sub_of = np.empty(num_modules, dtype=np.int64)
+    if num_threads > 1:
+        _split_modules_parallel(graph, node_data, node_enter, node_exit, start, members,
+                                module_exit, seeds, sub_labels, num_sub_of, min_improvement,
+                                num_threads)
+    else:
+        _split_modules_serial(graph, node_data, node_enter, node_exit, start, members,
+                              module_exit, seeds, sub_labels, num_sub_of, min_improvement)
+    # Number the sub-modules of all modules in module order.
+    offset = np.zeros(num_modules + 1, dtype=np.int64)
+    for m in range(num_modules):
+        offset[m + 1] = offset[m] + num_sub_of[m]
+    num_sub = offset[num_modules]
+    parent = np.empty(num_sub, dtype=np.int64)
+    for m in range(num_modules):
+        parent[offset[m]:offset[m + 1]] = m
+    for i in range(num_leaves):
+        sub_labels[i] += offset[leaf_labels[i]]
     # Sub-modules become nodes, starting in the module they came from.
     sub_graph = aggregate(graph, sub_labels, num_sub)
     sub_data = aggregate_node_data(node_data, sub_labels, num_sub)
     _, sub_enter, sub_exit, _, _ = module_flows(
         graph, node_data, node_enter, node_exit, sub_labels, num_sub
     )
-    state = new_partition(sub_graph, sub_data, sub_enter, sub_exit, parent[:num_sub])
+    state = new_partition(sub_graph, sub_data, sub_enter, sub_exit, parent)
     core_loops(sub_graph, sub_data, sub_enter, sub_exit, state, constants, rng,
                AGGREGATED_LOOP_LIMIT, min_improvement)
     module_of_sub, k = compact_labels(state[0])
@@ -227,7 +287,7 @@ def coarse_tune(graph, node_data, node_enter, node_exit, constants, leaf_labels,
 
 @jit
 def partition(graph, node_data, node_enter, node_exit, constants, labels, num_modules, rng,
-              loop_limit, tune_iteration_limit, is_subnetwork):
+              loop_limit, tune_iteration_limit, is_subnetwork, num_threads=1):
     """Run one two-level Infomap trial; return ``(labels, num_modules,
     codelength, log)``.
 
@@ -241,7 +301,9 @@ def partition(graph, node_data, node_enter, node_exit, constants, labels, num_mo
     The same routine partitions a whole network and, with
     ``is_subnetwork``, the sub-network of a module (whose exit flow is in
     ``constants``).  ``log`` lists ``(phase, num_modules, codelength)``
-    after every phase.
+    after every phase.  ``num_threads`` > 1 splits the modules of
+    coarse-tuning among that many of Numba's threads (same result); only for
+    a caller that has them to itself.
     """
     n = labels.shape[0]
     exit_flow = constants[mapeq.EXIT_NETWORK_FLOW]
@@ -261,7 +323,7 @@ def partition(graph, node_data, node_enter, node_exit, constants, labels, num_mo
                                   rng, loop_limit, MIN_IMPROVEMENT)
         else:
             labels, k = coarse_tune(graph, node_data, node_enter, node_exit, constants, labels,
-                                    k, rng, MIN_IMPROVEMENT)
+                                    k, rng, MIN_IMPROVEMENT, num_threads)
         if k > 1:
             labels, k = find_top_modules(graph, node_data, node_enter, node_exit, constants,
                                          labels, k, rng, loop_limit, MIN_IMPROVEMENT, 0,
