@@ -100,6 +100,11 @@ def tree_codelength(kernel_input: tuple, parent: np.ndarray,
     return float(module_codelengths(node_data[0], parent, leaf_module, enter, exit_).sum())
 
 
+#: Held while a trial uses Numba's threads: the default threading layer
+#: allows one parallel launch at a time in the process.
+_NUMBA_THREADS = threading.Lock()
+
+
 def run_trial(
     kernel_input: tuple,
     rng: np.ndarray,
@@ -133,14 +138,23 @@ def run_trial(
         labels = np.unique(initial_labels, return_inverse=True)[1].astype(np.int64)
     else:
         labels = np.arange(n, dtype=np.int64)
-    # A trial given the pool runs alone: it may use Numba's threads too.
+    # A trial given the pool runs alone: it may use Numba's threads too, unless
+    # another call (from another thread of the caller) holds them; the result
+    # is the same either way.
     num_threads = 1
-    if pool is not None:
-        num_threads = min(pool._max_workers, numba.config.NUMBA_NUM_THREADS)
-        numba.set_num_threads(num_threads)
-    labels, k, length, log = partition(graph, node_data, node_enter, node_exit, constants,
-                                       labels, int(labels.max()) + 1, rng, CORE_LOOP_LIMIT,
-                                       0, False, num_threads)
+    if pool is not None and _NUMBA_THREADS.acquire(blocking=False):
+        try:
+            num_threads = min(pool._max_workers, numba.config.NUMBA_NUM_THREADS)
+            numba.set_num_threads(num_threads)
+            found = partition(graph, node_data, node_enter, node_exit, constants, labels,
+                              int(labels.max()) + 1, rng, CORE_LOOP_LIMIT, 0, False,
+                              num_threads)
+        finally:
+            _NUMBA_THREADS.release()
+    else:
+        found = partition(graph, node_data, node_enter, node_exit, constants, labels,
+                          int(labels.max()) + 1, rng, CORE_LOOP_LIMIT, 0, False, 1)
+    labels, k, length, log = found
     if progress is not None:
         for phase, num_modules, phase_length in log:
             if phase in _PHASE_NAMES:

@@ -331,6 +331,30 @@ def test_parallel_trials_give_the_serial_result(planted, two_level):
     assert parallel.codelength == serial.codelength
 
 
+def test_coarse_tuning_on_threads_gives_the_serial_result():
+    """One trial with two threads splits coarse-tuning's modules on Numba's
+    threads; calls from several caller threads at once share them safely."""
+    import threading
+
+    from benchmarks.generators import planted_partition
+
+    edges, _ = planted_partition(3000, 30, 12, 0.35, seed=4)
+    serial = infomap_py.cluster(edges, two_level=True, seed=5, n_jobs=1)
+    assert infomap_py.cluster(edges, two_level=True, seed=5, n_jobs=2).labels.tolist() == \
+        serial.labels.tolist()
+    found = {}
+
+    def run(i):
+        found[i] = infomap_py.cluster(edges, two_level=True, seed=5, n_jobs=2).labels.tolist()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [found[i] for i in range(3)] == [serial.labels.tolist()] * 3
+
+
 @pytest.mark.parametrize("n_jobs, error", [(0, ValueError), (1.5, TypeError), ("2", TypeError)])
 def test_bad_n_jobs(n_jobs, error):
     with pytest.raises(error, match="n_jobs must be"):
