@@ -141,20 +141,18 @@ def run_trial(
     # A trial given the pool runs alone: it may use Numba's threads too, unless
     # another call (from another thread of the caller) holds them; the result
     # is the same either way.
-    num_threads = 1
-    if pool is not None and _NUMBA_THREADS.acquire(blocking=False):
-        try:
+    use_threads = pool is not None and _NUMBA_THREADS.acquire(blocking=False)
+    try:
+        num_threads = 1
+        if use_threads:
             num_threads = min(pool._max_workers, numba.config.NUMBA_NUM_THREADS)
             numba.set_num_threads(num_threads)
-            found = partition(graph, node_data, node_enter, node_exit, constants, labels,
-                              int(labels.max()) + 1, rng, CORE_LOOP_LIMIT, 0, False,
-                              num_threads)
-        finally:
+        labels, k, length, log = partition(graph, node_data, node_enter, node_exit,
+                                           constants, labels, int(labels.max()) + 1, rng,
+                                           CORE_LOOP_LIMIT, 0, False, num_threads)
+    finally:
+        if use_threads:
             _NUMBA_THREADS.release()
-    else:
-        found = partition(graph, node_data, node_enter, node_exit, constants, labels,
-                          int(labels.max()) + 1, rng, CORE_LOOP_LIMIT, 0, False, 1)
-    labels, k, length, log = found
     if progress is not None:
         for phase, num_modules, phase_length in log:
             if phase in _PHASE_NAMES:
