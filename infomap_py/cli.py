@@ -30,6 +30,8 @@ examples:
   infomap-py network.txt out/ -o clu,json     write out/network.clu and out/network.json
   infomap-py network.txt out/ -c given.tree --no-infomap
                                               only score the tree in given.tree
+  infomap-py network.txt out/ --plot out/modules.png
+                                              also draw the modules to a picture
   gzip -dc big.txt.gz | infomap-py - out/ --out-name big
                                               read the network from standard input
 """
@@ -91,6 +93,10 @@ def build_parser() -> argparse.ArgumentParser:
                              "(default tree)")
     output.add_argument("--out-name", metavar="NAME",
                         help="file name stem of the output (default: the network's)")
+    output.add_argument("--plot", metavar="FILE",
+                        help="draw the result to FILE (.png, .pdf, .svg, ...): the network of a "
+                             "small graph, the module map of a large one (needs matplotlib: "
+                             "pip install 'infomap-py[plot]')")
     output.add_argument("--silent", action="store_true", help="print nothing but errors")
     output.add_argument("-v", "--verbose", action="count", default=0,
                         help="print every phase of every trial")
@@ -128,6 +134,16 @@ def _check_options(args: argparse.Namespace) -> None:
     if args.fast_hierarchical_solution > 2:
         raise _UsageError("argument -F/--fast-hierarchical-solution: at most -FF, got "
                           f"{args.fast_hierarchical_solution}")
+    if args.plot is not None:
+        try:
+            from .plot._save import picture_formats
+        except ImportError:
+            raise _UsageError("argument --plot: needs matplotlib; "
+                              "pip install 'infomap-py[plot]'") from None
+        suffix = Path(args.plot).suffix.lower().lstrip(".")
+        if suffix not in picture_formats():
+            raise _UsageError(f"argument --plot: {args.plot!r} must end in one of "
+                              f"{', '.join('.' + f for f in sorted(picture_formats()))}")
     if args.no_infomap and not args.cluster_data:
         raise _UsageError("argument --no-infomap: needs a partition given with -c/--cluster-data")
 
@@ -237,6 +253,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _fail(f"cannot create output directory {str(out_dir)!r}: {err.strerror}")
         if not os.access(out_dir, os.W_OK):
             return _fail(f"output directory {str(out_dir)!r} is not writable")
+        if args.plot is not None and not Path(args.plot).parent.is_dir():
+            return _fail(f"argument --plot: no directory {str(Path(args.plot).parent)!r}")
 
         if args.no_infomap:
             result = evaluate(network, initial, **options)
@@ -254,6 +272,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             path = out_dir / f"{stem}.{fmt}"
             writers[fmt](result, path)
             written.append(path)
+        if args.plot is not None:
+            from .plot._save import save_picture
+
+            save_picture(network, result, args.plot)
+            written.append(Path(args.plot))
     except InfomapPyError as err:
         for path in written:
             path.unlink(missing_ok=True)

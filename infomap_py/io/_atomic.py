@@ -7,7 +7,7 @@ import os
 import secrets
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TextIO
+from typing import Callable, TextIO
 
 from ..errors import OutputError
 
@@ -42,6 +42,28 @@ def atomic_text_file(path: str | os.PathLike) -> Iterator[TextIO]:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             yield handle
+        os.replace(temp, target)
+    except BaseException as err:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        if not isinstance(err, Exception) or isinstance(err, OutputError):
+            raise
+        raise OutputError(name, _reason(err)) from err
+
+
+def write_atomically(path: str | os.PathLike, write: Callable[[Path], None]) -> None:
+    """Call ``write(temp)`` to write a file at a temporary path beside
+    ``path``, then rename it onto ``path``.
+
+    For writers that take a path, not a text handle (a matplotlib figure,
+    for one).  On any exception the temporary file is removed and
+    :class:`OutputError`, naming ``path``, is raised from it.
+    """
+    target = Path(path)
+    name = os.fspath(path)
+    temp = target.parent / f".{target.name}.{secrets.token_hex(6)}{TEMP_SUFFIX}"
+    try:
+        write(temp)
         os.replace(temp, target)
     except BaseException as err:
         with contextlib.suppress(OSError):

@@ -1,0 +1,23 @@
+"""Pictures of Infomap results, drawn with matplotlib (the ``plot`` extra).
+
+Every function returns the matplotlib Axes it drew on, so the picture can
+be styled further, and never calls ``plt.show()``: it works headless with
+the Agg backend.
+
+* :func:`network`: the graph, nodes coloured by module and sized by flow.
+* :func:`module_map`: the coarse-grained map, one circle per module.
+"""
+
+from ._common import OTHER_COLOR, PALETTE, module_colors, require_matplotlib
+from ._module_map import module_map
+from ._network import network
+
+require_matplotlib()
+
+__all__ = [
+    "OTHER_COLOR",
+    "PALETTE",
+    "module_colors",
+    "module_map",
+    "network",
+]
