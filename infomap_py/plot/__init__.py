@@ -6,8 +6,10 @@ the Agg backend.
 
 * :func:`network`: the graph, nodes coloured by module and sized by flow.
 * :func:`module_map`: the coarse-grained map, one circle per module.
+* :func:`alluvial`: how nodes flow between the modules of partitions.
 """
 
+from ._alluvial import alluvial
 from ._common import OTHER_COLOR, PALETTE, module_colors, require_matplotlib
 from ._module_map import module_map
 from ._network import network
@@ -16,6 +18,7 @@ require_matplotlib()
 
 __all__ = [
     "OTHER_COLOR",
+    "alluvial",
     "PALETTE",
     "module_colors",
     "module_map",

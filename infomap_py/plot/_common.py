@@ -74,6 +74,9 @@ def module_colors(num_modules: int, palette: Sequence[Any] | str | None = None) 
         if getattr(cmap, "N", 256) < 256:  # qualitative maps: one entry per colour
             points = (np.arange(num_modules) % cmap.N + 0.5) / cmap.N
         return np.asarray(cmap(points[:num_modules]))
+    if palette is not None and not isinstance(palette, (list, tuple, np.ndarray)):
+        raise ValueError(f"palette must be a list of colours or a colormap name, "
+                         f"got {palette!r}")
     colors = PALETTE if palette is None else tuple(palette)
     if not colors:
         raise ValueError("palette must hold at least one colour")

@@ -1,0 +1,549 @@
+"""Alluvial diagrams: how nodes flow between the modules of two or more
+partitions of the same nodes (ground truth against found modules, results
+over Markov times or trials)."""
+
+from __future__ import annotations
+
+from typing import Any, Hashable, Sequence
+
+import numpy as np
+
+from ..result import InfomapResult, order_by_flow, partition_labels
+from ._common import OTHER_COLOR, PALETTE, module_colors, new_axes, percent
+
+_NONE = object()
+#: Points along each edge of a ribbon; enough for a smooth S at any size.
+_RIBBON_POINTS = 24
+#: Opacity of the ribbons (blocks are opaque).
+_RIBBON_ALPHA = 0.45
+#: The gaps of one column take at most this much height (the flow takes 1).
+_MAX_GAPS = 0.5
+
+
+def alluvial(
+    *partitions: Any,
+    nodes: Sequence[Hashable] | None = None,
+    flow: Sequence[float] | np.ndarray | None = None,
+    names: Sequence[str] | None = None,
+    ax: Any = None,
+    palette: Sequence[Any] | str | None = None,
+    gap: float = 0.02,
+    width: float = 0.12,
+    label_min_share: float = 0.03,
+    figsize: tuple[float, float] = (8, 5),
+) -> Any:
+    """Draw how nodes flow between the modules of two or more partitions.
+
+    Each partition is a column of stacked blocks, one per module, as tall as
+    the module's share of the flow; a ribbon joins a module of one column to
+    a module of the next as thick as the flow of the nodes they share.  The
+    first column lists its modules by decreasing flow, top down; later
+    columns order theirs to keep ribbons from crossing.  The first column's
+    modules take the palette's colours by flow; a module of a later column
+    takes the colour of the first column's module it shares the most flow
+    with, unless a larger module of its column took that colour first, and
+    then the next unused palette colour (grey when none is left).  Identical
+    partitions therefore look identical, and ground truth against found
+    modules reads at a glance.  Ribbons take the colour of their left block.
+
+    Parameters
+    ----------
+    *partitions : InfomapResult, sequence of int, dict or list of sets
+        Two or more partitions of the same nodes, one per column, left to
+        right; or one sequence of them, as in ``alluvial([res1, res2, res3])``.
+        A partition is an :class:`~infomap_py.InfomapResult` (its top
+        modules), a module label per node (aligned with ``nodes``), a dict
+        ``{node: module}`` or a list of sets of nodes (communities).
+    nodes : sequence of hashable, optional
+        The nodes, in the order of label sequences and ``flow``.  Default:
+        the nodes of the first InfomapResult among the partitions; else the
+        nodes of the first dict or list of sets (sorted when they sort, else
+        in their order); else ``0 .. n-1`` for label sequences of length n.
+    flow : array_like of float, optional
+        The weight of every node (non-negative, not all zero), aligned with
+        ``nodes``.  Default: the node flow of the first InfomapResult among
+        the partitions, else 1 per node (blocks then show node counts).
+        Shares are weights over their total.
+    names : sequence of str, optional
+        A title per column.  Default: ``"Infomap (k modules)"`` for a result,
+        ``"partition i"`` for other partitions.
+    ax : matplotlib.axes.Axes, optional
+        The axes to draw on; default: a new figure of ``figsize``.
+    palette : sequence of colours or str, optional
+        Module colours, largest module of the first column first (default:
+        Paul Tol's colour-blind-safe :data:`~infomap_py.plot.PALETTE`; modules
+        beyond it are grey), or a matplotlib colormap name.
+    gap : float, default 0.02
+        The vertical space between blocks, as a share of the total flow
+        height; a column of many modules shrinks it so that its gaps take at
+        most half the height of its blocks.
+    width : float, default 0.12
+        The width of the blocks, as a share of the distance between columns
+        (``0 < width < 1``).
+    label_min_share : float, default 0.03
+        Blocks of at least this share of the flow are labelled with their
+        module number (from 1, by decreasing flow in their column) and share.
+    figsize : tuple of float, default (8, 5)
+        The size in inches of the new figure when ``ax`` is None.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.  Its patches are the blocks (one
+        :class:`~matplotlib.patches.Rectangle` per module and column, in
+        column order), and each gap between columns holds one
+        :class:`~matplotlib.collections.PolyCollection` of ribbons.
+
+    Raises
+    ------
+    ValueError
+        When fewer than two partitions are given; when a partition does not
+        cover the nodes (wrong length, a missing or unknown node, a result of
+        another network), naming the partition; when ``flow``, ``names``,
+        ``nodes``, ``gap``, ``width`` or ``label_min_share`` is out of range;
+        or when ``palette`` holds no colours.
+    TypeError
+        When a partition is of no type above, or ``ax`` is not an Axes.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> import networkx as nx
+    >>> import infomap_py
+    >>> from infomap_py.plot import alluvial
+    >>> G = nx.karate_club_graph()
+    >>> found = infomap_py.cluster(G, two_level=True, seed=1)
+    >>> club = {v: G.nodes[v]["club"] for v in G}
+    >>> ax = alluvial(club, found, names=["club", "Infomap"])
+    >>> len(ax.patches) == 2 + found.num_modules
+    True
+    >>> plt.close(ax.figure)
+    """
+    columns = _columns(partitions)
+    k = len(columns)
+    nodes_list, source = _nodes(columns, nodes)
+    n = len(nodes_list)
+    index = {node: i for i, node in enumerate(nodes_list)}
+    titles = _titles(columns, names)
+    labels = [_align(p, nodes_list, index, _describe(i, titles[i]), source)
+              for i, p in enumerate(columns)]
+    weights = _weights(columns, flow, nodes_list, index, n)
+    gap = _number(gap, "gap", 0.0, None)
+    width = _number(width, "width", 0.0, 1.0, low_open=True, high_open=True)
+    label_min_share = _number(label_min_share, "label_min_share", 0.0, 1.0)
+
+    share = weights / weights.sum()
+    # Modules numbered 0.. by decreasing flow in every column.
+    ranked = [order_by_flow(lab, share) for lab in labels]
+    labels = [lab for lab, _ in ranked]
+    module_flow = [mf for _, mf in ranked]
+
+    # Vertical positions: pos[c][m] is module m's place, top down, in column c.
+    pairs = [_pairs(labels[c], labels[c + 1], share) for c in range(k - 1)]
+    pos = [np.arange(module_flow[0].size)]
+    for c in range(1, k):
+        pos.append(_order_column(pairs[c - 1], pos[c - 1], module_flow[c - 1], module_flow[c],
+                                 _gaps(gap, module_flow[c - 1].size)))
+    gaps = [_gaps(gap, mf.size) for mf in module_flow]
+    heights = [1.0 + g * max(mf.size - 1, 0) for g, mf in zip(gaps, module_flow)]
+    total_height = max(heights)
+    tops = [(total_height + h) / 2.0 for h in heights]
+    block_top = [tops[c] - _depths(pos[c], module_flow[c], gaps[c]) for c in range(k)]
+
+    colors = _colors(labels, module_flow, share, palette)
+
+    ax = new_axes(ax, figsize)
+    from matplotlib.collections import PolyCollection
+    from matplotlib.patches import Rectangle
+
+    half = width / 2.0
+    for c, (left, right, f) in enumerate(pairs):
+        verts = _ribbons(left, right, f, c + half, c + 1 - half,
+                         pos[c], pos[c + 1], tops[c], tops[c + 1], gaps[c], gaps[c + 1])
+        face = colors[c][left].copy()
+        face[:, 3] *= _RIBBON_ALPHA
+        ribbons = PolyCollection(verts, facecolors=face, edgecolors="none", linewidths=0.0,
+                                 zorder=1)
+        ribbons.set_gid(f"alluvial-ribbons-{c}")
+        ax.add_collection(ribbons, autolim=False)
+
+    for c in range(k):
+        num_modules = module_flow[c].size
+        for m in range(num_modules):
+            h = float(module_flow[c][m])
+            rect = Rectangle((c - half, float(block_top[c][m]) - h), width, h,
+                             facecolor=colors[c][m], edgecolor="none", linewidth=0.0, zorder=2)
+            rect.set_gid(f"alluvial-block-{c}-{m}")
+            ax.add_artist(rect)  # as add_patch, less the data-limit update per patch
+            if h >= label_min_share and h > 0.0:
+                _label(ax, c, k, half, float(block_top[c][m]) - h / 2.0,
+                       f"{m + 1}: {percent(h)}", colors[c][m])
+        ax.text(c, total_height + 0.02, titles[c], ha="center", va="bottom", fontsize=9)
+
+    ax.update_datalim([(-half, 0.0), (k - 1 + half, total_height)])
+    ax.set_xlim(-0.5, k - 0.5)
+    ax.set_ylim(-0.02, total_height + 0.1)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    return ax
+
+
+def _columns(partitions: tuple[Any, ...]) -> list[Any]:
+    """Return the partitions as a list, unpacking one sequence of them."""
+    if len(partitions) == 1:
+        only = partitions[0]
+        if _is_one_partition(only):
+            raise ValueError("alluvial needs at least two partitions, got one; pass them as "
+                             "alluvial(a, b, ...) or as one list alluvial([a, b, ...])")
+        try:
+            partitions = tuple(only)
+        except TypeError:
+            raise TypeError(f"alluvial takes partitions, or one sequence of partitions, "
+                            f"got {type(only).__name__}") from None
+    if len(partitions) < 2:
+        raise ValueError(f"alluvial needs at least two partitions, got {len(partitions)}")
+    return list(partitions)
+
+
+def _is_one_partition(value: Any) -> bool:
+    """Whether ``value`` reads as one partition rather than a sequence of them."""
+    if isinstance(value, (InfomapResult, dict)):
+        return True
+    if isinstance(value, np.ndarray):
+        return value.ndim <= 1
+    if isinstance(value, (list, tuple)):
+        return all(isinstance(x, (set, frozenset)) for x in value) or all(
+            isinstance(x, (int, float, str, np.generic)) for x in value)
+    return False
+
+
+def _describe(i: int, title: str) -> str:
+    """How error messages name partition ``i``."""
+    plain = f"partition {i + 1}"
+    return plain if title == plain else f"{plain} ({title!r})"
+
+
+def _titles(columns: list[Any], names: Sequence[str] | None) -> list[str]:
+    """Return the column titles."""
+    if names is None:
+        return [f"Infomap ({p.num_modules} modules)" if isinstance(p, InfomapResult)
+                else f"partition {i + 1}" for i, p in enumerate(columns)]
+    if isinstance(names, str) or not hasattr(names, "__len__"):
+        raise TypeError(f"names must be a sequence of strings, one per partition, "
+                        f"got {type(names).__name__}")
+    if len(names) != len(columns):
+        raise ValueError(f"names must hold one name per partition ({len(columns)}), "
+                         f"got {len(names)}")
+    return [str(name) for name in names]
+
+
+def _nodes(columns: list[Any], nodes: Sequence[Hashable] | None) -> tuple[list, str]:
+    """Return the nodes and where they came from (for error messages)."""
+    if nodes is not None:
+        if isinstance(nodes, (str, bytes)) or not hasattr(nodes, "__iter__"):
+            raise TypeError(f"nodes must be a sequence of nodes, got {type(nodes).__name__}")
+        nodes_list = list(nodes.tolist() if isinstance(nodes, np.ndarray) else nodes)
+        try:
+            distinct = len(set(nodes_list))
+        except TypeError:
+            raise TypeError("nodes must hold hashable nodes") from None
+        if distinct != len(nodes_list):
+            raise ValueError(f"nodes must not repeat a node: {len(nodes_list)} entries, "
+                             f"{distinct} distinct")
+        source = "nodes"
+    else:
+        nodes_list, source = None, ""
+        for i, p in enumerate(columns):
+            if isinstance(p, InfomapResult):
+                nodes_list, source = list(p.nodes), f"the nodes of partition {i + 1}"
+                break
+        if nodes_list is None:
+            for i, p in enumerate(columns):
+                keys = _keys(p)
+                if keys is not None:
+                    try:
+                        keys = sorted(keys)
+                    except TypeError:
+                        pass
+                    nodes_list, source = keys, f"the nodes of partition {i + 1}"
+                    break
+        if nodes_list is None:
+            first = columns[0]
+            try:
+                n = len(first)
+            except TypeError:
+                raise TypeError(_type_message("partition 1", first)) from None
+            nodes_list, source = list(range(n)), f"the {n} labels of partition 1"
+    if not nodes_list:
+        raise ValueError("the partitions hold no nodes")
+    return nodes_list, source
+
+
+def _keys(partition: Any) -> list | None:
+    """The nodes of a dict or a list of sets (in order), else None."""
+    if isinstance(partition, dict):
+        return list(partition)
+    if isinstance(partition, (list, tuple)) and partition and all(
+            isinstance(c, (set, frozenset)) for c in partition):
+        seen: dict = {}
+        for community in partition:
+            for node in community:
+                seen.setdefault(node, None)
+        return list(seen)
+    return None
+
+
+def _type_message(what: str, partition: Any) -> str:
+    return (f"{what} must be an InfomapResult, a sequence of integer labels (one per node), "
+            f"a dict {{node: module}} or a list of sets of nodes, got {type(partition).__name__}")
+
+
+def _align(partition: Any, nodes: list, index: dict, what: str, source: str) -> np.ndarray:
+    """Return ``partition`` as an int label per node of ``nodes``."""
+    n = len(nodes)
+    if isinstance(partition, InfomapResult):
+        if partition.nodes == nodes:
+            return np.asarray(partition.labels, dtype=np.int64)
+        _same_nodes(partition.nodes, nodes, index, what, source)
+        labels = np.empty(n, dtype=np.int64)
+        labels[[index[node] for node in partition.nodes]] = partition.labels
+        return labels
+    if isinstance(partition, dict):
+        _same_nodes(list(partition), nodes, index, what, source)
+        try:
+            return partition_labels(partition, nodes)
+        except TypeError:
+            raise TypeError(f"{what} maps a node to an unhashable module") from None
+    if _keys(partition) is not None:
+        try:
+            return partition_labels(partition, nodes)
+        except ValueError as err:
+            raise ValueError(f"{what}: {err} (the nodes are {source})") from None
+    if isinstance(partition, (set, frozenset, str, bytes)) or not hasattr(partition, "__len__"):
+        raise TypeError(_type_message(what, partition))
+    try:
+        labels = np.asarray(partition)
+    except (TypeError, ValueError):
+        raise TypeError(_type_message(what, partition)) from None
+    if labels.ndim != 1:
+        raise TypeError(_type_message(what, partition))
+    if labels.shape[0] != n:
+        raise ValueError(f"{what} has {labels.shape[0]} labels for {n} nodes ({source})")
+    kind = labels.dtype.kind
+    if kind in "iu":
+        return partition_labels(labels, nodes)
+    if kind == "b":
+        return labels.astype(np.int64)
+    if kind == "f" and np.isfinite(labels).all() and (labels == np.round(labels)).all():
+        return labels.astype(np.int64)
+    if kind in "USO":
+        try:
+            module_ids: dict = {}
+            return np.array([module_ids.setdefault(x, len(module_ids)) for x in labels.tolist()],
+                            dtype=np.int64)
+        except TypeError:
+            pass
+    raise TypeError(_type_message(what, partition))
+
+
+def _same_nodes(keys: Sequence[Hashable], nodes: list, index: dict, what: str,
+                source: str) -> None:
+    """Raise ValueError naming a node that ``keys`` (distinct) and ``nodes`` do not share."""
+    try:
+        extra = next((key for key in keys if key not in index), _NONE)
+    except TypeError:
+        raise TypeError(f"{what} holds an unhashable node") from None
+    if extra is not _NONE:
+        raise ValueError(f"{what} holds node {extra!r}, which is not among {source}; "
+                         f"are the partitions of the same nodes?")
+    if len(keys) != len(nodes):
+        key_set = set(keys)
+        missing = next(node for node in nodes if node not in key_set)
+        raise ValueError(f"{what} has no module for node {missing!r}: it holds "
+                         f"{len(key_set)} nodes, {source} are {len(nodes)}")
+
+
+def _weights(columns: list[Any], flow: Any, nodes: list, index: dict, n: int) -> np.ndarray:
+    """Return the weight of every node."""
+    if flow is None:
+        for p in columns:
+            if isinstance(p, InfomapResult):
+                if p.nodes == nodes:
+                    weights = np.asarray(p.flow, dtype=float)
+                else:
+                    weights = np.empty(n)
+                    weights[[index[node] for node in p.nodes]] = p.flow
+                if weights.sum() > 0.0:
+                    return weights
+                break
+        return np.ones(n)
+    try:
+        weights = np.asarray(flow, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError("flow must be an array of numbers, one per node") from None
+    if weights.shape != (n,):
+        raise ValueError(f"flow must hold one value per node ({n}), got shape {weights.shape}")
+    if not np.isfinite(weights).all():
+        raise ValueError("flow must be finite, got NaN or infinity")
+    if (weights < 0.0).any():
+        raise ValueError(f"flow must be non-negative, got {weights.min()!r}")
+    if weights.sum() <= 0.0:
+        raise ValueError("flow must not be all zero")
+    return weights
+
+
+def _number(value: Any, name: str, low: float, high: float | None, low_open: bool = False,
+            high_open: bool = False) -> float:
+    """Return ``value`` as a float in the given range, else raise ValueError."""
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        x = float("nan")
+    ok = np.isfinite(x) and (x > low if low_open else x >= low)
+    if high is not None:
+        ok = ok and (x < high if high_open else x <= high)
+    if not ok or isinstance(value, bool):
+        lo = "(" if low_open else "["
+        hi = ("inf)" if high is None else f"{high:g}" + (")" if high_open else "]"))
+        raise ValueError(f"{name} must be a number in {lo}{low:g}, {hi}, got {value!r}")
+    return x
+
+
+def _gaps(gap: float, num_modules: int) -> float:
+    """The gap between blocks of a column of ``num_modules`` modules."""
+    if num_modules <= 1:
+        return gap
+    return min(gap, _MAX_GAPS / (num_modules - 1))
+
+
+def _pairs(left: np.ndarray, right: np.ndarray, share: np.ndarray
+           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return ``(left module, right module, shared flow)`` of every pair of
+    modules that share flow."""
+    num_right = int(right.max()) + 1
+    key = left * num_right + right
+    keys, inverse = np.unique(key, return_inverse=True)
+    f = np.bincount(inverse.ravel(), weights=share, minlength=keys.size)
+    keep = f > 0.0
+    keys, f = keys[keep], f[keep]
+    return keys // num_right, keys % num_right, f
+
+
+def _depths(pos: np.ndarray, module_flow: np.ndarray, gap: float) -> np.ndarray:
+    """The depth below the column top of every module's block top."""
+    order = np.argsort(pos)
+    above = np.cumsum(module_flow[order]) - module_flow[order]
+    depth = np.empty(pos.size)
+    depth[order] = above + gap * np.arange(pos.size)
+    return depth
+
+
+def _order_column(pairs: tuple[np.ndarray, np.ndarray, np.ndarray], left_pos: np.ndarray,
+                  left_flow: np.ndarray, right_flow: np.ndarray, left_gap: float) -> np.ndarray:
+    """Place the modules of a column by the flow-weighted mean depth of
+    their nodes' blocks in the column before (ties: larger flow first)."""
+    left, right, f = pairs
+    centre = _depths(left_pos, left_flow, left_gap) + left_flow / 2.0
+    num = np.bincount(right, weights=f * centre[left], minlength=right_flow.size)
+    den = np.bincount(right, weights=f, minlength=right_flow.size)
+    mean = np.full(right_flow.size, np.inf)
+    np.divide(num, den, out=mean, where=den > 0.0)
+    mean = np.round(mean, 12)  # modules fed by the same blocks tie whatever the node order
+    order = np.lexsort((np.arange(right_flow.size), -right_flow, mean))
+    pos = np.empty(right_flow.size, dtype=np.int64)
+    pos[order] = np.arange(right_flow.size)
+    return pos
+
+
+def _colors(labels: list[np.ndarray], module_flow: list[np.ndarray], share: np.ndarray,
+            palette: Sequence[Any] | str | None) -> list[np.ndarray]:
+    """Return an RGBA colour per module of every column."""
+    first = module_flow[0].size
+    if isinstance(palette, str):  # a colormap: its colours for the first column only
+        pool = module_colors(first, palette)
+        num_colors = first
+    else:
+        pool = module_colors(first + max(mf.size for mf in module_flow), palette)
+        num_colors = len(PALETTE if palette is None else tuple(palette))
+    other = module_colors(1, [OTHER_COLOR])[0]
+    colors = [pool[:first]]
+    for c in range(1, len(labels)):
+        best = _best_match(labels[c], labels[0], share, module_flow[c].size)
+        taken = np.zeros(first, dtype=bool)
+        next_free = first
+        out = np.empty((module_flow[c].size, 4))
+        for m, b in enumerate(best.tolist()):  # modules by decreasing flow
+            if b >= num_colors:  # its match is grey: so is it
+                out[m] = other
+            elif not taken[b]:
+                taken[b] = True
+                out[m] = pool[b]
+            elif next_free < num_colors:
+                out[m] = pool[next_free]
+                next_free += 1
+            else:
+                out[m] = other
+        colors.append(out)
+    return colors
+
+
+def _best_match(labels: np.ndarray, first: np.ndarray, share: np.ndarray,
+                num_modules: int) -> np.ndarray:
+    """For every module of ``labels``, the first column's module it shares
+    the most flow with (ties: the larger first-column module)."""
+    right, left, f = _pairs(labels, first, share)
+    order = np.lexsort((left, -f, right))  # per module, the largest share first
+    best = np.zeros(num_modules, dtype=np.int64)
+    right, left = right[order], left[order]
+    head = np.ones(right.size, dtype=bool)
+    head[1:] = right[1:] != right[:-1]
+    best[right[head]] = left[head]
+    return best
+
+
+def _ribbons(left: np.ndarray, right: np.ndarray, f: np.ndarray, x0: float, x1: float,
+             left_pos: np.ndarray, right_pos: np.ndarray, left_top: float, right_top: float,
+             left_gap: float, right_gap: float) -> np.ndarray:
+    """Return the polygons of the ribbons, shape ``(pairs, 2 * points, 2)``:
+    the top edge left to right, then the bottom edge right to left."""
+    y0 = left_top - _stacked(left_pos[left], right_pos[right], f, left_gap)
+    y1 = right_top - _stacked(right_pos[right], left_pos[left], f, right_gap)
+    t = np.linspace(0.0, 1.0, _RIBBON_POINTS)
+    s = t * t * (3.0 - 2.0 * t)  # smoothstep: flat at both ends
+    x = x0 + (x1 - x0) * t
+    top = y0[:, None] + (y1 - y0)[:, None] * s[None, :]
+    bottom = top - f[:, None]
+    verts = np.empty((f.size, 2 * _RIBBON_POINTS, 2))
+    verts[:, :_RIBBON_POINTS, 0] = x
+    verts[:, :_RIBBON_POINTS, 1] = top
+    verts[:, _RIBBON_POINTS:, 0] = x[::-1]
+    verts[:, _RIBBON_POINTS:, 1] = bottom[:, ::-1]
+    return verts
+
+
+def _stacked(own_pos: np.ndarray, other_pos: np.ndarray, f: np.ndarray, gap: float
+             ) -> np.ndarray:
+    """The depth of every ribbon's top below its column's top, ribbons
+    stacked within a block in the order of the blocks they lead to."""
+    order = np.lexsort((other_pos, own_pos))
+    depth = np.empty(f.size)
+    depth[order] = np.cumsum(f[order]) - f[order] + gap * own_pos[order]
+    return depth
+
+
+def _label(ax: Any, c: int, k: int, half: float, y: float, text: str, color: np.ndarray
+           ) -> None:
+    """Write a block's label: left of the first column, right of the last,
+    inside the blocks of the columns between."""
+    if c == 0:
+        ax.text(c - half - 0.01, y, text, ha="right", va="center", fontsize=7, zorder=3)
+    elif c == k - 1:
+        ax.text(c + half + 0.01, y, text, ha="left", va="center", fontsize=7, zorder=3)
+    else:
+        luminance = 0.2126 * color[0] + 0.7152 * color[1] + 0.0722 * color[2]
+        ax.text(c, y, text, ha="center", va="center", fontsize=6, zorder=3,
+                color="black" if luminance > 0.5 else "white")
