@@ -14,6 +14,16 @@ from .tree import ModuleTree
 
 __version__ = "0.1.0"
 
+
+def __getattr__(name: str):
+    """Import :mod:`infomap_py.plot` on first use, so that ``import infomap_py``
+    does not import matplotlib."""
+    if name == "plot":
+        import importlib
+
+        return importlib.import_module(".plot", __name__)
+    raise AttributeError(f"module 'infomap_py' has no attribute {name!r}")
+
 __all__ = [
     "Codelength",
     "InfomapResult",

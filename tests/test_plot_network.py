@@ -320,3 +320,27 @@ def test_cli_plot_bad_file_fails_before_writing(tmp_path, target, needle):
 def test_importing_the_package_does_not_import_matplotlib():
     code = "import sys, infomap_py; sys.exit('matplotlib' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], timeout=120).returncode == 0
+
+
+def test_readme_figure_script(tmp_path):
+    from conftest import SHARED_DATA
+
+    script = ROOT / "examples" / "readme_figure.py"
+    proc = subprocess.run([sys.executable, script, "--data", tmp_path, "--out",
+                           tmp_path / "f.png"], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 2 and "lacks edges.tsv, nodes.tsv, labels.tsv" in proc.stderr
+    if not (SHARED_DATA / "football").is_dir():
+        pytest.skip(f"shared data {SHARED_DATA / 'football'} not present")
+    proc = subprocess.run([sys.executable, script, "--data", SHARED_DATA / "football",
+                           "--out", tmp_path / "f.png"], capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    image = plt.imread(tmp_path / "f.png")[..., :3]
+    assert image.shape[:2] == (864, 936)  # 13 x 12 inches at 72 dpi
+    assert palette_colours_seen(image, min_pixels=200) == len(PALETTE)
+
+
+def test_plot_is_an_attribute_imported_on_first_use():
+    code = ("import sys, infomap_py; assert 'matplotlib' not in sys.modules; "
+            "assert infomap_py.plot.network is not None; assert 'matplotlib' in sys.modules")
+    assert subprocess.run([sys.executable, "-c", code], timeout=120).returncode == 0

@@ -7,20 +7,25 @@ the Agg backend.
 * :func:`network`: the graph, nodes coloured by module and sized by flow.
 * :func:`module_map`: the coarse-grained map, one circle per module.
 * :func:`alluvial`: how nodes flow between the modules of partitions.
+* :func:`tree`: the module hierarchy as an icicle or a sunburst.
+* :func:`codelength`: the codelength of every trial and of every level.
 """
 
 from ._alluvial import alluvial
 from ._common import OTHER_COLOR, PALETTE, module_colors, require_matplotlib
 from ._module_map import module_map
 from ._network import network
+from ._tree import codelength, tree
 
 require_matplotlib()
 
 __all__ = [
     "OTHER_COLOR",
-    "alluvial",
     "PALETTE",
+    "alluvial",
+    "codelength",
     "module_colors",
     "module_map",
     "network",
+    "tree",
 ]
