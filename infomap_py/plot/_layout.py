@@ -43,6 +43,30 @@ def sunflower(count: int) -> np.ndarray:
     return np.column_stack([radius * np.cos(angle), radius * np.sin(angle)])
 
 
+def force_layout(count: int, source: np.ndarray, target: np.ndarray, seed: int,
+                 iterations: int = 50) -> np.ndarray:
+    """Return ``(count, 2)`` positions of a small graph from a dense
+    Fruchterman-Reingold force layout (all pairs repel, links attract),
+    scaled into the unit disc.  Time and memory grow as ``count ** 2``."""
+    rng = np.random.default_rng(seed)
+    positions = rng.random((count, 2))
+    linked = np.zeros((count, count))
+    linked[source, target] = 1.0
+    linked[target, source] = 1.0
+    spacing = np.sqrt(1.0 / max(count, 1))
+    step = 0.1
+    for _ in range(iterations):
+        delta = positions[:, None, :] - positions[None, :, :]
+        distance = np.maximum(np.sqrt((delta ** 2).sum(axis=2)), 0.01)
+        pull = spacing ** 2 / distance ** 2 - linked * distance / spacing
+        shift = np.einsum("ijk,ij->ik", delta, pull)
+        length = np.sqrt((shift ** 2).sum(axis=1))
+        length[length < 0.01] = 0.1
+        positions += shift * (step / length)[:, None]
+        step -= 0.1 / (iterations + 1)
+    return _scaled(positions)
+
+
 def graph_layout(name: str, num_nodes: int, source: np.ndarray, target: np.ndarray,
                  seed: int) -> np.ndarray:
     """Return ``(num_nodes, 2)`` positions from a networkx layout ``name``."""
@@ -130,8 +154,6 @@ def modules_first_layout(num_nodes: int, source: np.ndarray, target: np.ndarray,
     links and large ones a sunflower with their highest-flow nodes in the
     middle.  Costs about linear time in the number of nodes and links.
     """
-    import networkx as nx
-
     num_modules = int(labels.max()) + 1 if labels.size else 0
     sizes = np.bincount(labels, minlength=num_modules).astype(np.float64)
     between = labels[source] != labels[target]
@@ -154,10 +176,8 @@ def modules_first_layout(num_nodes: int, source: np.ndarray, target: np.ndarray,
         if 3 <= count <= MODULE_SPRING_MAX_NODES:
             local_index[members] = np.arange(count)
             edges = edge_order[edge_starts[m]:edge_starts[m + 1]]
-            graph = _graph(count, local_index[local_source[edges]],
-                           local_index[local_target[edges]])
-            placed = nx.spring_layout(graph, seed=seed, iterations=30)
-            local = _scaled(np.array([placed[i] for i in range(count)]))
+            local = force_layout(count, local_index[local_source[edges]],
+                                 local_index[local_target[edges]], seed + m)
         else:
             local = sunflower(count)
         positions[members] = centres[m] + 0.92 * radii[m] * local

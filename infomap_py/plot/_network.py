@@ -210,7 +210,8 @@ def network(
     result_labels, module_flow = module_labels(result, level)
     labels_of = result_labels[index]
     flow = np.asarray(result.flow, dtype=np.float64)[index]
-    names = [node_names(result)[i] for i in index.tolist()]
+    all_names = node_names(result)
+    names = [all_names[i] for i in index.tolist()]
     num_modules = module_flow.shape[0]
     colors = module_colors(num_modules, palette)
     positions = _positions(layout, graph, labels_of, flow, seed)
