@@ -1,0 +1,15 @@
+"""neural: the differentiable side of infomap-py, in PyTorch.
+
+* :mod:`neural.reparam`: Gaussian reparameterization, Gumbel-max and
+  Gumbel-softmax (soft and straight-through), score-function (REINFORCE)
+  estimators and their baselines.
+* :mod:`neural.estimators`: the exact gradient by enumeration, and the
+  bias and variance of every estimator side by side.
+* :mod:`neural.vqvae`: a vector quantizer (straight-through, EMA codebook,
+  dead-code restarts) and a small convolutional VQ-VAE.
+* :mod:`neural.bert`: a BERT encoder, its WordPiece tokenizer, and loaders
+  of real pretrained checkpoints.
+
+Everything runs offline on the CPU.  ``import infomap_py`` never imports
+this package or torch.
+"""
