@@ -10,10 +10,19 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.image as mpimg  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+import pytest  # noqa: E402
 from matplotlib.colors import to_rgb  # noqa: E402
 
 from infomap_py.plot._common import PALETTE  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    """Close every pyplot figure a test made (import it into a test module)."""
+    yield
+    plt.close("all")
 
 
 def render(fig, dpi: int = 80) -> np.ndarray:

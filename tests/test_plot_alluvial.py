@@ -13,19 +13,19 @@ import pytest
 from matplotlib.collections import PolyCollection
 from matplotlib.colors import to_rgba
 from matplotlib.patches import Rectangle
-from plotcheck import expected_size, ink_fraction, palette_colours_seen, render
+from plotcheck import (  # noqa: F401 - close_figures is an autouse fixture
+    close_figures,
+    expected_size,
+    ink_fraction,
+    palette_colours_seen,
+    render,
+)
 
 import infomap_py
 from infomap_py.plot._alluvial import alluvial
 from infomap_py.plot._common import OTHER_COLOR, PALETTE
 
 POINTS = 24  # points per ribbon edge, as drawn
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,13 @@ import pytest
 from matplotlib.collections import LineCollection, PathCollection
 from matplotlib.colors import to_rgba
 from matplotlib.patches import Circle, FancyArrowPatch
-from plotcheck import expected_size, ink_fraction, palette_colours_seen, render
+from plotcheck import (  # noqa: F401 - close_figures is an autouse fixture
+    close_figures,
+    expected_size,
+    ink_fraction,
+    palette_colours_seen,
+    render,
+)
 
 import infomap_py
 from infomap_py import plot
@@ -25,12 +31,6 @@ from infomap_py.plot._common import PALETTE
 
 ROOT = Path(__file__).resolve().parents[1]
 KARATE = ROOT / "examples" / "karate.txt"
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
 
 
 @pytest.fixture(scope="module")

@@ -10,19 +10,20 @@ import networkx as nx
 import numpy as np
 import pytest
 from matplotlib.colors import to_rgba
-from plotcheck import colour_pixels, expected_size, ink_fraction, palette_colours_seen, render
+from plotcheck import (  # noqa: F401 - close_figures is an autouse fixture
+    close_figures,
+    colour_pixels,
+    expected_size,
+    ink_fraction,
+    palette_colours_seen,
+    render,
+)
 
 import infomap_py
 from infomap_py.plot._common import PALETTE
 from infomap_py.plot._tree import _HOLE, codelength, tree
 
 DPI = 80
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
 
 
 @pytest.fixture(scope="module")

@@ -21,6 +21,25 @@ def _reason(err: BaseException) -> str:
 
 
 @contextlib.contextmanager
+def _temporary_beside(path: str | os.PathLike) -> Iterator[Path]:
+    """Yield a hidden temporary path beside ``path``; rename it onto
+    ``path`` when the block completes.  On any exception the temporary
+    file is removed and :class:`OutputError`, naming ``path``, is raised
+    from it."""
+    target = Path(path)
+    temp = target.parent / f".{target.name}.{secrets.token_hex(6)}{TEMP_SUFFIX}"
+    try:
+        yield temp
+        os.replace(temp, target)
+    except BaseException as err:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        if not isinstance(err, Exception) or isinstance(err, OutputError):
+            raise
+        raise OutputError(os.fspath(path), _reason(err)) from err
+
+
+@contextlib.contextmanager
 def atomic_text_file(path: str | os.PathLike) -> Iterator[TextIO]:
     r"""Open a text file that appears at ``path`` only once the block completes.
 
@@ -32,23 +51,10 @@ def atomic_text_file(path: str | os.PathLike) -> Iterator[TextIO]:
     exception the temporary file is removed and :class:`OutputError`, naming
     ``path``, is raised from it.
     """
-    target = Path(path)
-    name = os.fspath(path)
-    temp = target.parent / f".{target.name}.{secrets.token_hex(6)}{TEMP_SUFFIX}"
-    try:
+    with _temporary_beside(path) as temp:
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    except OSError as err:
-        raise OutputError(name, _reason(err)) from err
-    try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             yield handle
-        os.replace(temp, target)
-    except BaseException as err:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        if not isinstance(err, Exception) or isinstance(err, OutputError):
-            raise
-        raise OutputError(name, _reason(err)) from err
 
 
 def write_atomically(path: str | os.PathLike, write: Callable[[Path], None]) -> None:
@@ -59,15 +65,5 @@ def write_atomically(path: str | os.PathLike, write: Callable[[Path], None]) -> 
     for one).  On any exception the temporary file is removed and
     :class:`OutputError`, naming ``path``, is raised from it.
     """
-    target = Path(path)
-    name = os.fspath(path)
-    temp = target.parent / f".{target.name}.{secrets.token_hex(6)}{TEMP_SUFFIX}"
-    try:
+    with _temporary_beside(path) as temp:
         write(temp)
-        os.replace(temp, target)
-    except BaseException as err:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        if not isinstance(err, Exception) or isinstance(err, OutputError):
-            raise
-        raise OutputError(name, _reason(err)) from err
