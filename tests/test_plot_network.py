@@ -317,8 +317,9 @@ def test_cli_plot_bad_file_fails_before_writing(tmp_path, target, needle):
     assert not out.exists() or list(out.iterdir()) == []
 
 
-def test_importing_the_package_does_not_import_matplotlib():
-    code = "import sys, infomap_py; sys.exit('matplotlib' in sys.modules)"
+def test_importing_the_package_does_not_import_matplotlib_or_torch():
+    code = ("import sys, infomap_py; "
+            "sys.exit('matplotlib' in sys.modules or 'torch' in sys.modules)")
     assert subprocess.run([sys.executable, "-c", code], timeout=120).returncode == 0
 
 
