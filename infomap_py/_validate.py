@@ -44,6 +44,22 @@ def check_positive(name: str, value: Any) -> float:
     return value
 
 
+def check_number(name: str, value: Any, low: float, high: float | None = None,
+                 low_open: bool = False, high_open: bool = False) -> float:
+    """Return ``value`` as a float in the interval from ``low`` to ``high``
+    (``None``: no upper end), closed unless ``low_open``/``high_open``."""
+    interval = ("(" if low_open else "[") + f"{low:g}, " + (
+        "inf)" if high is None else f"{high:g}" + (")" if high_open else "]"))
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number in {interval}, got {value!r}")
+    x = float(value)
+    inside = np.isfinite(x) and (x > low if low_open else x >= low) and (
+        high is None or (x < high if high_open else x <= high))
+    if not inside:
+        raise ValueError(f"{name} must be a number in {interval}, got {value!r}")
+    return x
+
+
 def check_count(name: str, value: Any, minimum: int = 1) -> int:
     """Return ``value`` as an int >= ``minimum``."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):

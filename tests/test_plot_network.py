@@ -178,9 +178,13 @@ def test_network_bad_input(karate, planted):
         plot.network(G, res, level=2)
     with pytest.raises(ValueError, match="level must be an integer >= 1"):
         plot.network(G, res, level=0)
-    with pytest.raises(ValueError, match="node_size must be a number > 0"):
+    with pytest.raises(ValueError, match=r"node_size must be a number in \(0, inf\), got -1"):
         plot.network(G, res, node_size=-1)
-    with pytest.raises(ValueError, match="legend must be an integer >= 0"):
+    with pytest.raises(TypeError, match=r"node_size must be a number in \(0, inf\), got 'big'"):
+        plot.network(G, res, node_size="big")
+    with pytest.raises(ValueError, match=r"link_alpha must be a number in \[0, 1\], got 2"):
+        plot.network(G, res, link_alpha=2)
+    with pytest.raises(ValueError, match="legend must be >= 0, got -2"):
         plot.network(G, res, legend=-2)
     with pytest.raises(ValueError, match="labels must be True, False, None or an integer"):
         plot.network(G, res, labels="all")
@@ -252,11 +256,11 @@ def test_module_map_bad_input(karate):
     _, res = karate
     with pytest.raises(ValueError, match="the result carries no link flow"):
         plot.module_map(dataclasses.replace(res, flow_data=None))
-    with pytest.raises(ValueError, match="max_modules must be an integer >= 1"):
+    with pytest.raises(ValueError, match="max_modules must be >= 1, got 0"):
         plot.module_map(res, max_modules=0)
-    with pytest.raises(ValueError, match="names_per_module must be an integer >= 0"):
+    with pytest.raises(ValueError, match="names_per_module must be >= 0, got -1"):
         plot.module_map(res, names_per_module=-1)
-    with pytest.raises(ValueError, match=r"min_link_share must be in \[0, 1\]"):
+    with pytest.raises(ValueError, match=r"min_link_share must be a number in \[0, 1\], got 2"):
         plot.module_map(res, min_link_share=2)
     with pytest.raises(TypeError, match="result must be an InfomapResult"):
         plot.module_map({0: 1})

@@ -8,8 +8,9 @@ from typing import Any, Hashable, Sequence
 
 import numpy as np
 
+from .._validate import check_number
 from ..result import InfomapResult, order_by_flow, partition_labels
-from ._common import OTHER_COLOR, PALETTE, module_colors, new_axes, percent
+from ._common import OTHER_COLOR, PALETTE, module_colors, new_axes, percent, text_color
 
 _NONE = object()
 #: Points along each edge of a ribbon; enough for a smooth S at any size.
@@ -130,9 +131,9 @@ def alluvial(
     labels = [_align(p, nodes_list, index, _describe(i, titles[i]), source)
               for i, p in enumerate(columns)]
     weights = _weights(columns, flow, nodes_list, index, n)
-    gap = _number(gap, "gap", 0.0, None)
-    width = _number(width, "width", 0.0, 1.0, low_open=True, high_open=True)
-    label_min_share = _number(label_min_share, "label_min_share", 0.0, 1.0)
+    gap = check_number("gap", gap, 0.0)
+    width = check_number("width", width, 0.0, 1.0, low_open=True, high_open=True)
+    label_min_share = check_number("label_min_share", label_min_share, 0.0, 1.0)
 
     share = weights / weights.sum()
     # Modules numbered 0.. by decreasing flow in every column.
@@ -396,23 +397,6 @@ def _weights(columns: list[Any], flow: Any, nodes: list, index: dict, n: int) ->
     return weights
 
 
-def _number(value: Any, name: str, low: float, high: float | None, low_open: bool = False,
-            high_open: bool = False) -> float:
-    """Return ``value`` as a float in the given range, else raise ValueError."""
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
-        x = float("nan")
-    ok = np.isfinite(x) and (x > low if low_open else x >= low)
-    if high is not None:
-        ok = ok and (x < high if high_open else x <= high)
-    if not ok or isinstance(value, bool):
-        lo = "(" if low_open else "["
-        hi = ("inf)" if high is None else f"{high:g}" + (")" if high_open else "]"))
-        raise ValueError(f"{name} must be a number in {lo}{low:g}, {hi}, got {value!r}")
-    return x
-
-
 def _gaps(gap: float, num_modules: int) -> float:
     """The gap between blocks of a column of ``num_modules`` modules."""
     if num_modules <= 1:
@@ -544,6 +528,5 @@ def _label(ax: Any, c: int, k: int, half: float, y: float, text: str, color: np.
     elif c == k - 1:
         ax.text(c + half + 0.01, y, text, ha="left", va="center", fontsize=7, zorder=3)
     else:
-        luminance = 0.2126 * color[0] + 0.7152 * color[1] + 0.0722 * color[2]
         ax.text(c, y, text, ha="center", va="center", fontsize=6, zorder=3,
-                color="black" if luminance > 0.5 else "white")
+                color=text_color(color))

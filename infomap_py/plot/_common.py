@@ -138,6 +138,13 @@ def top_names(names: Sequence[str], flow: np.ndarray, labels: np.ndarray,
     return [[names[i] for i in order[s:min(e, s + k)].tolist()] for s, e in zip(starts, ends)]
 
 
+def text_color(color: Sequence[float]) -> str:
+    """Return ``"black"`` for text on a light RGB(A) ``color``, else ``"white"``
+    (by relative luminance)."""
+    luminance = 0.2126 * color[0] + 0.7152 * color[1] + 0.0722 * color[2]
+    return "black" if luminance > 0.5 else "white"
+
+
 def percent(value: float) -> str:
     """Return a flow share as a short percentage, e.g. ``'12.3 %'`` or ``'<0.1 %'``."""
     if 0.0 < value < 0.001:

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from .._validate import check_count, check_number
 from ..result import InfomapResult
 from ._common import check_result, module_colors, module_labels, new_axes, node_names, \
     percent, top_names
@@ -105,12 +106,9 @@ def module_map(
     from matplotlib.patches import Circle, FancyArrowPatch
 
     result = check_result(result)
-    for name, value, low in (("max_modules", max_modules, 1),
-                             ("names_per_module", names_per_module, 0)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-            raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
-    if not isinstance(min_link_share, (int, float)) or not 0.0 <= min_link_share <= 1.0:
-        raise ValueError(f"min_link_share must be in [0, 1], got {min_link_share!r}")
+    max_modules = check_count("max_modules", max_modules, 1)
+    names_per_module = check_count("names_per_module", names_per_module, 0)
+    min_link_share = check_number("min_link_share", min_link_share, 0.0, 1.0)
     if result.flow_data is None:
         raise ValueError("the result carries no link flow (flow_data is None); "
                          "make it with infomap_py.cluster or infomap_py.evaluate")

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from .._validate import check_count, check_number
 from ..convert import to_network
 from ..network import Network
 from ..result import InfomapResult
@@ -198,14 +199,10 @@ def network(
     >>> import matplotlib.pyplot as plt; plt.close("all")
     """
     result = check_result(result)
-    if isinstance(node_size, bool) or not isinstance(node_size, (int, float)) or \
-            not np.isfinite(node_size) or node_size <= 0:
-        raise ValueError(f"node_size must be a number > 0, got {node_size!r}")
-    if isinstance(legend, bool) or not isinstance(legend, (int, np.integer)) or legend < 0:
-        raise ValueError(f"legend must be an integer >= 0, got {legend!r}")
-    if link_alpha is not None and not (isinstance(link_alpha, (int, float))
-                                       and 0.0 <= link_alpha <= 1.0):
-        raise ValueError(f"link_alpha must be in [0, 1] or None, got {link_alpha!r}")
+    node_size = check_number("node_size", node_size, 0.0, low_open=True)
+    legend = check_count("legend", legend, 0)
+    if link_alpha is not None:
+        link_alpha = check_number("link_alpha", link_alpha, 0.0, 1.0)
     graph, index = align_result(G, result)
     result_labels, module_flow = module_labels(result, level)
     labels_of = result_labels[index]

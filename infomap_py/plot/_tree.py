@@ -7,9 +7,10 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from .._validate import check_count
+from .._validate import check_count, check_number
 from ..result import InfomapResult
-from ._common import OTHER_COLOR, PALETTE, check_result, module_colors, new_axes, percent
+from ._common import OTHER_COLOR, PALETTE, check_result, module_colors, new_axes, percent, \
+    text_color
 
 #: The drawings :func:`tree` knows.
 TREE_STYLES: tuple[str, ...] = ("icicle", "sunburst")
@@ -101,8 +102,8 @@ def tree(
                          f"got {style!r}")
     if max_depth is not None:
         max_depth = check_count("max_depth", max_depth)
-    min_share = _check_share("min_share", min_share, upper=1.0)
-    label_min_share = _check_share("label_min_share", label_min_share, upper=None)
+    min_share = check_number("min_share", min_share, 0.0, 1.0)
+    label_min_share = check_number("label_min_share", label_min_share, 0.0)
     module_tree = result.tree
     if module_tree is None:
         raise ValueError("result holds no module tree (result.tree is None); "
@@ -227,18 +228,6 @@ def codelength(result: InfomapResult, ax: Any = None,
     return ax
 
 
-def _check_share(name: str, value: Any, upper: float | None) -> float:
-    """Return ``value`` as a float in ``[0, upper]`` (``[0, inf)`` when
-    ``upper`` is None)."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a number >= 0, got {value!r}")
-    value = float(value)
-    if not (value >= 0.0 and (upper is None or value <= upper)):
-        allowed = f"in [0, {upper:g}]" if upper is not None else ">= 0"
-        raise ValueError(f"{name} must be {allowed}, got {value!r}")
-    return value
-
-
 def _tree_layout(module_tree: Any, max_depth: int | None,
                  min_share: float) -> tuple[np.ndarray, ...]:
     """Return ``(modules, depth, start, share, top)`` of the modules to
@@ -285,12 +274,6 @@ def _tint(colors: np.ndarray, depth: np.ndarray) -> np.ndarray:
     return out
 
 
-def _text_color(color: np.ndarray) -> str:
-    """Black on light blocks, white on dark ones."""
-    luminance = 0.299 * color[0] + 0.587 * color[1] + 0.114 * color[2]
-    return "white" if luminance < 0.5 else "black"
-
-
 def _edge_widths(share: np.ndarray) -> np.ndarray:
     """Thin white edges, thinner still on slivers so they keep their colour."""
     return np.clip(share * 200.0, 0.0, 0.8)
@@ -316,7 +299,7 @@ def _draw_icicle(ax: Any, module_tree: Any, layout: tuple[np.ndarray, ...],
     for i in np.flatnonzero(share >= label_min_share).tolist():
         ax.text(start[i] + share[i] / 2, bottom[i] + 0.5,
                 _label(module_tree, int(modules[i]), float(share[i])),
-                ha="center", va="center", fontsize=7, color=_text_color(colors[i]))
+                ha="center", va="center", fontsize=7, color=text_color(colors[i]))
     ax.set_xlim(0.0, 1.0)
     ax.set_ylim(0.0, max(num_rows, 1))
     ax.set_yticks(np.arange(num_rows) + 0.5,
@@ -346,7 +329,7 @@ def _draw_sunburst(ax: Any, module_tree: Any, layout: tuple[np.ndarray, ...],
         radius = outer[i] - 0.5
         ax.text(radius * np.cos(angle), radius * np.sin(angle),
                 _label(module_tree, int(modules[i]), float(share[i])),
-                ha="center", va="center", fontsize=7, color=_text_color(colors[i]))
+                ha="center", va="center", fontsize=7, color=text_color(colors[i]))
     reach = _HOLE + max(num_rows, 1) + 0.05
     ax.set_xlim(-reach, reach)
     ax.set_ylim(-reach, reach)
