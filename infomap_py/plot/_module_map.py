@@ -85,7 +85,9 @@ def module_map(
     Raises
     ------
     TypeError
-        When ``result`` is not an :class:`~infomap_py.InfomapResult`.
+        When ``result`` is not an :class:`~infomap_py.InfomapResult`, or
+        ``max_modules``, ``names_per_module`` or ``min_link_share`` is not
+        a number.
     ValueError
         When the result carries no link flow, or for a bad ``level``,
         ``max_modules``, ``names_per_module`` or ``min_link_share``.
@@ -117,7 +119,7 @@ def module_map(
     directed = result.flow_data.model != "undirected"
     source, target, link_flow, exit_flow = module_links(result, labels, num_modules, directed)
 
-    shown = min(num_modules, int(max_modules))
+    shown = min(num_modules, max_modules)
     keep = (source < shown) & (target < shown)
     if keep.any():
         keep &= link_flow >= min_link_share * link_flow[keep].max()
@@ -128,8 +130,7 @@ def module_map(
     ax = new_axes(ax, figsize)
     largest_link = link_flow.max() if link_flow.size else 1.0
     widths = 0.5 + 7.5 * link_flow / largest_link
-    if directed:
-        radius_points = radii * 0.0  # arrows end at the circle's rim, in data units below
+    if directed:  # arrows from rim to rim, a little to the side so that A->B and B->A part
         for s, t, w in zip(source.tolist(), target.tolist(), widths.tolist()):
             start, end = centres[s], centres[t]
             unit = (end - start) / max(np.linalg.norm(end - start), 1e-12)
@@ -138,7 +139,6 @@ def module_map(
                 start + unit * radii[s] + normal, end - unit * radii[t] + normal,
                 arrowstyle="-|>", mutation_scale=6 + 2 * w, linewidth=w,
                 color=(0.35, 0.35, 0.35, 0.7), zorder=1))
-        del radius_points
     elif link_flow.size:
         segments = np.stack([centres[source], centres[target]], axis=1)
         ax.add_collection(LineCollection(segments, linewidths=widths,

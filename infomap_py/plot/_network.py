@@ -182,10 +182,12 @@ def network(
     Raises
     ------
     TypeError
-        When ``result`` is not an :class:`~infomap_py.InfomapResult`.
+        When ``result`` is not an :class:`~infomap_py.InfomapResult`, or
+        ``node_size``, ``link_alpha`` or ``legend`` is not a number.
     ValueError
         When ``G`` and ``result`` hold different nodes, or for a bad
-        ``layout``, ``level``, ``node_size`` or ``legend``.
+        ``layout``, ``level``, ``node_size``, ``link_alpha``, ``labels`` or
+        ``legend``.
 
     Examples
     --------
