@@ -17,6 +17,8 @@ import pytest
 
 torch = pytest.importorskip("torch", reason="the neural extra is not installed")
 
+from torchcheck import one_thread  # noqa: E402, F401 - an autouse fixture
+
 from neural import estimators as est  # noqa: E402
 from neural import reparam  # noqa: E402
 from neural.estimators import (  # noqa: E402
@@ -43,15 +45,6 @@ from neural.reparam import (  # noqa: E402
 
 NINF = float("-inf")
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "neural" / "discrete_vae.py"
-
-
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """Tiny tensors: one thread is faster, and the machine is shared."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
 
 
 def gen(seed: int = 0) -> torch.Generator:

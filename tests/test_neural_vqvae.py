@@ -10,6 +10,8 @@ import pytest
 
 torch = pytest.importorskip("torch", reason="the neural extra is not installed")
 
+from torchcheck import one_thread  # noqa: E402, F401 - an autouse fixture
+
 from neural.vqvae import (  # noqa: E402
     VQVAE,
     TrainingHistory,
@@ -18,15 +20,6 @@ from neural.vqvae import (  # noqa: E402
     load_digits_images,
     train_vqvae,
 )
-
-
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """Small models run fastest on one thread; two threads thrash on a busy 2-core machine."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
 
 
 def randn(*shape, seed=0, dtype=torch.float32):
