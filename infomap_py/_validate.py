@@ -12,6 +12,10 @@ import numpy as np
 
 from .flow import FLOW_MODELS
 
+#: The most trials one call may ask for: each trial keeps its codelength, and
+#: a count beyond this is a typo rather than a plan.
+MAX_TRIALS = 1_000_000
+
 
 def check_flow_model(flow_model: Any, directed: bool) -> str:
     """Return the flow model to use: ``flow_model`` or the default for ``directed``."""
@@ -60,12 +64,14 @@ def check_number(name: str, value: Any, low: float, high: float | None = None,
     return x
 
 
-def check_count(name: str, value: Any, minimum: int = 1) -> int:
-    """Return ``value`` as an int >= ``minimum``."""
+def check_count(name: str, value: Any, minimum: int = 1, maximum: int | None = None) -> int:
+    """Return ``value`` as an int >= ``minimum`` (and <= ``maximum`` if given)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} must be an integer >= {minimum}, got {value!r}")
     if value < minimum:
         raise ValueError(f"{name} must be >= {minimum}, got {value!r}")
+    if maximum is not None and value > maximum:
+        raise ValueError(f"{name} must be <= {maximum:,}, got {value!r}")
     return int(value)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import sys
+import warnings
 from typing import Any, Callable
 
 import numpy as np
@@ -35,6 +36,10 @@ def _network_and_flow(G, directed, weight, flow_model, teleportation, to_nodes,
         "markov_time": check.check_positive("markov_time", markov_time),
     }
     flow = _compute_flow(network, **params)
+    if not flow.flow_converged:
+        warnings.warn(f"the flow did not converge: the power iteration stopped after "
+                      f"{flow.flow_iterations} steps with an L1 change of {flow.flow_error:.3g} "
+                      "(tolerance 1e-15)", RuntimeWarning, stacklevel=3)
     params["directed"] = network.directed
     return network, flow, params
 
@@ -91,8 +96,15 @@ def cluster(
     flow_model : {"undirected", "directed", "undirdir", "outdirdir", "rawdir"} or None
         How flow is computed, with the official Infomap meanings; ``None``
         means ``"directed"`` for directed input and ``"undirected"`` otherwise.
+        On an undirected graph the directed models use every edge in both
+        directions, so the flow depends on the graph only (not on the order
+        its edges were added in).
     teleportation : float
-        Teleportation probability of the directed model, in (0, 1).
+        Teleportation probability of the directed model, in (0, 1).  The
+        PageRank is iterated to convergence (L1 change at most 1e-15) at
+        any teleportation; ``result.flow_iterations``, ``flow_error`` and
+        ``flow_converged`` report it, and a flow that does not converge
+        warns (``RuntimeWarning``).
     to_nodes : bool
         Teleport to nodes uniformly (or by node weight) instead of to links.
     recorded_teleportation : bool
@@ -155,7 +167,7 @@ def cluster(
     network, flow, params = _network_and_flow(G, directed, weight, flow_model,
                                               teleportation, to_nodes,
                                               recorded_teleportation, markov_time)
-    trials = check.check_count("trials", trials)
+    trials = check.check_count("trials", trials, maximum=check.MAX_TRIALS)
     seed = check.check_seed(seed)
     verbose = check.check_bool("verbose", verbose)
     two_level = check.check_bool("two_level", two_level)
@@ -167,7 +179,10 @@ def cluster(
     if user_progress is not None and not callable(user_progress):
         raise TypeError(f"progress must be callable or None, got {user_progress!r}")
     if verbose:
-        print(f"infomap-py: {network!r}, flow model {params['flow_model']}", file=sys.stderr)
+        iterations = (f" ({flow.flow_iterations} power iterations, L1 change "
+                      f"{flow.flow_error:.2g})" if flow.flow_iterations else "")
+        print(f"infomap-py: {network!r}, flow model {params['flow_model']}{iterations}",
+              file=sys.stderr)
     initial = None
     if initial_partition is not None:
         initial = partition_labels(initial_partition, list(network.nodes))

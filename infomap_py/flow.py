@@ -26,6 +26,15 @@ from .network import Network
 
 FLOW_MODELS = ("undirected", "directed", "undirdir", "outdirdir", "rawdir")
 
+#: Power-iteration steps before a slow PageRank is solved for directly ...
+FIRST_ITERATIONS = 200
+#: ... and the cap on the steps after that, which binds only in pathological
+#: cases (the iteration then reports ``flow_converged=False``).
+MAX_ITERATIONS = 10_000
+#: Up to this many nodes the linear system is solved directly (sparse LU);
+#: above it by BiCGSTAB.
+DIRECT_SOLVE_NODES = 50_000
+
 
 @dataclass(frozen=True)
 class Flow:
@@ -47,6 +56,15 @@ class Flow:
     symmetric : bool
         Whether every link carries the same flow in both directions and is
         stored once (the undirected model), halving the link arrays.
+    flow_iterations : int
+        Power-iteration steps of the directed model's PageRank (0 for the
+        other models, whose flow is computed in closed form).
+    flow_error : float
+        The L1 change of the node flow in the last step (0 for the other
+        models).
+    flow_converged : bool
+        Whether that change is at most 1e-15, the official Infomap's
+        tolerance (always true for the other models).
     """
 
     node_flow: np.ndarray
@@ -57,6 +75,9 @@ class Flow:
     teleport_weight: np.ndarray
     model: str
     symmetric: bool = False
+    flow_iterations: int = 0
+    flow_error: float = 0.0
+    flow_converged: bool = True
 
     @property
     def num_nodes(self) -> int:
@@ -86,9 +107,18 @@ def compute_flow(
     recorded_teleportation: bool = False,
     markov_time: float = 1.0,
 ) -> Flow:
-    """Return the flow of ``network`` under ``flow_model`` (arguments checked by the caller)."""
+    """Return the flow of ``network`` under ``flow_model`` (arguments checked by the caller).
+
+    The links of an undirected network are used in both directions by every
+    flow model, so that its flow depends on the graph alone, not on the
+    order or direction in which its edges happen to be stored.  Weights are
+    scaled by a power of two first (exactly), so that only their ratios
+    matter, however large or small they are.
+    """
     n = network.num_nodes
-    src, dst, w = network.source, network.target, network.weight
+    src, dst, w = network.source, network.target, scale_to_unit(network.weight)
+    if not network.directed and flow_model != "undirected":
+        src, dst, w = _both_ways(src, dst, w)
     zeros = np.zeros(n)
     is_self = src == dst
     sum_weight = float(w.sum())
@@ -111,6 +141,7 @@ def compute_flow(
 
     tele_source = zeros
     tele_weight = zeros.copy()
+    convergence = (0, 0.0, True)
     if flow_model == "undirected":
         node_flow = start_flow
         link_flow = w / (sum_undirected / 2.0)
@@ -127,8 +158,12 @@ def compute_flow(
     else:  # directed: PageRank
         if to_nodes:
             weights = (
-                np.ones(n) if network.node_weights is None else network.node_weights
+                np.ones(n) if network.node_weights is None
+                else scale_to_unit(network.node_weights)
             )
+            if not weights.sum() > 0.0:
+                raise ValueError("teleportation to nodes needs a node weight > 0; "
+                                 "every node weight is 0")
             tele_weight = weights / weights.sum()
         else:
             toward = dst if recorded_teleportation else src
@@ -136,10 +171,10 @@ def compute_flow(
         has_out = out_weight[src] > 0
         transition = np.where(has_out, w / np.where(has_out, out_weight[src], 1.0), w)
         dangling = np.flatnonzero(out_degree == 0)
-        final, previous, alpha, beta, dangling_rank, _ = flow_kernels.pagerank(
-            src, dst, transition, dangling, tele_weight, start_flow,
-            float(teleportation),
-        )
+        rank = _pagerank(src, dst, transition, dangling, tele_weight, start_flow,
+                         float(teleportation))
+        final, previous, beta, dangling_rank = rank[0], rank[1], rank[3], rank[4]
+        convergence = rank[5:]
         if recorded_teleportation:
             node_flow = final
             link_flow = transition * beta * previous[src]
@@ -160,8 +195,85 @@ def compute_flow(
         # Each undirected link carries half its flow in each direction; it is
         # stored once and marked symmetric rather than listed both ways.
         return Flow(node_flow, source, target, link_flow / 2.0, tele_source, tele_weight,
-                    flow_model, symmetric=True)
-    return Flow(node_flow, source, target, link_flow, tele_source, tele_weight, flow_model)
+                    flow_model, True, *convergence)
+    return Flow(node_flow, source, target, link_flow, tele_source, tele_weight, flow_model,
+                False, *convergence)
+
+
+def scale_to_unit(weights: np.ndarray) -> np.ndarray:
+    """Return ``weights`` times the power of two that brings their maximum
+    into [0.5, 1), where it lies outside [2**-100, 2**100].
+
+    Multiplying by a power of two is exact, so the ratios of the weights
+    (all the flow depends on) are kept, and sums no longer overflow.
+    """
+    if weights.shape[0] == 0:
+        return weights
+    largest = float(weights.max())
+    if largest == 0.0 or 2.0 ** -100 <= largest <= 2.0 ** 100:
+        return weights
+    return np.ldexp(weights, -np.frexp(largest)[1])
+
+
+def _both_ways(src: np.ndarray, dst: np.ndarray, w: np.ndarray):
+    """Return the links listed in both directions (self-links once)."""
+    loop = src == dst
+    return (np.concatenate([src, dst[~loop]]), np.concatenate([dst, src[~loop]]),
+            np.concatenate([w, w[~loop]]))
+
+
+def _pagerank(src, dst, transition, dangling, tele_weight, start_flow, alpha):
+    """Run the PageRank kernel to convergence; return its outputs with
+    ``(iterations, error, converged)`` in place of its last two.
+
+    Small teleportation makes the power iteration slow (its error falls by
+    about ``1 - alpha`` a step).  When it has not converged after
+    :data:`FIRST_ITERATIONS` steps, the stationary flow is solved for as a
+    sparse linear system and the iteration resumes from that solution, so
+    that it converges in a few steps to the same fixed point as the
+    official Infomap's iteration.
+    """
+    rank = flow_kernels.pagerank(src, dst, transition, dangling, tele_weight, start_flow,
+                                 alpha, FIRST_ITERATIONS)
+    iterations, error = rank[5], rank[6]
+    if error > flow_kernels.TOLERANCE:
+        start = _solve_pagerank(src, dst, transition, dangling, tele_weight, alpha, rank[0])
+        rank = flow_kernels.pagerank(src, dst, transition, dangling, tele_weight, start,
+                                     rank[2], MAX_ITERATIONS)
+        iterations, error = iterations + rank[5], rank[6]
+    return (*rank[:5], iterations, error, bool(error <= flow_kernels.TOLERANCE))
+
+
+def _solve_pagerank(src, dst, transition, dangling, tele_weight, alpha, guess):
+    """Return the PageRank vector solved from ``(I - beta P^T) y = v``.
+
+    ``P`` is the transition matrix without dangling rows and ``v`` the
+    teleportation weights; the flow is ``y / sum(y)``, since dangling and
+    teleported flow both land by ``v``.  Falls back to ``guess`` where the
+    solver fails.
+    """
+    import scipy.sparse as sp
+    import scipy.sparse.linalg as spla
+
+    n = guess.shape[0]
+    beta = 1.0 - alpha
+    has_out = np.ones(n, dtype=bool)
+    has_out[dangling] = False
+    keep = has_out[src]
+    matrix = sp.identity(n, format="csr") - beta * sp.csr_array(
+        (transition[keep], (dst[keep], src[keep])), shape=(n, n))
+    with np.errstate(all="ignore"):
+        if n <= DIRECT_SOLVE_NODES:
+            solution = spla.spsolve(matrix.tocsc(), tele_weight)
+        else:
+            solution, info = spla.bicgstab(matrix, tele_weight, x0=guess * alpha,
+                                           rtol=1e-14, maxiter=1000)
+            if info != 0:
+                return guess
+    total = solution.sum()
+    if not (np.all(np.isfinite(solution)) and total > 0.0):
+        return guess
+    return np.maximum(solution, 0.0) / total
 
 
 def flow_graph(flow: Flow):

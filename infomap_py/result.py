@@ -143,6 +143,22 @@ class InfomapResult:
         return len(self.nodes)
 
     @property
+    def flow_iterations(self) -> int:
+        """Power-iteration steps of the directed model's PageRank (0 for
+        flow models computed in closed form)."""
+        return self.flow_data.flow_iterations if self.flow_data is not None else 0
+
+    @property
+    def flow_error(self) -> float:
+        """The L1 change of the node flow in the last power-iteration step."""
+        return self.flow_data.flow_error if self.flow_data is not None else 0.0
+
+    @property
+    def flow_converged(self) -> bool:
+        """Whether the flow converged (last change at most 1e-15)."""
+        return self.flow_data.flow_converged if self.flow_data is not None else True
+
+    @property
     def relative_codelength_savings(self) -> float:
         """``1 - codelength / one_level_codelength`` (0 when that is 0)."""
         if self.one_level_codelength <= 0.0:

@@ -45,3 +45,18 @@ def test_set_module_attributes_writes_every_node():
     assert nx.get_node_attributes(H, "module") == res.as_dict()
     with pytest.raises(ValueError, match="nodes differ"):
         set_module_attributes(nx.path_graph(3), res)
+
+
+def test_infomap_communities_is_the_two_level_optimum():
+    # The multilevel tree's top level groups the 12 cliques in 6 pairs; the
+    # networkx-shaped function returns the partition of the nodes that the
+    # two-level map equation (map_equation) scores best: one module a clique.
+    G = nx.ring_of_cliques(12, 6)
+    communities = infomap_communities(G, trials=5)
+    assert sorted(map(sorted, communities)) == [
+        list(range(6 * k, 6 * k + 6)) for k in range(12)]
+    assert map_equation(G, communities) == pytest.approx(3.146, abs=5e-4)
+    top = infomap_py.cluster(G, trials=5).modules
+    assert map_equation(G, communities) < map_equation(G, top)
+    with pytest.raises(TypeError, match="two-level"):
+        infomap_communities(G, two_level=False)

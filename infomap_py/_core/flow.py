@@ -4,29 +4,37 @@ import numpy as np
 
 from ._jit import jit
 
-#: Power iteration stops after this many steps at most ...
-MAX_ITERATIONS = 200
-#: ... and runs at least this many.
+#: Power iteration runs at least this many steps ...
 MIN_ITERATIONS = 50
-#: Converged when the L1 change of the flow falls below this.
+#: ... and stops once the L1 change of the flow in one step is at most this.
 TOLERANCE = 1e-15
+#: It also stops once the change has not fallen below its smallest value for
+#: this many steps (rounding keeps it from falling further).
+STALL_ITERATIONS = 100
 
 
 @jit
-def pagerank(source, target, link_flow, dangling, teleport_weight, start_flow, alpha):
-    """Return ``(flow, previous_flow, alpha, beta, dangling_rank, iterations)``.
+def pagerank(source, target, link_flow, dangling, teleport_weight, start_flow, alpha,
+             max_iterations):
+    """Return ``(flow, previous_flow, alpha, beta, dangling_rank, iterations, error)``.
 
     ``link_flow`` is the transition probability of each link (weight over
     the source's out-weight).  Teleportation with probability ``alpha`` (and
-    all flow out of ``dangling`` nodes) lands by ``teleport_weight``.  If the
-    error repeats exactly (a cycle), ``alpha`` is nudged by 1e-10.  ``previous_flow`` is the last iterate
-    before normalisation, from which the coded link flow is taken.
+    all flow out of ``dangling`` nodes) lands by ``teleport_weight``.  The
+    iteration runs from ``start_flow`` for at least :data:`MIN_ITERATIONS`
+    steps and stops when the L1 change of one step (``error``) is at most
+    :data:`TOLERANCE`, when it has stalled for :data:`STALL_ITERATIONS`
+    steps, or after ``max_iterations`` steps.  If the error repeats exactly
+    above the tolerance (a cycle), ``alpha`` is nudged by 1e-10.  ``previous_flow`` is the last
+    iterate before normalisation, from which the coded link flow is taken.
     """
     n = start_flow.shape[0]
     flow = start_flow.copy()
     tmp = np.zeros(n)
     beta = 1.0 - alpha
     err = 0.0
+    best_err = np.inf
+    best_at = 0
     dangling_rank = 0.0
     iterations = 0
     while True:
@@ -49,10 +57,16 @@ def pagerank(source, target, link_flow, dangling, teleport_weight, start_flow, a
         if abs(total - 1.0) > 1e-10:
             for i in range(n):
                 flow[i] /= total
-        if err == old_err:
+        if err == old_err and err > TOLERANCE:
             alpha += 1e-10
             beta = 1.0 - alpha
         iterations += 1
-        if not (iterations < MAX_ITERATIONS and (err > TOLERANCE or iterations < MIN_ITERATIONS)):
+        if err < best_err:
+            best_err = err
+            best_at = iterations
+        if iterations >= max_iterations:
             break
-    return flow, tmp, alpha, beta, dangling_rank, iterations
+        if iterations >= MIN_ITERATIONS and (
+                err <= TOLERANCE or iterations - best_at >= STALL_ITERATIONS):
+            break
+    return flow, tmp, alpha, beta, dangling_rank, iterations, err

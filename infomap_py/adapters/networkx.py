@@ -11,6 +11,12 @@ def infomap_communities(G: Any, weight: str | None = "weight", seed: int = 123,
                         trials: int = 1, **options: Any) -> list[set]:
     """Return the Infomap communities of ``G`` as a list of sets of nodes.
 
+    As networkx means it (and as :func:`map_equation` scores it), this is
+    the two-level optimum: the partition of the nodes into modules that
+    minimises the two-level map equation.  The top modules of the
+    multilevel tree, which :func:`infomap_py.cluster` finds by default, can
+    be coarser: use ``cluster(G).modules`` for those.
+
     Parameters
     ----------
     G : networkx.Graph or networkx.DiGraph
@@ -23,7 +29,8 @@ def infomap_communities(G: Any, weight: str | None = "weight", seed: int = 123,
         Independent runs; the shortest codelength wins.
     **options
         Further options of :func:`infomap_py.cluster` (``flow_model``,
-        ``teleportation``, ``markov_time``, ...).
+        ``teleportation``, ``markov_time``, ...); ``two_level`` is always
+        true here.
 
     Returns
     -------
@@ -37,7 +44,11 @@ def infomap_communities(G: Any, weight: str | None = "weight", seed: int = 123,
     >>> sorted(map(sorted, infomap_communities(nx.barbell_graph(4, 0))))
     [[0, 1, 2, 3], [4, 5, 6, 7]]
     """
-    return cluster(G, weight=weight, seed=seed, trials=trials, **options).modules
+    if "two_level" in options:
+        raise TypeError("infomap_communities always finds the two-level partition; "
+                        "use infomap_py.cluster(G, two_level=False) for the module tree")
+    return cluster(G, weight=weight, seed=seed, trials=trials, two_level=True,
+                   **options).modules
 
 
 def map_equation(G: Any, communities: Any, weight: str | None = "weight",
