@@ -31,9 +31,6 @@ FIRST_ITERATIONS = 200
 #: ... and the cap on the steps after that, which binds only in pathological
 #: cases (the iteration then reports ``flow_converged=False``).
 MAX_ITERATIONS = 10_000
-#: Up to this many nodes the linear system is solved directly (sparse LU);
-#: above it by BiCGSTAB.
-DIRECT_SOLVE_NODES = 50_000
 
 
 @dataclass(frozen=True)
@@ -249,8 +246,11 @@ def _solve_pagerank(src, dst, transition, dangling, tele_weight, alpha, guess):
 
     ``P`` is the transition matrix without dangling rows and ``v`` the
     teleportation weights; the flow is ``y / sum(y)``, since dangling and
-    teleported flow both land by ``v``.  Falls back to ``guess`` where the
-    solver fails.
+    teleported flow both land by ``v``.  The solver is a sparse LU
+    factorisation (SuperLU): Krylov solvers stall on exactly the slowly
+    mixing graphs that reach this point, and such graphs (long paths,
+    weakly linked modules) factorise with little fill.  Falls back to
+    ``guess`` where the solver fails.
     """
     import scipy.sparse as sp
     import scipy.sparse.linalg as spla
@@ -262,14 +262,11 @@ def _solve_pagerank(src, dst, transition, dangling, tele_weight, alpha, guess):
     keep = has_out[src]
     matrix = sp.identity(n, format="csr") - beta * sp.csr_array(
         (transition[keep], (dst[keep], src[keep])), shape=(n, n))
-    with np.errstate(all="ignore"):
-        if n <= DIRECT_SOLVE_NODES:
+    try:
+        with np.errstate(all="ignore"):
             solution = spla.spsolve(matrix.tocsc(), tele_weight)
-        else:
-            solution, info = spla.bicgstab(matrix, tele_weight, x0=guess * alpha,
-                                           rtol=1e-14, maxiter=1000)
-            if info != 0:
-                return guess
+    except (RuntimeError, MemoryError):
+        return guess
     total = solution.sum()
     if not (np.all(np.isfinite(solution)) and total > 0.0):
         return guess
