@@ -15,13 +15,19 @@ from .tree import ModuleTree
 __version__ = "0.1.0"
 
 
+#: Names imported on first use, so that ``import infomap_py`` stays light:
+#: ``plot`` imports matplotlib; the readers are those of :mod:`infomap_py.io`.
+_LAZY = {"plot": None, "read_network": ".io", "read_partition": ".io", "read_tree": ".io"}
+
+
 def __getattr__(name: str):
-    """Import :mod:`infomap_py.plot` on first use, so that ``import infomap_py``
-    does not import matplotlib."""
-    if name == "plot":
+    """Import :mod:`infomap_py.plot` and the file readers on first use."""
+    if name in _LAZY:
         import importlib
 
-        return importlib.import_module(".plot", __name__)
+        if _LAZY[name] is None:
+            return importlib.import_module(f".{name}", __name__)
+        return getattr(importlib.import_module(_LAZY[name], __name__), name)
     raise AttributeError(f"module 'infomap_py' has no attribute {name!r}")
 
 __all__ = [
@@ -35,6 +41,9 @@ __all__ = [
     "evaluate",
     "infomap_communities",
     "map_equation",
+    "read_network",
+    "read_partition",
+    "read_tree",
     "set_module_attributes",
     "__version__",
 ]

@@ -6,6 +6,7 @@ Messages name the argument, what is allowed and what was received.
 from __future__ import annotations
 
 import numbers
+import os
 from typing import Any
 
 import numpy as np
@@ -15,6 +16,10 @@ from .flow import FLOW_MODELS
 #: The most trials one call may ask for: each trial keeps its codelength, and
 #: a count beyond this is a typo rather than a plan.
 MAX_TRIALS = 1_000_000
+
+#: A lower bound on the memory one node takes in a run: its flow, enter and
+#: exit flow, module and CSR offset alone are more than eight 8-byte numbers.
+BYTES_PER_NODE = 64
 
 
 def check_flow_model(flow_model: Any, directed: bool) -> str:
@@ -109,3 +114,36 @@ def check_weights(weights: np.ndarray, describe_link) -> None:
             f"link weights must be finite and >= 0, got {float(weights[i])} on link "
             f"{describe_link(i)}"
         )
+
+
+def physical_memory() -> int | None:
+    """Return the bytes of physical memory of this machine (``None`` if unknown)."""
+    try:
+        return int(os.sysconf("SC_PAGE_SIZE")) * int(os.sysconf("SC_PHYS_PAGES"))
+    except (AttributeError, ValueError, OSError):  # pragma: no cover - not POSIX
+        return None
+
+
+def check_num_nodes(num_nodes: int, what: str) -> None:
+    """Raise ``ValueError`` when ``num_nodes`` nodes cannot fit in this machine's memory.
+
+    The check runs before anything of that size is allocated.  ``what``
+    names where the count comes from (``"*Vertices 100000000000"``) and
+    starts the message.
+    """
+    need = num_nodes * BYTES_PER_NODE
+    total = physical_memory()
+    limit = total if total is not None else 1 << 50
+    if need > limit:
+        have = f"the {_size(total)} of this machine" if total is not None else "1 PiB"
+        raise ValueError(f"{what}: {num_nodes:,} nodes need at least {_size(need)} of memory "
+                         f"({BYTES_PER_NODE} bytes per node), more than {have}")
+
+
+def _size(num_bytes: float) -> str:
+    """Return a byte count in readable units, e.g. ``'5.8 TiB'``."""
+    for unit in ("bytes", "KiB", "MiB", "GiB", "TiB", "PiB"):
+        if num_bytes < 1024 or unit == "PiB":
+            break
+        num_bytes /= 1024
+    return f"{num_bytes:,.3g} {unit}" if unit != "bytes" else f"{int(num_bytes)} bytes"

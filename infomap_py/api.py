@@ -85,9 +85,14 @@ def cluster(
     ----------
     G : networkx.Graph, scipy.sparse matrix or array, or array_like
         The network: a networkx graph (any hashable node labels; isolated
-        nodes are kept), a square sparse adjacency matrix (``[i, j]`` is the
-        weight of the link ``i -> j``), or an integer edge array of shape
-        ``(m, 2)`` or ``(m, 3)`` (weights in the third column).
+        nodes are kept; weights must be real numbers), a square sparse
+        adjacency matrix (``[i, j]`` is the weight of the link ``i -> j``), or
+        an integer edge array of shape ``(m, 2)`` or ``(m, 3)`` (weights in
+        the third column; ids are node indices, so the nodes are
+        ``0..max id``).  A NumPy array or list is always an edge array: pass
+        a dense adjacency matrix ``A`` as ``scipy.sparse.csr_array(A)``.
+        Arrays of shape ``(2, 2)`` and ``(3, 3)`` could be either and are
+        refused; pass two or three links as a networkx graph.
     directed : bool or None
         ``None`` takes it from the input (a ``DiGraph`` is directed, a sparse
         matrix unless it is symmetric, an edge array is undirected).
@@ -263,6 +268,10 @@ def _as_tree(partition: Any, nodes: list) -> tuple[np.ndarray, np.ndarray] | Non
             missing = [node for node in nodes if node not in partition]
             if missing:
                 raise ValueError(f"the tree has no path for node {missing[0]!r}")
+            if len(partition) > len(nodes):
+                known = set(nodes)
+                extra = next(key for key in partition if key not in known)
+                raise ValueError(f"the tree has a path for {extra!r}, which is not a node")
             return tree_from_paths([partition[node] for node in nodes])
         return None
     if (isinstance(partition, (list, tuple)) and partition

@@ -3,12 +3,14 @@ into a :class:`~infomap_py.network.Network`."""
 
 from __future__ import annotations
 
+import numbers
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 
-from ._validate import check_weights
+from ._validate import check_num_nodes, check_weights
 from .network import Network, unit_weights
 
 
@@ -26,10 +28,18 @@ def to_network(graph: Any, directed: bool | None = None, weight: str | None = "w
     Parameters
     ----------
     graph : networkx.Graph, scipy.sparse matrix or array, or array_like
-        A networkx graph (any hashable node labels, isolated nodes kept), a
-        square sparse adjacency matrix (entry ``[i, j]`` is the weight of the
-        link ``i -> j``), or an edge array of shape ``(m, 2)`` or ``(m, 3)``
-        with integer node ids (weights in the third column).
+        A networkx graph (any hashable node labels, isolated nodes kept;
+        weights must be real numbers), a square sparse adjacency matrix
+        (entry ``[i, j]`` is the weight of the link ``i -> j``), or an edge
+        array of shape ``(m, 2)`` or ``(m, 3)`` with integer node ids
+        (weights in the third column).  The node ids of an edge array are
+        node indices: the network has the nodes ``0..max id``.
+
+        A NumPy array or a list is always an edge array, never an
+        adjacency matrix: pass a dense adjacency matrix ``A`` as
+        ``scipy.sparse.csr_array(A)``.  A square array of shape ``(2, 2)``
+        or ``(3, 3)`` could be either, so it is refused; pass two or three
+        links as a networkx graph (or a :class:`Network`) instead.
     directed : bool or None
         ``None`` takes it from the input: a ``DiGraph`` is directed, a sparse
         matrix is directed unless symmetric, an edge array is undirected.
@@ -40,10 +50,14 @@ def to_network(graph: Any, directed: bool | None = None, weight: str | None = "w
     Raises
     ------
     TypeError
-        For an unsupported input type or an edge array of the wrong dtype.
+        For an unsupported input type, an edge array or sparse matrix of a
+        dtype that is not real numbers (complex, strings, objects), or a
+        networkx weight that is not a real number (a string ``'2.5'``).
     ValueError
-        For a non-square matrix, an edge array of the wrong shape, negative
-        node ids, or weights that are negative, NaN or infinite.
+        For a non-square matrix, an edge array of the wrong shape or of
+        shape ``(2, 2)`` or ``(3, 3)``, negative node ids, weights that are
+        negative, NaN or infinite, or more nodes (the largest id + 1, or the
+        matrix size) than this machine's memory can hold.
     """
     if directed is not None and not isinstance(directed, (bool, np.bool_)):
         raise TypeError(f"directed must be True, False or None, got {directed!r}")
@@ -52,7 +66,12 @@ def to_network(graph: Any, directed: bool | None = None, weight: str | None = "w
     if sp.issparse(graph):
         return _from_sparse(graph, directed)
     if isinstance(graph, (np.ndarray, list, tuple)):
-        return _from_edge_array(np.asarray(graph), directed)
+        try:
+            edges = np.asarray(graph)
+        except (TypeError, ValueError):
+            raise ValueError("edge array must be rectangular: every row 'source target' or "
+                             "'source target weight'") from None
+        return _from_edge_array(edges, directed)
     raise TypeError(
         "graph must be a networkx graph, a scipy sparse adjacency matrix or an "
         f"edge array of shape (m, 2) or (m, 3), got {type(graph).__name__}"
@@ -66,6 +85,11 @@ def _from_networkx(graph, directed, weight) -> Network:
         (u, v, 1.0) for u, v in graph.edges()
     ]
     m = len(edges)
+    if weight is not None:
+        bad = next((e for e in edges if type(e[2]) is not float and not _is_real(e[2])), None)
+        if bad is not None:
+            raise TypeError(f"edge attribute {weight!r} must hold numbers, got {bad[2]!r} on "
+                            f"edge ({bad[0]!r}, {bad[1]!r})")
     source = np.fromiter((index[e[0]] for e in edges), dtype=np.int64, count=m)
     target = np.fromiter((index[e[1]] for e in edges), dtype=np.int64, count=m)
     try:
@@ -86,10 +110,18 @@ def _from_networkx(graph, directed, weight) -> Network:
     return Network(source, target, weights, len(nodes), bool(directed), nodes)
 
 
+def _is_real(x: Any) -> bool:
+    """Whether ``x`` is a real number (a ``Decimal`` is, a bool is not)."""
+    return isinstance(x, (numbers.Real, Decimal)) and not isinstance(x, (bool, np.bool_))
+
+
 def _from_sparse(matrix, directed) -> Network:
     if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1]:
         raise ValueError(f"adjacency matrix must be square, got shape {matrix.shape}")
-    n = matrix.shape[0]
+    n = int(matrix.shape[0])
+    check_num_nodes(n, f"adjacency matrix of shape {matrix.shape}")
+    if matrix.dtype.kind not in "biuf":
+        raise TypeError(f"adjacency matrix must hold real numbers, got dtype {matrix.dtype}")
     coo = sp.coo_array(matrix)
     coo.sum_duplicates()
     source = coo.row.astype(np.int64)
@@ -109,8 +141,18 @@ def _from_sparse(matrix, directed) -> Network:
 
 
 def _from_edge_array(edges: np.ndarray, directed) -> Network:
+    square = edges.ndim == 2 and edges.shape[0] == edges.shape[1]
+    if square and edges.shape[0] in (2, 3):
+        k = edges.shape[0]
+        raise ValueError(
+            f"an array of shape {edges.shape} is ambiguous: {k} links or a {k} x {k} adjacency "
+            "matrix; pass an adjacency matrix as scipy.sparse.csr_array(A) and a few links as a "
+            "networkx graph"
+        )
     if edges.ndim != 2 or edges.shape[1] not in (2, 3):
-        raise ValueError(f"edge array must have shape (m, 2) or (m, 3), got {edges.shape}")
+        hint = ("; an adjacency matrix must be a scipy sparse matrix: scipy.sparse.csr_array(A)"
+                if square else "")
+        raise ValueError(f"edge array must have shape (m, 2) or (m, 3), got {edges.shape}{hint}")
     if edges.dtype.kind not in "iuf":
         raise TypeError(
             f"edge array must hold integer node ids (and numeric weights), got dtype {edges.dtype}"
@@ -119,10 +161,18 @@ def _from_edge_array(edges: np.ndarray, directed) -> Network:
     if edges.dtype.kind == "f":
         if not np.all(np.isfinite(ids)) or np.any(ids != np.round(ids)):
             raise TypeError("edge array node ids (first two columns) must be integers")
-    ids = ids.astype(np.int64, copy=False)
     if ids.size and ids.min() < 0:
         row = int(np.flatnonzero((ids < 0).any(axis=1))[0])
         raise ValueError(f"edge array node ids must be >= 0, got {ids[row].tolist()} in row {row}")
+    n = int(ids.max()) + 1 if ids.size else 0
+    if ids.size:
+        row = int(np.argmax(ids.max(axis=1)))
+        try:
+            check_num_nodes(n, f"edge array node id {n - 1} in row {row}")
+        except ValueError as err:
+            raise ValueError(f"{err}; node ids are node indices 0..max id: renumber sparse ids "
+                             "first, e.g. with numpy.unique(ids, return_inverse=True)") from None
+    ids = ids.astype(np.int64)
     source = np.ascontiguousarray(ids[:, 0])
     target = np.ascontiguousarray(ids[:, 1])
     if edges.shape[1] == 3:
@@ -130,6 +180,5 @@ def _from_edge_array(edges: np.ndarray, directed) -> Network:
     else:
         weights = unit_weights(edges.shape[0])
     check_weights(weights, lambda i: f"({source[i]}, {target[i]}) in row {i}")
-    n = int(ids.max()) + 1 if ids.size else 0
     return Network(source, target, weights, n, bool(directed) if directed is not None else False,
                    range(n))

@@ -7,6 +7,9 @@ from typing import Any, Sequence
 
 import numpy as np
 
+_INT64_MIN = -(1 << 63)
+_INT64_MAX = (1 << 63) - 1
+
 
 @dataclass(frozen=True)
 class Network:
@@ -43,11 +46,14 @@ class Network:
     @property
     def node_ids(self) -> np.ndarray:
         """The integer id of every node, as written to output files: the node
-        label itself where labels are integers, else the node index."""
+        label itself where labels are integers that fit in int64, else (some
+        label is not an integer, or is below -2**63 or above 2**63 - 1) the
+        node index."""
         labels = self.nodes
         if isinstance(labels, range):
             return np.arange(labels.start, labels.stop, labels.step, dtype=np.int64)
-        if all(isinstance(x, (int, np.integer)) and not isinstance(x, bool) for x in labels):
+        if all(isinstance(x, (int, np.integer)) and not isinstance(x, bool)
+               and _INT64_MIN <= x <= _INT64_MAX for x in labels):
             return np.fromiter(labels, dtype=np.int64, count=len(labels))
         return np.arange(self.num_nodes, dtype=np.int64)
 

@@ -222,6 +222,10 @@ def partition_labels(partition: Any, nodes: Sequence[Any]) -> np.ndarray:
         missing = [node for node in nodes if node not in partition]
         if missing:
             raise ValueError(f"partition has no module for node {missing[0]!r}")
+        if len(partition) > n:
+            node_set = set(nodes)
+            extra = next(key for key in partition if key not in node_set)
+            raise ValueError(f"partition has a module for {extra!r}, which is not a node")
         module_ids: dict = {}
         return np.array(
             [module_ids.setdefault(partition[node], len(module_ids)) for node in nodes],

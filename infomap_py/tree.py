@@ -228,16 +228,21 @@ def tree_from_paths(paths: Sequence[Sequence[int]]) -> tuple[np.ndarray, np.ndar
     Raises
     ------
     ValueError
-        When a path is empty or not made of integers.
+        When a path is empty or not made of integers (``1.5`` is not one,
+        nor is ``True``).
     """
     module_ids: dict[tuple, int] = {(): 0}
     parents = [-1]
     leaf_module = np.empty(len(paths), dtype=np.int64)
     for i, path in enumerate(paths):
         try:
-            path = tuple(int(p) for p in path)
-        except (TypeError, ValueError):
-            raise ValueError(f"path of node {i} is not a sequence of integers: {path!r}") from None
+            steps = tuple(path)
+        except TypeError:
+            steps = None
+        if steps is None or not all(isinstance(p, (int, np.integer)) and not isinstance(p, bool)
+                                    for p in steps):
+            raise ValueError(f"path of node {i} is not a sequence of integers: {path!r}")
+        path = tuple(int(p) for p in steps)
         if not path:
             raise ValueError(f"path of node {i} is empty")
         module = 0

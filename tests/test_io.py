@@ -104,12 +104,39 @@ def test_string_names_in_order_of_first_appearance(tmp_path):
 
 
 def test_names_slow_path_agrees(tmp_path, monkeypatch):
+    """Names of the same hash go to the dict-based reader, which agrees."""
+    from infomap_py._core import parse
+
     path = write(tmp_path, "net.txt", "alpha beta\nbeta gamma 3\n# x\ngamma alpha\nδ alpha\n")
     fast = read_network(path)
-    monkeypatch.setattr(readers, "_MAX_NAME_MATRIX_BYTES", 0)
+    # The kernel in Python, with a hash under which every name collides.
+    monkeypatch.setattr(parse, "name_ids", parse.name_ids.py_func)
+    monkeypatch.setattr(parse, "_fnv1a", lambda data, start, end: np.uint64(7))
+    calls = []
+    slow_path = readers._named_ids_slow
+    monkeypatch.setattr(readers, "_named_ids_slow", lambda *a: calls.append(1) or slow_path(*a))
     slow = read_network(path)
+    assert calls == [1]
     assert list(fast.nodes) == list(slow.nodes) == ["alpha", "beta", "gamma", "δ"]
     assert links(fast) == links(slow)
+
+
+def test_names_agree_with_a_dict_of_names(tmp_path):
+    """Random names (bytes of any value but separators, '#' and line ends,
+    some sharing a prefix or differing by a trailing NUL) are numbered in
+    order of first appearance, as a plain dict does."""
+    rng = np.random.default_rng(5)
+    alphabet = [bytes([b]) for b in range(256) if b not in b" \t,\r\n\x0b\x0c#*"]
+    pool = [b"".join(rng.choice(alphabet, size=int(rng.integers(1, 12)))) for _ in range(300)]
+    pool += [name + b"\x00" for name in pool[:30]] + [pool[0] * 200]
+    pool = [name for name in pool if not name.isdigit()]
+    rows = [(pool[rng.integers(len(pool))], pool[rng.integers(len(pool))]) for _ in range(3000)]
+    path = write(tmp_path, "net.txt", b"".join(u + b" " + v + b"\n" for u, v in rows))
+    index: dict[bytes, int] = {}
+    expected = [(index.setdefault(u, len(index)), index.setdefault(v, len(index))) for u, v in rows]
+    network = read_network(path)
+    assert list(zip(network.source.tolist(), network.target.tolist(), strict=True)) == expected
+    assert list(network.nodes) == [readers.decode(name) for name in index]
 
 
 def test_weights_parse_exactly_like_float(tmp_path):
@@ -484,7 +511,7 @@ def test_names_are_quoted(tmp_path):
                                                    'a b\nb c\nc a\nsay"hi" a\n')))
     write_tree(result, tmp_path / "out.tree")
     write_csv(result, tmp_path / "out.csv")
-    assert any('"say"hi""' in line for line in data_lines(tmp_path / "out.tree"))
+    assert any(r'"say\"hi\""' in line for line in data_lines(tmp_path / "out.tree"))
     with open(tmp_path / "out.csv", newline="") as handle:
         assert 'say"hi"' in {row["name"] for row in csv.DictReader(handle)}
 

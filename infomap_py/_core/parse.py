@@ -6,8 +6,8 @@ to the end of the line; blank lines are skipped.  A line whose first
 non-blank byte is ``*`` is a section heading (Pajek): the parsers stop there
 and hand it back to the caller.
 
-Node ids are parsed as non-negative integers (``-1`` marks a token that is
-not one, so the caller can switch to names).  Weights are parsed to the
+Node ids are parsed as non-negative integers below 2**63 (``-1`` marks a
+token that is not one, so the caller can switch to names).  Weights are parsed to the
 nearest double, as ``float()`` does: with one IEEE operation where that is
 exact (a mantissa of at most 2**53 and a decimal exponent within +-22), else
 with the Eisel-Lemire algorithm (up to 19 significant digits, more when the
@@ -38,7 +38,13 @@ _U0, _U1, _U3, _U9, _U10 = (np.uint64(k) for k in (0, 1, 3, 9, 10))
 _U32, _U53, _U63 = (np.uint64(k) for k in (32, 53, 63))
 _MASK32 = np.uint64(0xFFFFFFFF)
 _LOW9 = np.uint64(0x1FF)
+_FNV_OFFSET = np.uint64(0xCBF29CE484222325)
+_FNV_PRIME = np.uint64(0x100000001B3)
+_MIX1 = np.uint64(0xFF51AFD7ED558CCD)
+_MIX2 = np.uint64(0xC4CEB9FE1A85EC53)
+_U33 = np.uint64(33)
 _TOP_BIT = np.uint64(1 << 63)
+_INT64_MAX = (1 << 63) - 1
 
 
 def _powers_of_ten(low: int, high: int) -> tuple[np.ndarray, np.ndarray]:
@@ -132,21 +138,25 @@ def _skip_token(data, p):
 def _scan_id(data, p):
     """Parse the id token at ``p``; return ``(value, end)``.
 
-    The value is -1 where the token is not a non-negative integer (of at
-    most 18 digits).
+    The value is -1 where the token is not a non-negative integer below
+    2**63 (an int64).
     """
     n = data.shape[0]
     start = p
     value = 0
+    too_large = False
     while p < n:
         digit = data[p] - 48
         if digit < 0 or digit > 9:
             break
-        value = value * 10 + digit
+        if p - start < 18 or value <= (_INT64_MAX - digit) // 10:  # 18 digits always fit
+            value = value * 10 + digit
+        else:
+            too_large = True
         p += 1
     if p < n and not _is_token_end(data[p]):
         return -1, _skip_token(data, p)
-    if p - start > 18:
+    if too_large:
         return -1, p
     return value, p
 
@@ -396,25 +406,112 @@ def locate_links(data, pos, line, records):
 
 
 @jit
-def id_tokens(data, pos, num_links, width):
-    """Return the id tokens of the first ``num_links`` link lines from ``pos`` on.
+def _fnv1a(data, start, end):
+    """Return the 64-bit FNV-1a hash of ``data[start:end]``."""
+    h = _FNV_OFFSET
+    for p in range(start, end):
+        h = (h ^ np.uint64(data[p])) * _FNV_PRIME
+    return h
 
-    Link ``e`` fills rows ``2 e`` (source) and ``2 e + 1`` (target) of a
-    zero-padded ``(2 num_links, width)`` byte matrix.
+
+@jit
+def _slot(h, size):
+    """Return the hash table slot of hash ``h`` in a table of ``size`` (a power
+    of two), after mixing every bit of ``h`` into the low ones (MurmurHash3's
+    finaliser), which FNV-1a alone leaves clustered for names like ``user17``."""
+    h = (h ^ (h >> _U33)) * _MIX1
+    h = (h ^ (h >> _U33)) * _MIX2
+    h = h ^ (h >> _U33)
+    return np.int64(h & np.uint64(size - 1))
+
+
+@jit
+def _equals_stored(data, start, end, arena, stored_start, stored_end):
+    """Whether ``data[start:end]`` equals ``arena[stored_start:stored_end]``."""
+    if end - start != stored_end - stored_start:
+        return False
+    for i in range(end - start):
+        if data[start + i] != arena[stored_start + i]:
+            return False
+    return True
+
+
+@jit
+def _doubled(a, size):
+    """Return ``a`` in a new array of at least ``size`` elements (at least twice as many)."""
+    out = np.empty(max(2 * a.shape[0], size), dtype=a.dtype)
+    out[:a.shape[0]] = a
+    return out
+
+
+@jit
+def name_ids(data, pos, num_links):
+    """Number the id tokens of the first ``num_links`` link lines from ``pos``
+    on, as names, in order of first appearance.
+
+    Returns ``(ids, arena, bounds)``: link ``e`` joins names ``ids[2 e]``
+    and ``ids[2 e + 1]``, and name ``i`` is ``arena[bounds[i]:bounds[i + 1]]``
+    (every distinct name once).  Names are found in a hash table of their
+    64-bit FNV-1a hashes and compared byte by byte with the copy in the
+    small arena; table and arena grow with the names, so memory does not
+    depend on the longest name.  Where two different names share a hash
+    (rare: about one file in a million with ten million names), ``ids`` is
+    empty and the caller numbers the names another way.
     """
     n = data.shape[0]
-    out = np.zeros((2 * num_links, width), dtype=np.uint8)
-    index = 0
-    while pos < n and index < num_links:
+    ids = np.empty(2 * num_links, dtype=np.int64)
+    arena = np.empty(1024, dtype=np.uint8)
+    bounds = np.zeros(65, dtype=np.int64)
+    # slot -> (name, hash); an interleaved row is one cache line away
+    table = np.full((128, 2), -1, dtype=np.int64)
+    count = 0
+    k = 0
+    while pos < n and k < 2 * num_links:
         num_tokens, s0, e0, s1, e1, s2, e2, stop = _split_line(data, pos)
-        if num_tokens > 0:
-            for p in range(s0, e0):
-                out[2 * index, p - s0] = data[p]
-            for p in range(s1, e1):
-                out[2 * index + 1, p - s1] = data[p]
-            index += 1
         pos = stop + 1
-    return out
+        if num_tokens == 0:
+            continue
+        for side in range(2):
+            s = s0 if side == 0 else s1
+            e = e0 if side == 0 else e1
+            h = _fnv1a(data, s, e)
+            key = np.int64(h)
+            size = table.shape[0]
+            slot = _slot(h, size)
+            found = -1
+            while table[slot, 0] >= 0:
+                if table[slot, 1] == key:
+                    i = table[slot, 0]
+                    if not _equals_stored(data, s, e, arena, bounds[i], bounds[i + 1]):
+                        return ids[:0], arena[:0], bounds[:0]
+                    found = i
+                    break
+                slot = (slot + 1) & (size - 1)
+            if found < 0:
+                found = count
+                if count + 2 > bounds.shape[0]:
+                    bounds = _doubled(bounds, count + 2)
+                stored = bounds[count]
+                if stored + e - s > arena.shape[0]:
+                    arena = _doubled(arena, stored + e - s)
+                arena[stored:stored + e - s] = data[s:e]
+                bounds[count + 1] = stored + e - s
+                table[slot, 0] = count
+                table[slot, 1] = key
+                count += 1
+                if 2 * count > size:
+                    old = table
+                    table = np.full((2 * size, 2), -1, dtype=np.int64)
+                    for row in range(size):
+                        if old[row, 0] >= 0:
+                            slot = _slot(np.uint64(old[row, 1]), 2 * size)
+                            while table[slot, 0] >= 0:
+                                slot = (slot + 1) & (2 * size - 1)
+                            table[slot, 0] = old[row, 0]
+                            table[slot, 1] = old[row, 1]
+            ids[k] = found
+            k += 1
+    return ids, arena[:bounds[count]].copy(), bounds[:count + 1].copy()
 
 
 @jit

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 import zlib
 
@@ -12,6 +13,11 @@ STDIN_NAME = "<stdin>"
 
 _GZIP_MAGIC = b"\x1f\x8b"
 _BOM = b"\xef\xbb\xbf"
+
+# A decimal number as the official Infomap reads it (no '1_000', no '0x10'),
+# or inf/nan, which the callers refuse with their own message.
+_NUMBER = re.compile(rb"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
+                     rb"|[+-]?(?:inf|infinity|nan)", re.IGNORECASE)
 
 
 def display_name(path: str | os.PathLike) -> str:
@@ -30,7 +36,8 @@ def read_bytes(path: str | os.PathLike) -> tuple[bytes, str]:
     """Return ``(data, name)``: the content of ``path`` and its name for messages.
 
     ``"-"`` is standard input; gzip data is decompressed, whatever the
-    file's name.
+    file's name.  Line ends may be ``\n``, ``\r\n`` or, in a file with
+    no ``\n`` at all, ``\r`` (classic Mac OS): those become ``\n``.
 
     Raises
     ------
@@ -68,6 +75,8 @@ def read_bytes(path: str | os.PathLike) -> tuple[bytes, str]:
             data = _gunzip(data)
         except (OSError, EOFError, zlib.error) as err:
             raise InputFormatError(name, None, f"not a valid gzip file: {err}") from None
+    if b"\r" in data and b"\n" not in data:
+        data = data.replace(b"\r", b"\n")
     return data, name
 
 
@@ -99,3 +108,20 @@ def decode(raw: bytes) -> str:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
         return raw.decode("latin-1")
+
+
+def parse_number(token: str | bytes) -> float:
+    """Return the decimal number ``token`` (like ``2``, ``-0.5`` or ``1e-3``) as a float.
+
+    Unlike :func:`float`, it refuses digit separators (``1_000``) and
+    non-ASCII digits; ``inf`` and ``nan`` pass, for the caller to refuse.
+
+    Raises
+    ------
+    ValueError
+        When ``token`` is not a decimal number.
+    """
+    raw = token.encode("utf-8", "replace") if isinstance(token, str) else token
+    if _NUMBER.fullmatch(raw) is None:
+        raise ValueError(f"not a decimal number: {token!r}")
+    return float(raw)

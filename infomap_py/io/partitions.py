@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 from ..errors import InputFormatError
-from ._source import decode, read_bytes, start_offset, strip_gz
+from ._source import decode, parse_number, read_bytes, start_offset, strip_gz
 
 CLU_FORMAT = "expected 'node_id module [flow]'"
 TREE_FORMAT = "expected 'path flow \"name\" node_id'"
@@ -164,7 +164,7 @@ def _read_clu(name: str, lines: list[str]) -> dict[int, int]:
 
 def _check_flow(name: str, number: int, token: str) -> None:
     try:
-        float(token)
+        parse_number(token)
     except ValueError:
         raise InputFormatError(name, number, f"flow must be a number, got {token!r}") from None
 

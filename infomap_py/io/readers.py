@@ -15,9 +15,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._core import parse
+from .._validate import check_num_nodes
 from ..errors import InputFormatError
 from ..network import Network
-from ._source import decode, read_bytes, start_offset
+from ._source import decode, parse_number, read_bytes, start_offset
 
 LINK_FORMAT = "expected 'source target [weight]'"
 VERTEX_FORMAT = "expected 'id \"name\" [weight]'"
@@ -28,8 +29,8 @@ LINK_SECTIONS = ("*edges", "*arcs", "*links")
 _VERTEX = re.compile(r'^(\S+)(?:\s+(?:"([^"]*)"|([^\s"]+)))?(?:\s+(\S+))?(?:\s.*)?$')
 _ID_TOKEN = re.compile(rb"[^\s,#]+")
 
-# Above this many bytes the fixed-width name matrix is not worth it.
-_MAX_NAME_MATRIX_BYTES = 1 << 30
+#: Node ids are int64: an id of digits only must be at most this.
+MAX_ID = (1 << 63) - 1
 
 
 @dataclass
@@ -66,9 +67,7 @@ class _Text:
 
     def line_number(self, line: int) -> str:
         """Return the text of line ``line`` (1-based)."""
-        newlines = np.flatnonzero(self.buf == 10)
-        pos = 0 if line <= 1 else int(newlines[line - 2]) + 1
-        return self.line_at(pos)
+        return self.line_at(_line_start(self, line))
 
 
 def read_network(path: str | os.PathLike, directed: bool | None = None) -> Network:
@@ -96,9 +95,13 @@ def read_network(path: str | os.PathLike, directed: bool | None = None) -> Netwo
     Raises
     ------
     InputFormatError
-        For a missing, unreadable or empty file, a malformed line, a
-        negative, NaN or infinite weight, or a Pajek link to an undeclared
-        vertex; the message names the file and the line.
+        For a missing, unreadable or empty file, a malformed line, a weight
+        that is not a decimal number (``1_000`` is not), a negative, NaN or
+        infinite weight, an integer id above 2**63 - 1, a link list whose
+        links all have weight 0 (the network is empty, as the official
+        Infomap says), a ``*Vertices`` count too large for this machine's
+        memory, or a Pajek link to an undeclared vertex; the message names
+        the file and the line.
 
     Notes
     -----
@@ -132,7 +135,7 @@ def read_network(path: str | os.PathLike, directed: bool | None = None) -> Netwo
     target = np.empty(capacity, dtype=np.int64)
     weight = np.empty(capacity, dtype=np.float64)
     start = start_offset(data)
-    status, pos, line, count, text_line, max_length = parse.parse_links(
+    status, pos, line, count, text_line, _ = parse.parse_links(
         text.buf, start, 0, source, target, weight, 0
     )
     _check_columns(text, status, pos, line)
@@ -145,8 +148,11 @@ def read_network(path: str | os.PathLike, directed: bool | None = None) -> Netwo
         raise text.error(None, f"no links: the file is empty or holds only comments; {LINK_FORMAT}"
                                " per line")
     weights = _resolve_weights(text, [first], weight[:count])
+    _check_not_all_zero(text, weights)
     if text_line:
-        source, target, nodes = _named_ids(text, start, count, max_length)
+        source, target, nodes = _named_ids(text, start, count)
+        if all(name.isdigit() and name.isascii() for name in nodes):
+            raise _too_large_id_error(text, text_line)
         names = list(nodes)
     else:
         source, target, nodes = _index_ids(source[:count], target[:count])
@@ -163,8 +169,36 @@ def _check_columns(text: _Text, status: int, pos: int, line: int) -> None:
 
 
 def _integer_id_error(text: _Text, line: int) -> InputFormatError:
+    line_text = text.line_number(line)
+    if all(token.isdigit() and token.isascii() for token in line_text.split()[:2]):
+        return _too_large_id_error(text, line)
     return text.error(line, f"node ids in a Pajek file must be non-negative integers, got "
-                            f"{text.line_number(line)!r}")
+                            f"{line_text!r}")
+
+
+def _too_large_id_error(text: _Text, line: int) -> InputFormatError:
+    """The error for link line ``line``, whose integer ids include one above :data:`MAX_ID`."""
+    start = _line_start(text, line)
+    stop = text.data.find(b"\n", start)
+    raw = text.data[start:stop if stop >= 0 else len(text.data)].split(b"#", 1)[0]
+    tokens = _ID_TOKEN.findall(raw)[:2]
+    big = next((t for t in tokens if int(t) > MAX_ID), tokens[0])
+    return text.error(line, f"node id {decode(big)} is too large: integer ids must be at most "
+                            f"{MAX_ID} (2**63 - 1)")
+
+
+def _line_start(text: _Text, line: int) -> int:
+    """Return the offset of line ``line`` (1-based)."""
+    if line <= 1:
+        return 0
+    return int(np.flatnonzero(text.buf == 10)[line - 2]) + 1
+
+
+def _check_not_all_zero(text: _Text, weights: np.ndarray) -> None:
+    """Refuse links that all have weight 0: the official Infomap ignores
+    them and finds the network empty."""
+    if weights.size and not weights.any():
+        raise text.error(None, f"the network is empty: all {weights.size:,} links have weight 0")
 
 
 def _locate(text: _Text, sections: list[_Section], records: np.ndarray):
@@ -191,9 +225,10 @@ def _resolve_weights(text: _Text, sections: list[_Section], weight: np.ndarray) 
         lines, tokens = _locate(text, sections, hard)
         for k, line, token in zip(hard.tolist(), lines.tolist(), tokens, strict=True):
             try:
-                weight[k] = float(token)
+                weight[k] = parse_number(token)
             except (TypeError, ValueError):
-                raise text.error(line, f"weight must be a number, got {decode(token)!r}") from None
+                raise text.error(line, "weight must be a number, got "
+                                       f"{decode(token)!r}") from None
     bad = np.flatnonzero(~(np.isfinite(weight) & (weight >= 0)))
     if bad.size:
         lines, tokens = _locate(text, sections, bad[:1])
@@ -222,26 +257,24 @@ def _index_ids(source: np.ndarray, target: np.ndarray):
     return inverse[:m].copy(), inverse[m:].copy(), unique.tolist()
 
 
-def _named_ids(text: _Text, pos: int, m: int, width: int):
+def _named_ids(text: _Text, pos: int, m: int):
     """Return ``(source, target, names)`` of the first ``m`` link lines from ``pos``.
 
-    The id tokens are names, numbered in order of first appearance.
+    The id tokens are names, numbered in order of first appearance.  Memory
+    follows the number of names, not the longest one; the rare file with
+    two names of the same hash goes to :func:`_named_ids_slow`.
     """
-    if 2 * m * width > _MAX_NAME_MATRIX_BYTES:
+    ids, arena, bounds = parse.name_ids(text.buf, pos, m)
+    if ids.shape[0] != 2 * m:
         return _named_ids_slow(text, pos, m)
-    tokens = parse.id_tokens(text.buf, pos, m, width)
-    keys = tokens.view(f"S{width}").ravel()
-    unique, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
-    order = np.argsort(first, kind="stable")
-    rank = np.empty_like(order)
-    rank[order] = np.arange(order.shape[0])
-    ids = rank[inverse.ravel()].astype(np.int64)
-    names = [decode(bytes(unique[i])) for i in order.tolist()]
+    raw = arena.tobytes()
+    bounds = bounds.tolist()
+    names = [decode(raw[bounds[i]:bounds[i + 1]]) for i in range(len(bounds) - 1)]
     return ids[0::2].copy(), ids[1::2].copy(), names
 
 
 def _named_ids_slow(text: _Text, pos: int, m: int):
-    """Like :func:`_named_ids`, in Python (for files with very long names)."""
+    """Like :func:`_named_ids`, in Python with a dict of names."""
     source = np.empty(m, dtype=np.int64)
     target = np.empty(m, dtype=np.int64)
     index: dict[bytes, int] = {}
@@ -294,10 +327,16 @@ def _read_pajek(text: _Text, arrays, first: _Section, pos: int, line: int,
             if vertices is not None:
                 raise text.error(line, f"a second *Vertices section (the first is on line "
                                        f"{vertices.line}); a file has at most one")
-            if len(words) > 1 and not words[1].isdigit():
+            if len(words) > 1 and not (words[1].isdigit() and words[1].isascii()):
                 raise text.error(line, "expected '*Vertices N' with N the number of nodes, got "
                                        f"{heading!r}")
-            vertices = _Vertices(int(words[1]) if len(words) > 1 else None, line, [], [], [])
+            declared = int(words[1]) if len(words) > 1 else None
+            if declared is not None:
+                try:
+                    check_num_nodes(declared, f"*Vertices {declared}")
+                except ValueError as err:
+                    raise text.error(line, str(err)) from None
+            vertices = _Vertices(declared, line, [], [], [])
             pos, line = _read_vertex_lines(text, pos, line, vertices)
         elif keyword in LINK_SECTIONS:
             has_arcs = has_arcs or keyword == "*arcs"
@@ -319,6 +358,7 @@ def _read_pajek(text: _Text, arrays, first: _Section, pos: int, line: int,
     if vertices is None:
         if count == 0:
             raise text.error(None, "no links and no *Vertices: the network is empty")
+        _check_not_all_zero(text, weights)
         source, target, nodes = _index_ids(source, target)
         return Network(source, target, weights, len(nodes), is_directed, nodes)
     nodes, names, node_weights = _vertex_data(vertices)
@@ -357,9 +397,12 @@ def _read_vertex_lines(text: _Text, pos: int, line: int, vertices: _Vertices) ->
         if match is None:
             raise text.error(line, f"{VERTEX_FORMAT}, got {line_text!r}")
         id_text, quoted, bare, weight_text = match.groups()
-        if not id_text.isdigit():
+        if not (id_text.isdigit() and id_text.isascii()):
             raise text.error(line, f"vertex id must be a non-negative integer, got {id_text!r}")
         vertex = int(id_text)
+        if vertex > MAX_ID:
+            raise text.error(line, f"vertex id {vertex} is too large: ids must be at most "
+                                   f"{MAX_ID} (2**63 - 1)")
         if vertex in seen:
             raise text.error(line, f"vertex {vertex} is listed twice (first on line "
                                    f"{seen[vertex]})")
@@ -367,10 +410,10 @@ def _read_vertex_lines(text: _Text, pos: int, line: int, vertices: _Vertices) ->
         node_weight = None
         if weight_text is not None:
             try:
-                node_weight = float(weight_text)
+                node_weight = parse_number(weight_text)
             except ValueError:
-                raise text.error(line, f"node weight must be a number, got {weight_text!r}") \
-                    from None
+                raise text.error(line, "node weight must be a number, got "
+                                       f"{weight_text!r}") from None
             if not (np.isfinite(node_weight) and node_weight >= 0):
                 raise text.error(line, "node weight must be a finite number >= 0, got "
                                        f"{weight_text!r}")

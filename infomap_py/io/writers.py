@@ -140,8 +140,26 @@ def _write_lines(handle: TextIO, lines: Iterable[str]) -> None:
         handle.write("\n".join(buffer) + "\n")
 
 
+_NAME_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+
+
+def _escaped_names(names: list[str]) -> list[str]:
+    r"""Return ``names`` for the quotes of ``.tree`` lines.
+
+    A backslash, a quote or a line break is escaped as ``\\``, ``\"``,
+    ``\n`` or ``\r`` (the official Infomap writes them raw, which makes
+    ``"a"b"`` ambiguous and a line break a broken line).  The list itself is
+    returned when no name needs it.
+    """
+    text = "".join(names)
+    if not any(c in text for c in '\\"\n\r'):
+        return names
+    return [name.translate(_NAME_ESCAPES) for name in names]
+
+
 def _tree_rows(layout: _Layout) -> Iterable[str]:
-    path, flow, ids, names = layout.path, layout.flow, layout.node_ids, layout.names
+    path, flow, ids = layout.path, layout.flow, layout.node_ids
+    names = _escaped_names(layout.names)
     for i in layout.order.tolist():
         yield f'{path[i]} {_g(flow[i])} "{names[i]}" {ids[i]}'
 
@@ -188,11 +206,12 @@ def write_clu(result: InfomapResult, path: str | os.PathLike) -> None:
 
 
 def write_tree(result: InfomapResult, path: str | os.PathLike) -> None:
-    """Write the modules as a ``.tree`` file: ``path flow "name" node_id`` per node.
+    r"""Write the modules as a ``.tree`` file: ``path flow "name" node_id`` per node.
 
     The path ``m:r`` is the node's module ``m`` (from 1, by decreasing flow)
-    and its rank ``r`` within the module (from 1, by decreasing flow).  The
-    file is written atomically.
+    and its rank ``r`` within the module (from 1, by decreasing flow).  In
+    the quoted name, a backslash, quote or line break is escaped as
+    ``\\``, ``\"``, ``\n`` or ``\r``.  The file is written atomically.
 
     Parameters
     ----------

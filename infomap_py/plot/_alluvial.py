@@ -101,8 +101,8 @@ def alluvial(
         When fewer than two partitions are given; when a partition does not
         cover the nodes (wrong length, a missing or unknown node, a result of
         another network), naming the partition; when ``flow``, ``names``,
-        ``nodes``, ``gap``, ``width`` or ``label_min_share`` is out of range;
-        or when ``palette`` holds no colours.
+        ``nodes``, ``gap``, ``width``, ``label_min_share`` or ``figsize`` is
+        out of range; or when ``palette`` holds no colours.
     TypeError
         When a partition is of no type above, or ``ax`` is not an Axes.
 

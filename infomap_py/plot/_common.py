@@ -3,6 +3,7 @@ node names.  Nothing here draws."""
 
 from __future__ import annotations
 
+import numbers
 from typing import Any, Sequence
 
 import numpy as np
@@ -92,7 +93,14 @@ def module_colors(num_modules: int, palette: Sequence[Any] | str | None = None) 
 
 
 def new_axes(ax: Any, figsize: tuple[float, float]) -> Any:
-    """Return ``ax``, or the axes of a new pyplot figure of ``figsize`` inches."""
+    """Return ``ax``, or the axes of a new pyplot figure of ``figsize`` inches.
+
+    Raises
+    ------
+    ValueError
+        When ``figsize`` is not ``None`` or two finite numbers > 0.
+    """
+    check_figsize(figsize)
     if ax is not None:
         if not hasattr(ax, "add_collection"):
             raise TypeError(f"ax must be a matplotlib Axes or None, got {type(ax).__name__}")
@@ -100,6 +108,25 @@ def new_axes(ax: Any, figsize: tuple[float, float]) -> Any:
     plt = require_matplotlib()
     _, ax = plt.subplots(figsize=figsize)
     return ax
+
+
+def check_figsize(figsize: Any) -> None:
+    """Raise ValueError unless ``figsize`` is ``None`` (matplotlib's default)
+    or ``(width, height)`` in inches, two finite numbers > 0."""
+    if figsize is None:
+        return
+    ok = isinstance(figsize, (tuple, list, np.ndarray)) and len(figsize) == 2 and all(
+        isinstance(x, numbers.Real) and not isinstance(x, (bool, np.bool_))
+        and np.isfinite(x) and x > 0 for x in figsize)
+    if not ok:
+        raise ValueError(f"figsize must be (width, height) in inches, two numbers > 0, "
+                         f"got {figsize!r}")
+
+
+def check_has_nodes(result: InfomapResult) -> None:
+    """Raise ValueError when ``result`` holds no nodes: there is nothing to draw."""
+    if len(result.nodes) == 0:
+        raise ValueError("the result holds no nodes (an empty graph): there is nothing to draw")
 
 
 def check_result(result: Any, name: str = "result") -> InfomapResult:

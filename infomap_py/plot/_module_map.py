@@ -9,8 +9,8 @@ import numpy as np
 
 from .._validate import check_count, check_number
 from ..result import InfomapResult
-from ._common import check_result, module_colors, module_labels, new_axes, node_names, \
-    percent, top_names
+from ._common import check_has_nodes, check_result, module_colors, module_labels, new_axes, \
+    node_names, percent, top_names
 from ._layout import module_layout
 
 
@@ -89,8 +89,9 @@ def module_map(
         ``max_modules``, ``names_per_module`` or ``min_link_share`` is not
         a number.
     ValueError
-        When the result carries no link flow, or for a bad ``level``,
-        ``max_modules``, ``names_per_module`` or ``min_link_share``.
+        When the result holds no nodes or carries no link flow, or for a
+        bad ``level``, ``max_modules``, ``names_per_module``,
+        ``min_link_share`` or ``figsize``.
 
     Examples
     --------
@@ -108,6 +109,7 @@ def module_map(
     from matplotlib.patches import Circle, FancyArrowPatch
 
     result = check_result(result)
+    check_has_nodes(result)
     max_modules = check_count("max_modules", max_modules, 1)
     names_per_module = check_count("names_per_module", names_per_module, 0)
     min_link_share = check_number("min_link_share", min_link_share, 0.0, 1.0)

@@ -12,6 +12,7 @@ from ..convert import to_network
 from ..network import Network
 from ..result import InfomapResult
 from ._common import (
+    check_has_nodes,
     check_result,
     module_colors,
     module_labels,
@@ -185,9 +186,9 @@ def network(
         When ``result`` is not an :class:`~infomap_py.InfomapResult`, or
         ``node_size``, ``link_alpha`` or ``legend`` is not a number.
     ValueError
-        When ``G`` and ``result`` hold different nodes, or for a bad
-        ``layout``, ``level``, ``node_size``, ``link_alpha``, ``labels`` or
-        ``legend``.
+        When ``G`` and ``result`` hold different nodes or none, or for a
+        bad ``layout``, ``level``, ``node_size``, ``link_alpha``,
+        ``labels``, ``legend`` or ``figsize``.
 
     Examples
     --------
@@ -201,6 +202,7 @@ def network(
     >>> import matplotlib.pyplot as plt; plt.close("all")
     """
     result = check_result(result)
+    check_has_nodes(result)
     node_size = check_number("node_size", node_size, 0.0, low_open=True)
     legend = check_count("legend", legend, 0)
     if link_alpha is not None:

@@ -79,8 +79,8 @@ def tree(
         When ``result`` is not an :class:`~infomap_py.InfomapResult`.
     ValueError
         When ``result`` holds no module tree, ``style`` is not
-        ``"icicle"`` or ``"sunburst"``, ``max_depth`` is below 1, or a share
-        is out of range.
+        ``"icicle"`` or ``"sunburst"``, ``max_depth`` is below 1, a share
+        is out of range, or ``figsize`` is not two numbers > 0.
 
     Examples
     --------
@@ -156,6 +156,8 @@ def codelength(result: InfomapResult, ax: Any = None,
     ------
     TypeError
         When ``result`` is not an :class:`~infomap_py.InfomapResult`.
+    ValueError
+        When ``figsize`` is not two numbers > 0.
 
     Examples
     --------
