@@ -179,7 +179,7 @@ def cluster(
     fast_hierarchical = check.check_choice("fast_hierarchical", fast_hierarchical,
                                            range(FULL, SUPER_LEVELS_ONLY + 1))
     if n_jobs is not None:
-        n_jobs = check.check_count("n_jobs", n_jobs)
+        n_jobs = check.check_count("n_jobs", n_jobs, maximum=check.MAX_THREADS)
     user_progress = progress
     if user_progress is not None and not callable(user_progress):
         raise TypeError(f"progress must be callable or None, got {user_progress!r}")

@@ -7,20 +7,29 @@ both directions; files are read and written in the official formats.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import dataclasses
 import os
+import signal
 import sys
+import threading
 import time
 from pathlib import Path
-from typing import Sequence
+from typing import Iterator, Sequence
 
 import numpy as np
 
 from . import __version__
+from ._validate import MAX_THREADS, MAX_TRIALS
 from .api import cluster, evaluate
-from .errors import InfomapPyError
+from .errors import InfomapPyError, display_path
 from .flow import FLOW_MODELS
 
 OUTPUT_FORMATS = ("clu", "tree", "ftree", "json", "csv")
+
+#: The largest seed: the official Infomap's seeds are 64-bit integers too.
+MAX_SEED = 2**63 - 1
+
 
 EXAMPLES = """\
 examples:
@@ -34,6 +43,15 @@ examples:
                                               also draw the modules to a picture
   gzip -dc big.txt.gz | infomap-py - out/ --out-name big
                                               read the network from standard input
+
+As in the official Infomap, links are undirected unless -d is given or the
+flow model (-f) is one of the directed ones, also in a Pajek file with *Arcs;
+-d means -f directed, whatever -f says.
+
+Every output file and the --plot picture is first written under a temporary
+name; all are renamed into place once all are written, so a run leaves all
+its files or none.  Exit status: 0 on success, 2 on bad input or a failed
+write, 130 when interrupted (Ctrl-C), 143 on SIGTERM.
 """
 
 
@@ -51,17 +69,22 @@ def build_parser() -> argparse.ArgumentParser:
         description="Find communities in a network with the map equation (Infomap).",
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
+        allow_abbrev=False,  # the official --clu must not pass for --cluster-data
     )
     parser.add_argument("network", metavar="NETWORK",
-                        help="link list (source target [weight]) or Pajek .net file; "
+                        help="link list (source target [weight]) or Pajek .net file "
+                             "(its *Arcs are undirected links unless -d is given); "
                              ".gz is read transparently; - reads standard input")
     parser.add_argument("out_dir", metavar="OUT_DIR", nargs="?", default=".",
-                        help="directory for the output files (created if missing; default: .)")
+                        help="directory for the output files (created when they are written; "
+                             "default: .)")
     flow = parser.add_argument_group("flow")
     flow.add_argument("-d", "--directed", action="store_true",
-                      help="links are directed (default: from the file, *Arcs in Pajek)")
+                      help="directed links and flow: the same as -f directed, and it "
+                           "overrides -f (default: undirected, even for *Arcs in Pajek)")
     flow.add_argument("-f", "--flow-model", choices=FLOW_MODELS, metavar="MODEL",
-                      help=f"flow model: {', '.join(FLOW_MODELS)}")
+                      help=f"flow model: {', '.join(FLOW_MODELS)}; every model but "
+                           "undirected takes the links as directed (default: undirected)")
     flow.add_argument("-p", "--teleportation-probability", type=float, default=0.15,
                       metavar="P", help="teleportation probability, directed flow (default 0.15)")
     flow.add_argument("--to-nodes", action="store_true",
@@ -77,11 +100,13 @@ def build_parser() -> argparse.ArgumentParser:
                         help="-F: keep every super-module level and split only the bottom "
                              "modules; -FF: keep the super-module levels, split nothing")
     search.add_argument("-N", "--num-trials", type=int, default=1, metavar="N",
-                        help="independent trials, the shortest wins (default 1)")
-    search.add_argument("-s", "--seed", type=int, default=123, help="random seed (default 123)")
+                        help="independent trials, the shortest wins (default 1, at most "
+                             f"{MAX_TRIALS:,})")
+    search.add_argument("-s", "--seed", type=int, default=123,
+                        help="random seed, 0 to 2**63 - 1 (default 123)")
     search.add_argument("--num-threads", type=int, metavar="N",
                         help="threads for trials and module splits (default: every CPU; "
-                             "the result does not depend on it)")
+                             f"at most {MAX_THREADS:,}; the result does not depend on it)")
     search.add_argument("-c", "--cluster-data", metavar="FILE",
                         help="start from the partition in a .clu or .tree file (its top "
                              "modules)")
@@ -92,7 +117,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help=f"comma-separated formats among {', '.join(OUTPUT_FORMATS)} "
                              "(default tree)")
     output.add_argument("--out-name", metavar="NAME",
-                        help="file name stem of the output (default: the network's)")
+                        help="file name stem of the output files, without a directory "
+                             "(default: the network's)")
     output.add_argument("--plot", metavar="FILE",
                         help="draw the result to FILE (.png, .pdf, .svg, ...): the network of a "
                              "small graph, the module map of a large one (needs matplotlib: "
@@ -127,10 +153,19 @@ def _check_options(args: argparse.Namespace) -> None:
         raise _UsageError(f"argument --markov-time: must be > 0, got {args.markov_time}")
     if args.num_trials < 1:
         raise _UsageError(f"argument -N/--num-trials: must be >= 1, got {args.num_trials}")
+    if args.num_trials > MAX_TRIALS:
+        raise _UsageError(f"argument -N/--num-trials: must be <= {MAX_TRIALS:,}, "
+                          f"got {args.num_trials}")
     if args.num_threads is not None and args.num_threads < 1:
         raise _UsageError(f"argument --num-threads: must be >= 1, got {args.num_threads}")
+    if args.num_threads is not None and args.num_threads > MAX_THREADS:
+        raise _UsageError(f"argument --num-threads: must be <= {MAX_THREADS:,}, "
+                          f"got {args.num_threads}")
     if args.seed < 0:
         raise _UsageError(f"argument -s/--seed: must be >= 0, got {args.seed}")
+    if args.seed > MAX_SEED:
+        raise _UsageError(f"argument -s/--seed: must be <= 2**63 - 1 = {MAX_SEED}, "
+                          f"got {args.seed}")
     if args.fast_hierarchical_solution > 2:
         raise _UsageError("argument -F/--fast-hierarchical-solution: at most -FF, got "
                           f"{args.fast_hierarchical_solution}")
@@ -140,16 +175,67 @@ def _check_options(args: argparse.Namespace) -> None:
         except ImportError:
             raise _UsageError("argument --plot: needs matplotlib; "
                               "pip install 'infomap-py[plot]'") from None
-        suffix = Path(args.plot).suffix.lower().lstrip(".")
+        plot = Path(args.plot)
+        suffix = plot.suffix.lower().lstrip(".")
         if suffix not in picture_formats():
             raise _UsageError(f"argument --plot: {args.plot!r} must end in one of "
                               f"{', '.join('.' + f for f in sorted(picture_formats()))}")
+        if plot.is_dir():
+            raise _UsageError(f"argument --plot: {args.plot!r} is a directory")
+        # The picture may go into OUT_DIR, which is created only when writing.
+        if not (plot.parent.is_dir() or plot.parent.resolve() == Path(args.out_dir).resolve()):
+            raise _UsageError(f"argument --plot: no directory {str(plot.parent)!r}")
     if args.no_infomap and not args.cluster_data:
         raise _UsageError("argument --no-infomap: needs a partition given with -c/--cluster-data")
+    if args.out_name is not None:
+        name = args.out_name
+        separators = [sep for sep in ("/", os.sep, os.altsep) if sep]
+        if name in ("", ".", "..") or any(sep in name for sep in separators):
+            raise _UsageError("argument --out-name: must be a file name stem without a "
+                              f"directory (the files go to OUT_DIR), got {name!r}")
+    _check_out_dir(Path(args.out_dir))
+
+
+def _check_out_dir(out_dir: Path) -> None:
+    """Refuse an OUT_DIR that cannot be written to or created, without creating it."""
+    if out_dir.exists():
+        if not out_dir.is_dir():
+            raise _UsageError(f"output directory {str(out_dir)!r} is not a directory")
+        if not os.access(out_dir, os.W_OK | os.X_OK):
+            raise _UsageError(f"output directory {str(out_dir)!r} is not writable")
+        return
+    ancestor = out_dir.parent
+    while not ancestor.exists() and ancestor != ancestor.parent:
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise _UsageError(f"cannot create output directory {str(out_dir)!r}: "
+                          f"{str(ancestor)!r} is not a directory")
+    if not os.access(ancestor, os.W_OK | os.X_OK):
+        raise _UsageError(f"cannot create output directory {str(out_dir)!r}: "
+                          f"{str(ancestor)!r} is not writable")
+
+
+def _make_directory(out_dir: Path) -> list[Path]:
+    """Create ``out_dir`` and its missing parents; return those created,
+    innermost first."""
+    missing = []
+    folder = out_dir
+    while not folder.exists() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    out_dir.mkdir(parents=True, exist_ok=True)
+    return missing
+
+
+def _remove_empty(folders: list[Path]) -> None:
+    """Remove the folders this run created, innermost first, where still empty."""
+    for folder in folders:
+        with contextlib.suppress(OSError):
+            folder.rmdir()
 
 
 def _out_name(args: argparse.Namespace) -> str:
-    if args.out_name:
+    if args.out_name is not None:
         return args.out_name
     if args.network == "-":
         return "stdin"
@@ -216,26 +302,78 @@ def _fail(message: str) -> int:
     return 2
 
 
+class _Terminated(KeyboardInterrupt):
+    """Raised by the SIGTERM handler, so that SIGTERM cleans up as Ctrl-C does."""
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    raise _Terminated()
+
+
+@contextlib.contextmanager
+def _sigterm_raises() -> Iterator[None]:
+    """Turn SIGTERM into :class:`_Terminated` while the block runs (in the
+    main thread only, where Python runs signal handlers)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _raise_terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command-line tool; return the exit status (0, or 2 on bad input)."""
+    """Run the command-line tool; return the exit status.
+
+    0 on success, 2 on bad input or a failed write, 130 when interrupted
+    (Ctrl-C), 143 on SIGTERM; an interrupted run leaves no files.
+    """
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    with _sigterm_raises():
+        try:
+            return _run(args)
+        except KeyboardInterrupt as err:
+            if sys.stderr.isatty() and not args.silent:
+                print("\r" + " " * 78 + "\r", end="", file=sys.stderr)  # the progress line
+            if isinstance(err, _Terminated):
+                print("infomap-py: interrupted by SIGTERM", file=sys.stderr)
+                return 128 + signal.SIGTERM
+            print("infomap-py: interrupted", file=sys.stderr)
+            return 128 + signal.SIGINT
+
+
+def _run(args: argparse.Namespace) -> int:
+    """Check the options, cluster and write the results; return the exit status."""
     from .io import read_network, read_tree, write_clu, write_csv, write_ftree, write_json, \
         write_tree
+    from .io._atomic import atomic_group, remove_stale_temporaries
 
     writers = {"clu": write_clu, "tree": write_tree, "ftree": write_ftree,
                "json": write_json, "csv": write_csv}
-    parser = build_parser()
-    args = parser.parse_args(argv)
     try:
         formats = _output_formats(args.output)
         _check_options(args)
     except _UsageError as err:
         return _fail(str(err))
     start = time.perf_counter()
-    written: list[Path] = []
+    # As in the official Infomap: -d means the directed flow model, and the
+    # flow model alone decides whether links are directed.
+    flow_model = "directed" if args.directed else (args.flow_model or "undirected")
+    directed = flow_model != "undirected"
+    network_name = "standard input" if args.network == "-" else display_path(args.network)
     try:
-        network = read_network(args.network, directed=True if args.directed else None)
+        network = read_network(args.network, directed=True if directed else None)
+        if network.directed and not directed:
+            network = dataclasses.replace(network, directed=False)
+            if not args.silent:
+                print(f"infomap-py: note: {network_name} has *Arcs; its links are taken as "
+                      "undirected, as the official Infomap does (-d makes them directed)",
+                      file=sys.stderr)
         options = dict(
-            flow_model=args.flow_model,
+            flow_model=flow_model,
             teleportation=args.teleportation_probability,
             to_nodes=args.to_nodes,
             recorded_teleportation=args.recorded_teleportation,
@@ -246,15 +384,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             given = read_tree(args.cluster_data)
             initial = (_initial_tree(network, given) if args.no_infomap
                        else _initial_labels(network, {n: p[0] for n, p in given.items()}))
-        out_dir = Path(args.out_dir)
-        try:
-            out_dir.mkdir(parents=True, exist_ok=True)
-        except OSError as err:
-            return _fail(f"cannot create output directory {str(out_dir)!r}: {err.strerror}")
-        if not os.access(out_dir, os.W_OK):
-            return _fail(f"output directory {str(out_dir)!r} is not writable")
-        if args.plot is not None and not Path(args.plot).parent.is_dir():
-            return _fail(f"argument --plot: no directory {str(Path(args.plot).parent)!r}")
 
         if args.no_infomap:
             result = evaluate(network, initial, **options)
@@ -267,30 +396,41 @@ def main(argv: Sequence[str] | None = None) -> int:
                              n_jobs=args.num_threads,
                              progress=progress, **options)
             progress.finish()
-        stem = _out_name(args)
-        for fmt in formats:
-            path = out_dir / f"{stem}.{fmt}"
-            writers[fmt](result, path)
-            written.append(path)
-        if args.plot is not None:
-            from .plot._save import save_picture
 
-            save_picture(network, result, args.plot)
-            written.append(Path(args.plot))
+        out_dir = Path(args.out_dir)
+        stem = _out_name(args)
+        targets = [out_dir / f"{stem}.{fmt}" for fmt in formats]
+        if args.plot is not None:
+            targets.append(Path(args.plot))
+        try:
+            created = _make_directory(out_dir)
+        except OSError as err:
+            return _fail(f"cannot create output directory {str(out_dir)!r}: {err.strerror}")
+        try:
+            for target in targets:
+                remove_stale_temporaries(target)
+            # Every file is written under a temporary name and renamed only
+            # once all are written: the run leaves all its files or none.
+            with atomic_group():
+                for fmt, path in zip(formats, targets):
+                    writers[fmt](result, path)
+                if args.plot is not None:
+                    from .plot._save import save_picture
+
+                    save_picture(network, result, args.plot)
+        except BaseException:
+            _remove_empty(created)
+            raise
     except InfomapPyError as err:
-        for path in written:
-            path.unlink(missing_ok=True)
         return _fail(str(err))
     except (ValueError, TypeError) as err:
-        for path in written:
-            path.unlink(missing_ok=True)
-        return _fail(f"{args.network}: {err}")
+        return _fail(f"{network_name}: {err}")
     if not args.silent:
         seconds = time.perf_counter() - start
         print(f"infomap-py: {network.num_nodes} nodes, {network.num_links} links, "
               f"{result.num_modules} top modules, {result.num_levels} levels, codelength {result.codelength:.9f} bits "
               f"({result.relative_codelength_savings:.2%} savings), {seconds:.2f} s; "
-              f"wrote {', '.join(str(p) for p in written)}", file=sys.stderr)
+              f"wrote {', '.join(display_path(p) for p in targets)}", file=sys.stderr)
     return 0
 
 

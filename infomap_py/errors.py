@@ -11,6 +11,29 @@ from __future__ import annotations
 import os
 
 
+def display_path(path: str | os.PathLike) -> str:
+    r"""Return ``path`` as text that is safe to print in a message.
+
+    A path of printable characters comes back unchanged; control characters
+    (a newline, a terminal escape) and undecodable bytes are escaped as in
+    ``repr``, so that a file name cannot break a message in two or recolour
+    the terminal.
+
+    Examples
+    --------
+    >>> display_path("out/net.tree")
+    'out/net.tree'
+    >>> print(display_path("bad\nname\x1b[31m.txt"))
+    bad\nname\x1b[31m.txt
+    """
+    text = os.fspath(path)
+    if isinstance(text, bytes):
+        text = os.fsdecode(text)
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 class InfomapPyError(Exception):
     """Base class of the errors infomap-py raises on purpose."""
 
@@ -43,9 +66,10 @@ class InputFormatError(InfomapPyError, ValueError):
         self.message = message
 
     def __str__(self) -> str:
+        path = display_path(self.path)
         if self.line is None:
-            return f"{self.path}: {self.message}"
-        return f"{self.path}:{self.line}: {self.message}"
+            return f"{path}: {self.message}"
+        return f"{path}:{self.line}: {self.message}"
 
 
 class OutputError(InfomapPyError, OSError):
@@ -70,7 +94,7 @@ class OutputError(InfomapPyError, OSError):
         self.message = message
 
     def __str__(self) -> str:
-        return f"cannot write {self.path}: {self.message}"
+        return f"cannot write {display_path(self.path)}: {self.message}"
 
     def __reduce__(self):
         return type(self), (self.path, self.message)

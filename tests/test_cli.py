@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 import infomap_py
+from infomap_py.cli import main
 from infomap_py.io import read_partition, read_tree
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -153,10 +154,81 @@ def test_flow_and_search_options_match_the_api(tmp_path, options):
                             ("-N", "trials", int), ("-s", "seed", int)):
         if flag in values:
             kwargs[key] = kind(values[flag])
+    if kwargs.get("flow_model", "undirected") != "undirected":
+        kwargs["directed"] = True  # as in the official: directed models take links as directed
     res = infomap_py.cluster(network, **kwargs)
     flow_kwargs = {k: v for k, v in kwargs.items() if k not in ("trials", "seed")}
     scored = infomap_py.codelength(network, [paths[i] for i in network.nodes], **flow_kwargs)
     assert float(scored) == pytest.approx(res.codelength, abs=1e-9)
+
+
+LINKS = "1 2\n2 3\n3 1\n3 4\n4 5\n5 6\n6 4\n6 1\n2 5\n"
+ARCS = ("*Vertices 6\n" + "".join(f'{i} "n{i}"\n' for i in range(1, 7)) + "*Arcs\n" + LINKS)
+
+
+@pytest.mark.parametrize("name, text, flags", [
+    ("links.txt", LINKS, ""),
+    ("links.txt", LINKS, "-d"),
+    ("links.txt", LINKS, "-f undirdir"),
+    ("links.txt", LINKS, "-d -f undirdir"),
+    ("links.txt", LINKS, "-f undirdir -d"),
+    ("links.txt", LINKS, "-f rawdir"),
+    ("arcs.net", ARCS, ""),
+    ("arcs.net", ARCS, "-f undirected"),
+    ("arcs.net", ARCS, "-d"),
+    ("arcs.net", ARCS, "-f outdirdir"),
+])
+def test_directed_flag_flow_model_and_arcs_as_the_official(tmp_path, name, text, flags):
+    """-d means the directed model whatever -f says; links are directed only
+    with a directed flow model, *Arcs or not: node flows as the official CLI's."""
+    from infomap import Infomap
+
+    net = tmp_path / name
+    net.write_text(text)
+    out = tmp_path / "out"
+    assert main([str(net), str(out), "-2", "-o", "json", "--silent", *flags.split()]) == 0
+    document = json.loads((out / f"{net.stem}.json").read_text())
+    official = Infomap(f"{flags} --two-level --silent")
+    official.read_file(str(net))
+    official.run()
+    theirs = {node.node_id: node.flow for node in official.nodes}
+    ours = {node["id"]: node["flow"] for node in document["nodes"]}
+    assert ours == pytest.approx(theirs, rel=1e-5, abs=1e-7)
+    words = flags.split()
+    model = "directed" if "-d" in words else dict(zip(words, words[1:])).get("-f", "undirected")
+    assert document["flowModel"] == model
+    assert document["directed"] == (model != "undirected")
+
+
+def test_arcs_without_d_is_undirected_with_a_note(tmp_path, capsys):
+    net = tmp_path / "arcs.net"
+    net.write_text(ARCS)
+    assert main([str(net), str(tmp_path / "a"), "-o", "json"]) == 0
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 2 and "*Arcs" in lines[0] and "-d" in lines[0], lines
+    assert "undirected" in lines[0]
+    assert json.loads((tmp_path / "a" / "arcs.json").read_text())["directed"] is False
+    assert main([str(net), str(tmp_path / "b"), "-d"]) == 0
+    assert "*Arcs" not in capsys.readouterr().err
+    assert main([str(net), str(tmp_path / "c"), "--silent"]) == 0
+    assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize("option", ["--clu", "--clus", "--two", "--out", "--silen"])
+def test_abbreviated_long_options_are_refused(tmp_path, capsys, option):
+    """The official --clu must not pass for --cluster-data, nor any other
+    abbreviation for the option it abbreviates."""
+    given = tmp_path / "given.clu"
+    given.write_text("".join(f"{i} {1 + i % 2}\n" for i in range(34)))
+    args = [str(KARATE), str(tmp_path / "out"), option]
+    if option in ("--clu", "--clus", "--out"):
+        args.append(str(given) if option != "--out" else "x")
+    with pytest.raises(SystemExit) as info:
+        main(args)
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and option in err
+    assert not (tmp_path / "out").exists()
 
 
 def test_cluster_data_and_no_infomap_only_score(tmp_path):
@@ -256,6 +328,11 @@ def test_unknown_flow_model(tmp_path):
     (["--markov-time", "-1"], "--markov-time"),
     (["--no-infomap"], "--no-infomap"),
     (["-c", "missing.clu"], "missing.clu"),
+    (["-N", "100000000000000000000"], "argument -N/--num-trials: must be <= 1,000,000"),
+    (["--num-threads", "1000000"], "argument --num-threads: must be <="),
+    (["--num-threads", "100000000000000000000"], "argument --num-threads: must be <="),
+    (["-s", str(2**63)], "argument -s/--seed: must be <="),
+    (["-s", str(2**70)], "argument -s/--seed: must be <="),
 ])
 def test_bad_option_values(tmp_path, options, needle):
     out = tmp_path / "out"

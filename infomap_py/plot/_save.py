@@ -30,7 +30,9 @@ def save_picture(graph: Any, result: InfomapResult, path: str | os.PathLike,
     (:func:`~infomap_py.plot.network`), above that the module map
     (:func:`~infomap_py.plot.module_map`).  The figure is made without
     pyplot, so nothing is shown and no global state changes.  The format
-    follows the suffix of ``path``.
+    follows the suffix of ``path``.  Inside
+    :func:`infomap_py.io._atomic.atomic_group` (as in ``infomap-py --plot``)
+    the picture appears only together with the group's other files.
 
     Parameters
     ----------
