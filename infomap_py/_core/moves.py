@@ -121,17 +121,35 @@ def _teleport_delta_new(state, node_data, i, m):
 
 
 @jit
+def _shuffle_candidates(rng, scratch_module, scratch_flow, scratch_out, num_candidates):
+    """Shuffle the first ``num_candidates`` entries of the three candidate
+    arrays alike (Fisher-Yates)."""
+    for j in range(num_candidates - 1, 0, -1):
+        r = rand_below(rng, j + 1)
+        m = scratch_module[j]
+        scratch_module[j] = scratch_module[r]
+        scratch_module[r] = m
+        f = scratch_flow[j]
+        scratch_flow[j] = scratch_flow[r]
+        scratch_flow[r] = f
+        o = scratch_out[j]
+        scratch_out[j] = scratch_out[r]
+        scratch_out[r] = o
+
+
+@jit
 def sweep(graph, node_data, node_enter, node_exit, state, constants, dirty, order, rng,
           scratch_slot, scratch_module, scratch_flow, scratch_out, skip_joined, teleports,
           enter_is_exit):
     """Try to move every dirty node once, in ``order``; return the number moved.
 
-    A node tries the modules of its neighbours, in random order, and one
-    empty module; it moves to the one that shortens the codelength most,
+    A node tries the modules of its neighbours and one empty module, in
+    random order; it moves to the one that shortens the codelength most,
     or to the module it sends most flow to if that is as good.  A node left
     alone in its old module, whose only link into that module went to the
-    moved node, follows it.  ``teleports`` and ``enter_is_exit`` are what
-    :func:`_flow_kind` says of the level.
+    moved node, follows it if that does not lengthen the codelength.
+    ``teleports`` and ``enter_is_exit`` are what :func:`_flow_kind` says of
+    the level.
     """
     indptr, neighbours, out_flow, in_flow = graph
     node_flow = node_data[0]
@@ -172,8 +190,10 @@ def sweep(graph, node_data, node_enter, node_exit, state, constants, dirty, orde
         if num_candidates == 0:
             dirty[i] = False
             continue
-        # Visit the candidates from a random start: ties go to a random one.
-        offset = rand_below(rng, num_candidates)
+        # Visit the candidates in random order: of equally good ones, each
+        # is as likely to win.  (A random start in the order of the links
+        # favours the candidates that follow long runs of worse ones.)
+        _shuffle_candidates(rng, scratch_module, scratch_flow, scratch_out, num_candidates)
 
         delta_old = link_old
         if teleports:
@@ -191,10 +211,7 @@ def sweep(graph, node_data, node_enter, node_exit, state, constants, dirty, orde
         strongest_delta = 0.0
         strongest_out = 0.0
         strongest_flow = 0.0
-        for j in range(num_candidates):
-            c = j + offset
-            if c >= num_candidates:
-                c -= num_candidates
+        for c in range(num_candidates):
             m = scratch_module[c]
             delta_new = scratch_flow[c]
             out = scratch_out[c]
@@ -238,15 +255,24 @@ def sweep(graph, node_data, node_enter, node_exit, state, constants, dirty, orde
                 linked_in_old += 1
                 last_in_old = v
         if linked_in_old == 1 and members[old] == 1:
-            # The old module's last node was linked to the mover only: it follows.
+            # The old module's last node was linked to the mover only: it
+            # follows, unless that lengthens the codelength (it would undo
+            # every split of a pair of sub-modules in coarse-tuning).
             v = last_in_old
             flow_to_new = 0.0
             for e in range(indptr[v], indptr[v + 1]):
                 if labels[neighbours[e]] == new:
                     flow_to_new += out_flow[e] + in_flow[e]
-            _move(state, node_data, node_enter, node_exit, v, new,
-                  _teleport_delta_old(state, node_data, v),
-                  flow_to_new + _teleport_delta_new(state, node_data, v, new))
+            follow_old = _teleport_delta_old(state, node_data, v)
+            follow_new = flow_to_new + _teleport_delta_new(state, node_data, v, new)
+            follow_delta = mapeq.move_delta(
+                terms, exit_network_flow, node_flow[v], node_enter[v], node_exit[v],
+                modules[old, FLOW], modules[old, ENTER], modules[old, EXIT],
+                modules[new, FLOW], modules[new, ENTER], modules[new, EXIT],
+                follow_old, follow_new)
+            if follow_delta > MIN_SINGLE_NODE_IMPROVEMENT:
+                continue
+            _move(state, node_data, node_enter, node_exit, v, new, follow_old, follow_new)
             num_moved += 1
             if indptr[v + 1] - indptr[v] > 1:
                 for e in range(indptr[v], indptr[v + 1]):
