@@ -140,9 +140,9 @@ def cluster(
     progress : callable or None
         Called as ``progress(trial, phase, num_modules, codelength)`` after
         every phase of every trial (``trial`` counts from 0; ``phase`` is
-        ``"levels"``, ``"fine-tune"``, ``"coarse-tune"``, then for a tree
-        ``"super-modules"`` and ``"sub-modules"``); replaces the ``verbose``
-        printing.
+        ``"levels"``, ``"fine-tune"``, ``"coarse-tune"``, then ``"merge"`` for
+        a two-level search, or ``"super-modules"`` and ``"sub-modules"`` for a
+        tree); replaces the ``verbose`` printing.
 
     Returns
     -------

@@ -15,7 +15,7 @@ import numpy as np
 
 from ._core import mapeq
 from ._core.coarsen import members_by_label
-from ._core.hierarchy import attach_submodules, split_modules, super_levels
+from ._core.hierarchy import attach_submodules, merge_modules, split_modules, super_levels
 from ._core.rng import next_u64
 from ._core.rng import new_state
 from ._core.search import CORE_LOOP_LIMIT, MIN_IMPROVEMENT, PHASE_COARSE_TUNE, \
@@ -113,10 +113,18 @@ def run_trial(
     initial_labels: np.ndarray | None = None,
     progress: Callable[[str, int, float], None] | None = None,
     pool: ThreadPoolExecutor | None = None,
+    merge: bool = True,
 ) -> tuple[np.ndarray, np.ndarray, float]:
     """Run one Infomap trial; return ``(parent, leaf_module, codelength)``.
 
     A two-level partition first (:func:`infomap_py._core.search.partition`).
+    With ``two_level`` and ``merge``, groups of its modules that a two-level
+    search on the network of modules proposes are then merged where that
+    shortens the codelength (:func:`infomap_py._core.hierarchy.merge_modules`),
+    and if any merged, the search goes on from the merged modules.  (The
+    multilevel search keeps such groups as super-modules instead: started
+    from merged modules it found longer trees.)
+
     Unless ``two_level``: super-modules are searched on the network of
     modules while they shorten the index codebook; with ``fast_hierarchical
     == FULL`` only the coarsest level is kept and every top module is split
@@ -128,7 +136,8 @@ def run_trial(
 
     ``kernel_input`` is ``(graph, node_data, node_enter, node_exit,
     constants)``; ``progress(phase, num_top_modules, codelength)`` is
-    called after every phase; ``pool`` splits the modules of a level in
+    called after every phase (``"merge"`` after the merging and the search
+    that follows it); ``pool`` splits the modules of a level in
     threads, and its presence says that this trial runs alone, so that
     coarse-tuning may split modules on Numba's threads.
     """
@@ -150,6 +159,15 @@ def run_trial(
         labels, k, length, log = partition(graph, node_data, node_enter, node_exit,
                                            constants, labels, int(labels.max()) + 1, rng,
                                            CORE_LOOP_LIMIT, 0, False, num_threads)
+        merging = two_level and merge and 2 < k < n
+        if merging:
+            merged, merged_k = merge_modules(graph, node_data, node_enter, node_exit,
+                                             constants, labels, k, rng)
+            if merged_k < k:
+                # The usual search and tuning go on from the merged modules.
+                labels, k, length, _ = partition(graph, node_data, node_enter, node_exit,
+                                                 constants, merged, merged_k, rng,
+                                                 CORE_LOOP_LIMIT, 0, False, num_threads)
     finally:
         if use_threads:
             _NUMBA_THREADS.release()
@@ -157,6 +175,8 @@ def run_trial(
         for phase, num_modules, phase_length in log:
             if phase in _PHASE_NAMES:
                 progress(_PHASE_NAMES[phase], num_modules, phase_length)
+        if merging:
+            progress("merge", k, float(length))
     flat_parent, flat_leaf_module = _two_level_tree(labels, k)
     if two_level or k == 1 or k == n:
         return flat_parent, flat_leaf_module, float(length)

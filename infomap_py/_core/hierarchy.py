@@ -1,5 +1,6 @@
 """The multilevel search: super-modules above a two-level partition, and
-sub-modules found recursively below it.
+sub-modules found recursively below it; and for the two-level search, the
+merging of modules that super-modules propose (:func:`merge_modules`).
 
 A *module tree* is held in flat arrays: ``parent[t]`` is the tree module
 that holds tree module ``t`` (the root is 0, with parent -1) and
@@ -12,7 +13,7 @@ import numpy as np
 
 from . import mapeq
 from ._jit import jit
-from .coarsen import aggregate, module_flows, subnetwork
+from .coarsen import aggregate, compact_labels, members_by_label, module_flows, subnetwork
 from .search import AGGREGATED_LOOP_LIMIT, CORE_LOOP_LIMIT, MIN_IMPROVEMENT, partition, \
     total_codelength
 
@@ -35,13 +36,20 @@ def super_levels(graph, node_data, node_enter, node_exit, exit_flow, labels, num
     of label arrays: the first maps every module to its super-module, the
     next every super-module to its own, and so on.
     """
+    _, enter, exit_, tele, tw = module_flows(graph, node_data, node_enter, node_exit,
+                                             labels, num_modules)
+    return module_super_levels(aggregate(graph, labels, num_modules), enter, exit_, tele, tw,
+                               exit_flow, rng, level_limit)
+
+
+@jit
+def module_super_levels(level_graph, enter, exit_, tele, tw, exit_flow, rng, level_limit):
+    """:func:`super_levels` on the network of modules: its flow graph
+    ``level_graph`` and the modules' enter, exit and teleportation flows."""
     levels = [np.zeros(0, dtype=np.int64)]
     levels.pop()
-    flow, enter, exit_, tele, tw = module_flows(graph, node_data, node_enter, node_exit,
-                                                labels, num_modules)
-    level_graph = aggregate(graph, labels, num_modules)
+    k = enter.shape[0]
     index_length = mapeq.codebook_length(exit_flow, enter.sum(), mapeq.entropy_terms(enter))
-    k = num_modules
     while k > 2 and (level_limit == 0 or len(levels) < level_limit):
         level_data = (enter.copy(), tele, tw)
         constants = np.array([mapeq.entropy_terms(enter), exit_flow])
@@ -61,6 +69,75 @@ def super_levels(graph, node_data, node_enter, node_exit, exit_flow, labels, num
         if (sizes > 1).sum() <= 1:
             break
     return levels
+
+
+@jit
+def merge_modules(graph, node_data, node_enter, node_exit, constants, labels, num_modules,
+                  rng):
+    """Merge groups of modules that no single-node move brings together.
+
+    A two-level search on the network of modules (the first level of
+    :func:`super_levels`) groups the modules; a group is merged into one
+    module where that shortens the two-level codelength, the groups that
+    gain most first (each merge is scored again against the merges made
+    before it).  Merging two triangles of a chain of three may cost bits
+    where merging all three pays: no move of a node, or of a module during
+    aggregation, reaches that.  Return ``(labels, num_modules)``, the input
+    labels when nothing merges.
+    """
+    flow, enter, exit_, tele, tw = module_flows(graph, node_data, node_enter, node_exit,
+                                                labels, num_modules)
+    level_graph = aggregate(graph, labels, num_modules)
+    levels = module_super_levels(level_graph, enter, exit_, tele, tw,
+                                 constants[mapeq.EXIT_NETWORK_FLOW], rng, 1)
+    if len(levels) == 0:
+        return labels, num_modules
+    groups = levels[0]
+    num_groups = int(groups.max()) + 1
+    # Each group's flows as one module, from the network of modules.
+    group_flow, group_enter, group_exit, _, _ = module_flows(
+        level_graph, (flow, tele, tw), enter, exit_, groups, num_groups)
+    start, members = members_by_label(groups, num_groups)
+    terms = mapeq.init_terms(flow, enter, exit_, num_modules)
+    length = mapeq.codelength(terms, constants)
+    # What merging each group alone gains; then the groups that gain most first.
+    gain = np.zeros(num_groups)
+    for g in range(num_groups):
+        if start[g + 1] - start[g] > 1:
+            gain[g] = length - mapeq.codelength(
+                _merged_terms(terms, flow, enter, exit_, members[start[g]:start[g + 1]],
+                              group_flow[g], group_enter[g], group_exit[g]), constants)
+    target = np.arange(num_modules)
+    merged = False
+    for g in np.argsort(-gain):
+        if not gain[g] > MIN_IMPROVEMENT:
+            break
+        group = members[start[g]:start[g + 1]]
+        new_terms = _merged_terms(terms, flow, enter, exit_, group, group_flow[g],
+                                  group_enter[g], group_exit[g])
+        new_length = mapeq.codelength(new_terms, constants)
+        if new_length < length - MIN_IMPROVEMENT:
+            terms, length = new_terms, new_length
+            for m in group:
+                target[m] = group[0]
+            merged = True
+    if not merged:
+        return labels, num_modules
+    target, k = compact_labels(target)
+    return target[labels], k
+
+
+@jit
+def _merged_terms(terms, flow, enter, exit_, group, group_flow, group_enter, group_exit):
+    """Return the map equation's running sums with the modules in ``group``
+    replaced by one module of ``group_flow``, ``group_enter`` and ``group_exit``."""
+    terms = terms.copy()
+    for m in group:
+        plogp_enter, plogp_exit, plogp_exit_flow = mapeq.module_plogps(flow[m], enter[m],
+                                                                       exit_[m])
+        mapeq.remove_module_terms(terms, enter[m], plogp_enter, plogp_exit, plogp_exit_flow)
+    mapeq.add_module_terms(terms, group_flow, group_enter, group_exit)
+    return terms
 
 
 @jit
