@@ -35,7 +35,7 @@ def run_official(edges: np.ndarray, num_nodes: int, trials: int, seed: int):
         warnings.simplefilter("ignore")
         im = infomap.Infomap(silent=True, num_trials=trials, seed=seed)
         im.add_nodes(range(num_nodes))
-        im.add_links(edges.tolist())
+        im.add_links(edges)
         start = time.perf_counter()
         im.run()
         return time.perf_counter() - start, im.codelength, im.num_top_modules, im.num_levels
