@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import networkx as nx
 import pytest
 
 import infomap_py
@@ -114,10 +115,12 @@ def test_no_infomap_scores_a_whole_tree(tmp_path):
     assert res.num_levels == 3
     infomap_py.io.write_tree(res, tmp_path / "given.tree")
     proc = run(net, tmp_path / "out", "-c", str(tmp_path / "given.tree"), "--no-infomap",
-               "-o", "tree", "--silent")
+               "-o", "tree,json", "--silent")
     assert proc.returncode == 0, proc.stderr
     assert read_tree(tmp_path / "out" / "ring.tree") == read_tree(tmp_path / "given.tree")
     assert f"codelength {res.codelength:.6g} bits" in (tmp_path / "out" / "ring.tree").read_text()
+    assert codelength_in_json(tmp_path / "out" / "ring.json") == pytest.approx(
+        res.codelength, abs=1e-9)
 
 
 def test_more_than_two_f_is_refused(tmp_path):
@@ -231,22 +234,51 @@ def test_abbreviated_long_options_are_refused(tmp_path, capsys, option):
     assert not (tmp_path / "out").exists()
 
 
+def codelength_in_json(path: Path) -> float:
+    """The codelength a ``.json`` output gives, to full precision."""
+    return float(json.loads(path.read_text())["codelength"])
+
+
 def test_cluster_data_and_no_infomap_only_score(tmp_path):
     given = tmp_path / "given.clu"
     given.write_text("# node_id module\n" + "".join(
         f"{i} {1 if i < 17 else 2}\n" for i in range(34)))
     out = tmp_path / "out"
-    proc = run(KARATE, out, "-c", given, "--no-infomap", "-o", "clu", "--silent")
+    proc = run(KARATE, out, "-c", given, "--no-infomap", "-o", "clu,json", "--silent")
     assert proc.returncode == 0, proc.stderr
     labels = read_partition(out / "karate.clu")
-    assert len(set(labels.values())) == 2
+    assert sorted(labels) == list(range(34))
+    assert {i for i in labels if labels[i] == labels[0]} == set(range(17))
+    assert {i for i in labels if labels[i] == labels[33]} == set(range(17, 34))
     network = infomap_py.io.read_network(KARATE)
     expected = infomap_py.codelength(network, [0 if i < 17 else 1 for i in network.nodes])
-    text = (out / "karate.clu").read_text()
-    assert f"{float(expected):.6f}"[:7] in text
-    # Without --no-infomap the given partition is a starting point.
-    proc = run(KARATE, out, "-c", given, "-o", "clu", "--silent")
+    assert codelength_in_json(out / "karate.json") == pytest.approx(float(expected), abs=1e-9)
+
+
+def test_cluster_data_is_a_starting_point(tmp_path):
+    # At Markov time 3 a single two-level trial from singletons sometimes
+    # merges two cliques of a ring of cliques; started with -c from the
+    # cliques, the same trial (same seed) ends at the cliques.
+    net = tmp_path / "ring.txt"
+    net.write_text("".join(f"{u + 1} {v + 1}\n" for u, v in nx.ring_of_cliques(12, 6).edges()))
+    given = tmp_path / "cliques.clu"
+    given.write_text("".join(f"{i + 1} {i // 6 + 1}\n" for i in range(72)))
+    network = infomap_py.io.read_network(net)
+    cliques = [(node - 1) // 6 for node in network.node_ids.tolist()]
+    good = float(infomap_py.codelength(network, cliques, markov_time=3))
+    seed = next((s for s in range(1, 41) if infomap_py.cluster(
+        network, seed=s, two_level=True, markov_time=3).codelength > good + 1e-9), None)
+    assert seed is not None, "no seed misses the cliques: choose a harder start"
+    options = ["-2", "--markov-time", "3", "-s", seed, "-o", "clu,json", "--silent"]
+    proc = run(net, tmp_path / "plain", *options)
     assert proc.returncode == 0, proc.stderr
+    assert codelength_in_json(tmp_path / "plain" / "ring.json") > good + 1e-9
+    proc = run(net, tmp_path / "started", "-c", given, *options)
+    assert proc.returncode == 0, proc.stderr
+    assert codelength_in_json(tmp_path / "started" / "ring.json") == pytest.approx(good, abs=1e-9)
+    labels = read_partition(tmp_path / "started" / "ring.clu")
+    assert sorted(sorted(n for n in labels if labels[n] == m) for m in set(labels.values())) == [
+        list(range(6 * k + 1, 6 * k + 7)) for k in range(12)]
 
 
 def test_reads_standard_input_and_gzip(tmp_path):

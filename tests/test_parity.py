@@ -102,6 +102,26 @@ def test_node_flow_equals_official(name, variant):
 
 
 @pytest.mark.parametrize("variant", VARIANTS, ids=variant_id)
+@pytest.mark.parametrize("name", NETWORKS)
+def test_link_flow_scores_like_official(name, variant):
+    """The link flow, which node flow does not show (Markov time scales it
+    alone): both packages score a fixed partition equally, index and module
+    codelength included."""
+    directed, options = variant
+    edges, n = load(name)
+    labels = np.arange(n) % 3
+    ours = infomap_py.codelength(as_network(edges, n, directed), labels, **options)
+    theirs = official_score(edges, n, labels, directed, **official_options(options))
+    assert float(ours) == pytest.approx(theirs["codelength"], abs=1e-9)
+    assert ours.index_codelength == pytest.approx(theirs["index_codelength"], abs=1e-9)
+    assert ours.module_codelength == pytest.approx(theirs["module_codelength"], abs=1e-9)
+    if "markov_time" in options:
+        plain = {k: v for k, v in options.items() if k != "markov_time"}
+        unscaled = official_score(edges, n, labels, directed, **official_options(plain))
+        assert abs(unscaled["codelength"] - theirs["codelength"]) > 1e-6
+
+
+@pytest.mark.parametrize("variant", VARIANTS, ids=variant_id)
 @pytest.mark.parametrize("name", ["ninetriangles", "modular_wd", "karate"])
 def test_score_of_official_partition_equals_official(name, variant):
     """``codelength`` of the official partition equals the official codelength,
