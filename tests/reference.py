@@ -134,3 +134,128 @@ def multilevel_codelength(node_flow, paths, links, tele_source=None, tele_weight
         rates += [node_flow[i] for i in inside if len(paths[i]) == depth + 1]
         total += plogp(exit_rate + sum(rates)) - plogp(exit_rate) - sum(plogp(r) for r in rates)
     return total
+
+
+def _out_and_start(edges, n, undirected_start, undirected_out):
+    """Out-weight and the normalised start flow of the one-step models.
+
+    The start flow counts every link at its source and, with
+    ``undirected_start``, at its target too (a self-loop once); the
+    out-weight adds in-weight (self-loops once) with ``undirected_out``.
+    """
+    total = sum(2 * w if u != v else w for u, v, w in edges)
+    out = [0.0] * n
+    start = [0.0] * n
+    for u, v, w in edges:
+        out[u] += w
+        start[u] += w / total
+        if u != v:
+            if undirected_out:
+                out[v] += w
+            if undirected_start:
+                start[v] += w / total
+    return out, start
+
+
+def one_step_flow(edges, n, model):
+    """Node flow and link flows ``{(u, v): flow}`` of a directed network
+    under ``undirdir``, ``outdirdir`` or ``rawdir``.
+
+    * ``undirdir``: the undirected (strength) flow, then one step along the
+      directed links, each node's flow split over its links in proportion
+      to their share of its strength (in- and out-weight);
+    * ``outdirdir``: flow proportional to out-weight, then one step along
+      the links in proportion to their share of it;
+    * ``rawdir``: the link weights, normalised, are the link flows.
+
+    Link flows are normalised to sum to one and a node's flow is the flow
+    on the links into it.  Self-loops take part in the node flow only.
+    """
+    links: dict[tuple[int, int], float] = {}
+    if model == "rawdir":
+        for u, v, w in edges:
+            links[(u, v)] = links.get((u, v), 0.0) + w
+    elif model in ("undirdir", "outdirdir"):
+        undirdir = model == "undirdir"
+        out, start = _out_and_start(edges, n, undirdir, undirdir)
+        for u, v, w in edges:
+            links[(u, v)] = links.get((u, v), 0.0) + start[u] * w / out[u]
+    else:
+        raise ValueError(f"unknown one-step model {model!r}")
+    total = sum(links.values())
+    node = [0.0] * n
+    for (u, v), f in links.items():
+        node[v] += f / total
+    coded = {(u, v): f / total for (u, v), f in links.items() if u != v}
+    return np.array(node), coded
+
+
+def recorded_pagerank_flow(edges, n, alpha=0.15, to_nodes=False, iterations=2000):
+    """PageRank flow of a directed network with recorded teleportation.
+
+    Return ``(node_flow, links, teleport_source, teleport_weight)``.
+    Teleportation lands in proportion to the in-weight of the nodes (to link
+    targets) or uniformly with ``to_nodes``; dangling nodes teleport with
+    probability one.  The node flow is the stationary distribution; a link
+    carries ``(1 - alpha)`` times its source's flow times its transition
+    probability; a node's teleport source flow is ``alpha`` times its flow,
+    plus ``(1 - alpha)`` times its flow if it is dangling.
+    """
+    weights = np.zeros((n, n))
+    for u, v, w in edges:
+        weights[u, v] += w
+    out = weights.sum(axis=1)
+    if to_nodes:
+        tele = np.ones(n) / n
+    else:
+        tele = weights.sum(axis=0) / weights.sum()
+    transition = np.divide(weights, out[:, None], out=np.zeros_like(weights),
+                           where=out[:, None] > 0)
+    rank = np.ones(n) / n
+    for _ in range(iterations):
+        dangling = rank[out == 0].sum()
+        rank = (1 - alpha) * rank @ transition + (alpha * (1 - dangling) + dangling) * tele
+        rank /= rank.sum()
+    step = (1 - alpha) * rank[:, None] * transition
+    links = {(u, v): step[u, v] for u in range(n) for v in range(n) if u != v and step[u, v] > 0}
+    dangling_flow = np.where(out == 0, rank, 0.0)
+    source = alpha * rank + (1 - alpha) * dangling_flow
+    return rank, links, source, tele
+
+
+def flow(edges, n, directed, flow_model=None, teleportation=0.15, to_nodes=False,
+         recorded_teleportation=False, markov_time=1.0):
+    """Return ``(node_flow, links, teleport_source, teleport_weight)`` of a
+    network under the options of ``infomap_py.cluster``, from the
+    references above (the teleportation pair is ``None`` unless recorded).
+
+    An undirected network is read as a directed one with every link in both
+    directions by the directed models; ``markov_time`` scales link flow.
+    """
+    if flow_model is None:
+        flow_model = "directed" if directed else "undirected"
+    if not directed and flow_model != "undirected":
+        edges = list(edges) + [(v, u, w) for u, v, w in edges if u != v]
+    source = weight = None
+    if flow_model == "undirected":
+        node, links = undirected_flow(edges, n)
+    elif flow_model == "directed" and recorded_teleportation:
+        node, links, source, weight = recorded_pagerank_flow(edges, n, teleportation, to_nodes)
+    elif flow_model == "directed":
+        node, links = pagerank_flow(edges, n, teleportation, to_nodes)
+    else:
+        node, links = one_step_flow(edges, n, flow_model)
+    links = {key: f * markov_time for key, f in links.items()}
+    return node, links, source, weight
+
+
+def two_level_codelength(node_flow, labels, links, tele_source=None, tele_weight=None,
+                         exit_network=0.0):
+    """Return the two-level codelength of ``labels`` (any ids) in a
+    (sub-)network that flow leaves at rate ``exit_network``: the exit
+    codeword shares the index codebook."""
+    labels = np.unique(np.asarray(labels), return_inverse=True)[1]
+    enter, _ = module_enter_exit(labels, links, tele_source, tele_weight)
+    _, module = map_equation(node_flow, labels, links, tele_source, tele_weight)
+    index = plogp(sum(enter) + exit_network) - sum(plogp(q) for q in enter) - plogp(exit_network)
+    return index + module

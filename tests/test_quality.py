@@ -1,8 +1,15 @@
 """Quality against the official Infomap on benchmark graphs with planted modules.
 
-With the same number of trials, infomap-py's codelength is at most the
-official one + 0.1 %, and its NMI to the planted partition at least the
-official NMI - 0.01.
+With the same number of trials and seed, infomap-py's codelength is at most
+the official one + 1e-6 (relative), and its NMI to the planted partition at
+least the official NMI - 0.01.  On the small real networks, with enough
+trials, both find the same codelength (to 1e-6).  The tolerances are tight
+on purpose: the official result is deterministic for a fixed seed, and a
+looser one (+0.1 %) let a search that tunes only once pass every graph
+here but the power grid (measured: LFR n=5000 mu=0.5 +8e-6, planted
+partition mixing 0.4 +8e-5, football +7e-4, netscience +2e-4 over the
+official with one tuning round, where the full schedule gives at most
++6e-14).
 """
 
 from __future__ import annotations
@@ -19,6 +26,9 @@ from infomap_py.network import Network
 from conftest import official_cluster
 
 TRIALS = 3
+
+#: Relative margin over the official codelength (rounding only).
+MARGIN = 1e-6
 
 
 def lfr(n, mu, seed=42):
@@ -48,7 +58,8 @@ def compare(edges, n, truth):
 def test_lfr_quality_matches_official(n, mu):
     edges, n, truth = lfr(n, mu)
     ours, theirs, ours_nmi, theirs_nmi = compare(edges, n, truth)
-    assert ours.codelength <= theirs["codelength"] * 1.001, (ours.codelength, theirs["codelength"])
+    assert ours.codelength <= theirs["codelength"] * (1 + MARGIN), (ours.codelength,
+                                                                   theirs["codelength"])
     assert ours_nmi >= theirs_nmi - 0.01, (ours_nmi, theirs_nmi)
 
 
@@ -57,7 +68,8 @@ def test_lfr_quality_matches_official(n, mu):
 def test_planted_partition_quality_matches_official(mixing):
     edges, truth = planted_partition(10_000, 100, 10, mixing, seed=3)
     ours, theirs, ours_nmi, theirs_nmi = compare(edges, 10_000, truth)
-    assert ours.codelength <= theirs["codelength"] * 1.001, (ours.codelength, theirs["codelength"])
+    assert ours.codelength <= theirs["codelength"] * (1 + MARGIN), (ours.codelength,
+                                                                   theirs["codelength"])
     assert ours_nmi >= theirs_nmi - 0.01, (ours_nmi, theirs_nmi)
 
 
@@ -69,20 +81,40 @@ def test_lfr_strong_mixing_gives_one_module_like_official():
     assert ours.num_modules == 1
 
 
-@pytest.mark.parametrize("name", ["karate", "football", "dolphins", "lesmis", "netscience",
-                                  "power"])
+#: Real networks in ``../shared/data``: trials per run, and whether both
+#: packages then find the same codelength (else infomap-py's is at most the
+#: official's; on football and the power grid it is shorter).  Five trials
+#: on football and the power grid, twenty on netscience, are where a search
+#: that tunes only once codes longer than the official (measured: +7e-4,
+#: +6e-3, +2e-4).
+REAL_NETWORKS = {
+    "karate": (20, True),
+    "football": (5, False),
+    "dolphins": (20, True),
+    "lesmis": (20, True),
+    "netscience": (20, False),
+    "power": (5, False),
+}
+
+
+@pytest.mark.parametrize("name", list(REAL_NETWORKS))
 def test_real_networks_match_official(name):
     """The real networks in ``../shared/data`` (skipped when absent)."""
     from conftest import read_shared_network
 
+    trials, same = REAL_NETWORKS[name]
     edges, n, truth = read_shared_network(name)
     if edges.shape[1] == 2:
         edges = np.column_stack([edges, np.ones(len(edges))])
     network = Network(edges[:, 0].astype(np.int64), edges[:, 1].astype(np.int64), edges[:, 2],
                       n, False, range(n))
-    ours = infomap_py.cluster(network, trials=5, seed=1, two_level=True)
-    theirs = official_cluster(edges, n, False, num_trials=5, seed=1)
-    assert ours.codelength <= theirs["codelength"] * 1.001, (ours.codelength, theirs["codelength"])
+    ours = infomap_py.cluster(network, trials=trials, seed=1, two_level=True)
+    theirs = official_cluster(edges, n, False, num_trials=trials, seed=1)
+    if same:
+        assert ours.codelength == pytest.approx(theirs["codelength"], abs=1e-6)
+    else:
+        assert ours.codelength <= theirs["codelength"] * (1 + MARGIN), (ours.codelength,
+                                                                       theirs["codelength"])
     if truth is not None:
         ours_nmi = normalized_mutual_info_score(truth, ours.labels)
         theirs_nmi = normalized_mutual_info_score(truth, theirs["labels"])
