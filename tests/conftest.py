@@ -70,9 +70,14 @@ def _official(edges, n, directed=False, options=None, initial=None, no_infomap=F
         im = infomap.Infomap(silent=True, two_level=True, no_infomap=no_infomap, **options)
         for i in range(n):
             im.add_node(i)
+        # A directed flow model on an undirected network uses every edge both
+        # ways in infomap-py; the official package takes links as given.
+        both_ways = not directed and options.get("flow_model", "undirected") != "undirected"
         for row in edges:
             w = float(row[2]) if len(row) > 2 else 1.0
             im.add_link(int(row[0]), int(row[1]), w)
+            if both_ways and int(row[0]) != int(row[1]):
+                im.add_link(int(row[1]), int(row[0]), w)
         if initial is not None:
             im.run(initial_partition={i: int(initial[i]) for i in range(n)})
         else:

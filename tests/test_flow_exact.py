@@ -167,3 +167,15 @@ def test_directed_models_on_an_undirected_graph_ignore_edge_order(flow_model):
     # ... and equal to the directed graph with every edge both ways.
     both_ways = infomap_py.codelength(nx.DiGraph(G), labels, flow_model=flow_model)
     assert a == pytest.approx(both_ways, abs=1e-12)
+
+
+@pytest.mark.parametrize("flow_model", ["directed", "undirdir", "outdirdir", "rawdir"])
+def test_directed_models_on_an_undirected_graph_score_as_the_official_both_ways(flow_model):
+    from conftest import official_score
+
+    G = nx.karate_club_graph()
+    edges = np.array([(u, v, d["weight"]) for u, v, d in G.edges(data=True)], dtype=float)
+    labels = infomap_py.cluster(G, two_level=True).labels
+    ours = infomap_py.codelength(G, labels, flow_model=flow_model)
+    theirs = official_score(edges, 34, labels, False, flow_model=flow_model)["codelength"]
+    assert ours == pytest.approx(theirs, abs=1e-9)
