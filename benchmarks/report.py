@@ -54,6 +54,14 @@ def ratios(results: dict) -> list[str]:
     return lines
 
 
+def _spread(run: dict | None) -> str:
+    """`` (min-max, n runs)`` after a median time, where runs were repeated."""
+    if run is None or run.get("repeats", 1) <= 1:
+        return ""
+    return (f" ({run['total_seconds_min']:.3f}-{run['total_seconds_max']:.3f}, "
+            f"{run['repeats']} runs)")
+
+
 def _cell(run: dict | None, key: str, fmt: str) -> str:
     if run is None:
         return ""
@@ -98,6 +106,8 @@ def write_report(results: dict, out_dir: Path) -> Path:
                   f"{compile_times[0]:.1f} s, then {np.median(compile_times):.2f} s (median).",
                   ""]
     lines += ["## Every tool on every graph", "",
+              "Times are medians over repeated runs, each in a fresh process (the range "
+              "and count follow the time). "
               "\"time\" is build and run inside the worker, after its imports and (for "
               "infomap-py) the Numba cache load; \"fresh process\" is the whole worker "
               "process as a user's script meets it: interpreter start, imports, cache load, "
@@ -119,7 +129,7 @@ def write_report(results: dict, out_dir: Path) -> Path:
                 continue
             peak = None if not _ok(run) else run["peak_bytes"] / 2**20
             lines.append(
-                f"| {tool} | {_cell(run, 'total_seconds', '.3f')} | "
+                f"| {tool} | {_cell(run, 'total_seconds', '.3f')}{_spread(run)} | "
                 f"{_cell(run, 'build_seconds', '.3f')} | "
                 f"{_cell(run, 'fresh_process_seconds', '.2f')} | "
                 f"{'' if peak is None else f'{peak:.0f}'} | {_cell(run, 'num_modules', 'd')} | "
