@@ -1,10 +1,11 @@
 """Time trials run serially against trials run in parallel threads (``n_jobs``).
 
 Runs ``--trials`` two-level trials on a planted-partition graph with
-``n_jobs=1`` and with every available CPU, checks that both give exactly
-the same result for the same seed, and prints the speed-up.
+``n_jobs=1`` and with every available CPU, ``--repeats`` times each
+(alternating), checks that both give exactly the same result for the same
+seed, and prints the median times and speed-up with their ranges.
 
-    python -m benchmarks.bench_trials [--nodes 50000] [--trials 10] [--seed 1]
+    python -m benchmarks.bench_trials [--nodes 50000] [--trials 10] [--seed 1] [--repeats 5]
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ def main(argv=None) -> None:
     parser.add_argument("--groups", type=int, default=250)
     parser.add_argument("--trials", type=int, default=10)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args(argv)
 
     edges, _ = planted_partition(args.nodes, args.groups, 14, 0.3, seed=args.seed)
@@ -32,19 +34,22 @@ def main(argv=None) -> None:
           f"two-level trials; {available_cpus()} CPUs")
     infomap_py.cluster(edges[:200], trials=2, two_level=True)  # compile (or load) the kernels
     results = {}
-    for label, n_jobs in (("serial", 1), ("parallel", None)):
-        start = time.perf_counter()
-        results[label] = infomap_py.cluster(edges, trials=args.trials, seed=args.seed,
-                                            two_level=True, n_jobs=n_jobs)
-        seconds = time.perf_counter() - start
-        results[label + " seconds"] = seconds
-        print(f"{label:8s}: {seconds:6.2f} s, codelength {results[label].codelength:.6f}")
+    seconds: dict[str, list[float]] = {"serial": [], "parallel": []}
+    for _ in range(args.repeats):
+        for label, n_jobs in (("serial", 1), ("parallel", None)):
+            start = time.perf_counter()
+            results[label] = infomap_py.cluster(edges, trials=args.trials, seed=args.seed,
+                                                two_level=True, n_jobs=n_jobs)
+            seconds[label].append(time.perf_counter() - start)
+    for label, runs in seconds.items():
+        print(f"{label:8s}: median {np.median(runs):6.2f} s ({min(runs):.2f}-{max(runs):.2f}, "
+              f"{len(runs)} runs), codelength {results[label].codelength:.6f}")
     same = (np.array_equal(results["serial"].labels, results["parallel"].labels)
             and np.array_equal(results["serial"].trial_codelengths,
                                results["parallel"].trial_codelengths))
-    print(f"speed-up {results['serial seconds'] / results['parallel seconds']:.2f}x; "
-          f"same result: {same}")
-
+    speed_ups = np.array(seconds["serial"]) / np.array(seconds["parallel"])
+    print(f"speed-up: median {np.median(speed_ups):.2f}x ({speed_ups.min():.2f}-"
+          f"{speed_ups.max():.2f}); same result: {same}")
 
 if __name__ == "__main__":
     main()
