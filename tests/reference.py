@@ -36,6 +36,31 @@ def undirected_flow(edges, n):
     return np.array(node), links
 
 
+def _stationary(edges, n, alpha, to_nodes, to_targets, iterations):
+    """The PageRank stationary distribution by dense power iteration.
+
+    Return ``(rank, transition, out_weight, teleport_weight)``.  Teleportation
+    lands uniformly with ``to_nodes``, else in proportion to in-weight
+    (``to_targets``) or out-weight; dangling nodes teleport with probability one.
+    """
+    weights = np.zeros((n, n))
+    for u, v, w in edges:
+        weights[u, v] += w
+    out = weights.sum(axis=1)
+    if to_nodes:
+        tele = np.ones(n) / n
+    else:
+        tele = (weights.sum(axis=0) if to_targets else out) / weights.sum()
+    transition = np.divide(weights, out[:, None], out=np.zeros_like(weights),
+                           where=out[:, None] > 0)
+    rank = np.ones(n) / n
+    for _ in range(iterations):
+        dangling = rank[out == 0].sum()
+        rank = (1 - alpha) * rank @ transition + (alpha * (1 - dangling) + dangling) * tele
+        rank /= rank.sum()
+    return rank, transition, out, tele
+
+
 def pagerank_flow(edges, n, alpha=0.15, to_nodes=False, iterations=2000):
     """Unrecorded-teleportation PageRank flow of a directed network, by dense
     power iteration: node flow and link flows ``{(u, v): flow}``.
@@ -45,20 +70,7 @@ def pagerank_flow(edges, n, alpha=0.15, to_nodes=False, iterations=2000):
     flow is one step along links from the stationary distribution, scaled
     to sum to one.
     """
-    weights = np.zeros((n, n))
-    for u, v, w in edges:
-        weights[u, v] += w
-    out = weights.sum(axis=1)
-    if to_nodes:
-        tele = np.ones(n) / n
-    else:
-        tele = out / out.sum()
-    transition = np.divide(weights, out[:, None], out=np.zeros_like(weights), where=out[:, None] > 0)
-    rank = np.ones(n) / n
-    for _ in range(iterations):
-        dangling = rank[out == 0].sum()
-        rank = (1 - alpha) * rank @ transition + (alpha * (1 - dangling) + dangling) * tele
-        rank /= rank.sum()
+    rank, transition, _, _ = _stationary(edges, n, alpha, to_nodes, False, iterations)
     step = rank[:, None] * transition
     step /= step.sum()
     links = {(u, v): step[u, v] for u in range(n) for v in range(n) if u != v and step[u, v] > 0}
@@ -201,21 +213,7 @@ def recorded_pagerank_flow(edges, n, alpha=0.15, to_nodes=False, iterations=2000
     probability; a node's teleport source flow is ``alpha`` times its flow,
     plus ``(1 - alpha)`` times its flow if it is dangling.
     """
-    weights = np.zeros((n, n))
-    for u, v, w in edges:
-        weights[u, v] += w
-    out = weights.sum(axis=1)
-    if to_nodes:
-        tele = np.ones(n) / n
-    else:
-        tele = weights.sum(axis=0) / weights.sum()
-    transition = np.divide(weights, out[:, None], out=np.zeros_like(weights),
-                           where=out[:, None] > 0)
-    rank = np.ones(n) / n
-    for _ in range(iterations):
-        dangling = rank[out == 0].sum()
-        rank = (1 - alpha) * rank @ transition + (alpha * (1 - dangling) + dangling) * tele
-        rank /= rank.sum()
+    rank, transition, out, tele = _stationary(edges, n, alpha, to_nodes, True, iterations)
     step = (1 - alpha) * rank[:, None] * transition
     links = {(u, v): step[u, v] for u in range(n) for v in range(n) if u != v and step[u, v] > 0}
     dangling_flow = np.where(out == 0, rank, 0.0)
