@@ -17,6 +17,7 @@ The definitions follow the official Infomap exactly (``FlowCalculator``):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -170,17 +171,16 @@ def compute_flow(
         dangling = np.flatnonzero(out_degree == 0)
         rank = _pagerank(src, dst, transition, dangling, tele_weight, start_flow,
                          float(teleportation))
-        final, previous, beta, dangling_rank = rank[0], rank[1], rank[3], rank[4]
-        convergence = rank[5:]
+        convergence = (rank.iterations, rank.error, rank.converged)
         if recorded_teleportation:
-            node_flow = final
-            link_flow = transition * beta * previous[src]
+            node_flow = rank.flow
+            link_flow = transition * rank.beta * rank.previous[src]
             dangling_flow = np.zeros(n)
             dangling_flow[dangling] = node_flow[dangling]
             tele_source = teleportation * node_flow + (1.0 - teleportation) * dangling_flow
         else:
-            sum_rank = 1.0 - dangling_rank
-            link_flow = transition * previous[src] / sum_rank
+            sum_rank = 1.0 - rank.dangling_rank
+            link_flow = transition * rank.previous[src] / sum_rank
             node_flow = np.bincount(dst, weights=link_flow, minlength=n)
 
     link_flow = link_flow * markov_time
@@ -219,9 +219,22 @@ def _both_ways(src: np.ndarray, dst: np.ndarray, w: np.ndarray):
             np.concatenate([w, w[~loop]]))
 
 
-def _pagerank(src, dst, transition, dangling, tele_weight, start_flow, alpha):
-    """Run the PageRank kernel to convergence; return its outputs with
-    ``(iterations, error, converged)`` in place of its last two.
+class _PageRank(NamedTuple):
+    """What the PageRank iteration gives: the flow, the last iterate before
+    normalisation, the (possibly nudged) ``beta = 1 - alpha``, the flow on
+    dangling nodes, and how it converged."""
+
+    flow: np.ndarray
+    previous: np.ndarray
+    beta: float
+    dangling_rank: float
+    iterations: int
+    error: float
+    converged: bool
+
+
+def _pagerank(src, dst, transition, dangling, tele_weight, start_flow, alpha) -> _PageRank:
+    """Run the PageRank kernel to convergence.
 
     Small teleportation makes the power iteration slow (its error falls by
     about ``1 - alpha`` a step).  When it has not converged after
@@ -230,15 +243,15 @@ def _pagerank(src, dst, transition, dangling, tele_weight, start_flow, alpha):
     that it converges in a few steps to the same fixed point as the
     official Infomap's iteration.
     """
-    rank = flow_kernels.pagerank(src, dst, transition, dangling, tele_weight, start_flow,
-                                 alpha, FIRST_ITERATIONS)
-    iterations, error = rank[5], rank[6]
+    flow, previous, alpha, beta, dangling_rank, iterations, error = flow_kernels.pagerank(
+        src, dst, transition, dangling, tele_weight, start_flow, alpha, FIRST_ITERATIONS)
     if error > flow_kernels.TOLERANCE:
-        start = _solve_pagerank(src, dst, transition, dangling, tele_weight, alpha, rank[0])
-        rank = flow_kernels.pagerank(src, dst, transition, dangling, tele_weight, start,
-                                     rank[2], MAX_ITERATIONS)
-        iterations, error = iterations + rank[5], rank[6]
-    return (*rank[:5], iterations, error, bool(error <= flow_kernels.TOLERANCE))
+        start = _solve_pagerank(src, dst, transition, dangling, tele_weight, alpha, flow)
+        flow, previous, alpha, beta, dangling_rank, more, error = flow_kernels.pagerank(
+            src, dst, transition, dangling, tele_weight, start, alpha, MAX_ITERATIONS)
+        iterations += more
+    return _PageRank(flow, previous, beta, dangling_rank, int(iterations), float(error),
+                     bool(error <= flow_kernels.TOLERANCE))
 
 
 def _solve_pagerank(src, dst, transition, dangling, tele_weight, alpha, guess):
