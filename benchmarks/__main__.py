@@ -31,16 +31,21 @@ def main(argv=None) -> int:
     run.add_argument("--repeats", type=int, default=None,
                      help="runs of each tool on each graph; times are medians "
                           "(default: 3 at 10^6 nodes and more, 5 below, 1 for smoke)")
+    run.add_argument("--repeat-only", metavar="TOOLS",
+                     help="comma-separated tools whose runs repeat; the others run once "
+                          "(default: every tool repeats)")
     run.add_argument("--timeout", type=float, default=900.0,
                      help="seconds one tool may take on one graph")
     args = parser.parse_args(argv)
     tools = args.tools.split(",") if args.tools else None
-    unknown = [t for t in tools or [] if t not in TOOLS]
+    repeat_only = args.repeat_only.split(",") if args.repeat_only else None
+    unknown = [t for t in (tools or []) + (repeat_only or []) if t not in TOOLS]
     if unknown:
         parser.error(f"unknown tool {unknown[0]!r} (choose from {', '.join(TOOLS)})")
     out = args.out or Path(__file__).parent / "results" / args.suite
     results = run_suite(args.suite, out, trials=args.trials, seed=args.seed, tools=tools,
-                        timeout=args.timeout, repeats=args.repeats)
+                        timeout=args.timeout, repeats=args.repeats,
+                        repeat_only=repeat_only)
     print(f"wrote {out / 'results.json'}, {out / 'report.md'} and plots "
           f"({results['seconds'] / 60:.1f} min)")
     return 0

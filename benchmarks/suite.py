@@ -157,17 +157,22 @@ def _repeated(graph_file: Path, tool: str, out: Path, trials: int, seed: int, ti
 
 def run_suite(suite: str, out_dir: Path, trials: int = 1, seed: int = 1,
               tools: list[str] | None = None, timeout: float = 900.0,
-              log=print, repeats: int | None = None) -> dict:
+              log=print, repeats: int | None = None,
+              repeat_only: list[str] | None = None) -> dict:
     """Run every tool on every graph of ``suite``; write ``results.json``,
     ``report.md`` and the plots into ``out_dir``; return the results.
 
     Each tool runs ``repeats`` times on each graph (``None``:
     :func:`default_repeats`), each time in a fresh process; the times
-    reported are the medians, with the range of the end-to-end time."""
+    reported are the medians, with the range of the end-to-end time.
+    ``repeat_only`` names the tools that repeat (the others run once), so
+    that the side-by-side comparisons get medians without paying for
+    repeated runs of the slowest peers."""
     tools = tools or TOOLS
     out_dir.mkdir(parents=True, exist_ok=True)
     started = time.time()
     results = {"suite": suite, "machine": machine(), "trials": trials, "seed": seed,
+               "repeat_only": repeat_only,
                "graphs": [], "runs": []}
     with tempfile.TemporaryDirectory() as tmp:
         latency_file = Path(tmp) / "latency.json"
@@ -192,6 +197,8 @@ def run_suite(suite: str, out_dir: Path, trials: int = 1, seed: int = 1,
                     record = {"tool": tool, "skipped": f"more than {limit:,} edges"}
                 else:
                     count = repeats or default_repeats(suite, graph.num_nodes)
+                    if repeat_only is not None and tool not in repeat_only:
+                        count = 1
                     record = _repeated(graph_file, tool, out, trials, seed, timeout, count)
                     if "error" not in record:
                         score(record, np.load(labels_file), network, graph.truth)

@@ -68,3 +68,36 @@ def test_notebook_runs_the_smoke_suite(tmp_path, monkeypatch):
     assert "| infomap-py |" in report and "realised mixing" in report
     for name in ("time_vs_edges.png", "nmi_vs_mixing.png", "memory_per_edge.png"):
         assert (tmp_path / name).stat().st_size > 1000
+
+
+def test_repeat_only_repeats_the_named_tools_and_reports_medians(tmp_path, monkeypatch):
+    """``repeat_only`` repeats the named tools and runs the others once; the
+    repeated tool's time is the median of its runs, with their range."""
+    import benchmarks.suite as suite
+
+    calls: dict[str, int] = {}
+
+    def fake_worker(graph_file, tool, out, trials, seed, timeout):
+        calls[tool] = calls.get(tool, 0) + 1
+        num_nodes = int(np.load(graph_file)["num_nodes"])
+        np.save(str(out) + ".labels.npy", np.zeros(num_nodes, dtype=np.int64))
+        seconds = float(calls[tool])  # 1, 2, 3: the median is 2
+        return {"tool": tool, "total_seconds": seconds, "run_seconds": seconds,
+                "peak_bytes": 1, "num_modules": 1, "codelength": 1.0}
+
+    monkeypatch.setattr(suite, "_run_worker", fake_worker)
+    monkeypatch.setattr(suite, "suite_graphs",
+                        lambda name: [GraphSpec("planted-100", "planted",
+                                                dict(nodes=100, groups=4, degree=6,
+                                                     mixing=0.1))])
+    import benchmarks.report as report
+
+    monkeypatch.setattr(report, "write_plots", lambda results, out: [])  # one tiny graph
+    results = suite.run_suite("quick", tmp_path, tools=["infomap-py", "leidenalg"],
+                              repeats=3, repeat_only=["infomap-py"], log=lambda line: None)
+    assert calls == {"infomap-py": 3, "leidenalg": 1}
+    runs = {run["tool"]: run for run in results["runs"]}
+    assert runs["infomap-py"]["total_seconds"] == 2.0
+    assert (runs["infomap-py"]["total_seconds_min"], runs["infomap-py"]["total_seconds_max"]) \
+        == (1.0, 3.0)
+    assert "repeats" not in runs["leidenalg"]
