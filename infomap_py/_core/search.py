@@ -121,6 +121,12 @@ def find_top_modules(graph, node_data, node_enter, node_exit, constants, leaf_la
         if effective == 0:
             break
         new_labels, new_num = compact_labels(moved_labels)
+        if new_num == num_modules:
+            # Every node of a level starts alone, so moves that shorten the
+            # codelength leave fewer modules.  As many modules means the
+            # move deltas and the codelength disagree: stop rather than
+            # aggregate the same level forever.
+            break
         for i in range(num_leaves):
             leaf_labels[i] = new_labels[leaf_labels[i]]
         _, level_enter, level_exit, _, _ = module_flows(
