@@ -18,7 +18,7 @@ from .flow import compute_flow as _compute_flow
 from .network import Network
 from .optimize import FULL, SUPER_LEVELS_ONLY, search
 from .result import Codelength, InfomapResult, partition_labels
-from .tree import ModuleTree, build_tree, tree_from_paths
+from .tree import ModuleTree, build_tree, tree_from_paths, two_level_tree
 
 
 def _network_and_flow(G, directed, weight, flow_model, teleportation, to_nodes,
@@ -138,8 +138,8 @@ def cluster(
     verbose : bool
         Print progress to standard error.
     progress : callable or None
-        Called as ``progress(trial, phase, num_modules, codelength)`` after
-        every phase of every trial (``trial`` counts from 0; ``phase`` is
+        Called as ``progress(trial, phase, num_modules, codelength)`` as
+        every phase of every trial ends (``trial`` counts from 0; ``phase`` is
         ``"levels"``, ``"fine-tune"``, ``"coarse-tune"``, then ``"merge"`` for
         a two-level search, or ``"super-modules"`` and ``"sub-modules"`` for a
         tree); replaces the ``verbose`` printing.
@@ -192,12 +192,13 @@ def cluster(
     if initial_partition is not None:
         initial = partition_labels(initial_partition, list(network.nodes))
     progress = None
-    if verbose:
-        def progress(trial, phase, k, length):
-            print(f"trial {trial + 1}/{trials} {phase}: {k} modules, codelength {length:.9f} bits",
-                  file=sys.stderr)
     if user_progress is not None:
-        progress = user_progress
+        def progress(trial, phase, k, length, seconds):
+            user_progress(trial, phase, k, length)
+    elif verbose:
+        def progress(trial, phase, k, length, seconds):
+            print(f"trial {trial + 1}/{trials} {phase}: {k} modules, codelength {length:.9f} "
+                  f"bits ({seconds:.2f} s)", file=sys.stderr)
     found = search(flow, trials=trials, seed=seed, two_level=two_level,
                    fast_hierarchical=fast_hierarchical, initial_labels=initial,
                    progress=progress, n_jobs=n_jobs)
@@ -246,9 +247,7 @@ def _tree_arrays(partition: Any, nodes: list) -> tuple[np.ndarray, np.ndarray]:
     if tree is not None:
         return tree
     _, labels = np.unique(partition_labels(partition, nodes), return_inverse=True)
-    parent = np.zeros(int(labels.max()) + 2 if labels.size else 1, dtype=np.int64)
-    parent[0] = -1
-    return parent, labels.astype(np.int64) + 1
+    return two_level_tree(labels)
 
 
 def _as_tree(partition: Any, nodes: list) -> tuple[np.ndarray, np.ndarray] | None:

@@ -283,10 +283,12 @@ class _Progress:
         self.trials = trials
         self.enabled = enabled
         self.verbose = verbose
+        self.started = time.perf_counter()
 
     def __call__(self, trial: int, phase: str, num_modules: int, length: float) -> None:
+        elapsed = time.perf_counter() - self.started
         text = (f"trial {trial + 1}/{self.trials} {phase}: {num_modules} modules, "
-                f"codelength {length:.6f} bits")
+                f"codelength {length:.6f} bits [{elapsed:.1f} s]")
         if self.verbose:
             print(text, file=sys.stderr)
         elif self.enabled:

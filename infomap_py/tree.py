@@ -154,6 +154,56 @@ def _check_level(level: Any) -> int:
     return int(level)
 
 
+def two_level_tree(labels: np.ndarray, num_modules: int | None = None
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """Return ``(parent, leaf_module)`` of the root over the modules of
+    ``labels`` (dense, from 0; ``num_modules`` of them, by default one more
+    than the largest label)."""
+    labels = np.asarray(labels, dtype=np.int64)
+    if num_modules is None:
+        num_modules = int(labels.max()) + 1 if labels.size else 0
+    parent = np.zeros(num_modules + 1, dtype=np.int64)
+    parent[0] = -1
+    return parent, labels + 1
+
+
+def super_tree(labels: np.ndarray, num_modules: int, levels: list[np.ndarray],
+               keep_levels: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Return ``(parent, leaf_module)`` with the super-module ``levels``
+    (each maps the modules of the level below to their super-modules) above
+    the modules of ``labels``: all of them, or only the coarsest with the
+    leaves directly below it."""
+    if not keep_levels:
+        for level in levels:
+            labels = level[labels]
+            num_modules = int(level.max()) + 1
+        return two_level_tree(labels, num_modules)
+    # Ids: the root, then the coarsest level first, down to the modules.
+    sizes = [num_modules] + [int(level.max()) + 1 for level in levels]
+    offsets = np.cumsum([1] + sizes[::-1])[:-1][::-1]
+    parent = np.zeros(1 + sum(sizes), dtype=np.int64)
+    parent[0] = -1
+    for depth, level in enumerate(levels):
+        parent[offsets[depth]:offsets[depth] + sizes[depth]] = offsets[depth + 1] + level
+    return parent, offsets[0] + labels
+
+
+def compact_tree(parent: np.ndarray, leaf_module: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Drop dissolved modules (parent -2) and renumber the rest."""
+    keep = parent != -2
+    new_id = np.cumsum(keep) - 1
+    parent = parent[keep]
+    parent[1:] = new_id[parent[1:]]
+    return parent, new_id[leaf_module]
+
+
+def tree_codelength(net: tuple, parent: np.ndarray, leaf_module: np.ndarray) -> float:
+    """Return the multilevel codelength of a tree (no dissolved entries) on
+    the kernels' ``net``, ``(graph, node_data, node_enter, node_exit)``."""
+    _, enter, exit_ = tree_flows(*net, parent, leaf_module)
+    return float(module_codelengths(net[1][0], parent, leaf_module, enter, exit_).sum())
+
+
 def build_tree(flow: Flow, parent: np.ndarray, leaf_module: np.ndarray,
                kernel_graph: tuple | None = None) -> ModuleTree:
     """Return the ordered :class:`ModuleTree` of a tree given as ``parent``

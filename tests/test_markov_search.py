@@ -17,7 +17,7 @@ import pytest
 import infomap_py
 from infomap_py._core import mapeq, moves
 from infomap_py._core.rng import new_state
-from infomap_py._core.search import MIN_IMPROVEMENT, coarse_tune
+from infomap_py.two_level import coarse_tune
 from infomap_py.flow import flow_graph
 
 RING = nx.ring_of_cliques(16, 5)
@@ -78,8 +78,8 @@ def test_coarse_tuning_splits_merged_pairs_of_cliques(seed):
     pairs[pairs == 9] = 8
     pairs[pairs == 11] = 10
     labels = np.unique(pairs, return_inverse=True)[1].astype(np.int64)
-    tuned, k = coarse_tune(graph, node_data, node_enter, node_exit, constants, labels, 14,
-                           new_state(seed), MIN_IMPROVEMENT)
+    tuned, k = coarse_tune((graph, node_data, node_enter, node_exit), constants, labels, 14,
+                           new_state(seed))
     assert k == 16
     assert len({(a, b) for a, b in zip(CLIQUES, tuned)}) == 16  # one module per clique
 

@@ -21,7 +21,7 @@ import infomap_py
 from benchmarks.generators import hierarchical_planted_partition, nested_triangles, \
     planted_partition
 from infomap_py._core import mapeq
-from infomap_py._core.hierarchy import merge_modules
+from infomap_py.multilevel import merge_modules
 from infomap_py._core.rng import new_state
 from infomap_py._core.search import total_codelength
 from infomap_py.flow import flow_graph
@@ -116,7 +116,7 @@ def test_merges_shorten_a_broken_up_partition(name, G, flow_options):
         pieces = found * 3 + rng.integers(0, 3, n)
         labels = np.unique(pieces, return_inverse=True)[1].astype(np.int64)
         k = int(labels.max()) + 1
-        merged, merged_k = merge_modules(*kernel, labels, k, new_state(seed))
+        merged, merged_k = merge_modules(kernel[:4], kernel[4], labels, k, new_state(seed))
         if merged_k < k:
             merged_any = True
             assert recomputed(kernel, merged) < recomputed(kernel, labels) - 1e-10

@@ -44,7 +44,7 @@ def members_by_label(labels, num_modules):
 
 
 @jit
-def build_flow_graph(source, target, link_flow, num_nodes, symmetric=False):
+def build_flow_graph(source, target, link_flow, num_nodes, symmetric):
     """Return the flow graph of directed links ``source -> target`` carrying
     ``link_flow`` (self-links excluded by the caller; parallel links and
     links in both directions are merged into one neighbour entry).  With

@@ -12,7 +12,7 @@ rather than one from each of eight arrays.
 import numpy as np
 
 from . import mapeq
-from ._jit import jit
+from ._jit import inline_jit, jit
 from .coarsen import compact_labels, module_flows
 from .rng import rand_below, shuffle
 
@@ -299,9 +299,9 @@ def _flow_kind(node_data, node_enter, node_exit):
     return teleports, enter_is_exit
 
 
-@jit
+@inline_jit
 def core_loops(graph, node_data, node_enter, node_exit, state, constants, rng,
-               loop_limit, min_improvement, skip_joined=False):
+               loop_limit, min_improvement, skip_joined):
     """Repeat sweeps in random order until a sweep gains less than
     ``min_improvement`` bits or ``loop_limit`` sweeps ran; return the number
     of sweeps that improved the codelength."""

@@ -86,6 +86,22 @@ def module_codelengths(node_flow, parent, leaf_module, enter, exit_):
 
 
 @jit
+def _by_depth(depth):
+    """Return the tree modules ordered by depth, top down, in id order
+    within a depth (a counting sort: stable, like a merge sort)."""
+    start = np.zeros(depth.max() + 2, dtype=np.int64)
+    for t in range(depth.shape[0]):
+        start[depth[t] + 1] += 1
+    for d in range(1, start.shape[0]):
+        start[d] += start[d - 1]
+    order = np.empty(depth.shape[0], dtype=np.int64)
+    for t in range(depth.shape[0]):
+        order[start[depth[t]]] = t
+        start[depth[t]] += 1
+    return order
+
+
+@jit
 def dissolve_unpaid_modules(node_flow, parent, leaf_module, enter, exit_, min_improvement):
     """Dissolve every module of sub-modules whose codebook costs more than
     it saves: its sub-modules move up into its parent.  Return the new
@@ -105,7 +121,7 @@ def dissolve_unpaid_modules(node_flow, parent, leaf_module, enter, exit_, min_im
         sum_rate[parent[t]] += enter[t]
         sum_plogp[parent[t]] += mapeq.plogp(enter[t])
         children[parent[t]] += 1
-    order = np.argsort(depth, kind="mergesort")
+    order = _by_depth(depth)
     dissolved = 0
     for idx in range(num_tree):
         t = order[idx]
