@@ -49,11 +49,11 @@ def _score(flow: Flow, labels: np.ndarray) -> Codelength:
     one_level = mapeq.one_level_codelength(flow.node_flow, 0.0)
     if flow.link_flow.shape[0] == 0 and not flow.node_flow.any():
         return Codelength(0.0, 0.0, 0.0)
-    graph, node_data, node_enter, node_exit = flow_graph(flow)
-    constants = np.array([mapeq.entropy_terms(node_data[0]), 0.0])
+    net = flow_graph(flow)
+    constants = np.array([mapeq.entropy_terms(net.node_data.flow), 0.0])
     num_modules = int(labels.max()) + 1 if labels.size else 0
-    index, module = score(graph, node_data, node_enter, node_exit, constants,
-                          np.ascontiguousarray(labels, dtype=np.int64), num_modules)
+    index, module = score(net, constants, np.ascontiguousarray(labels, dtype=np.int64),
+                          num_modules)
     return Codelength(index, module, one_level)
 
 

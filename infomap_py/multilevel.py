@@ -12,7 +12,8 @@ from __future__ import annotations
 import numpy as np
 
 from ._core import mapeq
-from ._core.coarsen import aggregate, members_by_label, module_flows
+from ._core.coarsen import FlowGraph, FlowNet, ModuleFlows, NodeFlows, aggregate, \
+    members_by_label, module_flows
 from ._core.hierarchy import attach_submodules, index_codebook_length, merge_groups
 from ._core.rng import next_seeds
 from ._core.search import AGGREGATED_LOOP_LIMIT, MIN_IMPROVEMENT, module_subnetwork, \
@@ -21,33 +22,30 @@ from .two_level import partition
 from .workers import SERIAL, Workers
 
 
-def module_super_levels(level_graph: tuple, enter: np.ndarray, exit_: np.ndarray,
-                        tele: np.ndarray, tw: np.ndarray, exit_flow: float, rng: np.ndarray,
-                        level_limit: int) -> list[np.ndarray]:
+def module_super_levels(level_graph: FlowGraph, flows: ModuleFlows, exit_flow: float,
+                        rng: np.ndarray, level_limit: int) -> list[np.ndarray]:
     """Find super-modules of modules, level after level.
 
-    The modules (the nodes of ``level_graph``, entered at rates ``enter``
-    and left at rates ``exit_``, with teleportation flows ``tele`` and
-    ``tw``) become nodes whose flow is their enter flow, and a two-level
-    search on that network proposes super-modules; they are kept while they
-    shorten the index codebook, at most ``level_limit`` levels (0: no
-    limit).  Return a list of label arrays: the first maps every module to
-    its super-module, the next every super-module to its own, and so on.
+    The modules (the nodes of ``level_graph``, with their ``flows``) become
+    nodes whose flow is their enter flow, and a two-level search on that
+    network proposes super-modules; they are kept while they shorten the
+    index codebook, at most ``level_limit`` levels (0: no limit).  Return a
+    list of label arrays: the first maps every module to its super-module,
+    the next every super-module to its own, and so on.
     """
     levels: list[np.ndarray] = []
+    enter, exit_, tele, tw = flows.enter, flows.exit, flows.tele_source, flows.tele_weight
     k = enter.shape[0]
     index_length = index_codebook_length(enter, exit_flow)
     while k > 2 and (level_limit == 0 or len(levels) < level_limit):
-        level_data = (enter.copy(), tele, tw)
+        level = FlowNet(level_graph, NodeFlows(enter.copy(), tele, tw), enter, exit_)
         constants = np.array([mapeq.entropy_terms(enter), exit_flow])
-        super_labels, num_super, length = partition(
-            (level_graph, level_data, enter, exit_), constants, np.arange(k), k, rng,
-            AGGREGATED_LOOP_LIMIT, 0, True)
+        super_labels, num_super, length = partition(level, constants, np.arange(k), k, rng,
+                                                    AGGREGATED_LOOP_LIMIT, 0, True)
         if num_super == 1 or num_super == k or not length < index_length - MIN_IMPROVEMENT:
             break
         levels.append(super_labels)
-        _, enter, exit_, tele, tw = module_flows(level_graph, level_data, enter, exit_,
-                                                 super_labels, num_super)
+        _, enter, exit_, tele, tw = module_flows(level, super_labels, num_super)
         level_graph = aggregate(level_graph, super_labels, num_super)
         index_length = index_codebook_length(enter, exit_flow)
         k = num_super
@@ -60,11 +58,9 @@ def super_levels(net: tuple, exit_flow: float, labels: np.ndarray, num_modules: 
                  rng: np.ndarray, level_limit: int) -> list[np.ndarray]:
     """:func:`module_super_levels` above the modules of ``labels`` in
     ``net``, a network left at rate ``exit_flow``."""
-    graph, node_data, node_enter, node_exit = net
-    _, enter, exit_, tele, tw = module_flows(graph, node_data, node_enter, node_exit, labels,
-                                             num_modules)
-    return module_super_levels(aggregate(graph, labels, num_modules), enter, exit_, tele, tw,
-                               exit_flow, rng, level_limit)
+    return module_super_levels(aggregate(net.graph, labels, num_modules),
+                               module_flows(net, labels, num_modules), exit_flow, rng,
+                               level_limit)
 
 
 def top_super_modules(net: tuple, exit_flow: float, labels: np.ndarray, num_modules: int,
@@ -91,16 +87,12 @@ def merge_modules(net: tuple, constants: np.ndarray, labels: np.ndarray, num_mod
     that.  Return ``(labels, num_modules)``, the input labels when nothing
     merges.
     """
-    graph, node_data, node_enter, node_exit = net
-    flow, enter, exit_, tele, tw = module_flows(graph, node_data, node_enter, node_exit,
-                                                labels, num_modules)
-    level_graph = aggregate(graph, labels, num_modules)
-    levels = module_super_levels(level_graph, enter, exit_, tele, tw,
-                                 constants[mapeq.EXIT_NETWORK_FLOW], rng, 1)
+    flows = module_flows(net, labels, num_modules)
+    level_graph = aggregate(net.graph, labels, num_modules)
+    levels = module_super_levels(level_graph, flows, constants[mapeq.EXIT_NETWORK_FLOW], rng, 1)
     if not levels:
         return labels, num_modules
-    merged, k = merge_groups(level_graph, flow, enter, exit_, tele, tw, constants, labels,
-                             num_modules, levels[0])
+    merged, k = merge_groups(level_graph, flows, constants, labels, num_modules, levels[0])
     return merged, int(k)
 
 
@@ -132,7 +124,7 @@ def split_recursively(net: tuple, parent: np.ndarray, leaf_module: np.ndarray,
         split = new_module_split(start, members, seeds, n)
 
         def split_part(modules: np.ndarray) -> None:
-            partition_modules(*net, modules, split, 3)
+            partition_modules(net, modules, split, 3)
             local = np.full(n, -1, dtype=np.int64)
             for m in modules:
                 _keep_split_if_shorter(net, split, m, local)
@@ -154,13 +146,14 @@ def _keep_split_if_shorter(net: tuple, split, m: int, local: np.ndarray) -> None
     if k == 1 or k == size or size < 3:
         split.num_sub[m] = 0
         return
-    sub_net = module_subnetwork(*net, nodes, local)
+    sub_net = module_subnetwork(net, nodes, local)
     exit_flow = split.exit_flow[m]
     rng = split.seeds[m:m + 1].copy()
     labels, k = top_super_modules(sub_net, exit_flow, split.sub_labels[nodes], k, rng)
-    constants = np.array([mapeq.entropy_terms(sub_net[1][0]), exit_flow])
-    length = total_codelength(*sub_net, constants, labels, k)
-    whole = mapeq.one_level_codelength(sub_net[1][0], exit_flow)
+    node_flow = sub_net.node_data.flow
+    constants = np.array([mapeq.entropy_terms(node_flow), exit_flow])
+    length = total_codelength(sub_net, constants, labels, k)
+    whole = mapeq.one_level_codelength(node_flow, exit_flow)
     if k == 1 or k == size or not length < whole - MIN_IMPROVEMENT:
         split.num_sub[m] = 0
         return

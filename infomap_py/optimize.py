@@ -90,14 +90,16 @@ def run_trial(
     Finally modules of modules whose codebook does not pay are dissolved,
     and the two-level partition is kept if the tree codes no shorter.
 
-    ``kernel_input`` is ``(graph, node_data, node_enter, node_exit,
-    constants)``; ``progress(phase, num_top_modules, codelength, seconds)``
+    ``kernel_input`` is ``(net, constants)``: the kernels'
+    :data:`~infomap_py._core.coarsen.FlowNet` and the map equation's
+    constants; ``progress(phase, num_top_modules, codelength, seconds)``
     is called as each phase ends, with the seconds it took (``"merge"``
     after the merging and the search that follows it); ``workers`` share
     the modules of coarse-tuning and of the recursive split.
     """
-    net, constants = kernel_input[:4], kernel_input[4]
-    n = net[1][0].shape[0]
+    net, constants = kernel_input
+    node_flow = net.node_data.flow
+    n = node_flow.shape[0]
     if initial_labels is not None:
         labels = np.unique(initial_labels, return_inverse=True)[1].astype(np.int64)
     else:
@@ -133,15 +135,15 @@ def run_trial(
                    tree_codelength(net, parent, leaf_module))
     if fast_hierarchical != SUPER_LEVELS_ONLY:
         parent, leaf_module = split_recursively(net, parent, leaf_module, rng, workers)
-    _, enter, exit_ = tree_flows(*net, parent, leaf_module)
-    parent, dissolved = dissolve_unpaid_modules(net[1][0], parent, leaf_module, enter,
+    _, enter, exit_ = tree_flows(net, parent, leaf_module)
+    parent, dissolved = dissolve_unpaid_modules(node_flow, parent, leaf_module, enter,
                                                 exit_, MIN_IMPROVEMENT)
     if dissolved:
         # Dissolving a module leaves the flows of every other module as they were.
         kept = parent != -2
         enter, exit_ = enter[kept], exit_[kept]
         parent, leaf_module = compact_tree(parent, leaf_module)
-    length = float(module_codelengths(net[1][0], parent, leaf_module, enter, exit_).sum())
+    length = float(module_codelengths(node_flow, parent, leaf_module, enter, exit_).sum())
     if length > flat_length:
         # Re-splitting the coarsest super-modules lost structure: keep the partition.
         parent, leaf_module, length = flat_parent, flat_leaf_module, flat_length
@@ -174,9 +176,8 @@ def search(
     n = flow.num_nodes
     if flow.link_flow.shape[0] == 0:
         return SearchResult(*two_level_tree(np.arange(n), n), 0.0, np.zeros(trials), 0, 0.0)
-    graph, node_data, node_enter, node_exit = flow_graph(flow)
-    constants = np.array([mapeq.entropy_terms(node_data[0]), 0.0])
-    kernel_input = (graph, node_data, node_enter, node_exit, constants)
+    net = flow_graph(flow)
+    kernel_input = (net, np.array([mapeq.entropy_terms(net.node_data.flow), 0.0]))
     seeds = trial_seeds(seed, trials)
     workers = available_cpus() if n_jobs is None else n_jobs
     in_parallel = trials > 1 and workers > 1
@@ -203,4 +204,4 @@ def search(
     parent, leaf_module, length = found[best]
     return SearchResult(parent, leaf_module, length, lengths, best,
                         time.perf_counter() - start,
-                        (graph, node_data, node_enter, node_exit))
+                        net)

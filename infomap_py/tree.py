@@ -199,9 +199,10 @@ def compact_tree(parent: np.ndarray, leaf_module: np.ndarray) -> tuple[np.ndarra
 
 def tree_codelength(net: tuple, parent: np.ndarray, leaf_module: np.ndarray) -> float:
     """Return the multilevel codelength of a tree (no dissolved entries) on
-    the kernels' ``net``, ``(graph, node_data, node_enter, node_exit)``."""
-    _, enter, exit_ = tree_flows(*net, parent, leaf_module)
-    return float(module_codelengths(net[1][0], parent, leaf_module, enter, exit_).sum())
+    the kernels' :data:`~infomap_py._core.coarsen.FlowNet` ``net``."""
+    _, enter, exit_ = tree_flows(net, parent, leaf_module)
+    return float(module_codelengths(net.node_data.flow, parent, leaf_module, enter,
+                                    exit_).sum())
 
 
 def build_tree(flow: Flow, parent: np.ndarray, leaf_module: np.ndarray,
@@ -231,9 +232,8 @@ def build_tree(flow: Flow, parent: np.ndarray, leaf_module: np.ndarray,
         leaf_module = new_id[leaf_module]
         depth = depth[used]
         num_tree = parent.shape[0]
-    graph, node_data, node_enter, node_exit = kernel_graph or flow_graph(flow)
-    mflow, enter, exit_ = tree_flows(graph, node_data, node_enter, node_exit, parent,
-                                     leaf_module)
+    net = kernel_graph or flow_graph(flow)
+    mflow, enter, exit_ = tree_flows(net, parent, leaf_module)
     n = leaf_module.shape[0]
     # The first node below every module breaks ties of flow.
     first_leaf = np.full(num_tree, n, dtype=np.int64)
@@ -258,7 +258,7 @@ def build_tree(flow: Flow, parent: np.ndarray, leaf_module: np.ndarray,
     inverse = np.argsort(new_id)
     new_parent = np.where(parent[inverse] >= 0, new_id[np.maximum(parent[inverse], 0)], -1)
     leaf_module = new_id[leaf_module]
-    node_flow = node_data[0]
+    node_flow = net.node_data.flow
     leaf_order = np.lexsort((np.arange(n), -node_flow, leaf_module))
     sizes = np.bincount(leaf_module, minlength=num_tree)
     starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])

@@ -15,7 +15,7 @@ from typing import Callable
 
 import numpy as np
 
-from ._core.coarsen import aggregate, aggregate_node_data, members_by_label, module_flows
+from ._core.coarsen import aggregate_net, members_by_label
 from ._core.mapeq import EXIT_NETWORK_FLOW, one_level_codelength
 from ._core.moves import place_linkless_nodes
 from ._core.rng import next_seeds
@@ -36,7 +36,7 @@ def partition(net: tuple, constants: np.ndarray, labels: np.ndarray, num_modules
     """Run one two-level Infomap search; return ``(labels, num_modules,
     codelength)``.
 
-    ``net`` is the kernels' ``(graph, node_data, node_enter, node_exit)``.
+    ``net`` is the kernels' :data:`~infomap_py._core.coarsen.FlowNet`.
     The search starts from ``labels`` (``num_modules`` groups; single nodes
     when ``num_modules`` equals the number of nodes) and runs at most
     ``tune_iteration_limit`` tuning rounds (0: no limit).  It partitions a
@@ -45,9 +45,8 @@ def partition(net: tuple, constants: np.ndarray, labels: np.ndarray, num_modules
     shorter, it returns one module.  Coarse-tuning partitions the modules on
     ``workers``.
     """
-    graph, node_data, node_enter, node_exit = net
     n = labels.shape[0]
-    one_level = one_level_codelength(node_data[0], constants[EXIT_NETWORK_FLOW])
+    one_level = one_level_codelength(net.node_data.flow, constants[EXIT_NETWORK_FLOW])
     started = time.perf_counter()
 
     def phase_done(phase: str, k: int, length: float) -> None:
@@ -58,9 +57,9 @@ def partition(net: tuple, constants: np.ndarray, labels: np.ndarray, num_modules
             started = now
 
     first_loop = num_modules == n and not is_subnetwork
-    labels, k = find_top_modules(graph, node_data, node_enter, node_exit, constants, labels,
-                                 num_modules, rng, loop_limit, MIN_IMPROVEMENT, 0, first_loop)
-    length = total_codelength(graph, node_data, node_enter, node_exit, constants, labels, k)
+    labels, k = find_top_modules(net, constants, labels, num_modules, rng, loop_limit, 0,
+                                 first_loop)
+    length = total_codelength(net, constants, labels, k)
     phase_done("levels", k, length)
     fine = True
     failed_rounds = 0
@@ -68,16 +67,12 @@ def partition(net: tuple, constants: np.ndarray, labels: np.ndarray, num_modules
     while k > 1 and (tune_iteration_limit == 0 or rounds < tune_iteration_limit):
         rounds += 1
         if fine:
-            labels, k = fine_tune(graph, node_data, node_enter, node_exit, constants, labels,
-                                  rng, loop_limit, MIN_IMPROVEMENT)
+            labels, k = fine_tune(net, constants, labels, rng, loop_limit)
         else:
             labels, k = coarse_tune(net, constants, labels, k, rng, workers)
         if k > 1:
-            labels, k = find_top_modules(graph, node_data, node_enter, node_exit, constants,
-                                         labels, k, rng, loop_limit, MIN_IMPROVEMENT, 0,
-                                         False)
-        new_length = total_codelength(graph, node_data, node_enter, node_exit, constants,
-                                      labels, k)
+            labels, k = find_top_modules(net, constants, labels, k, rng, loop_limit, 0, False)
+        new_length = total_codelength(net, constants, labels, k)
         phase_done("fine-tune" if fine else "coarse-tune", k, new_length)
         improved = (new_length <= length - MIN_IMPROVEMENT
                     and new_length < length - one_level * MIN_RELATIVE_TUNE_IMPROVEMENT)
@@ -86,12 +81,10 @@ def partition(net: tuple, constants: np.ndarray, labels: np.ndarray, num_modules
         if failed_rounds == 2:
             break
         fine = not fine
-    if k > 1 and node_data[1].any():
+    if k > 1 and net.node_data.tele_source.any():
         # Nodes without links never see a neighbouring module to join.
-        labels, k = place_linkless_nodes(graph, node_data, node_enter, node_exit, labels,
-                                         constants)
-        length = total_codelength(graph, node_data, node_enter, node_exit, constants,
-                                  labels, k)
+        labels, k = place_linkless_nodes(net, labels, constants)
+        length = total_codelength(net, constants, labels, k)
     if k > 1 and length > one_level:
         labels = np.zeros(n, dtype=np.int64)
         k = 1
@@ -108,22 +101,16 @@ def coarse_tune(net: tuple, constants: np.ndarray, labels: np.ndarray, num_modul
     Every module's partition has its own random state drawn from ``rng``,
     so the result does not depend on ``workers``.
     """
-    graph, node_data, node_enter, node_exit = net
     start, members = members_by_label(labels, num_modules)
     split = new_module_split(start, members, next_seeds(rng, num_modules), labels.shape[0])
-    workers.run(lambda modules: partition_modules(graph, node_data, node_enter, node_exit,
-                                                  modules, split, 2),
+    workers.run(lambda modules: partition_modules(net, modules, split, 2),
                 np.arange(num_modules), np.diff(start))
     # The sub-modules become nodes, numbered in module order, and start in
     # the module they came from; then they move as single nodes do.
     offset = np.concatenate([[0], np.cumsum(split.num_sub)])
     num_sub = int(offset[-1])
     sub_labels = split.sub_labels + offset[labels]
-    sub_graph = aggregate(graph, sub_labels, num_sub)
-    sub_data = aggregate_node_data(node_data, sub_labels, num_sub)
-    _, sub_enter, sub_exit, _, _ = module_flows(graph, node_data, node_enter, node_exit,
-                                                sub_labels, num_sub)
+    sub_net = aggregate_net(net, sub_labels, num_sub)
     module_of_sub = np.repeat(np.arange(num_modules), split.num_sub)
-    module_of_sub, k = fine_tune(sub_graph, sub_data, sub_enter, sub_exit, constants,
-                                 module_of_sub, rng, AGGREGATED_LOOP_LIMIT, MIN_IMPROVEMENT)
+    module_of_sub, k = fine_tune(sub_net, constants, module_of_sub, rng, AGGREGATED_LOOP_LIMIT)
     return module_of_sub[sub_labels], int(k)

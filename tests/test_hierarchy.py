@@ -308,8 +308,7 @@ def test_threads_do_not_change_the_tree(planted):
 
     network, groups = planted
     flow = infomap_py.compute_flow(network)
-    graph, node_data, node_enter, node_exit = flow_graph(flow)
-    net = (graph, node_data, node_enter, node_exit)
+    net = flow_graph(flow)
     # Start from the planted top groups.
     parent, leaf_module = two_level_tree(groups[:, 0])
     alone = split_recursively(net, parent, leaf_module, new_state(9))

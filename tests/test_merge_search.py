@@ -36,10 +36,8 @@ def ninetriangles():
 
 
 def kernel_input(G, **flow_options):
-    graph, node_data, node_enter, node_exit = flow_graph(
-        infomap_py.compute_flow(G, **flow_options))
-    constants = np.array([mapeq.entropy_terms(node_data[0]), 0.0])
-    return graph, node_data, node_enter, node_exit, constants
+    net = flow_graph(infomap_py.compute_flow(G, **flow_options))
+    return net, np.array([mapeq.entropy_terms(net.node_data.flow), 0.0])
 
 
 def recomputed(kernel, labels):
@@ -116,7 +114,7 @@ def test_merges_shorten_a_broken_up_partition(name, G, flow_options):
         pieces = found * 3 + rng.integers(0, 3, n)
         labels = np.unique(pieces, return_inverse=True)[1].astype(np.int64)
         k = int(labels.max()) + 1
-        merged, merged_k = merge_modules(kernel[:4], kernel[4], labels, k, new_state(seed))
+        merged, merged_k = merge_modules(*kernel, labels, k, new_state(seed))
         if merged_k < k:
             merged_any = True
             assert recomputed(kernel, merged) < recomputed(kernel, labels) - 1e-10

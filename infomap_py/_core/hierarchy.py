@@ -13,7 +13,7 @@ import numpy as np
 
 from . import mapeq
 from ._jit import jit
-from .coarsen import compact_labels, members_by_label, module_flows
+from .coarsen import FlowNet, NodeFlows, compact_labels, members_by_label, module_flows
 from .search import MIN_IMPROVEMENT
 
 
@@ -25,20 +25,20 @@ def index_codebook_length(enter, exit_flow):
 
 
 @jit
-def merge_groups(level_graph, flow, enter, exit_, tele, tw, constants, labels, num_modules,
-                 groups):
+def merge_groups(level_graph, flows, constants, labels, num_modules, groups):
     """Merge the modules of each group in ``groups`` (a group label per
     module of ``labels``) into one module where that shortens the two-level
     codelength, the groups that gain most first (each merge scored again
     against the merges made before it); return ``(labels, num_modules)``,
     the input labels when nothing merges.  ``level_graph`` is the network
-    of modules, with their ``flow``, ``enter``, ``exit_`` and teleportation
-    flows ``tele`` and ``tw``.
+    of modules and ``flows`` their :data:`~.coarsen.ModuleFlows`.
     """
+    flow, enter, exit_ = flows.flow, flows.enter, flows.exit
     num_groups = int(groups.max()) + 1
     # Each group's flows as one module, from the network of modules.
-    group_flow, group_enter, group_exit, _, _ = module_flows(
-        level_graph, (flow, tele, tw), enter, exit_, groups, num_groups)
+    level = FlowNet(level_graph, NodeFlows(flow, flows.tele_source, flows.tele_weight), enter,
+                    exit_)
+    group_flow, group_enter, group_exit, _, _ = module_flows(level, groups, num_groups)
     start, members = members_by_label(groups, num_groups)
     terms = mapeq.init_terms(flow, enter, exit_, num_modules)
     length = mapeq.codelength(terms, constants)

@@ -19,13 +19,8 @@ import numpy as np
 
 from . import mapeq
 from ._jit import inline_jit, jit
-from .coarsen import (
-    aggregate,
-    aggregate_node_data,
-    compact_labels,
-    module_flows,
-    subnetwork,
-)
+from .coarsen import FlowNet, NodeFlows, aggregate_net, compact_labels, module_flows, \
+    subnetwork
 from .moves import core_loops, new_partition, place_linkless_nodes
 
 #: Sweeps per core loop on the finest level (the official default).
@@ -46,41 +41,34 @@ SUBNETWORK_TUNE_LIMIT = 1
 
 
 @inline_jit
-def score(graph, node_data, node_enter, node_exit, constants, labels, num_modules):
+def score(net, constants, labels, num_modules):
     """Return ``(index, module)`` codelength of a partition of the leaves."""
-    flow, enter, exit_, _, _ = module_flows(
-        graph, node_data, node_enter, node_exit, labels, num_modules
-    )
-    terms = mapeq.init_terms(flow, enter, exit_, num_modules)
-    return mapeq.index_codelength(terms, constants), mapeq.module_codelength(
-        terms, constants
-    )
+    flows = module_flows(net, labels, num_modules)
+    terms = mapeq.init_terms(flows.flow, flows.enter, flows.exit, num_modules)
+    return (mapeq.index_codelength(terms, constants),
+            mapeq.module_codelength(terms, constants))
 
 
 @jit
-def total_codelength(graph, node_data, node_enter, node_exit, constants, labels, num_modules):
-    index, module = score(
-        graph, node_data, node_enter, node_exit, constants, labels, num_modules
-    )
+def total_codelength(net, constants, labels, num_modules):
+    """Return the two-level codelength of a partition of the leaves."""
+    index, module = score(net, constants, labels, num_modules)
     return index + module
 
 
 @inline_jit
-def _move_single_nodes(graph, node_data, node_enter, node_exit, constants, rng, loop_limit,
-                       min_improvement, skip_joined):
+def _move_single_nodes(net, constants, rng, loop_limit, skip_joined):
     """Run the core loop on one level, every node starting alone; return
     ``(effective_sweeps, labels)``.  The module state is freed on return,
     before the caller aggregates the level."""
-    state = new_partition(graph, node_data, node_enter, node_exit,
-                          np.arange(node_data[0].shape[0]))
-    effective = core_loops(graph, node_data, node_enter, node_exit, state, constants, rng,
-                           loop_limit, min_improvement, skip_joined)
-    return effective, state[0]
+    state = new_partition(net, np.arange(net.node_data.flow.shape[0]))
+    effective = core_loops(net, state, constants, rng, loop_limit, MIN_IMPROVEMENT,
+                           skip_joined)
+    return effective, state.labels
 
 
 @jit
-def find_top_modules(graph, node_data, node_enter, node_exit, constants, leaf_labels,
-                     num_modules, rng, loop_limit, min_improvement, level_limit,
+def find_top_modules(net, constants, leaf_labels, num_modules, rng, loop_limit, level_limit,
                      first_loop):
     """Move modules (or leaves) into modules, aggregate, and repeat until
     nothing moves; return the new ``(leaf_labels, num_modules)``.
@@ -88,23 +76,17 @@ def find_top_modules(graph, node_data, node_enter, node_exit, constants, leaf_la
     ``leaf_labels`` gives the starting nodes: each of its ``num_modules``
     groups of leaves is one node of the first level searched.  Single
     leaves get ``loop_limit`` sweeps per core loop, aggregated nodes
-    ``AGGREGATED_LOOP_LIMIT``.  At most ``level_limit`` levels are searched
-    (0: no limit).
+    ``AGGREGATED_LOOP_LIMIT``; ``first_loop`` (the first level of a whole
+    network, from single nodes) leaves nodes that others joined in place
+    on the first sweep.  At most ``level_limit`` levels are searched (0: no
+    limit).
     """
     num_leaves = leaf_labels.shape[0]
     leaf_labels = leaf_labels.copy()
-    if num_modules == num_leaves:
-        level_graph = graph
-        level_data = node_data
-        level_enter = node_enter
-        level_exit = node_exit
-        aggregated = False
-    else:
-        level_graph = aggregate(graph, leaf_labels, num_modules)
-        level_data = aggregate_node_data(node_data, leaf_labels, num_modules)
-        _, level_enter, level_exit, _, _ = module_flows(
-            graph, node_data, node_enter, node_exit, leaf_labels, num_modules
-        )
+    level = net
+    aggregated = False
+    if num_modules != num_leaves:
+        level = aggregate_net(net, leaf_labels, num_modules)
         aggregated = True
     levels = 0
     while num_modules > 1 and (level_limit == 0 or levels < level_limit):
@@ -112,9 +94,8 @@ def find_top_modules(graph, node_data, node_enter, node_exit, constants, leaf_la
         limit = loop_limit
         if aggregated:
             limit = AGGREGATED_LOOP_LIMIT
-        effective, moved_labels = _move_single_nodes(
-            level_graph, level_data, level_enter, level_exit, constants, rng, limit,
-            min_improvement, first_loop and not aggregated)
+        effective, moved_labels = _move_single_nodes(level, constants, rng, limit,
+                                                     first_loop and not aggregated)
         if effective == 0:
             break
         new_labels, new_num = compact_labels(moved_labels)
@@ -126,58 +107,48 @@ def find_top_modules(graph, node_data, node_enter, node_exit, constants, leaf_la
             break
         for i in range(num_leaves):
             leaf_labels[i] = new_labels[leaf_labels[i]]
-        _, level_enter, level_exit, _, _ = module_flows(
-            level_graph, level_data, level_enter, level_exit, new_labels, new_num
-        )
-        level_graph = aggregate(level_graph, new_labels, new_num)
-        level_data = aggregate_node_data(level_data, new_labels, new_num)
+        level = aggregate_net(level, new_labels, new_num)
         num_modules = new_num
         aggregated = True
     return leaf_labels, num_modules
 
 
 @jit
-def fine_tune(graph, node_data, node_enter, node_exit, constants, leaf_labels, rng,
-              loop_limit, min_improvement):
+def fine_tune(net, constants, leaf_labels, rng, loop_limit):
     """Let the nodes move between the modules of ``leaf_labels`` (single
     leaves in fine-tuning, sub-modules in coarse-tuning); return the new
     ``(labels, num_modules)``."""
-    state = new_partition(graph, node_data, node_enter, node_exit, leaf_labels)
-    core_loops(graph, node_data, node_enter, node_exit, state, constants, rng,
-               loop_limit, min_improvement, False)
-    return compact_labels(state[0])
+    state = new_partition(net, leaf_labels)
+    core_loops(net, state, constants, rng, loop_limit, MIN_IMPROVEMENT, False)
+    return compact_labels(state.labels)
 
 
 @inline_jit
-def partition_subnetwork(graph, node_data, node_enter, node_exit, exit_flow, rng):
+def partition_subnetwork(net, exit_flow, rng):
     """Two-level Infomap on the sub-network of one module, whose flow leaves
     the rest of the network at rate ``exit_flow``: the core loops from
     single nodes, then one round of fine-tuning, kept if it codes shorter.
     Return ``(labels, k, codelength)``, one module when splitting does not
     pay.  Coarse-tuning and the recursive split of the multilevel search
     both partition modules with it."""
-    k = node_data[0].shape[0]
-    constants = np.array([mapeq.entropy_terms(node_data[0]), exit_flow])
-    labels, num = find_top_modules(graph, node_data, node_enter, node_exit, constants,
-                                   np.arange(k), k, rng, CORE_LOOP_LIMIT,
-                                   MIN_IMPROVEMENT, 0, False)
-    length = total_codelength(graph, node_data, node_enter, node_exit, constants, labels, num)
+    node_flow = net.node_data.flow
+    k = node_flow.shape[0]
+    constants = np.array([mapeq.entropy_terms(node_flow), exit_flow])
+    labels, num = find_top_modules(net, constants, np.arange(k), k, rng, CORE_LOOP_LIMIT, 0,
+                                   False)
+    length = total_codelength(net, constants, labels, num)
     for _ in range(SUBNETWORK_TUNE_LIMIT):
         if num <= 1:
             break
-        tuned, tuned_num = fine_tune(graph, node_data, node_enter, node_exit, constants,
-                                     labels, rng, CORE_LOOP_LIMIT, MIN_IMPROVEMENT)
+        tuned, tuned_num = fine_tune(net, constants, labels, rng, CORE_LOOP_LIMIT)
         if tuned_num > 1:
-            tuned, tuned_num = find_top_modules(graph, node_data, node_enter, node_exit,
-                                                constants, tuned, tuned_num, rng,
-                                                AGGREGATED_LOOP_LIMIT, MIN_IMPROVEMENT, 0,
-                                                False)
-        tuned_length = total_codelength(graph, node_data, node_enter, node_exit, constants,
-                                        tuned, tuned_num)
+            tuned, tuned_num = find_top_modules(net, constants, tuned, tuned_num, rng,
+                                                AGGREGATED_LOOP_LIMIT, 0, False)
+        tuned_length = total_codelength(net, constants, tuned, tuned_num)
         if tuned_length >= length - MIN_IMPROVEMENT:
             break
         labels, num, length = tuned, tuned_num, tuned_length
-    one_level = mapeq.one_level_codelength(node_data[0], exit_flow)
+    one_level = mapeq.one_level_codelength(node_flow, exit_flow)
     if num > 1 and length > one_level:
         labels[:] = 0
         num = 1
@@ -187,12 +158,14 @@ def partition_subnetwork(graph, node_data, node_enter, node_exit, exit_flow, rng
 
 
 @jit
-def module_subnetwork(graph, node_data, node_enter, node_exit, nodes, local):
-    """Return the sub-network of ``nodes`` as ``(graph, node_data,
-    node_enter, node_exit)`` (``local``: scratch for :func:`subnetwork`)."""
-    sub_graph = subnetwork(graph, nodes, local)
-    sub_data = (node_data[0][nodes], node_data[1][nodes], node_data[2][nodes])
-    return sub_graph, sub_data, node_enter[nodes], node_exit[nodes]
+def module_subnetwork(net, nodes, local):
+    """Return the :class:`FlowNet` of the sub-network of ``nodes``
+    (``local``: scratch for :func:`subnetwork`)."""
+    data = net.node_data
+    return FlowNet(subnetwork(net.graph, nodes, local),
+                   NodeFlows(data.flow[nodes], data.tele_source[nodes],
+                             data.tele_weight[nodes]),
+                   net.node_enter[nodes], net.node_exit[nodes])
 
 
 #: The modules of a partition, each partitioned on its own (by
@@ -216,7 +189,7 @@ def new_module_split(start, members, seeds, num_nodes):
 
 
 @jit
-def partition_modules(graph, node_data, node_enter, node_exit, modules, split, min_nodes):
+def partition_modules(net, modules, split, min_nodes):
     """Partition the sub-network of each module in ``modules`` on its own
     (:func:`partition_subnetwork`), one after the other, and write the
     results into ``split`` (a :data:`ModuleSplit`).  Modules of fewer than
@@ -226,7 +199,7 @@ def partition_modules(graph, node_data, node_enter, node_exit, modules, split, m
     released): every module has its own seed, so the result does not depend
     on how they are shared.
     """
-    local = np.full(node_data[0].shape[0], -1, dtype=np.int64)
+    local = np.full(net.node_data.flow.shape[0], -1, dtype=np.int64)
     for q in range(modules.shape[0]):
         m = modules[q]
         nodes = split.members[split.start[m]:split.start[m + 1]]
@@ -236,18 +209,15 @@ def partition_modules(graph, node_data, node_enter, node_exit, modules, split, m
                 split.sub_labels[nodes[j]] = 0
             split.num_sub[m] = 1
             continue
-        sub_graph, sub_data, sub_enter, sub_exit = module_subnetwork(
-            graph, node_data, node_enter, node_exit, nodes, local)
+        sub_net = module_subnetwork(net, nodes, local)
         # The module's exit flow, summed as the whole network's module flows sum it.
-        _, _, whole_exit, _, _ = module_flows(sub_graph, sub_data, sub_enter, sub_exit,
-                                              np.zeros(size, dtype=np.int64), 1)
+        exit_flow = module_flows(sub_net, np.zeros(size, dtype=np.int64), 1).exit[0]
         rng = np.empty(1, dtype=np.uint64)
         rng[0] = split.seeds[m]
-        labels, k, length = partition_subnetwork(sub_graph, sub_data, sub_enter, sub_exit,
-                                                 whole_exit[0], rng)
+        labels, k, length = partition_subnetwork(sub_net, exit_flow, rng)
         for j in range(size):
             split.sub_labels[nodes[j]] = labels[j]
         split.num_sub[m] = k
-        split.exit_flow[m] = whole_exit[0]
+        split.exit_flow[m] = exit_flow
         split.codelength[m] = length
         split.seeds[m] = rng[0]

@@ -32,13 +32,14 @@ def module_depths(parent):
 
 
 @jit
-def tree_flows(graph, node_data, node_enter, node_exit, parent, leaf_module):
+def tree_flows(net, parent, leaf_module):
     """Return ``(flow, enter, exit)`` of every tree module.
 
     Depth by depth, every leaf is labelled with its ancestor at that depth
     (or its own module when that is shallower), so that the module flows of
     one labelling are right for every module at that depth.
     """
+    graph, node_data, node_enter, node_exit = net
     num_tree = parent.shape[0]
     depth = module_depths(parent)
     n = leaf_module.shape[0]
@@ -56,7 +57,7 @@ def tree_flows(graph, node_data, node_enter, node_exit, parent, leaf_module):
             if depth[labels[i]] > d:
                 labels[i] = parent[labels[i]]
         level_flow, level_enter, level_exit, _, _ = module_flows(
-            graph, node_data, node_enter, node_exit, labels, num_tree)
+            net, labels, num_tree)
         for t in range(num_tree):
             if depth[t] == d:
                 flow[t] = level_flow[t]
