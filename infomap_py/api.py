@@ -10,15 +10,20 @@ from typing import Any, Callable
 import numpy as np
 
 from . import _validate as check
-from ._core import mapeq
-from ._core.search import score
 from .convert import to_network
 from .flow import Flow, flow_graph
 from .flow import compute_flow as _compute_flow
 from .network import Network
-from .optimize import FULL, SUPER_LEVELS_ONLY, search
 from .result import Codelength, InfomapResult, partition_labels
 from .tree import ModuleTree, build_tree, tree_from_paths
+
+# The engine (``.optimize`` and ``._core``, which import Numba) is imported by
+# the functions that call it, so that ``import infomap_py`` stays light.
+
+#: ``fast_hierarchical`` values, as in :mod:`infomap_py.optimize` (repeated
+#: here so that the signature of :func:`cluster` needs no engine import): the
+#: full search, and keep the super-module levels and split nothing.
+FULL, SUPER_LEVELS_ONLY = 0, 2
 
 
 def _network_and_flow(G, directed, weight, flow_model, teleportation, to_nodes,
@@ -46,6 +51,9 @@ def _network_and_flow(G, directed, weight, flow_model, teleportation, to_nodes,
 
 def _score(flow: Flow, labels: np.ndarray) -> Codelength:
     """Return the two-level codelength of ``labels`` (dense ``0..k-1``) under ``flow``."""
+    from ._core import mapeq
+    from ._core.search import score
+
     one_level = mapeq.one_level_codelength(flow.node_flow, 0.0)
     if flow.link_flow.shape[0] == 0 and not flow.node_flow.any():
         return Codelength(0.0, 0.0, 0.0)
@@ -169,6 +177,8 @@ def cluster(
     >>> sorted(map(sorted, res.modules))
     [[0, 1, 2, 3, 4], [5, 6, 7, 8, 9]]
     """
+    from .optimize import search
+
     network, flow, params = _network_and_flow(G, directed, weight, flow_model,
                                               teleportation, to_nodes,
                                               recorded_teleportation, markov_time)
@@ -232,6 +242,8 @@ def _make_result(network: Network, flow: Flow, params: dict, tree: ModuleTree,
 
 
 def _tree_codelength(flow: Flow, tree: ModuleTree) -> Codelength:
+    from ._core import mapeq
+
     one_level = mapeq.one_level_codelength(flow.node_flow, 0.0)
     if flow.link_flow.shape[0] == 0 and not flow.node_flow.any():
         return Codelength(0.0, 0.0, 0.0)

@@ -9,7 +9,6 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from ._core.tree import module_codelengths, module_depths, tree_flows
 from .flow import Flow, flow_graph
 
 
@@ -50,6 +49,8 @@ class ModuleTree:
     @cached_property
     def depth(self) -> np.ndarray:
         """The depth of every tree module (0 for the root, 1 for top modules)."""
+        from ._core.tree import module_depths
+
         return module_depths(self.parent)
 
     @property
@@ -163,6 +164,8 @@ def build_tree(flow: Flow, parent: np.ndarray, leaf_module: np.ndarray,
 
     Modules that hold neither nodes nor sub-modules are dropped.
     """
+    from ._core.tree import module_codelengths, module_depths, tree_flows
+
     parent = np.asarray(parent, dtype=np.int64)
     leaf_module = np.asarray(leaf_module, dtype=np.int64)
     num_tree = parent.shape[0]
