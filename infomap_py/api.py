@@ -10,6 +10,7 @@ from typing import Any, Callable
 import numpy as np
 
 from . import _validate as check
+from ._compile_notice import compile_notice
 from .convert import to_network
 from .flow import Flow, flow_graph
 from .flow import compute_flow as _compute_flow
@@ -179,42 +180,44 @@ def cluster(
     """
     from .optimize import search
 
-    network, flow, params = _network_and_flow(G, directed, weight, flow_model,
-                                              teleportation, to_nodes,
-                                              recorded_teleportation, markov_time)
-    trials = check.check_count("trials", trials, maximum=check.MAX_TRIALS)
-    seed = check.check_seed(seed)
     verbose = check.check_bool("verbose", verbose)
-    two_level = check.check_bool("two_level", two_level)
-    fast_hierarchical = check.check_choice("fast_hierarchical", fast_hierarchical,
-                                           range(FULL, SUPER_LEVELS_ONLY + 1))
-    if n_jobs is not None:
-        n_jobs = check.check_count("n_jobs", n_jobs, maximum=check.MAX_THREADS)
-    user_progress = progress
-    if user_progress is not None and not callable(user_progress):
-        raise TypeError(f"progress must be callable or None, got {user_progress!r}")
-    if verbose:
-        iterations = (f" ({flow.flow_iterations} power iterations, L1 change "
-                      f"{flow.flow_error:.2g})" if flow.flow_iterations else "")
-        print(f"infomap-py: {network!r}, flow model {params['flow_model']}{iterations}",
-              file=sys.stderr)
-    initial = None
-    if initial_partition is not None:
-        initial = partition_labels(initial_partition, list(network.nodes))
-    progress = None
-    if verbose:
-        def progress(trial, phase, k, length):
-            print(f"trial {trial + 1}/{trials} {phase}: {k} modules, codelength {length:.9f} bits",
+    # With verbose=True, say so while the kernels compile on a first run.
+    with compile_notice(verbose):
+        network, flow, params = _network_and_flow(G, directed, weight, flow_model,
+                                                  teleportation, to_nodes,
+                                                  recorded_teleportation, markov_time)
+        trials = check.check_count("trials", trials, maximum=check.MAX_TRIALS)
+        seed = check.check_seed(seed)
+        two_level = check.check_bool("two_level", two_level)
+        fast_hierarchical = check.check_choice("fast_hierarchical", fast_hierarchical,
+                                               range(FULL, SUPER_LEVELS_ONLY + 1))
+        if n_jobs is not None:
+            n_jobs = check.check_count("n_jobs", n_jobs, maximum=check.MAX_THREADS)
+        user_progress = progress
+        if user_progress is not None and not callable(user_progress):
+            raise TypeError(f"progress must be callable or None, got {user_progress!r}")
+        if verbose:
+            iterations = (f" ({flow.flow_iterations} power iterations, L1 change "
+                          f"{flow.flow_error:.2g})" if flow.flow_iterations else "")
+            print(f"infomap-py: {network!r}, flow model {params['flow_model']}{iterations}",
                   file=sys.stderr)
-    if user_progress is not None:
-        progress = user_progress
-    found = search(flow, trials=trials, seed=seed, two_level=two_level,
-                   fast_hierarchical=fast_hierarchical, initial_labels=initial,
-                   progress=progress, n_jobs=n_jobs)
-    params.update(trials=trials, two_level=two_level, fast_hierarchical=fast_hierarchical)
-    tree = build_tree(flow, found.parent, found.leaf_module, found.kernel_graph)
-    return _make_result(network, flow, params, tree, found.trial_codelengths, seed,
-                        found.seconds)
+        initial = None
+        if initial_partition is not None:
+            initial = partition_labels(initial_partition, list(network.nodes))
+        progress = None
+        if verbose:
+            def progress(trial, phase, k, length):
+                print(f"trial {trial + 1}/{trials} {phase}: {k} modules, "
+                      f"codelength {length:.9f} bits", file=sys.stderr)
+        if user_progress is not None:
+            progress = user_progress
+        found = search(flow, trials=trials, seed=seed, two_level=two_level,
+                       fast_hierarchical=fast_hierarchical, initial_labels=initial,
+                       progress=progress, n_jobs=n_jobs)
+        params.update(trials=trials, two_level=two_level, fast_hierarchical=fast_hierarchical)
+        tree = build_tree(flow, found.parent, found.leaf_module, found.kernel_graph)
+        return _make_result(network, flow, params, tree, found.trial_codelengths, seed,
+                            found.seconds)
 
 
 def _make_result(network: Network, flow: Flow, params: dict, tree: ModuleTree,
