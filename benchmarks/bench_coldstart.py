@@ -20,7 +20,7 @@ Every child runs on the package next to this file (it is put first on
 
     PYTHONPATH=. python -m benchmarks.bench_coldstart [--per-kernel] [--json PATH]
         [--network examples/karate.txt] [--trials 10] [--formats clu,tree]
-        [--two-level] [--warm-runs 3] [--import-runs 5] [--top 0]
+        [--two-level] [--warm-runs 3] [--import-runs 5] [--import-only] [--top 0]
 """
 
 from __future__ import annotations
