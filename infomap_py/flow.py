@@ -21,9 +21,10 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._core import flow as flow_kernels
-from ._core.coarsen import FlowNet, NodeFlows, build_flow_graph, node_enter_exit
 from .network import Network
+
+# The kernels (``._core``, which imports Numba) and SciPy are imported by the
+# functions that call them, so that ``import infomap_py`` stays light.
 
 FLOW_MODELS = ("undirected", "directed", "undirdir", "outdirdir", "rawdir")
 
@@ -243,6 +244,8 @@ def _pagerank(src, dst, transition, dangling, tele_weight, start_flow, alpha) ->
     that it converges in a few steps to the same fixed point as the
     official Infomap's iteration.
     """
+    from ._core import flow as flow_kernels
+
     flow, previous, alpha, beta, dangling_rank, iterations, error = flow_kernels.pagerank(
         src, dst, transition, dangling, tele_weight, start_flow, alpha, FIRST_ITERATIONS)
     if error > flow_kernels.TOLERANCE:
@@ -294,6 +297,8 @@ def flow_graph(flow: Flow):
     (flow, teleportation source and weight) and every node's own enter and
     exit flow.
     """
+    from ._core.coarsen import FlowNet, NodeFlows, build_flow_graph, node_enter_exit
+
     graph = build_flow_graph(
         np.ascontiguousarray(flow.source, dtype=np.int64),
         np.ascontiguousarray(flow.target, dtype=np.int64),

@@ -9,7 +9,6 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from ._core.tree import module_codelengths, module_depths, tree_flows
 from .flow import Flow, flow_graph
 
 
@@ -50,6 +49,8 @@ class ModuleTree:
     @cached_property
     def depth(self) -> np.ndarray:
         """The depth of every tree module (0 for the root, 1 for top modules)."""
+        from ._core.tree import module_depths
+
         return module_depths(self.parent)
 
     @property
@@ -200,6 +201,8 @@ def compact_tree(parent: np.ndarray, leaf_module: np.ndarray) -> tuple[np.ndarra
 def tree_codelength(net: tuple, parent: np.ndarray, leaf_module: np.ndarray) -> float:
     """Return the multilevel codelength of a tree (no dissolved entries) on
     the kernels' :data:`~infomap_py._core.coarsen.FlowNet` ``net``."""
+    from ._core.tree import module_codelengths, tree_flows
+
     _, enter, exit_ = tree_flows(net, parent, leaf_module)
     return float(module_codelengths(net.node_data.flow, parent, leaf_module, enter,
                                     exit_).sum())
@@ -214,6 +217,8 @@ def build_tree(flow: Flow, parent: np.ndarray, leaf_module: np.ndarray,
 
     Modules that hold neither nodes nor sub-modules are dropped.
     """
+    from ._core.tree import module_codelengths, module_depths, tree_flows
+
     parent = np.asarray(parent, dtype=np.int64)
     leaf_module = np.asarray(leaf_module, dtype=np.int64)
     num_tree = parent.shape[0]
