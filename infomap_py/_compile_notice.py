@@ -1,6 +1,6 @@
 """A notice on standard error while Numba compiles the kernels on a first run.
 
-With an empty Numba cache the first run spends a minute or more compiling
+With an empty Numba cache the first run spends several seconds compiling
 the kernels, which would otherwise pass in silence.  Numba fires a
 ``"numba:compile"`` event for every real compilation (never for a kernel
 loaded from the on-disk cache), so a listener on that event tells exactly
@@ -20,7 +20,7 @@ import threading
 from typing import Iterator
 
 #: What the user reads on a first run.
-NOTICE = ("infomap-py: compiling kernels, first run only: this takes a minute or two; "
+NOTICE = ("infomap-py: compiling kernels, first run only (some seconds); "
           "later runs load them from the cache")
 
 _lock = threading.Lock()

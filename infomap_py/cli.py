@@ -337,7 +337,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     with _sigterm_raises():
         try:
-            # An empty Numba cache means a minute or more of compiling: say so.
+            # An empty Numba cache means seconds of compiling: say so.
             with compile_notice(not args.silent):
                 return _run(args)
         except KeyboardInterrupt as err:

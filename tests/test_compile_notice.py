@@ -1,9 +1,9 @@
 """The notice on a first run: printed while the kernels compile (an empty
 Numba cache), once per process, never with --silent, never on a warm cache.
 
-The cold run takes about a minute (it compiles every kernel of a two-level
-search; the multilevel one compiles about twice as much), so one cold
-subprocess serves several tests.  The --silent and ``cluster(verbose=True)``
+The cold run compiles every kernel of a two-level search (some seconds to
+half a minute on a loaded machine), so one cold subprocess serves several
+tests.  The --silent and ``cluster(verbose=True)``
 tests run on a copy of the warm cache with the index of one kernel module
 removed: those kernels compile again (a few seconds), as on a cold cache.
 """

@@ -35,13 +35,6 @@ def jit(function):
     return _one_type_per_value(numba.njit(cache=True, nogil=True)(function))
 
 
-def parallel_jit(function):
-    """Decorator for the few kernels that share a loop among Numba's threads
-    (``prange``).  Callers run them from one thread at a time only: the
-    default threading layer does not allow two parallel launches at once."""
-    return _one_type_per_value(numba.njit(cache=True, nogil=True, parallel=True)(function))
-
-
 def inline_jit(function):
     """Decorator for a kernel that other kernels call and Python (almost)
     never: Numba inlines its body where it is called instead of compiling
