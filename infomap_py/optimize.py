@@ -15,10 +15,10 @@ import numpy as np
 from ._core import mapeq
 from ._core.rng import new_state
 from ._core.search import CORE_LOOP_LIMIT, MIN_IMPROVEMENT
-from ._core.tree import dissolve_unpaid_modules, module_codelengths, tree_flows
+from ._core.tree import dissolve_unpaid_modules, module_codelengths
 from .flow import Flow, flow_graph
 from .multilevel import merge_modules, split_recursively, super_levels
-from .tree import compact_tree, super_tree, tree_codelength, two_level_tree
+from .tree import compact_tree, super_tree, tree_codelength, tree_flows, two_level_tree
 from .two_level import partition
 from .workers import SERIAL, Workers
 

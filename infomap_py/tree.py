@@ -198,10 +198,43 @@ def compact_tree(parent: np.ndarray, leaf_module: np.ndarray) -> tuple[np.ndarra
     return parent, new_id[leaf_module]
 
 
+def tree_flows(net: tuple, parent: np.ndarray, leaf_module: np.ndarray
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return ``(flow, enter, exit)`` of every module of a tree on the
+    kernels' ``net``.
+
+    Depth by depth, every leaf is labelled with its ancestor at that depth
+    (or its own module when that is shallower), so that the module flows of
+    one labelling (:func:`infomap_py._core.coarsen.module_flows`) are right
+    for every module at that depth.
+    """
+    from ._core.coarsen import module_flows
+    from ._core.tree import module_depths
+
+    num_tree = parent.shape[0]
+    depth = module_depths(parent)
+    flow = np.zeros(num_tree)
+    enter = np.zeros(num_tree)
+    exit_ = np.zeros(num_tree)
+    node_flow = net.node_data.flow
+    if node_flow.size:
+        flow[0] = np.cumsum(node_flow)[-1]  # summed in node order, as the kernels sum
+    labels = leaf_module.astype(np.int64)  # a copy
+    for d in range(int(depth.max()), 0, -1):
+        deeper = depth[labels] > d
+        labels[deeper] = parent[labels[deeper]]
+        level = module_flows(net, labels, num_tree)
+        at = depth == d
+        flow[at] = level.flow[at]
+        enter[at] = level.enter[at]
+        exit_[at] = level.exit[at]
+    return flow, enter, exit_
+
+
 def tree_codelength(net: tuple, parent: np.ndarray, leaf_module: np.ndarray) -> float:
     """Return the multilevel codelength of a tree (no dissolved entries) on
     the kernels' :data:`~infomap_py._core.coarsen.FlowNet` ``net``."""
-    from ._core.tree import module_codelengths, tree_flows
+    from ._core.tree import module_codelengths
 
     _, enter, exit_ = tree_flows(net, parent, leaf_module)
     return float(module_codelengths(net.node_data.flow, parent, leaf_module, enter,
@@ -217,7 +250,7 @@ def build_tree(flow: Flow, parent: np.ndarray, leaf_module: np.ndarray,
 
     Modules that hold neither nodes nor sub-modules are dropped.
     """
-    from ._core.tree import module_codelengths, module_depths, tree_flows
+    from ._core.tree import module_codelengths, module_depths
 
     parent = np.asarray(parent, dtype=np.int64)
     leaf_module = np.asarray(leaf_module, dtype=np.int64)

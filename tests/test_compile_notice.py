@@ -34,8 +34,9 @@ def _python(cache: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess:
                           text=True, timeout=900)
 
 
-def _cli(cache: Path, folder: Path, *flags: str) -> subprocess.CompletedProcess:
-    return _python(cache, "-m", "infomap_py", "tiny.txt", "out", "--two-level", *flags,
+def _cli(cache: Path, folder: Path, *flags: str, out: str = "out"
+         ) -> subprocess.CompletedProcess:
+    return _python(cache, "-m", "infomap_py", "tiny.txt", out, "--two-level", *flags,
                    cwd=folder)
 
 
@@ -51,7 +52,7 @@ def runs(tmp_path_factory):
     (folder / "tiny.txt").write_text(TINY)
     cache = folder / "numba-cache"
     cache.mkdir()
-    cold = _cli(cache, folder)
+    cold = _cli(cache, folder, out="out-cold")
     warm = _cli(cache, folder)
     return folder, cache, cold, warm
 
@@ -145,3 +146,18 @@ def test_listener_is_removed_afterwards(monkeypatch, capsys):
         raise RuntimeError("the block fails")
     _compile_a_kernel("infomap_py._core.fake")
     assert capsys.readouterr().err == ""
+
+
+@pytest.mark.slow
+def test_first_run_gives_what_later_runs_give(runs):
+    """The first run (kernels compiled) writes the files that a run on the
+    warm cache (kernels loaded) writes."""
+    folder, _, cold, warm = runs
+    assert cold.returncode == 0 and warm.returncode == 0
+    written = sorted(path.name for path in (folder / "out").iterdir())
+    assert written and sorted(path.name for path in (folder / "out-cold").iterdir()) == written
+    for name in written:  # the header says when each run started and how long it took
+        cold_lines, warm_lines = ((folder / out / name).read_text().splitlines()
+                                  for out in ("out-cold", "out"))
+        assert [line for line in cold_lines if not line.startswith(("# started", "# completed"))] \
+            == [line for line in warm_lines if not line.startswith(("# started", "# completed"))]

@@ -19,7 +19,7 @@ from collections import namedtuple
 
 import numpy as np
 
-from ._jit import jit
+from ._jit import inline_jit, jit
 
 #: A CSR flow graph (see above): node ``u``'s neighbours are
 #: ``neighbours[indptr[u]:indptr[u + 1]]``, with the flow to each and from each.
@@ -297,7 +297,7 @@ def compact_labels(labels):
     return out, k
 
 
-@jit
+@inline_jit
 def subnetwork(graph, nodes, local):
     """Return the flow graph induced by ``nodes`` (``local`` maps a leaf to
     its index among ``nodes``, or -1; it is left as it was found)."""

@@ -157,7 +157,7 @@ def partition_subnetwork(net, exit_flow, rng):
     return labels, num, length
 
 
-@jit
+@inline_jit
 def module_subnetwork(net, nodes, local):
     """Return the :class:`FlowNet` of the sub-network of ``nodes``
     (``local``: scratch for :func:`subnetwork`)."""

@@ -9,7 +9,6 @@ import numpy as np
 
 from . import mapeq
 from ._jit import jit
-from .coarsen import module_flows
 
 
 @jit
@@ -29,41 +28,6 @@ def module_depths(parent):
         for j in range(size - 1, -1, -1):
             depth[stack[j]] = depth[parent[stack[j]]] + 1
     return depth
-
-
-@jit
-def tree_flows(net, parent, leaf_module):
-    """Return ``(flow, enter, exit)`` of every tree module.
-
-    Depth by depth, every leaf is labelled with its ancestor at that depth
-    (or its own module when that is shallower), so that the module flows of
-    one labelling are right for every module at that depth.
-    """
-    graph, node_data, node_enter, node_exit = net
-    num_tree = parent.shape[0]
-    depth = module_depths(parent)
-    n = leaf_module.shape[0]
-    flow = np.zeros(num_tree)
-    enter = np.zeros(num_tree)
-    exit_ = np.zeros(num_tree)
-    for i in range(n):
-        flow[0] += node_data[0][i]
-    max_depth = 0
-    for t in range(num_tree):
-        max_depth = max(max_depth, depth[t])
-    labels = leaf_module.copy()
-    for d in range(max_depth, 0, -1):
-        for i in range(n):
-            if depth[labels[i]] > d:
-                labels[i] = parent[labels[i]]
-        level_flow, level_enter, level_exit, _, _ = module_flows(
-            net, labels, num_tree)
-        for t in range(num_tree):
-            if depth[t] == d:
-                flow[t] = level_flow[t]
-                enter[t] = level_enter[t]
-                exit_[t] = level_exit[t]
-    return flow, enter, exit_
 
 
 @jit
