@@ -8,8 +8,8 @@ beforehand), the official package's network building and ``run()`` apart.
                                       [--mixing 0.3] [--trials 1] [--seed 1]
                                       [--threads N]
 
-infomap-py uses every CPU by default (a single trial coarse-tunes on Numba's
-threads); the official package runs on one.  ``--threads 1`` runs infomap-py
+infomap-py uses every CPU by default (a single trial coarse-tunes its modules
+in threads); the official package runs on one.  ``--threads 1`` runs infomap-py
 on one thread too, for a like-for-like comparison.
 """
 

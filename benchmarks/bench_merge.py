@@ -26,9 +26,8 @@ from infomap_py.optimize import run_trial, trial_seeds
 
 def kernel_input(G) -> tuple:
     """The arrays a trial runs on, built as ``optimize.search`` builds them."""
-    graph, node_data, node_enter, node_exit = flow_graph(infomap_py.compute_flow(G))
-    constants = np.array([mapeq.entropy_terms(node_data[0]), 0.0])
-    return graph, node_data, node_enter, node_exit, constants
+    net = flow_graph(infomap_py.compute_flow(G))
+    return net, np.array([mapeq.entropy_terms(net.node_data.flow), 0.0])
 
 
 def compare(name: str, kernel: tuple, seeds: list[int]) -> None:

@@ -4,11 +4,12 @@
                                         [--mixing 0.3] [--seed 1] [--lines]
 
 Times, on a planted-partition graph: building the network from the edge
-array, the flow, the CSR flow graph, then the phases of one trial called
-one kernel at a time in the order :func:`infomap_py._core.search.partition`
-runs them (the first core loops and aggregation levels, then alternating
-fine- and coarse-tuning rounds), and finally the result's module tree.
-The kernels are compiled beforehand.
+array, the flow, the CSR flow graph, then the phases of one two-level trial
+as the engine itself reports them (:func:`infomap_py.two_level.partition`
+calls its ``report`` hook as each phase ends: the first core loops and
+aggregation levels, then alternating fine- and coarse-tuning rounds, each
+with the levels after it), and finally the result's module tree.  The trial
+runs in one thread; the kernels are compiled beforehand.
 
 With ``--lines`` it also profiles ``infomap_py.cluster`` on the same graph
 line by line (``line_profiler``, in the ``bench`` extra): the Python layer
@@ -25,14 +26,12 @@ import numpy as np
 from benchmarks.generators import planted_partition
 from infomap_py._core import mapeq
 from infomap_py._core.rng import new_state
-from infomap_py._core.search import (CORE_LOOP_LIMIT, MIN_IMPROVEMENT,
-                                     MIN_RELATIVE_TUNE_IMPROVEMENT, coarse_tune,
-                                     find_top_modules, fine_tune, total_codelength)
+from infomap_py._core.search import CORE_LOOP_LIMIT
 from infomap_py.convert import to_network
 from infomap_py.flow import compute_flow, flow_graph
 from infomap_py.optimize import trial_seeds
-from infomap_py.tree import build_tree
-
+from infomap_py.tree import build_tree, two_level_tree
+from infomap_py.two_level import partition
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -51,8 +50,8 @@ def main(argv=None) -> None:
     stages, k, length = profile(edges)
     total = sum(seconds for _, seconds in stages)
     for label, seconds in stages:
-        print(f"{label:40s} {seconds:7.2f} s  {100 * seconds / total:5.1f} %")
-    print(f"{'total':40s} {total:7.2f} s; {k} modules, codelength {length:.6f}")
+        print(f"{label:50s} {seconds:7.2f} s  {100 * seconds / total:5.1f} %")
+    print(f"{'total':50s} {total:7.2f} s; {k} modules, codelength {length:.6f}")
     if args.lines:
         profile_lines(edges)
 
@@ -84,37 +83,22 @@ def profile(edges: np.ndarray) -> tuple[list[tuple[str, float]], int, float]:
 
     network = timed("network from the edge array", to_network, edges)
     flow = timed("flow (undirected)", compute_flow, network, "undirected")
-    graph, node_data, node_enter, node_exit = timed("CSR flow graph", flow_graph, flow)
-    constants = np.array([mapeq.entropy_terms(node_data[0]), 0.0])
+    net = timed("CSR flow graph", flow_graph, flow)
+    constants = np.array([mapeq.entropy_terms(net[1][0]), 0.0])
     rng = new_state(trial_seeds(123, 1)[0])
     n = network.num_nodes
-    one_level = mapeq.one_level_codelength(node_data[0], 0.0)
-    kernels = (graph, node_data, node_enter, node_exit, constants)
-    labels, k = timed("core loops and aggregation levels", find_top_modules, *kernels,
-                      np.arange(n), n, rng, CORE_LOOP_LIMIT, MIN_IMPROVEMENT, 0, True)
-    length = total_codelength(*kernels, labels, k)
-    fine, failed, rounds = True, 0, 0
-    while k > 1:
-        rounds += 1
-        if fine:
-            labels, k = timed(f"round {rounds}: fine-tune", fine_tune, *kernels, labels, rng,
-                              CORE_LOOP_LIMIT, MIN_IMPROVEMENT)
+    rounds = [0]
+
+    def report(phase: str, k: int, length: float, seconds: float) -> None:
+        if phase == "levels":
+            stages.append(("core loops and aggregation levels", seconds))
         else:
-            labels, k = timed(f"round {rounds}: coarse-tune", coarse_tune, *kernels, labels, k,
-                              rng, MIN_IMPROVEMENT)
-        labels, k = timed(f"round {rounds}: levels after tuning", find_top_modules, *kernels,
-                          labels, k, rng, CORE_LOOP_LIMIT, MIN_IMPROVEMENT, 0, False)
-        new_length = total_codelength(*kernels, labels, k)
-        improved = (new_length <= length - MIN_IMPROVEMENT
-                    and new_length < length - one_level * MIN_RELATIVE_TUNE_IMPROVEMENT)
-        length = new_length
-        failed = 0 if improved else failed + 1
-        if failed == 2:
-            break
-        fine = not fine
-    parent = np.zeros(k + 1, dtype=np.int64)
-    parent[0] = -1
-    timed("module tree of the result", build_tree, flow, parent, labels + 1, kernels[:4])
+            rounds[0] += 1
+            stages.append((f"round {rounds[0]}: {phase} and the levels after it", seconds))
+
+    labels, k, length = partition(net, constants, np.arange(n), n, rng, CORE_LOOP_LIMIT, 0,
+                                  False, report=report)
+    timed("module tree of the result", build_tree, flow, *two_level_tree(labels, k), net)
     return stages, k, length
 
 

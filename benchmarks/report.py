@@ -112,7 +112,7 @@ def write_report(results: dict, out_dir: Path) -> Path:
               "infomap-py) the Numba cache load; \"fresh process\" is the whole worker "
               "process as a user's script meets it: interpreter start, imports, cache load, "
               "reading the graph file and the run.  Threads: infomap-py's single trial "
-              "coarse-tunes on every CPU (Numba), the official package and the others run "
+              "coarse-tunes in a thread per CPU, the official package and the others run "
               "on one thread; `python -m benchmarks.bench_engine --threads 1` compares both "
               "on one thread.", ""]
     for graph in results["graphs"]:

@@ -10,15 +10,21 @@ from typing import Any, Callable
 import numpy as np
 
 from . import _validate as check
-from ._core import mapeq
-from ._core.search import score
+from ._compile_notice import compile_notice
 from .convert import to_network
 from .flow import Flow, flow_graph
 from .flow import compute_flow as _compute_flow
 from .network import Network
-from .optimize import FULL, SUPER_LEVELS_ONLY, search
 from .result import Codelength, InfomapResult, partition_labels
-from .tree import ModuleTree, build_tree, tree_from_paths
+from .tree import ModuleTree, build_tree, tree_from_paths, two_level_tree
+
+# The engine (``.optimize`` and ``._core``, which import Numba) is imported by
+# the functions that call it, so that ``import infomap_py`` stays light.
+
+#: ``fast_hierarchical`` values, as in :mod:`infomap_py.optimize` (repeated
+#: here so that the signature of :func:`cluster` needs no engine import): the
+#: full search, and keep the super-module levels and split nothing.
+FULL, SUPER_LEVELS_ONLY = 0, 2
 
 
 def _network_and_flow(G, directed, weight, flow_model, teleportation, to_nodes,
@@ -46,14 +52,17 @@ def _network_and_flow(G, directed, weight, flow_model, teleportation, to_nodes,
 
 def _score(flow: Flow, labels: np.ndarray) -> Codelength:
     """Return the two-level codelength of ``labels`` (dense ``0..k-1``) under ``flow``."""
+    from ._core import mapeq
+    from ._core.search import score
+
     one_level = mapeq.one_level_codelength(flow.node_flow, 0.0)
     if flow.link_flow.shape[0] == 0 and not flow.node_flow.any():
         return Codelength(0.0, 0.0, 0.0)
-    graph, node_data, node_enter, node_exit = flow_graph(flow)
-    constants = np.array([mapeq.entropy_terms(node_data[0]), 0.0])
+    net = flow_graph(flow)
+    constants = np.array([mapeq.entropy_terms(net.node_data.flow), 0.0])
     num_modules = int(labels.max()) + 1 if labels.size else 0
-    index, module = score(graph, node_data, node_enter, node_exit, constants,
-                          np.ascontiguousarray(labels, dtype=np.int64), num_modules)
+    index, module = score(net, constants, np.ascontiguousarray(labels, dtype=np.int64),
+                          num_modules)
     return Codelength(index, module, one_level)
 
 
@@ -138,8 +147,8 @@ def cluster(
     verbose : bool
         Print progress to standard error.
     progress : callable or None
-        Called as ``progress(trial, phase, num_modules, codelength)`` after
-        every phase of every trial (``trial`` counts from 0; ``phase`` is
+        Called as ``progress(trial, phase, num_modules, codelength)`` as
+        every phase of every trial ends (``trial`` counts from 0; ``phase`` is
         ``"levels"``, ``"fine-tune"``, ``"coarse-tune"``, then ``"merge"`` for
         a two-level search, or ``"super-modules"`` and ``"sub-modules"`` for a
         tree); replaces the ``verbose`` printing.
@@ -169,42 +178,47 @@ def cluster(
     >>> sorted(map(sorted, res.modules))
     [[0, 1, 2, 3, 4], [5, 6, 7, 8, 9]]
     """
-    network, flow, params = _network_and_flow(G, directed, weight, flow_model,
-                                              teleportation, to_nodes,
-                                              recorded_teleportation, markov_time)
-    trials = check.check_count("trials", trials, maximum=check.MAX_TRIALS)
-    seed = check.check_seed(seed)
+    from .optimize import search
+
     verbose = check.check_bool("verbose", verbose)
-    two_level = check.check_bool("two_level", two_level)
-    fast_hierarchical = check.check_choice("fast_hierarchical", fast_hierarchical,
-                                           range(FULL, SUPER_LEVELS_ONLY + 1))
-    if n_jobs is not None:
-        n_jobs = check.check_count("n_jobs", n_jobs, maximum=check.MAX_THREADS)
-    user_progress = progress
-    if user_progress is not None and not callable(user_progress):
-        raise TypeError(f"progress must be callable or None, got {user_progress!r}")
-    if verbose:
-        iterations = (f" ({flow.flow_iterations} power iterations, L1 change "
-                      f"{flow.flow_error:.2g})" if flow.flow_iterations else "")
-        print(f"infomap-py: {network!r}, flow model {params['flow_model']}{iterations}",
-              file=sys.stderr)
-    initial = None
-    if initial_partition is not None:
-        initial = partition_labels(initial_partition, list(network.nodes))
-    progress = None
-    if verbose:
-        def progress(trial, phase, k, length):
-            print(f"trial {trial + 1}/{trials} {phase}: {k} modules, codelength {length:.9f} bits",
+    # With verbose=True, say so while the kernels compile on a first run.
+    with compile_notice(verbose):
+        network, flow, params = _network_and_flow(G, directed, weight, flow_model,
+                                                  teleportation, to_nodes,
+                                                  recorded_teleportation, markov_time)
+        trials = check.check_count("trials", trials, maximum=check.MAX_TRIALS)
+        seed = check.check_seed(seed)
+        two_level = check.check_bool("two_level", two_level)
+        fast_hierarchical = check.check_choice("fast_hierarchical", fast_hierarchical,
+                                               range(FULL, SUPER_LEVELS_ONLY + 1))
+        if n_jobs is not None:
+            n_jobs = check.check_count("n_jobs", n_jobs, maximum=check.MAX_THREADS)
+        user_progress = progress
+        if user_progress is not None and not callable(user_progress):
+            raise TypeError(f"progress must be callable or None, got {user_progress!r}")
+        if verbose:
+            iterations = (f" ({flow.flow_iterations} power iterations, L1 change "
+                          f"{flow.flow_error:.2g})" if flow.flow_iterations else "")
+            print(f"infomap-py: {network!r}, flow model {params['flow_model']}{iterations}",
                   file=sys.stderr)
-    if user_progress is not None:
-        progress = user_progress
-    found = search(flow, trials=trials, seed=seed, two_level=two_level,
-                   fast_hierarchical=fast_hierarchical, initial_labels=initial,
-                   progress=progress, n_jobs=n_jobs)
-    params.update(trials=trials, two_level=two_level, fast_hierarchical=fast_hierarchical)
-    tree = build_tree(flow, found.parent, found.leaf_module, found.kernel_graph)
-    return _make_result(network, flow, params, tree, found.trial_codelengths, seed,
-                        found.seconds)
+        initial = None
+        if initial_partition is not None:
+            initial = partition_labels(initial_partition, list(network.nodes))
+        progress = None
+        if user_progress is not None:
+            def progress(trial, phase, k, length, seconds):
+                user_progress(trial, phase, k, length)
+        elif verbose:
+            def progress(trial, phase, k, length, seconds):
+                print(f"trial {trial + 1}/{trials} {phase}: {k} modules, codelength "
+                      f"{length:.9f} bits ({seconds:.2f} s)", file=sys.stderr)
+        found = search(flow, trials=trials, seed=seed, two_level=two_level,
+                       fast_hierarchical=fast_hierarchical, initial_labels=initial,
+                       progress=progress, n_jobs=n_jobs)
+        params.update(trials=trials, two_level=two_level, fast_hierarchical=fast_hierarchical)
+        tree = build_tree(flow, found.parent, found.leaf_module, found.kernel_graph)
+        return _make_result(network, flow, params, tree, found.trial_codelengths, seed,
+                            found.seconds)
 
 
 def _make_result(network: Network, flow: Flow, params: dict, tree: ModuleTree,
@@ -232,6 +246,8 @@ def _make_result(network: Network, flow: Flow, params: dict, tree: ModuleTree,
 
 
 def _tree_codelength(flow: Flow, tree: ModuleTree) -> Codelength:
+    from ._core import mapeq
+
     one_level = mapeq.one_level_codelength(flow.node_flow, 0.0)
     if flow.link_flow.shape[0] == 0 and not flow.node_flow.any():
         return Codelength(0.0, 0.0, 0.0)
@@ -246,9 +262,7 @@ def _tree_arrays(partition: Any, nodes: list) -> tuple[np.ndarray, np.ndarray]:
     if tree is not None:
         return tree
     _, labels = np.unique(partition_labels(partition, nodes), return_inverse=True)
-    parent = np.zeros(int(labels.max()) + 2 if labels.size else 1, dtype=np.int64)
-    parent[0] = -1
-    return parent, labels.astype(np.int64) + 1
+    return two_level_tree(labels)
 
 
 def _as_tree(partition: Any, nodes: list) -> tuple[np.ndarray, np.ndarray] | None:

@@ -20,6 +20,7 @@ from typing import Iterator, Sequence
 import numpy as np
 
 from . import __version__
+from ._compile_notice import compile_notice
 from ._validate import MAX_THREADS, MAX_TRIALS
 from .api import cluster, evaluate
 from .errors import InfomapPyError, display_path
@@ -283,10 +284,12 @@ class _Progress:
         self.trials = trials
         self.enabled = enabled
         self.verbose = verbose
+        self.started = time.perf_counter()
 
     def __call__(self, trial: int, phase: str, num_modules: int, length: float) -> None:
+        elapsed = time.perf_counter() - self.started
         text = (f"trial {trial + 1}/{self.trials} {phase}: {num_modules} modules, "
-                f"codelength {length:.6f} bits")
+                f"codelength {length:.6f} bits [{elapsed:.1f} s]")
         if self.verbose:
             print(text, file=sys.stderr)
         elif self.enabled:
@@ -334,7 +337,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     with _sigterm_raises():
         try:
-            return _run(args)
+            # An empty Numba cache means seconds of compiling: say so.
+            with compile_notice(not args.silent):
+                return _run(args)
         except KeyboardInterrupt as err:
             if sys.stderr.isatty() and not args.silent:
                 print("\r" + " " * 78 + "\r", end="", file=sys.stderr)  # the progress line

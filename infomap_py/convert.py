@@ -4,11 +4,11 @@ into a :class:`~infomap_py.network.Network`."""
 from __future__ import annotations
 
 import numbers
+import sys
 from decimal import Decimal
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
 
 from ._validate import check_num_nodes, check_weights
 from .network import Network, unit_weights
@@ -20,6 +20,18 @@ def _is_networkx(graph: Any) -> bool:
     except ImportError:  # pragma: no cover - networkx is a dependency
         return False
     return isinstance(graph, nx.Graph)
+
+
+
+def _is_sparse(graph: Any) -> bool:
+    """Whether ``graph`` is a SciPy sparse matrix or array.
+
+    SciPy is imported on first use only.  An object can be a sparse matrix
+    only once ``scipy.sparse`` has been imported, so while it has not been,
+    nothing is one.
+    """
+    sparse = sys.modules.get("scipy.sparse")
+    return sparse is not None and bool(sparse.issparse(graph))
 
 
 def to_network(graph: Any, directed: bool | None = None, weight: str | None = "weight") -> Network:
@@ -63,7 +75,7 @@ def to_network(graph: Any, directed: bool | None = None, weight: str | None = "w
         raise TypeError(f"directed must be True, False or None, got {directed!r}")
     if _is_networkx(graph):
         return _from_networkx(graph, directed, weight)
-    if sp.issparse(graph):
+    if _is_sparse(graph):
         return _from_sparse(graph, directed)
     if isinstance(graph, (np.ndarray, list, tuple)):
         try:
@@ -122,6 +134,8 @@ def _from_sparse(matrix, directed) -> Network:
     check_num_nodes(n, f"adjacency matrix of shape {matrix.shape}")
     if matrix.dtype.kind not in "biuf":
         raise TypeError(f"adjacency matrix must hold real numbers, got dtype {matrix.dtype}")
+    import scipy.sparse as sp
+
     coo = sp.coo_array(matrix)
     coo.sum_duplicates()
     source = coo.row.astype(np.int64)

@@ -21,9 +21,10 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._core import flow as flow_kernels
-from ._core.coarsen import build_flow_graph, node_enter_exit
 from .network import Network
+
+# The kernels (``._core``, which imports Numba) and SciPy are imported by the
+# functions that call them, so that ``import infomap_py`` stays light.
 
 FLOW_MODELS = ("undirected", "directed", "undirdir", "outdirdir", "rawdir")
 
@@ -243,6 +244,8 @@ def _pagerank(src, dst, transition, dangling, tele_weight, start_flow, alpha) ->
     that it converges in a few steps to the same fixed point as the
     official Infomap's iteration.
     """
+    from ._core import flow as flow_kernels
+
     flow, previous, alpha, beta, dangling_rank, iterations, error = flow_kernels.pagerank(
         src, dst, transition, dangling, tele_weight, start_flow, alpha, FIRST_ITERATIONS)
     if error > flow_kernels.TOLERANCE:
@@ -289,11 +292,13 @@ def _solve_pagerank(src, dst, transition, dangling, tele_weight, alpha, guess):
 def flow_graph(flow: Flow):
     """Return the kernels' inputs for ``flow``.
 
-    Returns ``(graph, node_data, node_enter, node_exit)``: the CSR flow graph
+    Returns a :data:`~infomap_py._core.coarsen.FlowNet`: the CSR flow graph
     with out- and in-flow per neighbour (duplicates merged), the node data
-    ``(flow, teleport_source, teleport_weight)`` and every node's own enter
-    and exit flow.
+    (flow, teleportation source and weight) and every node's own enter and
+    exit flow.
     """
+    from ._core.coarsen import FlowNet, NodeFlows, build_flow_graph, node_enter_exit
+
     graph = build_flow_graph(
         np.ascontiguousarray(flow.source, dtype=np.int64),
         np.ascontiguousarray(flow.target, dtype=np.int64),
@@ -301,10 +306,10 @@ def flow_graph(flow: Flow):
         flow.num_nodes,
         flow.symmetric,
     )
-    node_data = (
+    node_data = NodeFlows(
         np.ascontiguousarray(flow.node_flow, dtype=np.float64),
         np.ascontiguousarray(flow.teleport_source, dtype=np.float64),
         np.ascontiguousarray(flow.teleport_weight, dtype=np.float64),
     )
     node_enter, node_exit = node_enter_exit(graph, node_data, flow.teleport_total)
-    return graph, node_data, node_enter, node_exit
+    return FlowNet(graph, node_data, node_enter, node_exit)

@@ -9,7 +9,6 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from ._core.tree import module_codelengths, module_depths, tree_flows
 from .flow import Flow, flow_graph
 
 
@@ -50,6 +49,8 @@ class ModuleTree:
     @cached_property
     def depth(self) -> np.ndarray:
         """The depth of every tree module (0 for the root, 1 for top modules)."""
+        from ._core.tree import module_depths
+
         return module_depths(self.parent)
 
     @property
@@ -154,6 +155,92 @@ def _check_level(level: Any) -> int:
     return int(level)
 
 
+def two_level_tree(labels: np.ndarray, num_modules: int | None = None
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """Return ``(parent, leaf_module)`` of the root over the modules of
+    ``labels`` (dense, from 0; ``num_modules`` of them, by default one more
+    than the largest label)."""
+    labels = np.asarray(labels, dtype=np.int64)
+    if num_modules is None:
+        num_modules = int(labels.max()) + 1 if labels.size else 0
+    parent = np.zeros(num_modules + 1, dtype=np.int64)
+    parent[0] = -1
+    return parent, labels + 1
+
+
+def super_tree(labels: np.ndarray, num_modules: int, levels: list[np.ndarray],
+               keep_levels: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Return ``(parent, leaf_module)`` with the super-module ``levels``
+    (each maps the modules of the level below to their super-modules) above
+    the modules of ``labels``: all of them, or only the coarsest with the
+    leaves directly below it."""
+    if not keep_levels:
+        for level in levels:
+            labels = level[labels]
+            num_modules = int(level.max()) + 1
+        return two_level_tree(labels, num_modules)
+    # Ids: the root, then the coarsest level first, down to the modules.
+    sizes = [num_modules] + [int(level.max()) + 1 for level in levels]
+    offsets = np.cumsum([1] + sizes[::-1])[:-1][::-1]
+    parent = np.zeros(1 + sum(sizes), dtype=np.int64)
+    parent[0] = -1
+    for depth, level in enumerate(levels):
+        parent[offsets[depth]:offsets[depth] + sizes[depth]] = offsets[depth + 1] + level
+    return parent, offsets[0] + labels
+
+
+def compact_tree(parent: np.ndarray, leaf_module: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Drop dissolved modules (parent -2) and renumber the rest."""
+    keep = parent != -2
+    new_id = np.cumsum(keep) - 1
+    parent = parent[keep]
+    parent[1:] = new_id[parent[1:]]
+    return parent, new_id[leaf_module]
+
+
+def tree_flows(net: tuple, parent: np.ndarray, leaf_module: np.ndarray
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return ``(flow, enter, exit)`` of every module of a tree on the
+    kernels' ``net``.
+
+    Depth by depth, every leaf is labelled with its ancestor at that depth
+    (or its own module when that is shallower), so that the module flows of
+    one labelling (:func:`infomap_py._core.coarsen.module_flows`) are right
+    for every module at that depth.
+    """
+    from ._core.coarsen import module_flows
+    from ._core.tree import module_depths
+
+    num_tree = parent.shape[0]
+    depth = module_depths(parent)
+    flow = np.zeros(num_tree)
+    enter = np.zeros(num_tree)
+    exit_ = np.zeros(num_tree)
+    node_flow = net.node_data.flow
+    if node_flow.size:
+        flow[0] = np.cumsum(node_flow)[-1]  # summed in node order, as the kernels sum
+    labels = leaf_module.astype(np.int64)  # a copy
+    for d in range(int(depth.max()), 0, -1):
+        deeper = depth[labels] > d
+        labels[deeper] = parent[labels[deeper]]
+        level = module_flows(net, labels, num_tree)
+        at = depth == d
+        flow[at] = level.flow[at]
+        enter[at] = level.enter[at]
+        exit_[at] = level.exit[at]
+    return flow, enter, exit_
+
+
+def tree_codelength(net: tuple, parent: np.ndarray, leaf_module: np.ndarray) -> float:
+    """Return the multilevel codelength of a tree (no dissolved entries) on
+    the kernels' :data:`~infomap_py._core.coarsen.FlowNet` ``net``."""
+    from ._core.tree import module_codelengths
+
+    _, enter, exit_ = tree_flows(net, parent, leaf_module)
+    return float(module_codelengths(net.node_data.flow, parent, leaf_module, enter,
+                                    exit_).sum())
+
+
 def build_tree(flow: Flow, parent: np.ndarray, leaf_module: np.ndarray,
                kernel_graph: tuple | None = None) -> ModuleTree:
     """Return the ordered :class:`ModuleTree` of a tree given as ``parent``
@@ -163,6 +250,8 @@ def build_tree(flow: Flow, parent: np.ndarray, leaf_module: np.ndarray,
 
     Modules that hold neither nodes nor sub-modules are dropped.
     """
+    from ._core.tree import module_codelengths, module_depths
+
     parent = np.asarray(parent, dtype=np.int64)
     leaf_module = np.asarray(leaf_module, dtype=np.int64)
     num_tree = parent.shape[0]
@@ -181,9 +270,8 @@ def build_tree(flow: Flow, parent: np.ndarray, leaf_module: np.ndarray,
         leaf_module = new_id[leaf_module]
         depth = depth[used]
         num_tree = parent.shape[0]
-    graph, node_data, node_enter, node_exit = kernel_graph or flow_graph(flow)
-    mflow, enter, exit_ = tree_flows(graph, node_data, node_enter, node_exit, parent,
-                                     leaf_module)
+    net = kernel_graph or flow_graph(flow)
+    mflow, enter, exit_ = tree_flows(net, parent, leaf_module)
     n = leaf_module.shape[0]
     # The first node below every module breaks ties of flow.
     first_leaf = np.full(num_tree, n, dtype=np.int64)
@@ -208,7 +296,7 @@ def build_tree(flow: Flow, parent: np.ndarray, leaf_module: np.ndarray,
     inverse = np.argsort(new_id)
     new_parent = np.where(parent[inverse] >= 0, new_id[np.maximum(parent[inverse], 0)], -1)
     leaf_module = new_id[leaf_module]
-    node_flow = node_data[0]
+    node_flow = net.node_data.flow
     leaf_order = np.lexsort((np.arange(n), -node_flow, leaf_module))
     sizes = np.bincount(leaf_module, minlength=num_tree)
     starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])

@@ -13,6 +13,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from infomap_py import _compile_notice
+
+# A call that compiles kernels prints a notice on stderr, once per process.
+# Which test makes the first one depends on Numba's cache, not on the test,
+# so the tests that read stderr run as if it had been printed already;
+# tests/test_compile_notice.py checks the notice itself.
+_compile_notice._shown = True
+
 SHARED_DATA = Path(os.environ.get("INFOMAP_PY_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
 EXAMPLE_NETWORKS = ("twotriangles", "ninetriangles", "modular_w", "modular_wd")
 

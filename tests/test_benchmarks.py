@@ -101,3 +101,40 @@ def test_repeat_only_repeats_the_named_tools_and_reports_medians(tmp_path, monke
     assert (runs["infomap-py"]["total_seconds_min"], runs["infomap-py"]["total_seconds_max"]) \
         == (1.0, 3.0)
     assert "repeats" not in runs["leidenalg"]
+
+
+def test_coldstart_per_kernel_times_exclude_nested_compiles():
+    """A kernel's compile time excludes the callees compiled inside it, per
+    thread; specializations are the distinct argument types compiled."""
+    from benchmarks.bench_coldstart import exclusive_times, per_kernel
+
+    def ev(phase, time, kernel, args="int64", thread=1):
+        return {"phase": phase, "time": time, "kernel": kernel, "args": args, "thread": thread}
+
+    events = [
+        ev("start", 0.0, "m.outer"),
+        ev("start", 1.0, "m.inner"),
+        ev("start", 1.5, "m.leaf"),
+        ev("start", 1.6, "m.other", thread=2),  # another thread: not nested in m.leaf
+        ev("end", 2.0, "m.leaf"),
+        ev("end", 4.0, "m.inner"),
+        ev("start", 5.0, "m.inner", args="float64"),
+        ev("end", 6.0, "m.inner", args="float64"),
+        ev("end", 10.0, "m.outer"),
+        ev("end", 9.6, "m.other", thread=2),
+        ev("start", 11.0, "m.leaf"),  # the same types again (a failed first try)
+        ev("end", 11.5, "m.leaf"),
+    ]
+    compiles = exclusive_times(events)
+    outer = next(c for c in compiles if c["kernel"] == "m.outer")
+    assert outer["inclusive"] == 10.0 and outer["seconds"] == 10.0 - 3.0 - 1.0
+    rows = {row["kernel"]: row for row in per_kernel(compiles)}
+    assert rows["m.inner"]["seconds"] == 2.5 + 1.0 and rows["m.inner"]["specializations"] == 2
+    assert rows["m.leaf"]["seconds"] == 1.0 and rows["m.leaf"]["specializations"] == 1
+    assert rows["m.other"]["seconds"] == pytest.approx(8.0)
+    assert [row["kernel"] for row in per_kernel(compiles)] == \
+        ["m.other", "m.outer", "m.inner", "m.leaf"]
+    # The times add up to the time spent compiling, per thread.
+    assert sum(row["seconds"] for row in rows.values()) == pytest.approx(10.0 + 0.5 + 8.0)
+    with pytest.raises(ValueError, match="never ends"):
+        exclusive_times(events[:3])

@@ -300,23 +300,20 @@ def test_threads_do_not_change_the_tree(planted):
     """Every module draws from its own random state: one thread or two, the same tree."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from infomap_py._core import mapeq
     from infomap_py._core.rng import new_state
     from infomap_py.flow import flow_graph
-    from infomap_py.optimize import split_recursively
+    from infomap_py.multilevel import split_recursively
+    from infomap_py.tree import two_level_tree
+    from infomap_py.workers import Workers
 
     network, groups = planted
     flow = infomap_py.compute_flow(network)
-    graph, node_data, node_enter, node_exit = flow_graph(flow)
-    kernel_input = (graph, node_data, node_enter, node_exit,
-                    np.array([mapeq.entropy_terms(node_data[0]), 0.0]))
+    net = flow_graph(flow)
     # Start from the planted top groups.
-    top = groups[:, 0].astype(np.int64)
-    parent = np.zeros(top.max() + 2, dtype=np.int64)
-    parent[0] = -1
-    alone = split_recursively(kernel_input, parent, top + 1, new_state(9), None)
+    parent, leaf_module = two_level_tree(groups[:, 0])
+    alone = split_recursively(net, parent, leaf_module, new_state(9))
     with ThreadPoolExecutor(max_workers=2) as pool:
-        shared = split_recursively(kernel_input, parent, top + 1, new_state(9), pool)
+        shared = split_recursively(net, parent, leaf_module, new_state(9), Workers(pool, 2))
     assert np.array_equal(alone[0], shared[0]) and np.array_equal(alone[1], shared[1])
     assert alone[0].shape[0] > parent.shape[0]  # the groups were split
 

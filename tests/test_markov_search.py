@@ -17,7 +17,7 @@ import pytest
 import infomap_py
 from infomap_py._core import mapeq, moves
 from infomap_py._core.rng import new_state
-from infomap_py._core.search import MIN_IMPROVEMENT, coarse_tune
+from infomap_py.two_level import coarse_tune
 from infomap_py.flow import flow_graph
 
 RING = nx.ring_of_cliques(16, 5)
@@ -25,25 +25,22 @@ CLIQUES = np.arange(80) // 5
 
 
 def kernel_input(G, markov_time=1.0):
-    graph, node_data, node_enter, node_exit = flow_graph(
-        infomap_py.compute_flow(G, markov_time=markov_time))
-    constants = np.array([mapeq.entropy_terms(node_data[0]), 0.0])
-    return graph, node_data, node_enter, node_exit, constants
+    net = flow_graph(infomap_py.compute_flow(G, markov_time=markov_time))
+    return net, np.array([mapeq.entropy_terms(net.node_data.flow), 0.0])
 
 
 def sweep_once(kernel, labels, node, seed):
     """Let ``node`` alone try one move from ``labels``; return the new labels."""
-    graph, node_data, node_enter, node_exit, constants = kernel
+    net, constants = kernel
     n = labels.shape[0]
-    state = moves.new_partition(graph, node_data, node_enter, node_exit, labels)
+    state = moves.new_partition(net, labels)
     dirty = np.zeros(n, dtype=np.bool_)
     dirty[node] = True
-    scratch = n + 1
-    moves.sweep(graph, node_data, node_enter, node_exit, state, constants, dirty,
-                np.arange(n), new_state(seed), np.full(n, -1, dtype=np.int64),
-                np.empty(scratch, dtype=np.int64), np.empty(scratch), np.empty(scratch),
-                False, False, True)
-    return state[0]
+    size = n + 1
+    scratch = moves.Scratch(dirty, np.arange(n), np.full(n, -1, dtype=np.int64),
+                            np.empty(size, dtype=np.int64), np.empty(size), np.empty(size))
+    moves.sweep(net, state, constants, new_state(seed), scratch, False, False, True)
+    return state.labels
 
 
 @pytest.mark.parametrize("markov_time, at_least", [(2.0, 19), (2.5, 17)])
@@ -73,13 +70,12 @@ def test_twenty_trials_find_the_cliques_of_a_ring(markov_time, seed):
 def test_coarse_tuning_splits_merged_pairs_of_cliques(seed):
     """Cliques 8+9 and 10+11 merged: coarse-tuning splits each pair into its
     cliques and moves one clique of each to a module of its own."""
-    graph, node_data, node_enter, node_exit, constants = kernel_input(RING, markov_time=2.0)
+    net, constants = kernel_input(RING, markov_time=2.0)
     pairs = CLIQUES.copy()
     pairs[pairs == 9] = 8
     pairs[pairs == 11] = 10
     labels = np.unique(pairs, return_inverse=True)[1].astype(np.int64)
-    tuned, k = coarse_tune(graph, node_data, node_enter, node_exit, constants, labels, 14,
-                           new_state(seed), MIN_IMPROVEMENT)
+    tuned, k = coarse_tune(net, constants, labels, 14, new_state(seed))
     assert k == 16
     assert len({(a, b) for a, b in zip(CLIQUES, tuned)}) == 16  # one module per clique
 

@@ -21,7 +21,7 @@ import infomap_py
 from benchmarks.generators import hierarchical_planted_partition, nested_triangles, \
     planted_partition
 from infomap_py._core import mapeq
-from infomap_py._core.hierarchy import merge_modules
+from infomap_py.multilevel import merge_modules
 from infomap_py._core.rng import new_state
 from infomap_py._core.search import total_codelength
 from infomap_py.flow import flow_graph
@@ -36,10 +36,8 @@ def ninetriangles():
 
 
 def kernel_input(G, **flow_options):
-    graph, node_data, node_enter, node_exit = flow_graph(
-        infomap_py.compute_flow(G, **flow_options))
-    constants = np.array([mapeq.entropy_terms(node_data[0]), 0.0])
-    return graph, node_data, node_enter, node_exit, constants
+    net = flow_graph(infomap_py.compute_flow(G, **flow_options))
+    return net, np.array([mapeq.entropy_terms(net.node_data.flow), 0.0])
 
 
 def recomputed(kernel, labels):

@@ -67,10 +67,10 @@ def test_pagerank_flow_matches_reference(seed, to_nodes):
 
 
 def kernel_score(flow, labels):
-    graph, node_data, enter, exit_ = flow_graph(flow)
-    constants = np.array([mapeq.entropy_terms(node_data[0]), 0.0])
+    net = flow_graph(flow)
+    constants = np.array([mapeq.entropy_terms(net.node_data.flow), 0.0])
     labels = np.asarray(labels, dtype=np.int64)
-    return score(graph, node_data, enter, exit_, constants, labels, int(labels.max()) + 1)
+    return score(net, constants, labels, int(labels.max()) + 1)
 
 
 FLOW_CASES = [
@@ -194,9 +194,9 @@ class ReferenceMoves:
         options = dict(self.case)
         network = as_network(self.edges, self.n, options.pop("directed"))
         flow = infomap_py.compute_flow(network, **options)
-        graph, node_data, enter, exit_ = flow_graph(flow)
-        constants = np.array([mapeq.entropy_terms(node_data[0]), self.exit_network])
-        return graph, node_data, enter, exit_, constants
+        net = flow_graph(flow)
+        constants = np.array([mapeq.entropy_terms(net.node_data.flow), self.exit_network])
+        return net, constants
 
 
 def start_labels(seed, n):
@@ -257,12 +257,13 @@ def test_optimizer_move_terms_equal_recomputed_difference(case, seed, exit_netwo
     give L(after) - L(before) of the reference, for every node and module
     (an empty one included), with directed flow and recorded teleportation."""
     ref = ReferenceMoves(case, seed, exit_network)
-    graph, node_data, node_enter, node_exit, constants = ref.kernel_input()
-    teleports, enter_is_exit = moves._flow_kind(node_data, node_enter, node_exit)
+    net, constants = ref.kernel_input()
+    graph, node_data, node_enter, node_exit = net
+    teleports, enter_is_exit = moves._flow_kind(net)
     assert teleports == ref.recorded
     labels = start_labels(seed, ref.n)
-    state = moves.new_partition(graph, node_data, node_enter, node_exit, labels)
-    modules, terms = state[1], state[5]
+    state = moves.new_partition(net, labels)
+    modules, terms = state.modules, state.terms
     F, E, X = moves.FLOW, moves.ENTER, moves.EXIT
     sum_enter = terms[mapeq.SUM_ENTER] + exit_network
     for i in range(ref.n):
@@ -294,11 +295,11 @@ def test_sweep_moves_a_node_to_its_best_module(case, seed, exit_network):
     leaves it where no move shortens it; the optimizer's running codelength
     then equals the reference's recomputation of the labels it holds."""
     ref = ReferenceMoves(case, seed, exit_network)
-    graph, node_data, node_enter, node_exit, constants = ref.kernel_input()
-    teleports, enter_is_exit = moves._flow_kind(node_data, node_enter, node_exit)
+    net, constants = ref.kernel_input()
+    teleports, enter_is_exit = moves._flow_kind(net)
     n = ref.n
     labels = start_labels(seed, n)
-    indptr = graph[0]
+    indptr = net.graph.indptr
     max_degree = int(np.diff(indptr).max())
     fresh = 4 * n  # stands for the empty module in the reference's deltas
     for i in range(n):
@@ -309,15 +310,15 @@ def test_sweep_moves_a_node_to_its_best_module(case, seed, exit_network):
         if (labels == old).sum() > 1:
             candidates.add(fresh)
         deltas = {m: ref.delta(labels, i, m) for m in candidates}
-        state = moves.new_partition(graph, node_data, node_enter, node_exit, labels)
+        state = moves.new_partition(net, labels)
         dirty = np.zeros(n, dtype=np.bool_)
         dirty[i] = True
-        moves.sweep(graph, node_data, node_enter, node_exit, state, constants, dirty,
-                    np.arange(n), np.array([seed + 1], dtype=np.uint64),
-                    np.full(n, -1, dtype=np.int64), np.empty(max_degree + 1, dtype=np.int64),
-                    np.empty(max_degree + 1), np.empty(max_degree + 1), False, teleports,
-                    enter_is_exit)
-        after = state[0]
+        scratch = moves.Scratch(dirty, np.arange(n), np.full(n, -1, dtype=np.int64),
+                                np.empty(max_degree + 1, dtype=np.int64),
+                                np.empty(max_degree + 1), np.empty(max_degree + 1))
+        moves.sweep(net, state, constants, np.array([seed + 1], dtype=np.uint64), scratch,
+                    False, teleports, enter_is_exit)
+        after = state.labels
         got = int(after[i])
         if got != old and got not in set(labels.tolist()):
             got = fresh
@@ -326,7 +327,7 @@ def test_sweep_moves_a_node_to_its_best_module(case, seed, exit_network):
             assert got in {m for m, d in deltas.items() if d <= best + 1e-10}, (i, got, deltas)
         elif best > 1e-10:
             assert got == old, (i, got, deltas)
-        assert mapeq.codelength(state[5], constants) == pytest.approx(ref.total(after), abs=1e-12)
+        assert mapeq.codelength(state.terms, constants) == pytest.approx(ref.total(after), abs=1e-12)
 
 
 @pytest.mark.parametrize("directed", [False, True])
@@ -336,21 +337,22 @@ def test_aggregation_keeps_the_codelength(directed, seed):
     n = 14
     network = as_network(random_edges(seed, n, m=40), n, directed)
     flow = infomap_py.compute_flow(network, recorded_teleportation=directed and seed % 2 == 1)
-    graph, node_data, enter, exit_ = flow_graph(flow)
-    constants = np.array([mapeq.entropy_terms(node_data[0]), 0.0])
+    net = flow_graph(flow)
+    graph, node_data = net.graph, net.node_data
+    constants = np.array([mapeq.entropy_terms(node_data.flow), 0.0])
     rng = np.random.default_rng(seed)
     fine = np.unique(rng.integers(0, 6, n), return_inverse=True)[1].astype(np.int64)
     k = int(fine.max()) + 1
     coarse_of_fine = rng.integers(0, 2, k).astype(np.int64)
     coarse_of_fine = np.unique(coarse_of_fine, return_inverse=True)[1].astype(np.int64)
     leaves = coarse_of_fine[fine]
-    expected = score(graph, node_data, enter, exit_, constants, leaves, int(leaves.max()) + 1)
+    expected = score(net, constants, leaves, int(leaves.max()) + 1)
 
     super_graph = coarsen.aggregate(graph, fine, k)
     super_data = coarsen.aggregate_node_data(node_data, fine, k)
     s_enter, s_exit = coarsen.node_enter_exit(super_graph, super_data, flow.teleport_total)
-    got = score(super_graph, super_data, s_enter, s_exit, constants, coarse_of_fine,
-                int(coarse_of_fine.max()) + 1)
+    got = score(coarsen.FlowNet(super_graph, super_data, s_enter, s_exit), constants,
+                coarse_of_fine, int(coarse_of_fine.max()) + 1)
     assert got[0] == pytest.approx(expected[0], abs=TOL)
     assert got[1] == pytest.approx(expected[1], abs=TOL)
 

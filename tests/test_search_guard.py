@@ -23,9 +23,8 @@ SCRIPT = textwrap.dedent("""
     import infomap_py
     from infomap_py._core import search
 
-    def swap_pairs(graph, node_data, node_enter, node_exit, constants, rng, loop_limit,
-                   min_improvement, skip_joined):
-        n = node_data[0].shape[0]
+    def swap_pairs(net, constants, rng, loop_limit, skip_joined):
+        n = net.node_data.flow.shape[0]
         labels = np.arange(n) ^ 1
         labels[labels >= n] = n - 1
         return 1, labels

@@ -1,13 +1,45 @@
-"""The one place that sets the Numba compilation policy for all kernels."""
+"""The one place that sets the Numba compilation policy for all kernels.
+
+Every kernel compiles once per argument types.  Numba would also compile a
+kernel again for every *constant* another kernel passes it (a loop limit of
+10 and of 20, a literal ``True``: each a type of its own), which multiplied
+the first run's compile time; the decorators here type such constants as
+the plain ``int64``/``bool``/``float64`` they are, so one specialization
+serves every caller.  Kernels take no default arguments for the same reason
+(an omitted argument is a type of its own too).
+"""
 
 import numba
+from numba.core import types
 
-#: Decorator for every kernel: compiled once, cached on disk, GIL released so
-#: trials can run in threads.  No ``fastmath``: codelengths must reproduce to
-#: 1e-9 bits across runs and machines.
-jit = numba.njit(cache=True, nogil=True)
 
-#: Decorator for the few kernels that share a loop among Numba's threads
-#: (``prange``).  Callers run them from one thread at a time only: the
-#: default threading layer does not allow two parallel launches at once.
-parallel_jit = numba.njit(cache=True, nogil=True, parallel=True)
+def _one_type_per_value(dispatcher):
+    """Make ``dispatcher`` compile for non-literal argument types only."""
+    if not hasattr(dispatcher, "get_call_template"):  # NUMBA_DISABLE_JIT: a plain function
+        return dispatcher
+    resolve = dispatcher.get_call_template
+
+    def get_call_template(args, kws):
+        return resolve(tuple(types.unliteral(a) for a in args),
+                       {name: types.unliteral(t) for name, t in kws.items()})
+
+    dispatcher.get_call_template = get_call_template
+    return dispatcher
+
+
+def jit(function):
+    """Decorator for every kernel: compiled once per argument types, cached
+    on disk, GIL released so that trials and module splits can run in
+    threads.  No ``fastmath``: codelengths must reproduce to 1e-9 bits
+    across runs and machines."""
+    return _one_type_per_value(numba.njit(cache=True, nogil=True)(function))
+
+
+def inline_jit(function):
+    """Decorator for a kernel that other kernels call and Python (almost)
+    never: Numba inlines its body where it is called instead of compiling
+    it as a library of its own that every caller links and optimizes again.
+    Each compiled library repeats the optimization of all it links, so a
+    mid-level kernel compiled on its own costs as much as everything below
+    it."""
+    return _one_type_per_value(numba.njit(cache=True, nogil=True, inline="always")(function))

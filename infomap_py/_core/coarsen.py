@@ -15,9 +15,27 @@ visit rate and, for recorded teleportation, the flow it teleports away
 on it.  Without recorded teleportation the last two are zero.
 """
 
+from collections import namedtuple
+
 import numpy as np
 
-from ._jit import jit
+from ._jit import inline_jit, jit
+
+#: A CSR flow graph (see above): node ``u``'s neighbours are
+#: ``neighbours[indptr[u]:indptr[u + 1]]``, with the flow to each and from each.
+FlowGraph = namedtuple("FlowGraph", "indptr neighbours out_flow in_flow")
+
+#: Node data: every node's visit rate and, for recorded teleportation, the
+#: flow it teleports away and its share of where teleportation lands.
+NodeFlows = namedtuple("NodeFlows", "flow tele_source tele_weight")
+
+#: What every kernel that moves nodes works on: the flow graph, the node
+#: data and every node's own enter and exit flow.
+FlowNet = namedtuple("FlowNet", "graph node_data node_enter node_exit")
+
+#: Flows per module: visit rate, enter and exit flow, teleportation source
+#: and weight (as :data:`NodeFlows` for nodes).
+ModuleFlows = namedtuple("ModuleFlows", "flow enter exit tele_source tele_weight")
 
 
 @jit
@@ -44,7 +62,7 @@ def members_by_label(labels, num_modules):
 
 
 @jit
-def build_flow_graph(source, target, link_flow, num_nodes, symmetric=False):
+def build_flow_graph(source, target, link_flow, num_nodes, symmetric):
     """Return the flow graph of directed links ``source -> target`` carrying
     ``link_flow`` (self-links excluded by the caller; parallel links and
     links in both directions are merged into one neighbour entry).  With
@@ -131,14 +149,15 @@ def node_enter_exit(graph, node_data, teleport_total):
 
 
 @jit
-def module_flows(graph, node_data, node_enter, node_exit, labels, num_modules):
-    """Return ``(flow, enter, exit, teleport_source, teleport_weight)`` per module.
+def module_flows(net, labels, num_modules):
+    """Return the :data:`ModuleFlows` of the modules of ``labels`` in ``net``.
 
     A module's exit flow is the exit flow of its nodes less the flow between
     them (links and teleportation); likewise for enter flow.  Computed this
     way it is also right for a sub-network whose nodes lose flow to the rest
     of the network.
     """
+    graph, node_data, node_enter, node_exit = net
     indptr, neighbours, out_flow, in_flow = graph
     node_flow, node_tele, node_tw = node_data
     flow = np.zeros(num_modules)
@@ -163,7 +182,17 @@ def module_flows(graph, node_data, node_enter, node_exit, labels, num_modules):
         internal_tele = tele[m] * tw[m] - self_tele[m]
         exit_[m] -= internal_tele
         enter[m] -= internal_tele
-    return flow, enter, exit_, tele, tw
+    return ModuleFlows(flow, enter, exit_, tele, tw)
+
+
+@jit
+def aggregate_net(net, labels, num_modules):
+    """Return the :data:`FlowNet` of the modules of ``labels``: one node
+    per module, with the module's flows as its node data."""
+    flows = module_flows(net, labels, num_modules)
+    return FlowNet(aggregate(net.graph, labels, num_modules),
+                   aggregate_node_data(net.node_data, labels, num_modules),
+                   flows.enter, flows.exit)
 
 
 @jit
@@ -216,7 +245,7 @@ def aggregate(graph, labels, num_modules):
                     new_out[slot[b]] += out_flow[e]
                     if not shared:
                         new_in[slot[b]] += in_flow[e]
-    return new_indptr, new_neighbours, new_out, new_in
+    return FlowGraph(new_indptr, new_neighbours, new_out, new_in)
 
 
 @jit
@@ -226,11 +255,11 @@ def _trimmed(indptr, neighbours, out_flow, in_flow, count):
     least half the buffers (no second large copy alive at once), copies
     otherwise (so that the buffers can be freed)."""
     if 2 * count >= neighbours.shape[0]:
-        return indptr, neighbours[:count], out_flow[:count], in_flow[:count]
+        return FlowGraph(indptr, neighbours[:count], out_flow[:count], in_flow[:count])
     out_copy = out_flow[:count].copy()
     if shares_flows(out_flow, in_flow):
-        return indptr, neighbours[:count].copy(), out_copy, out_copy
-    return indptr, neighbours[:count].copy(), out_copy, in_flow[:count].copy()
+        return FlowGraph(indptr, neighbours[:count].copy(), out_copy, out_copy)
+    return FlowGraph(indptr, neighbours[:count].copy(), out_copy, in_flow[:count].copy())
 
 
 @jit
@@ -245,7 +274,7 @@ def aggregate_node_data(node_data, labels, num_modules):
         flow[m] += node_flow[u]
         tele[m] += node_tele[u]
         tw[m] += node_tw[u]
-    return flow, tele, tw
+    return NodeFlows(flow, tele, tw)
 
 
 @jit
@@ -268,7 +297,7 @@ def compact_labels(labels):
     return out, k
 
 
-@jit
+@inline_jit
 def subnetwork(graph, nodes, local):
     """Return the flow graph induced by ``nodes`` (``local`` maps a leaf to
     its index among ``nodes``, or -1; it is left as it was found)."""
@@ -302,4 +331,4 @@ def subnetwork(graph, nodes, local):
                 pos += 1
     for j in range(k):
         local[nodes[j]] = -1
-    return (sub_indptr, sub_neighbours, sub_out, sub_in)
+    return FlowGraph(sub_indptr, sub_neighbours, sub_out, sub_in)

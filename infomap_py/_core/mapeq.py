@@ -162,7 +162,7 @@ def move_delta(
     return leave + join_delta(
         sum_enter + delta_old, plogp(sum_enter), node_flow, node_enter, node_exit,
         new_flow, new_enter, new_exit,
-        plogp(new_enter), plogp(new_exit), plogp(new_exit + new_flow), delta_new,
+        plogp(new_enter), plogp(new_exit), plogp(new_exit + new_flow), delta_new, False,
     )
 
 
@@ -183,7 +183,7 @@ def leave_delta(node_flow, node_enter, node_exit, old_flow, old_enter, old_exit,
 @jit
 def join_delta(sum_enter_without_node, plogp_sum_enter, node_flow, node_enter, node_exit,
                new_flow, new_enter, new_exit, plogp_new_enter, plogp_new_exit,
-               plogp_new_exit_flow, delta_new, enter_is_exit=False):
+               plogp_new_exit_flow, delta_new, enter_is_exit):
     """Return the change of the index term and of the new module's terms
     when a node joins module ``new`` (see :func:`move_delta`).
 

@@ -9,10 +9,12 @@ Module data live in one ``(n, 8)`` array, a row per module id ``0..n-1``
 rather than one from each of eight arrays.
 """
 
+from collections import namedtuple
+
 import numpy as np
 
 from . import mapeq
-from ._jit import jit
+from ._jit import inline_jit, jit
 from .coarsen import compact_labels, module_flows
 from .rng import rand_below, shuffle
 
@@ -24,18 +26,27 @@ MIN_SINGLE_NODE_IMPROVEMENT = 1e-16
 #: the map equation's running sums (:func:`.mapeq.module_plogps`).
 FLOW, ENTER, EXIT, TELE, TW, PLOGP_ENTER, PLOGP_EXIT, PLOGP_EXIT_FLOW = range(8)
 
+#: The module state of a core loop: every node's module (``labels``), the
+#: ``(n, 8)`` module data (columns above), each module's number of nodes
+#: (``members``), a stack of the empty modules (``empty``, its height in the
+#: one-element ``num_empty``) and the map equation's running sums (``terms``).
+ModuleState = namedtuple("ModuleState", "labels modules members empty num_empty terms")
+
+#: The scratch of a core loop: which nodes may move (``dirty``), the order
+#: of a sweep, and the candidate modules of the node being moved: each
+#: module's place among them (``slot``), and per candidate its id
+#: (``module``), the flow between it and the node both ways (``flow``) and
+#: from the node to it (``out``).
+Scratch = namedtuple("Scratch", "dirty order slot module flow out")
+
 
 @jit
-def new_partition(graph, node_data, node_enter, node_exit, labels):
-    """Return the module state for ``labels`` (module ids below the number of nodes).
-
-    The state is ``(labels, modules, members, empty_stack, num_empty,
-    terms)``: ``modules`` is the ``(n, 8)`` module data, ``num_empty`` a
-    one-element array and ``terms`` the map equation's running sums.
-    """
+def new_partition(net, labels):
+    """Return the :data:`ModuleState` for ``labels`` (module ids below the
+    number of nodes)."""
     n = labels.shape[0]
     flow, enter, exit_, tele, tw = module_flows(
-        graph, node_data, node_enter, node_exit, labels, n
+        net, labels, n
     )
     modules = np.empty((n, 8))
     for m in range(n):
@@ -59,7 +70,7 @@ def new_partition(graph, node_data, node_enter, node_exit, labels):
             empty[num_empty[0]] = m
             num_empty[0] += 1
     terms = mapeq.init_terms(flow, enter, exit_, n)
-    return (labels.copy(), modules, members, empty, num_empty, terms)
+    return ModuleState(labels.copy(), modules, members, empty, num_empty, terms)
 
 
 @jit
@@ -81,11 +92,12 @@ def _update_module(terms, modules, m, d_flow, d_enter, d_exit, d_tele, d_tw):
 
 
 @jit
-def _move(state, node_data, node_enter, node_exit, i, new, delta_old, delta_new):
+def _move(net, state, i, new, delta_old, delta_new):
     """Move node ``i`` to module ``new`` and update the module data and the
     running sums; ``delta_old`` / ``delta_new`` is the flow between the node
     and the rest of its old module / the new module (both directions)."""
-    node_flow, node_tele, node_tw = node_data
+    node_flow, node_tele, node_tw = net.node_data
+    node_enter, node_exit = net.node_enter, net.node_exit
     labels, modules, members, empty, num_empty, terms = state
     old = labels[i]
     if members[new] == 0:
@@ -106,8 +118,8 @@ def _move(state, node_data, node_enter, node_exit, i, new, delta_old, delta_new)
 def _teleport_delta_old(state, node_data, i):
     """Teleportation flow between node ``i`` and the rest of its module."""
     _, node_tele, node_tw = node_data
-    modules = state[1]
-    old = state[0][i]
+    modules = state.modules
+    old = state.labels[i]
     return (node_tele[i] * (modules[old, TW] - node_tw[i])
             + (modules[old, TELE] - node_tele[i]) * node_tw[i])
 
@@ -116,14 +128,15 @@ def _teleport_delta_old(state, node_data, i):
 def _teleport_delta_new(state, node_data, i, m):
     """Teleportation flow between node ``i`` and module ``m`` (not its own)."""
     _, node_tele, node_tw = node_data
-    modules = state[1]
+    modules = state.modules
     return node_tele[i] * modules[m, TW] + modules[m, TELE] * node_tw[i]
 
 
 @jit
-def _shuffle_candidates(rng, scratch_module, scratch_flow, scratch_out, num_candidates):
-    """Shuffle the first ``num_candidates`` entries of the three candidate
-    arrays alike (Fisher-Yates)."""
+def _shuffle_candidates(rng, scratch, num_candidates):
+    """Shuffle the first ``num_candidates`` candidates in ``scratch``
+    (Fisher-Yates)."""
+    scratch_module, scratch_flow, scratch_out = scratch.module, scratch.flow, scratch.out
     for j in range(num_candidates - 1, 0, -1):
         r = rand_below(rng, j + 1)
         m = scratch_module[j]
@@ -138,9 +151,7 @@ def _shuffle_candidates(rng, scratch_module, scratch_flow, scratch_out, num_cand
 
 
 @jit
-def sweep(graph, node_data, node_enter, node_exit, state, constants, dirty, order, rng,
-          scratch_slot, scratch_module, scratch_flow, scratch_out, skip_joined, teleports,
-          enter_is_exit):
+def sweep(net, state, constants, rng, scratch, skip_joined, teleports, enter_is_exit):
     """Try to move every dirty node once, in ``order``; return the number moved.
 
     A node tries the modules of its neighbours and one empty module, in
@@ -151,8 +162,12 @@ def sweep(graph, node_data, node_enter, node_exit, state, constants, dirty, orde
     ``teleports`` and ``enter_is_exit`` are what :func:`_flow_kind` says of
     the level.
     """
+    graph, node_data, node_enter, node_exit = net
     indptr, neighbours, out_flow, in_flow = graph
-    node_flow = node_data[0]
+    node_flow = node_data.flow
+    dirty, order = scratch.dirty, scratch.order
+    scratch_slot, scratch_module = scratch.slot, scratch.module
+    scratch_flow, scratch_out = scratch.flow, scratch.out
     labels, modules, members, empty, num_empty, terms = state
     exit_network_flow = constants[mapeq.EXIT_NETWORK_FLOW]
     num_moved = 0
@@ -193,7 +208,7 @@ def sweep(graph, node_data, node_enter, node_exit, state, constants, dirty, orde
         # Visit the candidates in random order: of equally good ones, each
         # is as likely to win.  (A random start in the order of the links
         # favours the candidates that follow long runs of worse ones.)
-        _shuffle_candidates(rng, scratch_module, scratch_flow, scratch_out, num_candidates)
+        _shuffle_candidates(rng, scratch, num_candidates)
 
         delta_old = link_old
         if teleports:
@@ -217,7 +232,7 @@ def sweep(graph, node_data, node_enter, node_exit, state, constants, dirty, orde
             out = scratch_out[c]
             if teleports:
                 delta_new += _teleport_delta_new(state, node_data, i, m)
-                out += node_data[1][i] * modules[m, TW]
+                out += node_data.tele_source[i] * modules[m, TW]
             delta = leave + mapeq.join_delta(
                 sum_enter + delta_old, plogp_sum_enter, node_flow[i], node_enter[i],
                 node_exit[i], modules[m, FLOW], modules[m, ENTER], modules[m, EXIT],
@@ -244,7 +259,7 @@ def sweep(graph, node_data, node_enter, node_exit, state, constants, dirty, orde
             dirty[i] = False
             continue
         new = best_module
-        _move(state, node_data, node_enter, node_exit, i, new, delta_old, best_flow)
+        _move(net, state, i, new, delta_old, best_flow)
         num_moved += 1
         linked_in_old = 0
         last_in_old = -1
@@ -272,7 +287,7 @@ def sweep(graph, node_data, node_enter, node_exit, state, constants, dirty, orde
                 follow_old, follow_new)
             if follow_delta > MIN_SINGLE_NODE_IMPROVEMENT:
                 continue
-            _move(state, node_data, node_enter, node_exit, v, new, follow_old, follow_new)
+            _move(net, state, v, new, follow_old, follow_new)
             num_moved += 1
             if indptr[v + 1] - indptr[v] > 1:
                 for e in range(indptr[v], indptr[v + 1]):
@@ -281,14 +296,15 @@ def sweep(graph, node_data, node_enter, node_exit, state, constants, dirty, orde
 
 
 @jit
-def _flow_kind(node_data, node_enter, node_exit):
+def _flow_kind(net):
     """Return ``(teleports, enter_is_exit)`` of a level: whether any node
     has recorded teleportation (else those terms are all zero), and whether
     every node, hence every module, enters as much flow as it exits
     (undirected flow)."""
+    node_tele, node_enter, node_exit = net.node_data.tele_source, net.node_enter, net.node_exit
     teleports = False
-    for i in range(node_data[1].shape[0]):
-        if node_data[1][i] != 0.0:
+    for i in range(node_tele.shape[0]):
+        if node_tele[i] != 0.0:
             teleports = True
             break
     enter_is_exit = not teleports
@@ -299,34 +315,28 @@ def _flow_kind(node_data, node_enter, node_exit):
     return teleports, enter_is_exit
 
 
-@jit
-def core_loops(graph, node_data, node_enter, node_exit, state, constants, rng,
-               loop_limit, min_improvement, skip_joined=False):
+@inline_jit
+def core_loops(net, state, constants, rng, loop_limit, min_improvement, skip_joined):
     """Repeat sweeps in random order until a sweep gains less than
     ``min_improvement`` bits or ``loop_limit`` sweeps ran; return the number
     of sweeps that improved the codelength."""
-    n = node_data[0].shape[0]
-    dirty = np.ones(n, dtype=np.bool_)
-    order = np.arange(n)
-    indptr = graph[0]
+    indptr = net.graph.indptr
+    n = net.node_data.flow.shape[0]
     max_degree = 0
     for i in range(n):
         max_degree = max(max_degree, indptr[i + 1] - indptr[i])
     # A node weighs at most its neighbours' modules and one empty module.
-    scratch_slot = np.full(n, -1, dtype=np.int64)
-    scratch_module = np.empty(max_degree + 1, dtype=np.int64)
-    scratch_flow = np.empty(max_degree + 1)
-    scratch_out = np.empty(max_degree + 1)
-    teleports, enter_is_exit = _flow_kind(node_data, node_enter, node_exit)
-    terms = state[5]
-    old_codelength = mapeq.codelength(terms, constants)
+    scratch = Scratch(np.ones(n, dtype=np.bool_), np.arange(n),
+                      np.full(n, -1, dtype=np.int64), np.empty(max_degree + 1, dtype=np.int64),
+                      np.empty(max_degree + 1), np.empty(max_degree + 1))
+    teleports, enter_is_exit = _flow_kind(net)
+    old_codelength = mapeq.codelength(state.terms, constants)
     effective = 0
     for _ in range(loop_limit):
-        shuffle(rng, order)
-        moved = sweep(graph, node_data, node_enter, node_exit, state, constants,
-                      dirty, order, rng, scratch_slot, scratch_module, scratch_flow,
-                      scratch_out, skip_joined, teleports, enter_is_exit)
-        new_codelength = mapeq.codelength(terms, constants)
+        shuffle(rng, scratch.order)
+        moved = sweep(net, state, constants, rng, scratch, skip_joined, teleports,
+                      enter_is_exit)
+        new_codelength = mapeq.codelength(state.terms, constants)
         if moved == 0 or new_codelength >= old_codelength - min_improvement:
             break
         effective += 1
@@ -335,13 +345,14 @@ def core_loops(graph, node_data, node_enter, node_exit, state, constants, rng,
 
 
 @jit
-def place_linkless_nodes(graph, node_data, node_enter, node_exit, labels, constants):
+def place_linkless_nodes(net, labels, constants):
     """Move every node without links, but with teleportation flow, into the
     module where it codes shortest (only recorded teleportation gives such
     nodes a reason to join a module); return the new labels, dense ``0..k-1``."""
-    indptr = graph[0]
-    node_tele = node_data[1]
-    state = new_partition(graph, node_data, node_enter, node_exit, labels)
+    graph, node_data, node_enter, node_exit = net
+    indptr = graph.indptr
+    node_tele = node_data.tele_source
+    state = new_partition(net, labels)
     labels_now, modules, members, empty, num_empty, terms = state
     n = labels.shape[0]
     for i in range(n):
@@ -357,7 +368,7 @@ def place_linkless_nodes(graph, node_data, node_enter, node_exit, labels, consta
                 continue
             delta_new = _teleport_delta_new(state, node_data, i, m)
             delta = mapeq.move_delta(terms, constants[mapeq.EXIT_NETWORK_FLOW],
-                                     node_data[0][i], node_enter[i], node_exit[i],
+                                     node_data.flow[i], node_enter[i], node_exit[i],
                                      modules[old, FLOW], modules[old, ENTER], modules[old, EXIT],
                                      modules[m, FLOW], modules[m, ENTER], modules[m, EXIT],
                                      delta_old, delta_new)
@@ -366,5 +377,5 @@ def place_linkless_nodes(graph, node_data, node_enter, node_exit, labels, consta
                 best_delta = delta
                 best_flow = delta_new
         if best_module != old:
-            _move(state, node_data, node_enter, node_exit, i, best_module, delta_old, best_flow)
+            _move(net, state, i, best_module, delta_old, best_flow)
     return compact_labels(labels_now)

@@ -39,3 +39,14 @@ def shuffle(state, values):
         tmp = values[i]
         values[i] = values[j]
         values[j] = tmp
+
+
+@jit
+def next_seeds(state, count):
+    """Return ``count`` seeds drawn from ``state``, one per module that a
+    step partitions on its own (so that the result does not depend on the
+    order or the threads in which the modules are partitioned)."""
+    seeds = np.empty(count, dtype=np.uint64)
+    for m in range(count):
+        seeds[m] = next_u64(state)
+    return seeds

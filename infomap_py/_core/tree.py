@@ -9,7 +9,6 @@ import numpy as np
 
 from . import mapeq
 from ._jit import jit
-from .coarsen import module_flows
 
 
 @jit
@@ -29,40 +28,6 @@ def module_depths(parent):
         for j in range(size - 1, -1, -1):
             depth[stack[j]] = depth[parent[stack[j]]] + 1
     return depth
-
-
-@jit
-def tree_flows(graph, node_data, node_enter, node_exit, parent, leaf_module):
-    """Return ``(flow, enter, exit)`` of every tree module.
-
-    Depth by depth, every leaf is labelled with its ancestor at that depth
-    (or its own module when that is shallower), so that the module flows of
-    one labelling are right for every module at that depth.
-    """
-    num_tree = parent.shape[0]
-    depth = module_depths(parent)
-    n = leaf_module.shape[0]
-    flow = np.zeros(num_tree)
-    enter = np.zeros(num_tree)
-    exit_ = np.zeros(num_tree)
-    for i in range(n):
-        flow[0] += node_data[0][i]
-    max_depth = 0
-    for t in range(num_tree):
-        max_depth = max(max_depth, depth[t])
-    labels = leaf_module.copy()
-    for d in range(max_depth, 0, -1):
-        for i in range(n):
-            if depth[labels[i]] > d:
-                labels[i] = parent[labels[i]]
-        level_flow, level_enter, level_exit, _, _ = module_flows(
-            graph, node_data, node_enter, node_exit, labels, num_tree)
-        for t in range(num_tree):
-            if depth[t] == d:
-                flow[t] = level_flow[t]
-                enter[t] = level_enter[t]
-                exit_[t] = level_exit[t]
-    return flow, enter, exit_
 
 
 @jit
@@ -86,6 +51,22 @@ def module_codelengths(node_flow, parent, leaf_module, enter, exit_):
 
 
 @jit
+def _by_depth(depth):
+    """Return the tree modules ordered by depth, top down, in id order
+    within a depth (a counting sort: stable, like a merge sort)."""
+    start = np.zeros(depth.max() + 2, dtype=np.int64)
+    for t in range(depth.shape[0]):
+        start[depth[t] + 1] += 1
+    for d in range(1, start.shape[0]):
+        start[d] += start[d - 1]
+    order = np.empty(depth.shape[0], dtype=np.int64)
+    for t in range(depth.shape[0]):
+        order[start[depth[t]]] = t
+        start[depth[t]] += 1
+    return order
+
+
+@jit
 def dissolve_unpaid_modules(node_flow, parent, leaf_module, enter, exit_, min_improvement):
     """Dissolve every module of sub-modules whose codebook costs more than
     it saves: its sub-modules move up into its parent.  Return the new
@@ -105,7 +86,7 @@ def dissolve_unpaid_modules(node_flow, parent, leaf_module, enter, exit_, min_im
         sum_rate[parent[t]] += enter[t]
         sum_plogp[parent[t]] += mapeq.plogp(enter[t])
         children[parent[t]] += 1
-    order = np.argsort(depth, kind="mergesort")
+    order = _by_depth(depth)
     dissolved = 0
     for idx in range(num_tree):
         t = order[idx]

@@ -19,7 +19,7 @@ from typing import TextIO
 import numpy as np
 
 from ..result import InfomapResult
-from ..tree import ModuleTree, build_tree
+from ..tree import ModuleTree, build_tree, two_level_tree
 from ._atomic import atomic_text_file
 
 _CHUNK = 1 << 16
@@ -51,10 +51,7 @@ def _result_tree(result: InfomapResult) -> ModuleTree:
         return result.tree
     if result.flow_data is None:
         raise ValueError("the result holds neither a module tree nor flow data")
-    labels = np.asarray(result.labels, dtype=np.int64)
-    parent = np.zeros(int(labels.max()) + 2 if labels.size else 1, dtype=np.int64)
-    parent[0] = -1
-    return build_tree(result.flow_data, parent, labels + 1)
+    return build_tree(result.flow_data, *two_level_tree(result.labels))
 
 
 def _layout(result: InfomapResult) -> _Layout:

@@ -1,0 +1,161 @@
+"""The multilevel search, driven from Python: super-modules found on the
+network of modules, groups of modules merged for the two-level search, and
+sub-modules found recursively inside modules.
+
+The module tree is held as in :mod:`infomap_py._core.hierarchy`:
+``parent[t]`` is the tree module that holds tree module ``t`` (the root is
+0) and ``leaf_module[i]`` the tree module that holds leaf ``i``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._core import mapeq
+from ._core.coarsen import FlowGraph, FlowNet, ModuleFlows, NodeFlows, aggregate, \
+    members_by_label, module_flows
+from ._core.hierarchy import attach_submodules, index_codebook_length, merge_groups
+from ._core.rng import next_seeds
+from ._core.search import AGGREGATED_LOOP_LIMIT, MIN_IMPROVEMENT, module_subnetwork, \
+    new_module_split, partition_modules, total_codelength
+from .two_level import partition
+from .workers import SERIAL, Workers
+
+
+def module_super_levels(level_graph: FlowGraph, flows: ModuleFlows, exit_flow: float,
+                        rng: np.ndarray, level_limit: int) -> list[np.ndarray]:
+    """Find super-modules of modules, level after level.
+
+    The modules (the nodes of ``level_graph``, with their ``flows``) become
+    nodes whose flow is their enter flow, and a two-level search on that
+    network proposes super-modules; they are kept while they shorten the
+    index codebook, at most ``level_limit`` levels (0: no limit).  Return a
+    list of label arrays: the first maps every module to its super-module,
+    the next every super-module to its own, and so on.
+    """
+    levels: list[np.ndarray] = []
+    enter, exit_, tele, tw = flows.enter, flows.exit, flows.tele_source, flows.tele_weight
+    k = enter.shape[0]
+    index_length = index_codebook_length(enter, exit_flow)
+    while k > 2 and (level_limit == 0 or len(levels) < level_limit):
+        level = FlowNet(level_graph, NodeFlows(enter.copy(), tele, tw), enter, exit_)
+        constants = np.array([mapeq.entropy_terms(enter), exit_flow])
+        super_labels, num_super, length = partition(level, constants, np.arange(k), k, rng,
+                                                    AGGREGATED_LOOP_LIMIT, 0, True)
+        if num_super == 1 or num_super == k or not length < index_length - MIN_IMPROVEMENT:
+            break
+        levels.append(super_labels)
+        _, enter, exit_, tele, tw = module_flows(level, super_labels, num_super)
+        level_graph = aggregate(level_graph, super_labels, num_super)
+        index_length = index_codebook_length(enter, exit_flow)
+        k = num_super
+        if (np.bincount(super_labels) > 1).sum() <= 1:
+            break
+    return levels
+
+
+def super_levels(net: tuple, exit_flow: float, labels: np.ndarray, num_modules: int,
+                 rng: np.ndarray, level_limit: int) -> list[np.ndarray]:
+    """:func:`module_super_levels` above the modules of ``labels`` in
+    ``net``, a network left at rate ``exit_flow``."""
+    return module_super_levels(aggregate(net.graph, labels, num_modules),
+                               module_flows(net, labels, num_modules), exit_flow, rng,
+                               level_limit)
+
+
+def top_super_modules(net: tuple, exit_flow: float, labels: np.ndarray, num_modules: int,
+                      rng: np.ndarray) -> tuple[np.ndarray, int]:
+    """Return ``(labels, k)``: every leaf's coarsest super-module (its module
+    when no super-modules pay)."""
+    k = num_modules
+    for level in super_levels(net, exit_flow, labels, num_modules, rng, 0):
+        labels = level[labels]
+        k = int(level.max()) + 1
+    return labels, k
+
+
+def merge_modules(net: tuple, constants: np.ndarray, labels: np.ndarray, num_modules: int,
+                  rng: np.ndarray) -> tuple[np.ndarray, int]:
+    """Merge groups of modules that no single-node move brings together.
+
+    A two-level search on the network of modules (the first level of
+    :func:`super_levels`) groups the modules; a group is merged into one
+    module where that shortens the two-level codelength
+    (:func:`infomap_py._core.hierarchy.merge_groups`).  Merging two
+    triangles of a chain of three may cost bits where merging all three
+    pays: no move of a node, or of a module during aggregation, reaches
+    that.  Return ``(labels, num_modules)``, the input labels when nothing
+    merges.
+    """
+    flows = module_flows(net, labels, num_modules)
+    level_graph = aggregate(net.graph, labels, num_modules)
+    levels = module_super_levels(level_graph, flows, constants[mapeq.EXIT_NETWORK_FLOW], rng, 1)
+    if not levels:
+        return labels, num_modules
+    merged, k = merge_groups(level_graph, flows, constants, labels, num_modules, levels[0])
+    return merged, int(k)
+
+
+def split_recursively(net: tuple, parent: np.ndarray, leaf_module: np.ndarray,
+                      rng: np.ndarray, workers: Workers = SERIAL
+                      ) -> tuple[np.ndarray, np.ndarray]:
+    """Split the modules that hold leaves into sub-modules, and those in
+    turn, level after level, while that shortens their codelength; return
+    the new ``(parent, leaf_module)``.
+
+    A module's leaves are partitioned on their own (the sub-network
+    partitioner that coarse-tuning uses); where that finds sub-modules,
+    their coarsest super-modules become the module's children if they code
+    the module shorter than it codes itself.  Each module gets a random
+    state drawn from ``rng`` in queue order, so the result does not depend
+    on ``workers``.  The levels are a loop, not a recursion: deep trees
+    cost no stack.
+    """
+    n = leaf_module.shape[0]
+    num_tree = parent.shape[0]
+    # Room for the sub-modules: splits create at most two per leaf.
+    parent = np.concatenate([parent, np.zeros(2 * n, dtype=np.int64)])
+    leaf_module = leaf_module.copy()
+    queue = np.unique(leaf_module)
+    while queue.size:
+        start, members = members_by_label(leaf_module, num_tree)
+        seeds = np.zeros(num_tree, dtype=np.uint64)
+        seeds[queue] = next_seeds(rng, queue.size)
+        split = new_module_split(start, members, seeds, n)
+
+        def split_part(modules: np.ndarray) -> None:
+            partition_modules(net, modules, split, 3)
+            local = np.full(n, -1, dtype=np.int64)
+            for m in modules:
+                _keep_split_if_shorter(net, split, m, local)
+
+        workers.run(split_part, queue, start[queue + 1] - start[queue])
+        num_sub = split.num_sub[queue].copy()
+        num_tree, queue = attach_submodules(parent, leaf_module, num_tree, start, members,
+                                            queue, split.sub_labels, num_sub)
+    return parent[:num_tree], leaf_module
+
+
+def _keep_split_if_shorter(net: tuple, split, m: int, local: np.ndarray) -> None:
+    """Decide module ``m``'s split (in ``split``, in place): its sub-modules'
+    coarsest super-modules become its children if they code it shorter than
+    it codes itself; otherwise ``num_sub[m] = 0`` (it stays whole)."""
+    nodes = split.members[split.start[m]:split.start[m + 1]]
+    size = nodes.shape[0]
+    k = int(split.num_sub[m])
+    if k == 1 or k == size or size < 3:
+        split.num_sub[m] = 0
+        return
+    sub_net = module_subnetwork(net, nodes, local)
+    exit_flow = split.exit_flow[m]
+    rng = split.seeds[m:m + 1].copy()
+    labels, k = top_super_modules(sub_net, exit_flow, split.sub_labels[nodes], k, rng)
+    node_flow = sub_net.node_data.flow
+    constants = np.array([mapeq.entropy_terms(node_flow), exit_flow])
+    length = total_codelength(sub_net, constants, labels, k)
+    whole = mapeq.one_level_codelength(node_flow, exit_flow)
+    if k == 1 or k == size or not length < whole - MIN_IMPROVEMENT:
+        split.num_sub[m] = 0
+        return
+    split.sub_labels[nodes] = labels
+    split.num_sub[m] = k

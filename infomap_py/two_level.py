@@ -1,0 +1,116 @@
+"""The two-level search of one trial: the phases of Infomap, driven from
+Python one kernel at a time.
+
+A trial moves nodes into modules and aggregates them, level after level
+(*levels*), then alternates fine-tuning (single nodes move between the
+modules) and coarse-tuning (every module is partitioned on its own and its
+sub-modules move between modules), each followed by the levels again, until
+two rounds in a row gain too little.  Each phase is reported as it ends.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Callable
+
+import numpy as np
+
+from ._core.coarsen import aggregate_net, members_by_label
+from ._core.mapeq import EXIT_NETWORK_FLOW, one_level_codelength
+from ._core.moves import place_linkless_nodes
+from ._core.rng import next_seeds
+from ._core.search import AGGREGATED_LOOP_LIMIT, MIN_IMPROVEMENT, \
+    MIN_RELATIVE_TUNE_IMPROVEMENT, find_top_modules, fine_tune, new_module_split, \
+    partition_modules, total_codelength
+from .workers import SERIAL, Workers
+
+#: ``report(phase, num_modules, codelength, seconds)``: called as each phase
+#: ends, with the seconds since the phase began.
+Report = Callable[[str, int, float, float], None]
+
+
+def partition(net: tuple, constants: np.ndarray, labels: np.ndarray, num_modules: int,
+              rng: np.ndarray, loop_limit: int, tune_iteration_limit: int,
+              is_subnetwork: bool, workers: Workers = SERIAL,
+              report: Report | None = None) -> tuple[np.ndarray, int, float]:
+    """Run one two-level Infomap search; return ``(labels, num_modules,
+    codelength)``.
+
+    ``net`` is the kernels' :data:`~infomap_py._core.coarsen.FlowNet`.
+    The search starts from ``labels`` (``num_modules`` groups; single nodes
+    when ``num_modules`` equals the number of nodes) and runs at most
+    ``tune_iteration_limit`` tuning rounds (0: no limit).  It partitions a
+    whole network or, with ``is_subnetwork``, a network whose flow leaves at
+    rate ``constants[EXIT_NETWORK_FLOW]``.  If one module codes the walk
+    shorter, it returns one module.  Coarse-tuning partitions the modules on
+    ``workers``.
+    """
+    n = labels.shape[0]
+    one_level = one_level_codelength(net.node_data.flow, constants[EXIT_NETWORK_FLOW])
+    started = time.perf_counter()
+
+    def phase_done(phase: str, k: int, length: float) -> None:
+        nonlocal started
+        if report is not None:
+            now = time.perf_counter()
+            report(phase, k, length, now - started)
+            started = now
+
+    first_loop = num_modules == n and not is_subnetwork
+    labels, k = find_top_modules(net, constants, labels, num_modules, rng, loop_limit, 0,
+                                 first_loop)
+    length = total_codelength(net, constants, labels, k)
+    phase_done("levels", k, length)
+    fine = True
+    failed_rounds = 0
+    rounds = 0
+    while k > 1 and (tune_iteration_limit == 0 or rounds < tune_iteration_limit):
+        rounds += 1
+        if fine:
+            labels, k = fine_tune(net, constants, labels, rng, loop_limit)
+        else:
+            labels, k = coarse_tune(net, constants, labels, k, rng, workers)
+        if k > 1:
+            labels, k = find_top_modules(net, constants, labels, k, rng, loop_limit, 0, False)
+        new_length = total_codelength(net, constants, labels, k)
+        phase_done("fine-tune" if fine else "coarse-tune", k, new_length)
+        improved = (new_length <= length - MIN_IMPROVEMENT
+                    and new_length < length - one_level * MIN_RELATIVE_TUNE_IMPROVEMENT)
+        length = new_length
+        failed_rounds = 0 if improved else failed_rounds + 1
+        if failed_rounds == 2:
+            break
+        fine = not fine
+    if k > 1 and net.node_data.tele_source.any():
+        # Nodes without links never see a neighbouring module to join.
+        labels, k = place_linkless_nodes(net, labels, constants)
+        length = total_codelength(net, constants, labels, k)
+    if k > 1 and length > one_level:
+        labels = np.zeros(n, dtype=np.int64)
+        k = 1
+    if k == 1:
+        length = one_level
+    return labels, int(k), float(length)
+
+
+def coarse_tune(net: tuple, constants: np.ndarray, labels: np.ndarray, num_modules: int,
+                rng: np.ndarray, workers: Workers = SERIAL) -> tuple[np.ndarray, int]:
+    """Partition every module on its own (on ``workers``), then let the
+    sub-modules move between modules; return ``(labels, num_modules)``.
+
+    Every module's partition has its own random state drawn from ``rng``,
+    so the result does not depend on ``workers``.
+    """
+    start, members = members_by_label(labels, num_modules)
+    split = new_module_split(start, members, next_seeds(rng, num_modules), labels.shape[0])
+    workers.run(lambda modules: partition_modules(net, modules, split, 2),
+                np.arange(num_modules), np.diff(start))
+    # The sub-modules become nodes, numbered in module order, and start in
+    # the module they came from; then they move as single nodes do.
+    offset = np.concatenate([[0], np.cumsum(split.num_sub)])
+    num_sub = int(offset[-1])
+    sub_labels = split.sub_labels + offset[labels]
+    sub_net = aggregate_net(net, sub_labels, num_sub)
+    module_of_sub = np.repeat(np.arange(num_modules), split.num_sub)
+    module_of_sub, k = fine_tune(sub_net, constants, module_of_sub, rng, AGGREGATED_LOOP_LIMIT)
+    return module_of_sub[sub_labels], int(k)
