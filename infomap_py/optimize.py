@@ -19,7 +19,7 @@ from ._core.tree import dissolve_unpaid_modules, module_codelengths
 from .flow import Flow, flow_graph
 from .multilevel import merge_modules, split_recursively, super_levels
 from .tree import compact_tree, super_tree, tree_codelength, tree_flows, two_level_tree
-from .two_level import partition
+from .two_level import PhaseClock, partition
 from .workers import SERIAL, Workers
 
 #: ``fast_hierarchical`` values: the full multilevel search; keep every
@@ -104,18 +104,9 @@ def run_trial(
         labels = np.unique(initial_labels, return_inverse=True)[1].astype(np.int64)
     else:
         labels = np.arange(n, dtype=np.int64)
-    started = time.perf_counter()
-
-    def phase_done(phase: str, k: int, length: float) -> None:
-        nonlocal started
-        if progress is not None:
-            now = time.perf_counter()
-            progress(phase, k, length, now - started)
-            started = now
-
     labels, k, length = partition(net, constants, labels, int(labels.max()) + 1, rng,
                                   CORE_LOOP_LIMIT, 0, False, workers, progress)
-    started = time.perf_counter()
+    phase_done = PhaseClock(progress)  # the phases after the two-level search
     if two_level and merge and 2 < k < n:
         merged, merged_k = merge_modules(net, constants, labels, k, rng)
         if merged_k < k:

@@ -29,6 +29,25 @@ from .workers import SERIAL, Workers
 Report = Callable[[str, int, float, float], None]
 
 
+class PhaseClock:
+    """Calls ``report`` (if any) as each phase ends, with the seconds since
+    the previous phase ended (or the clock started)."""
+
+    def __init__(self, report: Report | None) -> None:
+        self.report = report
+        self.restart()
+
+    def restart(self) -> None:
+        """Count the next phase from now."""
+        self.started = time.perf_counter()
+
+    def __call__(self, phase: str, num_modules: int, codelength: float) -> None:
+        if self.report is not None:
+            now = time.perf_counter()
+            self.report(phase, num_modules, codelength, now - self.started)
+            self.started = now
+
+
 def partition(net: tuple, constants: np.ndarray, labels: np.ndarray, num_modules: int,
               rng: np.ndarray, loop_limit: int, tune_iteration_limit: int,
               is_subnetwork: bool, workers: Workers = SERIAL,
@@ -47,14 +66,7 @@ def partition(net: tuple, constants: np.ndarray, labels: np.ndarray, num_modules
     """
     n = labels.shape[0]
     one_level = one_level_codelength(net.node_data.flow, constants[EXIT_NETWORK_FLOW])
-    started = time.perf_counter()
-
-    def phase_done(phase: str, k: int, length: float) -> None:
-        nonlocal started
-        if report is not None:
-            now = time.perf_counter()
-            report(phase, k, length, now - started)
-            started = now
+    phase_done = PhaseClock(report)
 
     first_loop = num_modules == n and not is_subnetwork
     labels, k = find_top_modules(net, constants, labels, num_modules, rng, loop_limit, 0,
