@@ -21,7 +21,7 @@ from . import mapeq
 from ._jit import inline_jit, jit
 from .coarsen import FlowNet, NodeFlows, aggregate_net, compact_labels, module_flows, \
     subnetwork
-from .moves import core_loops, new_partition, place_linkless_nodes
+from .moves import core_loops, new_partition
 
 #: Sweeps per core loop on the finest level (the official default).
 CORE_LOOP_LIMIT = 10
