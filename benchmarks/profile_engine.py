@@ -63,10 +63,10 @@ def profile_lines(edges: np.ndarray) -> None:
     except ImportError:
         raise SystemExit("--lines needs line_profiler: pip install -e '.[bench]'") from None
     import infomap_py
-    from infomap_py import api, flow, optimize
+    from infomap_py import api, flow, optimize, two_level
 
     profiler = LineProfiler(api.cluster, api._network_and_flow, flow.compute_flow,
-                            optimize.search, optimize.run_trial)
+                            optimize.search, optimize.run_trial, two_level.partition)
     profiler.runcall(infomap_py.cluster, edges, two_level=True, seed=1)
     profiler.print_stats(output_unit=1e-3, stripzeros=True)
 
