@@ -1,4 +1,5 @@
-"""The network as flat arrays: links, node labels and whether it is directed."""
+"""The network as flat arrays: links, node labels and whether it is directed;
+and the state network of memory and multilayer flows."""
 
 from __future__ import annotations
 
@@ -32,6 +33,11 @@ class Network:
         Weights for teleportation to nodes (``None`` means all equal).
     names : sequence of str or None
         A display name per node (from a file); ``None`` uses ``str(node)``.
+    bipartite_start_id : int or None
+        For a bipartite network, the smallest node id of the second kind
+        (*feature* nodes, as in a Pajek ``*Bipartite START_ID`` section):
+        nodes whose id (:attr:`node_ids`) is at least this are features,
+        the rest primary nodes.  ``None`` for a network of one kind.
     """
 
     source: np.ndarray
@@ -42,6 +48,7 @@ class Network:
     nodes: Sequence[Any] = field(default=())
     node_weights: np.ndarray | None = None
     names: Sequence[str] | None = None
+    bipartite_start_id: int | None = None
 
     @property
     def node_ids(self) -> np.ndarray:
@@ -77,3 +84,71 @@ class Network:
 def unit_weights(num_links: int) -> np.ndarray:
     """Return a read-only array of ``num_links`` ones that takes no memory per link."""
     return np.broadcast_to(np.float64(1.0), (num_links,))
+
+
+@dataclass(frozen=True)
+class StateNetwork:
+    """A state (memory) network: links between *state nodes*, each of which
+    belongs to a *physical node*.
+
+    Flow is computed on the state nodes (the first-order ``network`` over
+    them); the map equation codes the physical nodes: within a module, the
+    states of one physical node share one codeword (the memory map
+    equation).  Modules are sets of states, so a physical node can be in
+    several modules.
+
+    Attributes
+    ----------
+    network : Network
+        The links between state nodes, as node indices ``0..num_states-1``;
+        its ``nodes`` are the state ids and its ``names`` the state names.
+    physical : numpy.ndarray of int64
+        The physical node of every state, as an index ``0..num_physical-1``.
+    physical_nodes : sequence
+        The label (id) of every physical node.
+    physical_names : sequence of str or None
+        A display name per physical node; ``None`` uses ``str(label)``.
+    layer : numpy.ndarray of int64 or None
+        The layer id of every state of a multilayer network, else ``None``.
+    """
+
+    network: Network
+    physical: np.ndarray
+    physical_nodes: Sequence[Any]
+    physical_names: Sequence[str] | None = None
+    layer: np.ndarray | None = None
+
+    @property
+    def num_states(self) -> int:
+        """The number of state nodes."""
+        return self.network.num_nodes
+
+    @property
+    def num_physical(self) -> int:
+        """The number of physical nodes."""
+        return len(self.physical_nodes)
+
+    @property
+    def directed(self) -> bool:
+        """Whether the links between states are directed."""
+        return self.network.directed
+
+    @property
+    def physical_ids(self) -> np.ndarray:
+        """The integer id of every physical node, as written to output files
+        (as :attr:`Network.node_ids` for nodes)."""
+        return Network(self.physical[:0], self.physical[:0], unit_weights(0),
+                       self.num_physical, False, self.physical_nodes).node_ids
+
+    @property
+    def physical_node_names(self) -> list[str]:
+        """The display name of every physical node."""
+        if self.physical_names is not None:
+            return list(self.physical_names)
+        return [str(node) for node in self.physical_nodes]
+
+    def __repr__(self) -> str:
+        kind = "directed" if self.directed else "undirected"
+        layers = (f", {np.unique(self.layer).size} layers" if self.layer is not None else "")
+        return (f"StateNetwork({kind}, {self.num_states} states of {self.num_physical} "
+                f"physical nodes, {self.network.num_links} links{layers})")
