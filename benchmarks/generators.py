@@ -102,3 +102,42 @@ def nested_triangles(depth: int, weights: tuple[float, ...] | None = None) -> tu
             grouped.append([v for unit in trio for v in unit])
         units = grouped
     return np.array(links, dtype=float), 3 ** (depth + 1)
+
+
+def second_order_network(num_nodes: int, num_groups: int, mean_degree: float, mixing: float,
+                         memory: float = 0.9, seed: int = 1
+                         ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return ``(state_links, physical, groups)`` of a second-order (memory)
+    network built from paths on a planted-partition graph.
+
+    Every link ``u -> v`` of the graph (both directions of each edge) is a
+    state node of physical node ``v``: the walker came to ``v`` from ``u``.
+    From state ``u -> v`` a step goes to every state ``v -> w`` (``w != u``),
+    with weight ``memory`` when ``w`` is in ``u``'s planted group and
+    ``1 - memory`` otherwise: a walker that came from a group tends to go
+    back to it, which a first-order walk cannot express, so physical nodes
+    on group borders belong to several modules.  ``state_links`` is an
+    ``(m, 3)`` float array ``source_state, target_state, weight``;
+    ``physical`` the physical node of every state; ``groups`` the planted
+    group of every physical node.
+    """
+    edges, groups = planted_partition(num_nodes, num_groups, mean_degree, mixing, seed)
+    edges = np.unique(np.sort(edges, axis=1), axis=0)
+    tail = np.concatenate([edges[:, 0], edges[:, 1]])
+    head = np.concatenate([edges[:, 1], edges[:, 0]])
+    order = np.lexsort((head, tail))
+    tail, head = tail[order], head[order]  # states sorted by the node they leave
+    num_states = tail.shape[0]
+    first_out = np.searchsorted(tail, np.arange(num_nodes + 1))
+    # Each state u -> v continues into every state v -> w.
+    out_degree = first_out[head + 1] - first_out[head]
+    source = np.repeat(np.arange(num_states), out_degree)
+    offset = np.arange(source.shape[0]) - np.repeat(np.cumsum(out_degree) - out_degree,
+                                                    out_degree)
+    target = first_out[head[source]] + offset
+    keep = head[target] != tail[source]
+    source, target = source[keep], target[keep]
+    same = groups[head[target]] == groups[tail[source]]
+    weight = np.where(same, memory, 1.0 - memory)
+    links = np.stack([source, target, weight], axis=1)
+    return links, head.astype(np.int64), groups

@@ -8,7 +8,8 @@
 
 from .adapters.networkx import infomap_communities, map_equation, set_module_attributes
 from .api import cluster, codelength, compute_flow, evaluate
-from .network import Network
+from .multilayer import MultilayerNetwork
+from .network import Network, StateNetwork
 from .result import Codelength, InfomapResult
 from .tree import ModuleTree
 
@@ -34,7 +35,9 @@ __all__ = [
     "Codelength",
     "InfomapResult",
     "ModuleTree",
+    "MultilayerNetwork",
     "Network",
+    "StateNetwork",
     "cluster",
     "codelength",
     "compute_flow",

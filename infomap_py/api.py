@@ -14,7 +14,7 @@ from ._compile_notice import compile_notice
 from .convert import to_network
 from .flow import Flow, flow_graph
 from .flow import compute_flow as _compute_flow
-from .network import Network
+from .network import Network, StateNetwork
 from .result import Codelength, InfomapResult, partition_labels
 from .tree import ModuleTree, build_tree, tree_from_paths, two_level_tree
 
@@ -29,6 +29,13 @@ FULL, SUPER_LEVELS_ONLY = 0, 2
 
 def _network_and_flow(G, directed, weight, flow_model, teleportation, to_nodes,
                       recorded_teleportation, markov_time) -> tuple[Network, Flow, dict]:
+    """Return ``(network, flow, params)``; for a :class:`StateNetwork` the
+    network of its state nodes, with the flow knowing their physical nodes."""
+    if isinstance(G, StateNetwork):
+        network, flow, params = _network_and_flow(G.network, directed, weight, flow_model,
+                                                  teleportation, to_nodes,
+                                                  recorded_teleportation, markov_time)
+        return network, dataclasses.replace(flow, physical=G.physical), params
     network = G if isinstance(G, Network) else to_network(G, directed=directed, weight=weight)
     if isinstance(G, Network) and directed is not None:
         network = dataclasses.replace(network, directed=bool(directed))
@@ -52,14 +59,13 @@ def _network_and_flow(G, directed, weight, flow_model, teleportation, to_nodes,
 
 def _score(flow: Flow, labels: np.ndarray) -> Codelength:
     """Return the two-level codelength of ``labels`` (dense ``0..k-1``) under ``flow``."""
-    from ._core import mapeq
-    from ._core.search import score
+    from ._core.search import node_entropy, one_level_length, score
 
-    one_level = mapeq.one_level_codelength(flow.node_flow, 0.0)
     if flow.link_flow.shape[0] == 0 and not flow.node_flow.any():
         return Codelength(0.0, 0.0, 0.0)
     net = flow_graph(flow)
-    constants = np.array([mapeq.entropy_terms(net.node_data.flow), 0.0])
+    one_level = one_level_length(net, 0.0)
+    constants = np.array([node_entropy(net), 0.0])
     num_modules = int(labels.max()) + 1 if labels.size else 0
     index, module = score(net, constants, np.ascontiguousarray(labels, dtype=np.int64),
                           num_modules)
@@ -101,7 +107,12 @@ def cluster(
         ``0..max id``).  A NumPy array or list is always an edge array: pass
         a dense adjacency matrix ``A`` as ``scipy.sparse.csr_array(A)``.
         Arrays of shape ``(2, 2)`` and ``(3, 3)`` could be either and are
-        refused; pass two or three links as a networkx graph.
+        refused; pass two or three links as a networkx graph.  Or a
+        :class:`~infomap_py.StateNetwork` (memory network): flow is computed
+        on its state nodes and the memory map equation codes its physical
+        nodes, so a physical node may be in several modules; the result's
+        nodes are the states, and ``result.physical_modules`` gives the
+        physical view.
     directed : bool or None
         ``None`` takes it from the input (a ``DiGraph`` is directed, a sparse
         matrix unless it is symmetric, an edge array is undirected).
@@ -218,11 +229,16 @@ def cluster(
         params.update(trials=trials, two_level=two_level, fast_hierarchical=fast_hierarchical)
         tree = build_tree(flow, found.parent, found.leaf_module, found.kernel_graph)
         return _make_result(network, flow, params, tree, found.trial_codelengths, seed,
-                            found.seconds)
+                            found.seconds, _states_of(G))
+
+
+def _states_of(G: Any) -> StateNetwork | None:
+    return G if isinstance(G, StateNetwork) else None
 
 
 def _make_result(network: Network, flow: Flow, params: dict, tree: ModuleTree,
-                 trial_codelengths: np.ndarray, seed: int, seconds: float) -> InfomapResult:
+                 trial_codelengths: np.ndarray, seed: int, seconds: float,
+                 states: StateNetwork | None = None) -> InfomapResult:
     length = _tree_codelength(flow, tree)
     num_top = tree.num_top_modules
     return InfomapResult(
@@ -242,13 +258,14 @@ def _make_result(network: Network, flow: Flow, params: dict, tree: ModuleTree,
         names=network.node_names,
         flow_data=flow,
         tree=tree,
+        state_network=states,
     )
 
 
 def _tree_codelength(flow: Flow, tree: ModuleTree) -> Codelength:
     from ._core import mapeq
 
-    one_level = mapeq.one_level_codelength(flow.node_flow, 0.0)
+    one_level = mapeq.one_level_codelength(flow.physical_flow, 0.0)
     if flow.link_flow.shape[0] == 0 and not flow.node_flow.any():
         return Codelength(0.0, 0.0, 0.0)
     index = float(tree.codelength[0])
@@ -324,7 +341,8 @@ def evaluate(
                                               to_nodes, recorded_teleportation, markov_time)
     tree = build_tree(flow, *_tree_arrays(partition, list(network.nodes)))
     params.update(trials=0, two_level=tree.num_levels <= 2, fast_hierarchical=FULL)
-    return _make_result(network, flow, params, tree, np.array([tree.total_codelength]), 0, 0.0)
+    return _make_result(network, flow, params, tree, np.array([tree.total_codelength]), 0, 0.0,
+                        _states_of(G))
 
 
 def codelength(

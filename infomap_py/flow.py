@@ -64,6 +64,10 @@ class Flow:
     flow_converged : bool
         Whether that change is at most 1e-15, the official Infomap's
         tolerance (always true for the other models).
+    physical : numpy.ndarray of int64 or None
+        For the flow of a state network (whose nodes are state nodes): the
+        physical node of every state, which the map equation codes
+        (:class:`~infomap_py.network.StateNetwork`); ``None`` otherwise.
     """
 
     node_flow: np.ndarray
@@ -77,6 +81,15 @@ class Flow:
     flow_iterations: int = 0
     flow_error: float = 0.0
     flow_converged: bool = True
+    physical: np.ndarray | None = None
+
+    @property
+    def physical_flow(self) -> np.ndarray:
+        """The flow of every physical node: the states' flow summed per
+        physical node for a state network, else the node flow."""
+        if self.physical is None:
+            return self.node_flow
+        return np.bincount(self.physical, weights=self.node_flow)
 
     @property
     def num_nodes(self) -> int:
@@ -294,10 +307,11 @@ def flow_graph(flow: Flow):
 
     Returns a :data:`~infomap_py._core.coarsen.FlowNet`: the CSR flow graph
     with out- and in-flow per neighbour (duplicates merged), the node data
-    (flow, teleportation source and weight) and every node's own enter and
-    exit flow.
+    (flow, teleportation source and weight), every node's own enter and
+    exit flow, and for a state network every state's physical node.
     """
-    from ._core.coarsen import FlowNet, NodeFlows, build_flow_graph, node_enter_exit
+    from ._core.coarsen import NO_PHYSICAL, FlowNet, NodeFlows, PhysNodes, build_flow_graph, \
+        node_enter_exit
 
     graph = build_flow_graph(
         np.ascontiguousarray(flow.source, dtype=np.int64),
@@ -312,4 +326,8 @@ def flow_graph(flow: Flow):
         np.ascontiguousarray(flow.teleport_weight, dtype=np.float64),
     )
     node_enter, node_exit = node_enter_exit(graph, node_data, flow.teleport_total)
-    return FlowNet(graph, node_data, node_enter, node_exit)
+    phys = NO_PHYSICAL
+    if flow.physical is not None:
+        phys = PhysNodes(np.arange(flow.num_nodes + 1, dtype=np.int64),
+                         np.array(flow.physical, dtype=np.int64), node_data.flow)
+    return FlowNet(graph, node_data, node_enter, node_exit, phys)

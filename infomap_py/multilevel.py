@@ -17,7 +17,8 @@ from ._core.coarsen import FlowGraph, FlowNet, ModuleFlows, NodeFlows, aggregate
 from ._core.hierarchy import attach_submodules, index_codebook_length, merge_groups
 from ._core.rng import next_seeds
 from ._core.search import AGGREGATED_LOOP_LIMIT, MIN_IMPROVEMENT, module_subnetwork, \
-    new_module_split, partition_modules, total_codelength
+    new_module_split, node_entropy, one_level_length, partition_modules, physical_scratch, \
+    total_codelength
 from .two_level import partition
 from .workers import SERIAL, Workers
 
@@ -126,8 +127,9 @@ def split_recursively(net: tuple, parent: np.ndarray, leaf_module: np.ndarray,
         def split_part(modules: np.ndarray) -> None:
             partition_modules(net, modules, split, 3)
             local = np.full(n, -1, dtype=np.int64)
+            local_phys = physical_scratch(net)
             for m in modules:
-                _keep_split_if_shorter(net, split, m, local)
+                _keep_split_if_shorter(net, split, m, local, local_phys)
 
         workers.run(split_part, queue, start[queue + 1] - start[queue])
         num_sub = split.num_sub[queue].copy()
@@ -136,7 +138,8 @@ def split_recursively(net: tuple, parent: np.ndarray, leaf_module: np.ndarray,
     return parent[:num_tree], leaf_module
 
 
-def _keep_split_if_shorter(net: tuple, split, m: int, local: np.ndarray) -> None:
+def _keep_split_if_shorter(net: tuple, split, m: int, local: np.ndarray,
+                           local_phys: np.ndarray) -> None:
     """Decide module ``m``'s split (in ``split``, in place): its sub-modules'
     coarsest super-modules become its children if they code it shorter than
     it codes itself; otherwise ``num_sub[m] = 0`` (it stays whole)."""
@@ -146,14 +149,13 @@ def _keep_split_if_shorter(net: tuple, split, m: int, local: np.ndarray) -> None
     if k == 1 or k == size or size < 3:
         split.num_sub[m] = 0
         return
-    sub_net = module_subnetwork(net, nodes, local)
+    sub_net = module_subnetwork(net, nodes, local, local_phys)
     exit_flow = split.exit_flow[m]
     rng = split.seeds[m:m + 1].copy()
     labels, k = top_super_modules(sub_net, exit_flow, split.sub_labels[nodes], k, rng)
-    node_flow = sub_net.node_data.flow
-    constants = np.array([mapeq.entropy_terms(node_flow), exit_flow])
+    constants = np.array([node_entropy(sub_net), exit_flow])
     length = total_codelength(sub_net, constants, labels, k)
-    whole = mapeq.one_level_codelength(node_flow, exit_flow)
+    whole = one_level_length(sub_net, exit_flow)
     if k == 1 or k == size or not length < whole - MIN_IMPROVEMENT:
         split.num_sub[m] = 0
         return

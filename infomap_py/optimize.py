@@ -12,13 +12,14 @@ from typing import Callable
 
 import numpy as np
 
-from ._core import mapeq
+from ._core.coarsen import is_memory
 from ._core.rng import new_state
-from ._core.search import CORE_LOOP_LIMIT, MIN_IMPROVEMENT
+from ._core.search import CORE_LOOP_LIMIT, MIN_IMPROVEMENT, node_entropy
 from ._core.tree import dissolve_unpaid_modules, module_codelengths
 from .flow import Flow, flow_graph
 from .multilevel import merge_modules, split_recursively, super_levels
-from .tree import compact_tree, super_tree, tree_codelength, tree_flows, two_level_tree
+from .tree import coded_leaves, compact_tree, super_tree, tree_codelength, tree_flows, \
+    two_level_tree
 from .two_level import PhaseClock, partition
 from .workers import SERIAL, Workers
 
@@ -107,7 +108,8 @@ def run_trial(
     labels, k, length = partition(net, constants, labels, int(labels.max()) + 1, rng,
                                   CORE_LOOP_LIMIT, 0, False, workers, progress)
     phase_done = PhaseClock(progress)  # the phases after the two-level search
-    if two_level and merge and 2 < k < n:
+    # Merging is scored with the first-order node term: not on state networks.
+    if two_level and merge and 2 < k < n and not is_memory(net.phys):
         merged, merged_k = merge_modules(net, constants, labels, k, rng)
         if merged_k < k:
             # The usual search and tuning go on from the merged modules.
@@ -134,7 +136,8 @@ def run_trial(
         kept = parent != -2
         enter, exit_ = enter[kept], exit_[kept]
         parent, leaf_module = compact_tree(parent, leaf_module)
-    length = float(module_codelengths(node_flow, parent, leaf_module, enter, exit_).sum())
+    leaf_flow, leaf_of = coded_leaves(net, leaf_module, parent.shape[0])
+    length = float(module_codelengths(leaf_flow, parent, leaf_of, enter, exit_).sum())
     if length > flat_length:
         # Re-splitting the coarsest super-modules lost structure: keep the partition.
         parent, leaf_module, length = flat_parent, flat_leaf_module, flat_length
@@ -168,7 +171,7 @@ def search(
     if flow.link_flow.shape[0] == 0:
         return SearchResult(*two_level_tree(np.arange(n), n), 0.0, np.zeros(trials), 0, 0.0)
     net = flow_graph(flow)
-    kernel_input = (net, np.array([mapeq.entropy_terms(net.node_data.flow), 0.0]))
+    kernel_input = (net, np.array([node_entropy(net), 0.0]))
     seeds = trial_seeds(seed, trials)
     workers = available_cpus() if n_jobs is None else n_jobs
     in_parallel = trials > 1 and workers > 1

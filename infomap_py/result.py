@@ -72,6 +72,9 @@ class InfomapResult:
     tree : ModuleTree or None
         The module tree: every node's path, the flow, enter and exit flow
         and codelength of every module (see :class:`infomap_py.ModuleTree`).
+    state_network : StateNetwork or None
+        For a state (memory) network, the network whose *states* are the
+        result's nodes (their physical nodes: :attr:`physical_modules`).
     """
 
     nodes: list
@@ -90,6 +93,51 @@ class InfomapResult:
     names: list | None = None
     flow_data: Any = None
     tree: Any = None
+    state_network: Any = None
+
+    @property
+    def is_higher_order(self) -> bool:
+        """Whether the nodes are the states of a state (memory) network."""
+        return self.state_network is not None
+
+    def physical_module_flow(self, level: int = 1) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Return the flow of every physical node in every module at depth
+        ``level`` (1: top modules; a state whose branch ends higher counts
+        in its deepest module), as three arrays ``(module, physical,
+        flow)``: module labels as :meth:`modules_at` numbers them, physical
+        node indices into ``state_network.physical_nodes``, and the summed
+        flow of the physical node's states in the module.  Rows are sorted
+        by module, then by decreasing flow (ties: physical index).
+
+        Raises
+        ------
+        ValueError
+            When the result is not of a state network.
+        """
+        if self.state_network is None:
+            raise ValueError("physical nodes are defined for the result of a state network "
+                             "only; this one is first-order")
+        labels = self.modules_at(level)
+        physical = np.asarray(self.state_network.physical, dtype=np.int64)
+        num_physical = self.state_network.num_physical
+        key, inverse = np.unique(labels * num_physical + physical, return_inverse=True)
+        flow = np.bincount(inverse, weights=self.flow, minlength=key.size)
+        module, phys = key // num_physical, key % num_physical
+        order = np.lexsort((phys, -flow, module))
+        return module[order], phys[order], flow[order]
+
+    @property
+    def physical_modules(self) -> list[dict]:
+        """The top modules of a state network's result as physical nodes:
+        per module (by decreasing flow) a dict ``{physical node label:
+        flow}``, the flow of that physical node's states in the module.  A
+        physical node can be in several modules (overlapping communities)."""
+        module, phys, flow = self.physical_module_flow(1)
+        labels = self.state_network.physical_nodes
+        groups: list[dict] = [{} for _ in range(self.num_modules)]
+        for m, p, f in zip(module.tolist(), phys.tolist(), flow.tolist()):
+            groups[m][labels[p]] = f
+        return groups
 
     @property
     def num_modules(self) -> int:

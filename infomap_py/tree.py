@@ -237,8 +237,23 @@ def tree_codelength(net: tuple, parent: np.ndarray, leaf_module: np.ndarray) -> 
     from ._core.tree import module_codelengths
 
     _, enter, exit_ = tree_flows(net, parent, leaf_module)
-    return float(module_codelengths(net.node_data.flow, parent, leaf_module, enter,
-                                    exit_).sum())
+    leaf_flow, leaf_of = coded_leaves(net, leaf_module, parent.shape[0])
+    return float(module_codelengths(leaf_flow, parent, leaf_of, enter, exit_).sum())
+
+
+def coded_leaves(net: tuple, leaf_module: np.ndarray, num_tree: int
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """Return ``(flow, module)`` of the leaves that the codebooks of the
+    tree's modules name: the nodes of a first-order network; on a state
+    network the physical nodes of each module, with the flow of its states
+    in it (the memory map equation)."""
+    from ._core.coarsen import aggregate_physical, is_memory
+
+    if not is_memory(net.phys):
+        return net.node_data.flow, leaf_module
+    phys = aggregate_physical(net.phys, np.ascontiguousarray(leaf_module, dtype=np.int64),
+                              num_tree)
+    return phys.flow, np.repeat(np.arange(num_tree), np.diff(phys.start))
 
 
 def build_tree(flow: Flow, parent: np.ndarray, leaf_module: np.ndarray,
@@ -303,7 +318,8 @@ def build_tree(flow: Flow, parent: np.ndarray, leaf_module: np.ndarray,
     leaf_rank = np.empty(n, dtype=np.int64)
     leaf_rank[leaf_order] = np.arange(n) - starts[leaf_module[leaf_order]] + 1
     mflow, enter, exit_ = mflow[inverse], enter[inverse], exit_[inverse]
-    lengths = module_codelengths(node_flow, new_parent, leaf_module, enter, exit_)
+    leaf_flow, leaf_of = coded_leaves(net, leaf_module, num_tree)
+    lengths = module_codelengths(leaf_flow, new_parent, leaf_of, enter, exit_)
     return ModuleTree(new_parent, rank[inverse], leaf_module, leaf_rank, mflow, enter,
                       exit_, lengths)
 

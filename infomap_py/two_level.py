@@ -16,12 +16,12 @@ from typing import Callable
 import numpy as np
 
 from ._core.coarsen import aggregate_net, members_by_label
-from ._core.mapeq import EXIT_NETWORK_FLOW, one_level_codelength
+from ._core.mapeq import EXIT_NETWORK_FLOW
 from ._core.moves import place_linkless_nodes
 from ._core.rng import next_seeds
 from ._core.search import AGGREGATED_LOOP_LIMIT, MIN_IMPROVEMENT, \
     MIN_RELATIVE_TUNE_IMPROVEMENT, find_top_modules, fine_tune, new_module_split, \
-    partition_modules, total_codelength
+    one_level_length, partition_modules, total_codelength
 from .workers import SERIAL, Workers
 
 #: ``report(phase, num_modules, codelength, seconds)``: called as each phase
@@ -65,7 +65,7 @@ def partition(net: tuple, constants: np.ndarray, labels: np.ndarray, num_modules
     ``workers``.
     """
     n = labels.shape[0]
-    one_level = one_level_codelength(net.node_data.flow, constants[EXIT_NETWORK_FLOW])
+    one_level = one_level_length(net, constants[EXIT_NETWORK_FLOW])
     phase_done = PhaseClock(report)
 
     first_loop = num_modules == n and not is_subnetwork

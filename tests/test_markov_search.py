@@ -38,7 +38,8 @@ def sweep_once(kernel, labels, node, seed):
     dirty[node] = True
     size = n + 1
     scratch = moves.Scratch(dirty, np.arange(n), np.full(n, -1, dtype=np.int64),
-                            np.empty(size, dtype=np.int64), np.empty(size), np.empty(size))
+                            np.empty(size, dtype=np.int64), np.empty(size), np.empty(size),
+                            np.empty(size))
     moves.sweep(net, state, constants, new_state(seed), scratch, False, False, True)
     return state.labels
 

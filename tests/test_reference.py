@@ -258,7 +258,7 @@ def test_optimizer_move_terms_equal_recomputed_difference(case, seed, exit_netwo
     (an empty one included), with directed flow and recorded teleportation."""
     ref = ReferenceMoves(case, seed, exit_network)
     net, constants = ref.kernel_input()
-    graph, node_data, node_enter, node_exit = net
+    graph, node_data, node_enter, node_exit, _ = net
     teleports, enter_is_exit = moves._flow_kind(net)
     assert teleports == ref.recorded
     labels = start_labels(seed, ref.n)
@@ -315,7 +315,8 @@ def test_sweep_moves_a_node_to_its_best_module(case, seed, exit_network):
         dirty[i] = True
         scratch = moves.Scratch(dirty, np.arange(n), np.full(n, -1, dtype=np.int64),
                                 np.empty(max_degree + 1, dtype=np.int64),
-                                np.empty(max_degree + 1), np.empty(max_degree + 1))
+                                np.empty(max_degree + 1), np.empty(max_degree + 1),
+                                np.empty(max_degree + 1))
         moves.sweep(net, state, constants, np.array([seed + 1], dtype=np.uint64), scratch,
                     False, teleports, enter_is_exit)
         after = state.labels

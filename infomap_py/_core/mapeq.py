@@ -22,12 +22,21 @@ flow :math:`q_\text{out}` that leaves the (sub-)network being partitioned
 with :math:`\mathrm{plogp}(x) = x \log_2 x` and
 :math:`q_\curvearrowleft = \sum_m q_{m\curvearrowleft}`.
 
-The optimizer keeps the four running sums of this formula in a ``terms``
-array and updates them in O(1) per move; ``constants`` holds what does not
-change while nodes move.
+For a state (memory) network the module codebooks name *physical* nodes:
+the states of one physical node :math:`i` in module :math:`m` share a
+codeword, used at rate :math:`p_{i,m}` (the flow of those states), so the
+node term :math:`\sum_\alpha \mathrm{plogp}(p_\alpha)` becomes
+:math:`\sum_{m}\sum_{i \in m} \mathrm{plogp}(p_{i,m})`, which changes as
+states move (the memory map equation).
 
-``terms``:     ``[sum_enter, sum_plogp_enter, sum_plogp_exit, sum_plogp_exit_plus_flow]``
-``constants``: ``[sum_plogp_node_flow, exit_network_flow]``
+The optimizer keeps the running sums of this formula in a ``terms`` array
+and updates them in O(1) per move (the physical term in O(physical nodes of
+the mover)); ``constants`` holds what does not change while nodes move.
+
+``terms``:     ``[sum_enter, sum_plogp_enter, sum_plogp_exit, sum_plogp_exit_plus_flow,
+sum_plogp_physical_flow]`` (the last is 0 for a first-order network)
+``constants``: ``[sum_plogp_node_flow, exit_network_flow]`` (the first is 0
+for a state network, whose node term is in ``terms``)
 """
 
 import numpy as np
@@ -38,6 +47,8 @@ SUM_ENTER = 0
 SUM_PLOGP_ENTER = 1
 SUM_PLOGP_EXIT = 2
 SUM_PLOGP_EXIT_FLOW = 3
+SUM_PLOGP_PHYSICAL_FLOW = 4
+NUM_TERMS = 5
 
 SUM_PLOGP_NODE_FLOW = 0
 EXIT_NETWORK_FLOW = 1
@@ -63,7 +74,7 @@ def entropy_terms(flow):
 @jit
 def init_terms(module_flow, module_enter, module_exit, num_modules):
     """Return the running sums of the formula for modules ``0..num_modules-1``."""
-    terms = np.zeros(4)
+    terms = np.zeros(NUM_TERMS)
     for m in range(num_modules):
         terms[SUM_ENTER] += module_enter[m]
         terms[SUM_PLOGP_ENTER] += plogp(module_enter[m])
@@ -86,6 +97,7 @@ def module_codelength(terms, constants):
         terms[SUM_PLOGP_EXIT_FLOW]
         - terms[SUM_PLOGP_EXIT]
         - constants[SUM_PLOGP_NODE_FLOW]
+        - terms[SUM_PLOGP_PHYSICAL_FLOW]
     )
 
 

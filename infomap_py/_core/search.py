@@ -19,8 +19,8 @@ import numpy as np
 
 from . import mapeq
 from ._jit import inline_jit, jit
-from .coarsen import FlowNet, NodeFlows, aggregate_net, compact_labels, module_flows, \
-    subnetwork
+from .coarsen import FlowNet, NodeFlows, aggregate_net, aggregate_physical, compact_labels, \
+    is_memory, module_flows, num_physical, physical_flow, subnetwork, subnetwork_physical
 from .moves import core_loops, new_partition
 
 #: Sweeps per core loop on the finest level (the official default).
@@ -40,11 +40,39 @@ MIN_RELATIVE_TUNE_IMPROVEMENT = 1e-5
 SUBNETWORK_TUNE_LIMIT = 1
 
 
+@jit
+def node_entropy(net):
+    """Return the map equation's constant node term (``constants[0]``):
+    ``sum(plogp(node flow))``, or 0 for a state network, whose node term
+    depends on the partition (:func:`physical_term`)."""
+    if is_memory(net.phys):
+        return 0.0
+    return mapeq.entropy_terms(net.node_data.flow)
+
+
+@jit
+def physical_term(net, labels, num_modules):
+    """Return the physical term of a partition of a state network:
+    ``sum(plogp(flow))`` over every physical node in every module (0 for a
+    first-order network, whose node term is constant)."""
+    if not is_memory(net.phys):
+        return 0.0
+    return mapeq.entropy_terms(aggregate_physical(net.phys, labels, num_modules).flow)
+
+
+@jit
+def one_level_length(net, exit_flow):
+    """Return the codelength of one module holding every node of ``net``
+    (coding physical nodes on a state network), left at rate ``exit_flow``."""
+    return mapeq.one_level_codelength(physical_flow(net.phys, net.node_data.flow), exit_flow)
+
+
 @inline_jit
 def score(net, constants, labels, num_modules):
     """Return ``(index, module)`` codelength of a partition of the leaves."""
     flows = module_flows(net, labels, num_modules)
     terms = mapeq.init_terms(flows.flow, flows.enter, flows.exit, num_modules)
+    terms[mapeq.SUM_PLOGP_PHYSICAL_FLOW] = physical_term(net, labels, num_modules)
     return (mapeq.index_codelength(terms, constants),
             mapeq.module_codelength(terms, constants))
 
@@ -133,7 +161,7 @@ def partition_subnetwork(net, exit_flow, rng):
     both partition modules with it."""
     node_flow = net.node_data.flow
     k = node_flow.shape[0]
-    constants = np.array([mapeq.entropy_terms(node_flow), exit_flow])
+    constants = np.array([node_entropy(net), exit_flow])
     labels, num = find_top_modules(net, constants, np.arange(k), k, rng, CORE_LOOP_LIMIT, 0,
                                    False)
     length = total_codelength(net, constants, labels, num)
@@ -148,7 +176,7 @@ def partition_subnetwork(net, exit_flow, rng):
         if tuned_length >= length - MIN_IMPROVEMENT:
             break
         labels, num, length = tuned, tuned_num, tuned_length
-    one_level = mapeq.one_level_codelength(node_flow, exit_flow)
+    one_level = one_level_length(net, exit_flow)
     if num > 1 and length > one_level:
         labels[:] = 0
         num = 1
@@ -158,14 +186,22 @@ def partition_subnetwork(net, exit_flow, rng):
 
 
 @inline_jit
-def module_subnetwork(net, nodes, local):
+def module_subnetwork(net, nodes, local, local_phys):
     """Return the :class:`FlowNet` of the sub-network of ``nodes``
-    (``local``: scratch for :func:`subnetwork`)."""
+    (``local``, ``local_phys``: scratch for :func:`subnetwork` and
+    :func:`~.coarsen.subnetwork_physical`)."""
     data = net.node_data
     return FlowNet(subnetwork(net.graph, nodes, local),
                    NodeFlows(data.flow[nodes], data.tele_source[nodes],
                              data.tele_weight[nodes]),
-                   net.node_enter[nodes], net.node_exit[nodes])
+                   net.node_enter[nodes], net.node_exit[nodes],
+                   subnetwork_physical(net.phys, nodes, local_phys))
+
+
+@jit
+def physical_scratch(net):
+    """Return the ``local_phys`` scratch of :func:`module_subnetwork`."""
+    return np.full(num_physical(net.phys), -1, dtype=np.int64)
 
 
 #: The modules of a partition, each partitioned on its own (by
@@ -200,6 +236,7 @@ def partition_modules(net, modules, split, min_nodes):
     on how they are shared.
     """
     local = np.full(net.node_data.flow.shape[0], -1, dtype=np.int64)
+    local_phys = physical_scratch(net)
     for q in range(modules.shape[0]):
         m = modules[q]
         nodes = split.members[split.start[m]:split.start[m + 1]]
@@ -209,7 +246,7 @@ def partition_modules(net, modules, split, min_nodes):
                 split.sub_labels[nodes[j]] = 0
             split.num_sub[m] = 1
             continue
-        sub_net = module_subnetwork(net, nodes, local)
+        sub_net = module_subnetwork(net, nodes, local, local_phys)
         # The module's exit flow, summed as the whole network's module flows sum it.
         exit_flow = module_flows(sub_net, np.zeros(size, dtype=np.int64), 1).exit[0]
         rng = np.empty(1, dtype=np.uint64)
