@@ -137,10 +137,13 @@ def two_step_pagerank(source: np.ndarray, target: np.ndarray, weight: np.ndarray
         if iterations >= MAX_ITERATIONS or (err <= TOLERANCE and iterations >= MIN_ITERATIONS):
             break
 
+    # One last first step (without teleportation) gives the feature nodes the
+    # flow that their links carry on; the official Infomap 2.16 does this
+    # with recorded teleportation too.
+    tmp = tmp + np.bincount(first_dst, weights=first_step * tmp[first_src], minlength=n)
     if recorded:
         node_flow, scale = flow, beta
     else:
-        tmp = tmp + np.bincount(first_dst, weights=first_step * tmp[first_src], minlength=n)
         node_flow = np.bincount(second_dst, weights=second_step * tmp[second_src], minlength=n)
         scale = 1.0 / (1.0 - dangling_rank)
     link_flow = step * scale * tmp[source]

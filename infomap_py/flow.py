@@ -207,7 +207,10 @@ def compute_flow(
             node_flow, uncoded = adjust_flow(node_flow, src, dst, link_flow, feature,
                                              network.node_ids)
             if recorded_teleportation and flow_model == "directed":
+                # Uncoded nodes get no teleportation; the rest share all of it.
                 tele_weight = np.where(uncoded, 0.0, tele_weight)
+                if tele_weight.sum() > 0.0:
+                    tele_weight = tele_weight / tele_weight.sum()
                 tele_source = _teleport_source(node_flow, out_degree, teleportation)
         # Two steps on the bipartite network make one step between primary nodes.
         link_flow = link_flow * 2.0
