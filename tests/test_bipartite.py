@@ -223,3 +223,54 @@ def test_bad_arguments(kwargs, error, match):
             function(network, **kwargs)
     with pytest.raises(error, match=match):
         infomap_py.codelength(network, [0] * 5, **kwargs)
+
+
+def bipartite_graph(links, start, labels=None):
+    """A networkx graph of ``links`` whose nodes carry the ``bipartite`` attribute."""
+    import networkx as nx
+
+    label = labels or (lambda node: node)
+    G = nx.Graph()
+    ids = sorted({u for u, _, _ in links} | {v for _, v, _ in links})
+    G.add_nodes_from((label(i), {"bipartite": int(i >= start)}) for i in ids)
+    G.add_weighted_edges_from((label(u), label(v), w) for u, v, w in links)
+    return G
+
+
+@pytest.mark.parametrize("labels", [None, lambda i: f"n{i}"], ids=["int-labels", "str-labels"])
+def test_networkx_bipartite_attribute_makes_a_bipartite_network(labels):
+    links, start = planted_links(), START
+    G = bipartite_graph(links, start, labels)
+    network = infomap_py.convert.to_network(G)
+    assert network.bipartite_start_id == start
+    # The official adapter ignores the attribute: tell it the start id.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        im = infomap.Infomap(two_level=True, silent=True, num_trials=5)
+        mapping = im.add_networkx_graph(G)
+        im.bipartite_start_id = start
+        im.run()
+        theirs = {mapping[node.node_id]: node.flow for node in im.tree if node.is_leaf}
+        their_length = im.codelength
+        their_modules = {mapping[n]: m for n, m in im.get_modules().items()}
+    flow = infomap_py.compute_flow(G)
+    np.testing.assert_allclose(flow.node_flow, [theirs[n] for n in G.nodes()], rtol=0, atol=1e-9)
+    assert abs(infomap_py.codelength(G, their_modules) - their_length) <= 1e-9
+    assert infomap_py.cluster(G, two_level=True, trials=5).codelength <= their_length + 1e-6
+
+
+def test_networkx_bipartite_attribute_errors():
+    import networkx as nx
+
+    G = nx.Graph([(0, 2), (1, 2)])
+    nx.set_node_attributes(G, {0: 0, 1: 1, 2: 0}, "bipartite")
+    with pytest.raises(ValueError, match="primary node 2 comes after feature node 1"):
+        infomap_py.compute_flow(G)
+    nx.set_node_attributes(G, {0: 0, 1: 0, 2: "x"}, "bipartite")
+    with pytest.raises(ValueError, match="must be 0 \\(primary\\) or 1 .* got 'x' on node 2"):
+        infomap_py.compute_flow(G)
+    del G.nodes[2]["bipartite"]
+    with pytest.raises(ValueError, match="got None on node 2"):
+        infomap_py.compute_flow(G)
+    nx.set_node_attributes(G, 0, "bipartite")
+    assert infomap_py.convert.to_network(G).bipartite_start_id is None
