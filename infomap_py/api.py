@@ -56,6 +56,7 @@ def _network_and_flow(G, directed, weight, flow_model, teleportation, to_nodes,
                       f"{flow.flow_iterations} steps with an L1 change of {flow.flow_error:.3g} "
                       "(tolerance 1e-15)", RuntimeWarning, stacklevel=3)
     params["directed"] = network.directed
+    params["bipartite_start_id"] = network.bipartite_start_id
     return network, flow, params
 
 

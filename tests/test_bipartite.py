@@ -274,3 +274,87 @@ def test_networkx_bipartite_attribute_errors():
         infomap_py.compute_flow(G)
     nx.set_node_attributes(G, 0, "bipartite")
     assert infomap_py.convert.to_network(G).bipartite_start_id is None
+
+
+def example_path() -> str:
+    return os.path.join(os.path.dirname(infomap.__file__), "datasets", "data", "bipartite.net")
+
+
+@pytest.fixture
+def bipartite_reader(monkeypatch):
+    """Make the CLI read bipartite.net as the bipartite Network it is (the
+    file reader's own *Bipartite support is tested with the reader)."""
+    import infomap_py.io
+
+    links, start = example_links()
+    monkeypatch.setattr(infomap_py.io, "read_network",
+                        lambda path, directed=None: network_of(links, start, bool(directed)))
+
+
+def node_rows(path, skip_header=True):
+    """The data rows of an output file (no comments), split into fields."""
+    text = path.read_text().splitlines()
+    return [line.split() for line in text if line and not line.startswith(("#", "*"))]
+
+
+def official_cli(out, *flags):
+    import subprocess
+
+    subprocess.run(["infomap", example_path(), str(out), "--silent", *flags], check=True)
+
+
+@pytest.mark.parametrize("flags", [[], ["-d"], ["--skip-adjust-bipartite-flow"],
+                                   ["--bipartite-teleportation"]], ids=" ".join)
+def test_cli_flow_options_equal_official(flags, tmp_path, bipartite_reader):
+    from infomap_py.cli import main
+
+    assert main([example_path(), str(tmp_path / "ours"), "-2", "-o", "clu", "--silent",
+                 *flags]) == 0
+    official_cli(tmp_path / "theirs", "-2", "-o", "clu", *flags)
+    ours = {int(r[0]): float(r[2]) for r in node_rows(tmp_path / "ours" / "bipartite.clu")}
+    theirs = {int(r[0]): float(r[2]) for r in node_rows(tmp_path / "theirs" / "bipartite.clu")}
+    assert ours.keys() == theirs.keys()
+    for node in ours:
+        assert abs(ours[node] - theirs[node]) <= 1e-6
+    header = (tmp_path / "ours" / "bipartite.clu").read_text()
+    assert "# bipartite start id 4" in header
+
+
+def test_cli_hide_bipartite_nodes_as_official(tmp_path, bipartite_reader):
+    import json
+
+    from infomap_py.cli import main
+
+    formats = "clu,tree,ftree,json,csv"
+    assert main([example_path(), str(tmp_path / "ours"), "-o", formats, "--silent",
+                 "--hide-bipartite-nodes"]) == 0
+    official_cli(tmp_path / "theirs", "-o", formats, "--hide-bipartite-nodes")
+
+    def ids(folder):
+        found = {
+            "clu": {int(r[0]) for r in node_rows(folder / "bipartite.clu")},
+            "tree": {int(r[-1]) for r in node_rows(folder / "bipartite.tree")},
+            "ftree": {int(r[-1]) for r in node_rows(folder / "bipartite.ftree")
+                      if r[-1].strip('"') == r[-1] and ":" in r[0]},
+            "json": {n["id"] for n in json.loads((folder / "bipartite.json").read_text())["nodes"]},
+            "csv": {int(line.rsplit(",", 1)[1]) for line in
+                    (folder / "bipartite.csv").read_text().splitlines()[1:]},
+        }
+        return found
+
+    ours, theirs = ids(tmp_path / "ours"), ids(tmp_path / "theirs")
+    assert ours == theirs
+    assert ours["clu"] == {1, 2, 3} and ours["ftree"] == {1, 2, 3, 4, 5}
+
+
+def test_cli_bipartite_errors_are_one_line(tmp_path, bipartite_reader, capsys):
+    from infomap_py.cli import main
+
+    assert main([example_path(), str(tmp_path), "-d", "--bipartite-teleportation",
+                 "--silent"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "bipartite_teleportation needs links" in err
+    with pytest.raises(SystemExit) as exit_info:
+        main([example_path(), str(tmp_path), "--hide-bipartite-nodes=yes"])
+    assert exit_info.value.code == 2
+    assert "--hide-bipartite-nodes: ignored explicit argument" in capsys.readouterr().err
