@@ -150,3 +150,12 @@ def _size(num_bytes: float) -> str:
             break
         num_bytes /= 1024
     return f"{num_bytes:,.3g} {unit}" if unit != "bytes" else f"{int(num_bytes)} bytes"
+
+
+def check_bipartite_start_id(value: Any) -> int:
+    """Return ``value`` if it is an integer node id (not a bool) in int64 range."""
+    if not isinstance(value, (int, np.integer)) or isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"bipartite_start_id must be an integer node id or None, got {value!r}")
+    if not -(1 << 63) <= int(value) < (1 << 63):
+        raise ValueError(f"bipartite_start_id must fit in int64, got {value}")
+    return int(value)

@@ -28,17 +28,24 @@ FULL, SUPER_LEVELS_ONLY = 0, 2
 
 
 def _network_and_flow(G, directed, weight, flow_model, teleportation, to_nodes,
-                      recorded_teleportation, markov_time) -> tuple[Network, Flow, dict]:
+                      recorded_teleportation, markov_time, bipartite_start_id=None,
+                      bipartite_teleportation=False,
+                      skip_adjust_bipartite_flow=False) -> tuple[Network, Flow, dict]:
     """Return ``(network, flow, params)``; for a :class:`StateNetwork` the
     network of its state nodes, with the flow knowing their physical nodes."""
     if isinstance(G, StateNetwork):
         network, flow, params = _network_and_flow(G.network, directed, weight, flow_model,
                                                   teleportation, to_nodes,
-                                                  recorded_teleportation, markov_time)
+                                                  recorded_teleportation, markov_time,
+                                                  bipartite_start_id, bipartite_teleportation,
+                                                  skip_adjust_bipartite_flow)
         return network, dataclasses.replace(flow, physical=G.physical), params
     network = G if isinstance(G, Network) else to_network(G, directed=directed, weight=weight)
     if isinstance(G, Network) and directed is not None:
         network = dataclasses.replace(network, directed=bool(directed))
+    if bipartite_start_id is not None:
+        network = dataclasses.replace(
+            network, bipartite_start_id=check.check_bipartite_start_id(bipartite_start_id))
     params = {
         "flow_model": check.check_flow_model(flow_model, network.directed),
         "teleportation": check.check_probability("teleportation", teleportation),
@@ -47,6 +54,10 @@ def _network_and_flow(G, directed, weight, flow_model, teleportation, to_nodes,
             "recorded_teleportation", recorded_teleportation
         ),
         "markov_time": check.check_positive("markov_time", markov_time),
+        "bipartite_teleportation": check.check_bool("bipartite_teleportation",
+                                                    bipartite_teleportation),
+        "skip_adjust_bipartite_flow": check.check_bool("skip_adjust_bipartite_flow",
+                                                       skip_adjust_bipartite_flow),
     }
     flow = _compute_flow(network, **params)
     if not flow.flow_converged:
@@ -54,6 +65,7 @@ def _network_and_flow(G, directed, weight, flow_model, teleportation, to_nodes,
                       f"{flow.flow_iterations} steps with an L1 change of {flow.flow_error:.3g} "
                       "(tolerance 1e-15)", RuntimeWarning, stacklevel=3)
     params["directed"] = network.directed
+    params["bipartite_start_id"] = network.bipartite_start_id
     return network, flow, params
 
 
@@ -81,6 +93,9 @@ def cluster(
     to_nodes: bool = False,
     recorded_teleportation: bool = False,
     markov_time: float = 1.0,
+    bipartite_start_id: int | None = None,
+    bipartite_teleportation: bool = False,
+    skip_adjust_bipartite_flow: bool = False,
     trials: int = 1,
     seed: int = 123,
     initial_partition: Any = None,
@@ -136,6 +151,22 @@ def cluster(
         Code teleportation steps too (off: only steps along links are coded).
     markov_time : float
         Scales the flow on links; larger gives fewer, larger modules.
+    bipartite_start_id : int or None
+        Makes the network bipartite: nodes whose id (``Network.node_ids``:
+        the label where labels are integers, else the node index) is at
+        least this are *feature* nodes, the others primary nodes.  ``None``
+        keeps what the input says (a :class:`Network` read from a
+        ``*Bipartite`` file, a networkx graph with ``bipartite`` node
+        attributes).  By default the feature nodes then hand their flow
+        to the primary nodes they link (they get no flow), and link flows
+        are doubled: a step between primary nodes takes two steps.
+    bipartite_teleportation : bool
+        Keep the feature nodes' flow and double the link flows; with the
+        directed model, flow is a two-step walk primary -> feature ->
+        primary that teleports to primary nodes only (this needs links
+        from feature nodes to primary nodes).
+    skip_adjust_bipartite_flow : bool
+        Keep the flow model's flow on feature nodes (no adjustment).
     trials : int
         Independent runs; the shortest codelength wins.
     seed : int
@@ -196,7 +227,9 @@ def cluster(
     with compile_notice(verbose):
         network, flow, params = _network_and_flow(G, directed, weight, flow_model,
                                                   teleportation, to_nodes,
-                                                  recorded_teleportation, markov_time)
+                                                  recorded_teleportation, markov_time,
+                                                  bipartite_start_id, bipartite_teleportation,
+                                                  skip_adjust_bipartite_flow)
         trials = check.check_count("trials", trials, maximum=check.MAX_TRIALS)
         seed = check.check_seed(seed)
         two_level = check.check_bool("two_level", two_level)
@@ -323,6 +356,9 @@ def evaluate(
     to_nodes: bool = False,
     recorded_teleportation: bool = False,
     markov_time: float = 1.0,
+    bipartite_start_id: int | None = None,
+    bipartite_teleportation: bool = False,
+    skip_adjust_bipartite_flow: bool = False,
 ) -> InfomapResult:
     """Return the result object of a given partition or tree, without searching.
 
@@ -338,7 +374,9 @@ def evaluate(
     (2, 2.642755)
     """
     network, flow, params = _network_and_flow(G, directed, weight, flow_model, teleportation,
-                                              to_nodes, recorded_teleportation, markov_time)
+                                              to_nodes, recorded_teleportation, markov_time,
+                                              bipartite_start_id, bipartite_teleportation,
+                                              skip_adjust_bipartite_flow)
     tree = build_tree(flow, *_tree_arrays(partition, list(network.nodes)))
     params.update(trials=0, two_level=tree.num_levels <= 2, fast_hierarchical=FULL)
     return _make_result(network, flow, params, tree, np.array([tree.total_codelength]), 0, 0.0,
@@ -355,6 +393,9 @@ def codelength(
     to_nodes: bool = False,
     recorded_teleportation: bool = False,
     markov_time: float = 1.0,
+    bipartite_start_id: int | None = None,
+    bipartite_teleportation: bool = False,
+    skip_adjust_bipartite_flow: bool = False,
 ) -> Codelength:
     """Return the codelength of any partition or module tree of ``G``.
 
@@ -375,6 +416,8 @@ def codelength(
         :class:`ModuleTree`, or a result (its tree).
     directed, weight, flow_model, teleportation, to_nodes, recorded_teleportation, markov_time
         The flow options, as for :func:`cluster`.
+    bipartite_start_id, bipartite_teleportation, skip_adjust_bipartite_flow
+        The bipartite options, as for :func:`cluster`.
 
     Returns
     -------
@@ -392,7 +435,9 @@ def codelength(
     (2.642755, 0.047619)
     """
     network, flow, _ = _network_and_flow(G, directed, weight, flow_model, teleportation,
-                                         to_nodes, recorded_teleportation, markov_time)
+                                         to_nodes, recorded_teleportation, markov_time,
+                                         bipartite_start_id, bipartite_teleportation,
+                                         skip_adjust_bipartite_flow)
     nodes = list(network.nodes)
     if _as_tree(partition, nodes) is None:
         _, dense = np.unique(partition_labels(partition, nodes), return_inverse=True)
@@ -409,6 +454,9 @@ def compute_flow(
     to_nodes: bool = False,
     recorded_teleportation: bool = False,
     markov_time: float = 1.0,
+    bipartite_start_id: int | None = None,
+    bipartite_teleportation: bool = False,
+    skip_adjust_bipartite_flow: bool = False,
 ) -> Flow:
     """Return the flow of ``G`` (node visit rates and link flows).
 
@@ -423,4 +471,5 @@ def compute_flow(
     [0.25, 0.5, 0.25]
     """
     return _network_and_flow(G, directed, weight, flow_model, teleportation, to_nodes,
-                             recorded_teleportation, markov_time)[1]
+                             recorded_teleportation, markov_time, bipartite_start_id,
+                             bipartite_teleportation, skip_adjust_bipartite_flow)[1]

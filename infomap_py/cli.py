@@ -94,6 +94,12 @@ def build_parser() -> argparse.ArgumentParser:
                       help="code teleportation steps too")
     flow.add_argument("--markov-time", type=float, default=1.0, metavar="T",
                       help="scale link flow; larger gives fewer modules (default 1)")
+    flow.add_argument("--bipartite-teleportation", action="store_true",
+                      help="bipartite network: keep flow on feature nodes; with directed "
+                           "flow, teleport to primary nodes in a two-step walk")
+    flow.add_argument("--skip-adjust-bipartite-flow", action="store_true",
+                      help="bipartite network: keep the flow on feature nodes instead of "
+                           "moving it to the primary nodes")
     search = parser.add_argument_group("search")
     search.add_argument("-2", "--two-level", action="store_true",
                         help="two-level partition (default: multilevel, modules within modules)")
@@ -124,6 +130,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="draw the result to FILE (.png, .pdf, .svg, ...): the network of a "
                              "small graph, the module map of a large one (needs matplotlib: "
                              "pip install 'infomap-py[plot]')")
+    output.add_argument("--hide-bipartite-nodes", action="store_true",
+                        help="leave the feature nodes of a bipartite network out of the "
+                             "clu, tree, json and csv files (the ftree keeps them)")
     output.add_argument("--silent", action="store_true", help="print nothing but errors")
     output.add_argument("-v", "--verbose", action="count", default=0,
                         help="print every phase of every trial")
@@ -383,6 +392,8 @@ def _run(args: argparse.Namespace) -> int:
             to_nodes=args.to_nodes,
             recorded_teleportation=args.recorded_teleportation,
             markov_time=args.markov_time,
+            bipartite_teleportation=args.bipartite_teleportation,
+            skip_adjust_bipartite_flow=args.skip_adjust_bipartite_flow,
         )
         initial = None
         if args.cluster_data:
@@ -418,7 +429,10 @@ def _run(args: argparse.Namespace) -> int:
             # once all are written: the run leaves all its files or none.
             with atomic_group():
                 for fmt, path in zip(formats, targets):
-                    writers[fmt](result, path)
+                    if args.hide_bipartite_nodes and fmt != "ftree":
+                        writers[fmt](result, path, hide_bipartite_nodes=True)
+                    else:
+                        writers[fmt](result, path)
                 if args.plot is not None:
                     from .plot._save import save_picture
 

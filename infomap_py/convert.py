@@ -119,7 +119,45 @@ def _from_networkx(graph, directed, weight) -> Network:
             [target, source[~loops]]
         )
         weights = np.concatenate([weights, weights[~loops]])
-    return Network(source, target, weights, len(nodes), bool(directed), nodes)
+    network = Network(source, target, weights, len(nodes), bool(directed), nodes)
+    start = _bipartite_start_id(graph, network)
+    if start is None:
+        return network
+    return Network(source, target, weights, len(nodes), bool(directed), nodes,
+                   bipartite_start_id=start)
+
+
+def _bipartite_start_id(graph, network: Network) -> int | None:
+    """Return the bipartite start id that the node attribute ``bipartite``
+    gives (as networkx's bipartite module sets it: 0 primary, 1 feature),
+    or ``None`` when no node is a feature node.
+
+    Node ids (:attr:`Network.node_ids`: integer labels, else positions in
+    ``G.nodes()``) are kept, so every feature node must come after every
+    primary node; the start id is the smallest feature id.
+    """
+    kinds = [data.get("bipartite") for _, data in graph.nodes(data=True)]
+    if all(kind is None for kind in kinds):
+        return None
+    nodes = network.nodes
+    for node, kind in zip(nodes, kinds):
+        if kind is None or isinstance(kind, bool) or kind not in (0, 1):
+            raise ValueError(f"node attribute 'bipartite' must be 0 (primary) or 1 (feature) "
+                             f"on every node of a bipartite graph, got {kind!r} on node {node!r}")
+    feature = np.array(kinds) == 1
+    if not feature.any():
+        return None
+    ids = network.node_ids
+    start = int(ids[feature].min())
+    if (~feature).any() and int(ids[~feature].max()) >= start:
+        first = nodes[int(np.flatnonzero(feature & (ids == start))[0])]
+        late = nodes[int(np.flatnonzero(~feature & (ids > start))[0])]
+        raise ValueError(
+            "bipartite graph: every feature node (bipartite=1) must come after every primary "
+            "node by node id (the integer label, else the position in G.nodes()), but primary "
+            f"node {late!r} comes after feature node {first!r}; add the primary nodes first, "
+            "or relabel the nodes")
+    return start
 
 
 def _is_real(x: Any) -> bool:

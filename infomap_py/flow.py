@@ -118,8 +118,16 @@ def compute_flow(
     to_nodes: bool = False,
     recorded_teleportation: bool = False,
     markov_time: float = 1.0,
+    bipartite_teleportation: bool = False,
+    skip_adjust_bipartite_flow: bool = False,
 ) -> Flow:
     """Return the flow of ``network`` under ``flow_model`` (arguments checked by the caller).
+
+    A bipartite network (``network.bipartite_start_id`` set) gets the
+    official bipartite flow (:mod:`infomap_py.bipartite`): feature nodes
+    hand their flow to primary nodes unless ``skip_adjust_bipartite_flow``;
+    ``bipartite_teleportation`` makes the directed model a two-step walk
+    that teleports to primary nodes only.
 
     The links of an undirected network are used in both directions by every
     flow model, so that its flow depends on the graph alone, not on the
@@ -131,6 +139,11 @@ def compute_flow(
     src, dst, w = network.source, network.target, scale_to_unit(network.weight)
     if not network.directed and flow_model != "undirected":
         src, dst, w = _both_ways(src, dst, w)
+    feature = None
+    if network.bipartite_start_id is not None:
+        from .bipartite import feature_mask
+
+        feature = feature_mask(network.node_ids, network.bipartite_start_id)
     zeros = np.zeros(n)
     is_self = src == dst
     sum_weight = float(w.sum())
@@ -167,6 +180,9 @@ def compute_flow(
         total = node_flow.sum()
         link_flow = w * step / total
         node_flow /= node_flow.sum()
+    elif feature is not None and bipartite_teleportation:  # directed, two-step
+        node_flow, link_flow, tele_weight, convergence, tele_source = _two_step_flow(
+            network, src, dst, w, feature, teleportation, to_nodes, recorded_teleportation)
     else:  # directed: PageRank
         if to_nodes:
             weights = (
@@ -197,6 +213,24 @@ def compute_flow(
             link_flow = transition * rank.previous[src] / sum_rank
             node_flow = np.bincount(dst, weights=link_flow, minlength=n)
 
+    if feature is not None and (bipartite_teleportation or not skip_adjust_bipartite_flow):
+        if not bipartite_teleportation:
+            from .bipartite import adjust_flow
+
+            node_flow, uncoded = adjust_flow(node_flow, src, dst, link_flow, feature,
+                                             network.node_ids)
+            if recorded_teleportation and flow_model == "directed":
+                # Uncoded nodes get no teleportation; the rest share all of it.
+                tele_weight = np.where(uncoded, 0.0, tele_weight)
+                if tele_weight.sum() > 0.0:
+                    tele_weight = tele_weight / tele_weight.sum()
+                tele_source = _teleport_source(node_flow, out_degree, teleportation)
+        # Two steps on the bipartite network make one step between primary nodes.
+        link_flow = link_flow * 2.0
+    if feature is not None and not node_flow.sum() > 0.0:
+        raise ValueError("the bipartite flow is zero on every node: this flow model cannot "
+                         "distribute flow over this network (e.g. directed recorded "
+                         "teleportation when every link runs from primary to feature nodes)")
     link_flow = link_flow * markov_time
     source, target = src, dst
     if is_self.any():
@@ -209,6 +243,41 @@ def compute_flow(
                     flow_model, True, *convergence)
     return Flow(node_flow, source, target, link_flow, tele_source, tele_weight, flow_model,
                 False, *convergence)
+
+
+def _teleport_source(node_flow: np.ndarray, out_degree: np.ndarray,
+                     teleportation: float) -> np.ndarray:
+    """Return the flow every node teleports away per step: all of it from a
+    dangling node, ``teleportation`` of it from the others."""
+    return np.where(out_degree == 0, node_flow, teleportation * node_flow)
+
+
+def _two_step_flow(network, src, dst, w, feature, teleportation, to_nodes, recorded):
+    """The directed flow of ``bipartite_teleportation``: see
+    :func:`infomap_py.bipartite.two_step_pagerank`."""
+    from .bipartite import check_two_step_links, two_step_pagerank
+
+    n = network.num_nodes
+    check_two_step_links(src, feature)
+    if to_nodes:
+        weights = (np.ones(n) if network.node_weights is None
+                   else scale_to_unit(network.node_weights))
+        if not weights[~feature].sum() > 0.0:
+            raise ValueError("teleportation to nodes needs a primary node weight > 0; "
+                             "every primary node weight is 0")
+    else:
+        toward = np.where(feature[src], dst, -1) if recorded else np.where(feature[src], -1, src)
+        keep = toward >= 0
+        weights = np.bincount(toward[keep], weights=w[keep], minlength=n)
+    walk = two_step_pagerank(src, dst, w, feature, weights, float(teleportation), recorded)
+    tele_source = np.zeros(n)
+    tele_weight = np.zeros(n)
+    if recorded:
+        tele_weight = walk.teleport_weight
+        tele_source = _teleport_source(walk.node_flow, np.bincount(src, minlength=n),
+                                       teleportation)
+    convergence = (walk.iterations, walk.error, walk.converged)
+    return walk.node_flow, walk.link_flow, tele_weight, convergence, tele_source
 
 
 def scale_to_unit(weights: np.ndarray) -> np.ndarray:

@@ -54,7 +54,7 @@ def _result_tree(result: InfomapResult) -> ModuleTree:
     return build_tree(result.flow_data, *two_level_tree(result.labels))
 
 
-def _layout(result: InfomapResult) -> _Layout:
+def _layout(result: InfomapResult, hide_bipartite_nodes: bool = False) -> _Layout:
     tree = _result_tree(result)
     flow = np.asarray(result.flow, dtype=np.float64)
     n = flow.shape[0]
@@ -65,7 +65,11 @@ def _layout(result: InfomapResult) -> _Layout:
                 else np.asarray(result.node_ids, dtype=np.int64))
     names = ([str(node) for node in result.nodes] if result.names is None
              else [str(name) for name in result.names])
-    return _Layout(tree, tree.order(), path, tree.ancestors_at(1) - 1, flow, node_ids, names)
+    order = tree.order()
+    start = (result.params or {}).get("bipartite_start_id")
+    if hide_bipartite_nodes and start is not None:
+        order = order[node_ids[order] < start]  # the primary nodes only
+    return _Layout(tree, order, path, tree.ancestors_at(1) - 1, flow, node_ids, names)
 
 
 def _g(x: float) -> str:
@@ -92,6 +96,9 @@ def _args(result: InfomapResult) -> str:
         args.append("--to-nodes")
     if params.get("recorded_teleportation"):
         args.append("--recorded-teleportation")
+    for flag in ("bipartite_teleportation", "skip_adjust_bipartite_flow"):
+        if params.get(flag):
+            args.append("--" + flag.replace("_", "-"))
     markov_time = params.get("markov_time", 1.0)
     if markov_time != 1.0:
         args += ["--markov-time", f"{markov_time:g}"]
@@ -122,7 +129,8 @@ def _header(result: InfomapResult, layout: _Layout) -> list[str]:
         f"# codelength {_g(result.codelength)} bits",
         f"# relative codelength savings {_g(100.0 * result.relative_codelength_savings)}%",
         f"# flow model {flow_model}",
-    ]
+    ] + ([f"# bipartite start id {start}"]
+         if (start := (result.params or {}).get("bipartite_start_id")) is not None else [])
 
 
 def _write_lines(handle: TextIO, lines: Iterable[str]) -> None:
@@ -161,7 +169,8 @@ def _tree_rows(layout: _Layout) -> Iterable[str]:
         yield f'{path[i]} {_g(flow[i])} "{names[i]}" {ids[i]}'
 
 
-def write_clu(result: InfomapResult, path: str | os.PathLike) -> None:
+def write_clu(result: InfomapResult, path: str | os.PathLike,
+              hide_bipartite_nodes: bool = False) -> None:
     """Write the modules as a ``.clu`` file: ``node_id module flow`` per node.
 
     Modules count from 1 by decreasing flow; nodes are listed module by
@@ -173,6 +182,9 @@ def write_clu(result: InfomapResult, path: str | os.PathLike) -> None:
         The result to write.
     path : str or os.PathLike
         The file to write (replaced if it exists).
+    hide_bipartite_nodes : bool
+        Leave out the feature nodes of a bipartite network (ids at least
+        its bipartite start id), as the official ``--hide-bipartite-nodes``.
 
     Raises
     ------
@@ -193,7 +205,7 @@ def write_clu(result: InfomapResult, path: str | os.PathLike) -> None:
     >>> sorted(partition.items())
     [(0, 1), (1, 1), (2, 1), (3, 2), (4, 2), (5, 2)]
     """
-    layout = _layout(result)
+    layout = _layout(result, hide_bipartite_nodes)
     module, flow, ids = layout.top, layout.flow, layout.node_ids
     with atomic_text_file(path) as handle:
         _write_lines(handle, _header(result, layout) + ["# module level 1",
@@ -202,7 +214,8 @@ def write_clu(result: InfomapResult, path: str | os.PathLike) -> None:
                               for i in layout.order.tolist()))
 
 
-def write_tree(result: InfomapResult, path: str | os.PathLike) -> None:
+def write_tree(result: InfomapResult, path: str | os.PathLike,
+               hide_bipartite_nodes: bool = False) -> None:
     r"""Write the modules as a ``.tree`` file: ``path flow "name" node_id`` per node.
 
     The path ``m:r`` is the node's module ``m`` (from 1, by decreasing flow)
@@ -216,6 +229,9 @@ def write_tree(result: InfomapResult, path: str | os.PathLike) -> None:
         The result to write.
     path : str or os.PathLike
         The file to write (replaced if it exists).
+    hide_bipartite_nodes : bool
+        Leave out the feature nodes of a bipartite network (ids at least
+        its bipartite start id), as the official ``--hide-bipartite-nodes``.
 
     Raises
     ------
@@ -236,7 +252,7 @@ def write_tree(result: InfomapResult, path: str | os.PathLike) -> None:
     >>> lines[10:13]
     ['# path flow name node_id', '1:1 0.214286 "2" 2', '1:2 0.142857 "0" 0']
     """
-    layout = _layout(result)
+    layout = _layout(result, hide_bipartite_nodes)
     with atomic_text_file(path) as handle:
         _write_lines(handle, _header(result, layout) + ["# path flow name node_id"])
         _write_lines(handle, _tree_rows(layout))
@@ -385,7 +401,8 @@ def _json_number(x: float) -> float:
     return float(f"{x:.6g}")
 
 
-def write_json(result: InfomapResult, path: str | os.PathLike) -> None:
+def write_json(result: InfomapResult, path: str | os.PathLike,
+               hide_bipartite_nodes: bool = False) -> None:
     """Write the result as JSON in the official Infomap layout.
 
     Top-level keys give the run (``version``, ``args``, ``codelength``,
@@ -401,6 +418,9 @@ def write_json(result: InfomapResult, path: str | os.PathLike) -> None:
         The result to write; it must carry its ``flow_data``.
     path : str or os.PathLike
         The file to write (replaced if it exists).
+    hide_bipartite_nodes : bool
+        Leave out the feature nodes of a bipartite network (ids at least
+        its bipartite start id), as the official ``--hide-bipartite-nodes``.
 
     Raises
     ------
@@ -425,7 +445,7 @@ def write_json(result: InfomapResult, path: str | os.PathLike) -> None:
     """
     from .. import __version__
 
-    layout = _layout(result)
+    layout = _layout(result, hide_bipartite_nodes)
     tree = layout.tree
     links = _module_links(result, layout)
     params = result.params or {}
@@ -497,7 +517,8 @@ def _csv_quoted(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def write_csv(result: InfomapResult, path: str | os.PathLike) -> None:
+def write_csv(result: InfomapResult, path: str | os.PathLike,
+              hide_bipartite_nodes: bool = False) -> None:
     """Write the modules as CSV: ``path,flow,name,node_id`` per node, as the official tool.
 
     Rows follow the ``.tree`` order; names are quoted (a quote inside is
@@ -509,6 +530,9 @@ def write_csv(result: InfomapResult, path: str | os.PathLike) -> None:
         The result to write.
     path : str or os.PathLike
         The file to write (replaced if it exists).
+    hide_bipartite_nodes : bool
+        Leave out the feature nodes of a bipartite network (ids at least
+        its bipartite start id), as the official ``--hide-bipartite-nodes``.
 
     Raises
     ------
@@ -530,7 +554,7 @@ def write_csv(result: InfomapResult, path: str | os.PathLike) -> None:
     >>> rows[0]
     {'path': '1:1', 'flow': '0.214286', 'name': '2', 'node_id': '2'}
     """
-    layout = _layout(result)
+    layout = _layout(result, hide_bipartite_nodes)
     paths, flow, ids, names = layout.path, layout.flow, layout.node_ids, layout.names
     with atomic_text_file(path) as handle:
         _write_lines(handle, ["path,flow,name,node_id"])
