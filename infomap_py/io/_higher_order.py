@@ -290,7 +290,7 @@ def _row_values(text: _Text, line: int, raw: bytes, section: str) -> tuple[list[
     tokens = [decode(t) for t in _SEPARATORS.split(raw.split(b"#", 1)[0].strip()) if t]
     if len(tokens) not in (num_ids, num_ids + 1):
         found = "one column" if len(tokens) == 1 else f"{len(tokens)} columns"
-        raise text.error(line, f"expected '{columns} [weight]' in {section.capitalize()}, got "
+        raise text.error(line, f"expected '{columns} [weight]' in *{section[1:].capitalize()}, got "
                                f"{text.line_number(line)!r} ({found})")
     ids = [_integer(text, line, token, "id") for token in tokens[:num_ids]]
     weight = _weight(text, line, tokens[num_ids], "weight") if len(tokens) > num_ids else 1.0
