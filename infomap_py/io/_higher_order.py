@@ -24,8 +24,8 @@ from .readers import (
     _Section,
     _strip_comment,
     _Text,
-    _Vertices,
     _vertex_data,
+    _Vertices,
 )
 
 STATE_FORMAT = "expected 'state_id physical_id [\"name\"] [weight]'"
@@ -63,8 +63,11 @@ _COMPATIBLE = {
 
 @dataclass
 class SectionKinds:
-    """The kinds of sections met so far, with the heading and line that first
-    introduced each: a file holds one kind of network."""
+    """The kinds of sections met so far.
+
+    Each kind keeps the heading and line that first introduced it: a file
+    holds one kind of network.
+    """
 
     first: dict = field(default_factory=dict)
 
@@ -158,7 +161,7 @@ def read_state_lines(text: _Text, pos: int, line: int, states: States) -> tuple[
     Infomap a bare number after the ids is the weight.
     """
     end_pos, end_line = pos, line
-    for end_pos, end_line, raw in _lines_until_heading(text, pos, line):
+    for end_pos, end_line, raw in _lines_until_heading(text, pos, line):  # noqa: B007
         if not raw or raw.startswith(b"#"):
             continue
         _read_state_line(text, end_line, _strip_comment(decode(raw)), states)
@@ -195,8 +198,10 @@ def _sorted_ids(ids: np.ndarray):
 
 def _link_indices(text: _Text, sections: list[_Section], states: States, ids: np.ndarray,
                   source: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Map link state ids to indices of the sorted state ``ids``; a link to an
-    undeclared state is an error naming its line."""
+    """Map link state ids to indices of the sorted state ``ids``.
+
+    A link to an undeclared state is an error naming its line.
+    """
     indices, missing = [], []
     for end in (source, target):
         index = np.searchsorted(ids, end)
@@ -214,8 +219,10 @@ def _link_indices(text: _Text, sections: list[_Section], states: States, ids: np
 
 
 def _declared_physical(text: _Text, states: States, vertices: _Vertices | None):
-    """Return ``(declared ids, name per id)`` of the ``*Vertices`` section, after
-    checking that every state's physical node is declared there."""
+    """Return ``(declared ids, name per id)`` of the ``*Vertices`` section.
+
+    Every state's physical node must be declared there.
+    """
     if vertices is None:
         return None, {}
     nodes, names, _ = _vertex_data(vertices)
@@ -275,9 +282,11 @@ def _state_weights(states: States, order: np.ndarray) -> np.ndarray | None:
 
 @dataclass
 class MultilayerRows:
-    """The multilayer link lines, as columns: ``links`` (``*Multilayer`` and
-    ``*Intra``: layer, node, layer, node, weight, line) and ``inter``
-    (``*Inter``: layer, node, layer, weight, line)."""
+    """The multilayer link lines, as columns.
+
+    ``links`` (``*Multilayer`` and ``*Intra``: layer, node, layer, node,
+    weight, line) and ``inter`` (``*Inter``: layer, node, layer, weight, line).
+    """
 
     links: list = field(default_factory=lambda: [[] for _ in range(6)])
     inter: list = field(default_factory=lambda: [[] for _ in range(5)])
@@ -299,10 +308,12 @@ def _row_values(text: _Text, line: int, raw: bytes, section: str) -> tuple[list[
 
 def read_multilayer_lines(text: _Text, pos: int, line: int, section: str,
                           rows: MultilayerRows) -> tuple[int, int]:
-    """Read the lines of multilayer section ``section`` (lower case) into ``rows``;
-    return ``(pos, line)`` of the next heading."""
+    """Read the lines of multilayer section ``section`` (lower case) into ``rows``.
+
+    Returns ``(pos, line)`` of the next heading (or the end of the data).
+    """
     end_pos, end_line = pos, line
-    for end_pos, end_line, raw in _lines_until_heading(text, pos, line):
+    for end_pos, end_line, raw in _lines_until_heading(text, pos, line):  # noqa: B007
         if not raw or raw.startswith(b"#"):
             continue
         ids, weight = _row_values(text, end_line, raw, section)
@@ -378,9 +389,12 @@ def bipartite_start(text: _Text, heading: str, words: list[str], line: int,
 
 def check_bipartite(text: _Text, start: int, heading_line: int, vertices: _Vertices | None,
                     sections: list[_Section], source: np.ndarray, target: np.ndarray) -> None:
-    """Refuse a start id outside the declared vertex ids, and a link that
-    does not cross it (both ends primary nodes, or both features), as the
-    official Infomap does."""
+    """Refuse a bipartite start id or link that does not fit.
+
+    A start id outside the declared vertex ids, and a link that does not
+    cross it (both ends primary nodes, or both features, which the official
+    Infomap refuses too).
+    """
     if vertices is not None:
         nodes, _, _ = _vertex_data(vertices)
         if len(nodes) and not (min(nodes) <= start <= max(nodes)):

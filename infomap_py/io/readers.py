@@ -528,8 +528,10 @@ def _read_vertex_lines(text: _Text, pos: int, line: int, vertices: _Vertices) ->
 
 
 def _strip_comment(line_text: str) -> str:
-    """Return ``line_text`` without a ``#`` comment (a ``#`` inside the quoted
-    name does not start one)."""
+    """Return ``line_text`` without its ``#`` comment.
+
+    A ``#`` inside the quoted name does not start one.
+    """
     if '"' in line_text:
         hash_ = line_text.find("#", line_text.rfind('"'))
     else:

@@ -1,5 +1,6 @@
-"""Writing results in the official Infomap's file formats: .clu, .tree, .ftree, .json, .csv;
-and state networks in its state format.
+"""Writing results in the official Infomap's file formats: .clu, .tree, .ftree, .json, .csv.
+
+State networks are written in its state format (:func:`write_state_network`).
 
 The layout follows the official Infomap (v2) so that its tools read our
 files: modules numbered from 1 by decreasing flow, nodes within a module by
@@ -541,8 +542,10 @@ def write_csv(result: InfomapResult, path: str | os.PathLike) -> None:
 
 
 def _pajek_number(x: float) -> str:
-    """Format ``x`` with six significant digits as the official Infomap does,
-    or in full where six digits would change its value."""
+    """Format ``x`` with six significant digits, as the official Infomap does.
+
+    All digits are kept where six would change the value.
+    """
     short = f"{x:g}"
     return short if float(short) == x else repr(float(x))
 
@@ -588,7 +591,7 @@ def _state_network_lines(state_network: StateNetwork) -> Iterable[str]:
 
 
 def write_state_network(state_network: StateNetwork, path: str | os.PathLike) -> None:
-    """Write a state network in the official Infomap's state format.
+    r"""Write a state network in the official Infomap's state format.
 
     The layout is the one of the official ``--output states`` file: a
     version comment, ``*Vertices`` with the physical node names (only when
@@ -621,9 +624,9 @@ def write_state_network(state_network: StateNetwork, path: str | os.PathLike) ->
     >>> from infomap_py.io import read_network, write_state_network
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     path = Path(tmp, "states.net")
-    ...     _ = path.write_text("*States\\n1 1\\n2 2\\n3 1\\n*Links\\n1 2\\n2 3 0.5\\n")
+    ...     _ = path.write_text("*States\n1 1\n2 2\n3 1\n*Links\n1 2\n2 3 0.5\n")
     ...     write_state_network(read_network(path), Path(tmp, "copy.net"))
-    ...     print(Path(tmp, "copy.net").read_text().split("\\n", 1)[1], end="")
+    ...     print(Path(tmp, "copy.net").read_text().split("\n", 1)[1], end="")
     *States
     # stateId physicalId
     1 1
