@@ -348,3 +348,19 @@ def test_mixed_sections_error_is_one_line_with_file_and_line(tmp_path):
     with pytest.raises(InputFormatError, match=re.escape(f"{path}:8: *Multilayer cannot be "
                                                          "mixed with")):
         read_network(path)
+
+
+def test_multilayer_fast_and_careful_parsing_agree(tmp_path):
+    from infomap_py.io import _higher_order
+
+    body = b"1 2 3 4\r\n\t5 6 7 8 0.5\n\n9 10 11 12 1e-3\n"
+    fast = _higher_order._fast_rows(body, 4, 4)
+    assert fast is not None
+    careful = _higher_order._careful_rows(None, body, 4, "*multilayer")
+    for ours, theirs in zip(fast[0] + [fast[1], fast[2]],
+                            careful[0] + [careful[1], careful[2]], strict=True):
+        assert ours.tolist() == theirs.tolist()
+    assert fast[2].tolist() == [5, 6, 8]
+    path = write(tmp_path, "m.net", "*Intra\n# c\n1 1 2 # x\r\n*Inter\n*Intra\n2,1,2,0.5\n")
+    assert [c.tolist() for c in read_network(path).links] == [[1, 2], [1, 1], [1, 2], [2, 2],
+                                                              [1.0, 0.5]]

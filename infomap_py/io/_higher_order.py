@@ -11,6 +11,7 @@ parses their lines and assembles the :class:`~infomap_py.network.StateNetwork`,
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -282,28 +283,155 @@ def _state_weights(states: States, order: np.ndarray) -> np.ndarray | None:
 
 @dataclass
 class MultilayerRows:
-    """The multilayer link lines, as columns.
+    """The multilayer link lines, as arrays, one entry per section read.
 
-    ``links`` (``*Multilayer`` and ``*Intra``: layer, node, layer, node,
-    weight, line) and ``inter`` (``*Inter``: layer, node, layer, weight, line).
+    ``links`` holds ``(layer, node, layer, node, weight, line)`` of
+    ``*Multilayer`` and ``*Intra`` lines, ``inter`` holds ``(layer, node,
+    layer, weight, line)`` of ``*Inter`` lines.
     """
 
-    links: list = field(default_factory=lambda: [[] for _ in range(6)])
-    inter: list = field(default_factory=lambda: [[] for _ in range(5)])
-    first_line: int = 0
+    links: list = field(default_factory=list)
+    inter: list = field(default_factory=list)
 
 
-def _row_values(text: _Text, line: int, raw: bytes, section: str) -> tuple[list[int], float]:
-    """Return the integer columns and the weight of one multilayer line."""
+_HEADING_LINE = re.compile(rb"^[ \t\r\f\v]*\*", re.MULTILINE)
+_COMMENT = re.compile(rb"#[^\n]*")
+_ID_CHARS = re.compile(rb"[^0-9\s]")
+_WEIGHT_CHARS = re.compile(rb"[^0-9.eE+\-\s]")
+
+
+def _section_bytes(text: _Text, pos: int, line: int) -> tuple[bytes, int, int]:
+    """Return ``(body, end_pos, end_line)`` of the section starting at ``pos``.
+
+    ``body`` holds the lines up to the next heading, without comments and
+    with commas as spaces; ``end_pos`` and ``end_line`` say where that
+    heading (or the end of the data) starts.
+    """
+    heading = _HEADING_LINE.search(text.data, pos)
+    end_pos = heading.start() if heading else len(text.data)
+    body = text.data[pos:end_pos]
+    end_line = line + body.count(b"\n") + (0 if body.endswith(b"\n") or not body else 1)
+    if b"#" in body:
+        body = _COMMENT.sub(b"", body)
+    return body.replace(b",", b" "), end_pos, end_line
+
+
+def _row_tokens(text: _Text, body: bytes, line: int, section: str):
+    """Return ``(tokens, counts, lines)`` of the non-blank lines of ``body``.
+
+    ``counts`` is the number of columns per line and ``lines`` the line
+    numbers; a line with the wrong number of columns is an error.
+    """
     columns, num_ids = ROW_FORMATS[section]
-    tokens = [decode(t) for t in _SEPARATORS.split(raw.split(b"#", 1)[0].strip()) if t]
-    if len(tokens) not in (num_ids, num_ids + 1):
-        found = "one column" if len(tokens) == 1 else f"{len(tokens)} columns"
-        raise text.error(line, f"expected '{columns} [weight]' in *{section[1:].capitalize()}, got "
-                               f"{text.line_number(line)!r} ({found})")
-    ids = [_integer(text, line, token, "id") for token in tokens[:num_ids]]
-    weight = _weight(text, line, tokens[num_ids], "weight") if len(tokens) > num_ids else 1.0
-    return ids, weight
+    split_lines = [raw.split() for raw in body.split(b"\n")]
+    counts = np.fromiter(map(len, split_lines), dtype=np.int64, count=len(split_lines))
+    filled = np.flatnonzero(counts)
+    counts = counts[filled]
+    bad = np.flatnonzero((counts != num_ids) & (counts != num_ids + 1))
+    if bad.size:
+        number = line + int(filled[bad[0]]) + 1
+        found = int(counts[bad[0]])
+        found_text = "one column" if found == 1 else f"{found} columns"
+        raise text.error(number, f"expected '{columns} [weight]' in *{section[1:].capitalize()}, "
+                                 f"got {text.line_number(number)!r} ({found_text})")
+    tokens = [token for row in split_lines for token in row]
+    return tokens, counts, line + filled + 1
+
+
+def _id_columns(text: _Text, tokens: list, starts: np.ndarray, lines: np.ndarray,
+                num_ids: int) -> list[np.ndarray]:
+    """Return the ``num_ids`` integer columns.
+
+    Ids that are not non-negative integers of at most 2**63 - 1 are refused.
+    """
+    picked = [tokens[k] for k in (starts[:, None] + np.arange(num_ids)).ravel().tolist()]
+    joined = b" ".join(picked)
+    if _ID_CHARS.search(joined) or any(len(token) > 18 for token in picked):
+        for k, token in enumerate(picked):
+            _integer(text, int(lines[k // num_ids]), decode(token), "id")
+    values = np.array(joined.split(), dtype=np.int64) if picked else np.empty(0, np.int64)
+    return list(values.reshape(-1, num_ids).T)
+
+
+def _weight_column(text: _Text, tokens: list, starts: np.ndarray, counts: np.ndarray,
+                   lines: np.ndarray, num_ids: int) -> np.ndarray:
+    """Return the weights (1 where a line gives none), all finite and >= 0."""
+    weights = np.ones(counts.shape[0], dtype=np.float64)
+    given = np.flatnonzero(counts > num_ids)
+    picked = [tokens[k] for k in (starts[given] + num_ids).tolist()]
+    try:
+        if _WEIGHT_CHARS.search(b" ".join(picked)):
+            raise ValueError
+        values = np.array([float(token) for token in picked], dtype=np.float64)
+    except ValueError:
+        values = np.array([_weight(text, int(lines[k]), decode(token), "weight")
+                           for k, token in zip(given.tolist(), picked, strict=True)])
+    weights[given] = values
+    bad = np.flatnonzero(~(np.isfinite(values) & (values >= 0)))
+    if bad.size:
+        k = int(bad[0])
+        _weight(text, int(lines[given[k]]), decode(picked[k]), "weight")
+    return weights
+
+
+_WHITESPACE = np.zeros(256, dtype=bool)
+_WHITESPACE[list(b" \t\r\n\f\v")] = True
+_NON_DIGIT = np.zeros(256, dtype=bool)
+_NON_DIGIT[list(b".eE+-")] = True
+_EXACT_LIMIT = float(1 << 53)
+
+
+def _fast_rows(body: bytes, line: int, num_ids: int):
+    """Parse well-formed multilayer lines with NumPy.
+
+    Returns ``(ids, weights, lines)``, or ``None`` where any line needs the
+    careful path (a wrong column count, a bad token, an id of 2**53 or more).
+    """
+    if _WEIGHT_CHARS.search(body):
+        return None
+    buf = np.frombuffer(body, dtype=np.uint8)
+    space = _WHITESPACE[buf]
+    starts = np.flatnonzero(~space & np.concatenate([[True], space[:-1]]))
+    newlines = np.flatnonzero(buf == 10)
+    token_line = np.searchsorted(newlines, starts)
+    counts = np.bincount(token_line, minlength=newlines.size + 1)
+    filled = np.flatnonzero(counts)
+    counts = counts[filled]
+    if not np.all((counts == num_ids) | (counts == num_ids + 1)):
+        return None
+    first_token = np.cumsum(counts) - counts
+    column = np.arange(starts.size) - np.repeat(first_token, counts)
+    odd = np.flatnonzero(_NON_DIGIT[buf])
+    if np.any(column[np.searchsorted(starts, odd, side="right") - 1] < num_ids):
+        return None
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        try:
+            values = np.fromstring(body, dtype=np.float64, sep=" ")
+        except (ValueError, DeprecationWarning):
+            return None
+    if values.size != starts.size:
+        return None
+    id_values = values[column < num_ids]
+    if id_values.size and id_values.max() >= _EXACT_LIMIT:
+        return None
+    ids = list(id_values.astype(np.int64).reshape(-1, num_ids).T)
+    weights = np.ones(counts.size, dtype=np.float64)
+    given = counts > num_ids
+    weights[given] = values[first_token[given] + num_ids]
+    if not np.all(np.isfinite(weights) & (weights >= 0)):
+        return None
+    return ids, weights, line + filled + 1
+
+
+def _careful_rows(text: _Text, body: bytes, line: int, section: str):
+    """Parse multilayer lines token by token; errors name the line."""
+    num_ids = ROW_FORMATS[section][1]
+    tokens, counts, lines = _row_tokens(text, body, line, section)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
+    ids = _id_columns(text, tokens, starts, lines, num_ids)
+    weights = _weight_column(text, tokens, starts, counts, lines, num_ids)
+    return ids, weights, lines
 
 
 def read_multilayer_lines(text: _Text, pos: int, line: int, section: str,
@@ -312,39 +440,41 @@ def read_multilayer_lines(text: _Text, pos: int, line: int, section: str,
 
     Returns ``(pos, line)`` of the next heading (or the end of the data).
     """
-    end_pos, end_line = pos, line
-    for end_pos, end_line, raw in _lines_until_heading(text, pos, line):  # noqa: B007
-        if not raw or raw.startswith(b"#"):
-            continue
-        ids, weight = _row_values(text, end_line, raw, section)
-        if section == "*inter":
-            if ids[0] == ids[2]:
-                raise text.error(end_line, f"*Inter link from layer {ids[0]} to the same "
-                                           "layer: inter-layer links go between different "
-                                           "layers")
-            values = ids + [weight, end_line]
-            target = rows.inter
-        else:
-            if section == "*intra":
-                ids = [ids[0], ids[1], ids[0], ids[2]]
-            values = ids + [weight, end_line]
-            target = rows.links
-        for column, value in zip(target, values, strict=True):
-            column.append(value)
+    body, end_pos, end_line = _section_bytes(text, pos, line)
+    parsed = _fast_rows(body, line, ROW_FORMATS[section][1])
+    ids, weights, lines = parsed or _careful_rows(text, body, line, section)
+    if section == "*inter":
+        same = np.flatnonzero(ids[0] == ids[2])
+        if same.size:
+            raise text.error(int(lines[same[0]]), f"*Inter link from layer {int(ids[0][same[0]])}"
+                                                  " to the same layer: inter-layer links go "
+                                                  "between different layers")
+        rows.inter.append((*ids, weights, lines))
+    elif section == "*intra":
+        rows.links.append((ids[0], ids[1], ids[0], ids[2], weights, lines))
+    else:
+        rows.links.append((*ids, weights, lines))
     return end_pos, end_line
 
 
-def _check_declared_nodes(text: _Text, vertices: _Vertices, nodes, rows: MultilayerRows) -> None:
+def _columns(parts: list, width: int) -> list[np.ndarray]:
+    """Concatenate the per-section column tuples ``parts`` into ``width`` columns."""
+    if not parts:
+        return [np.empty(0, dtype=np.int64) for _ in range(width)]
+    return [np.concatenate([part[k] for part in parts]) for k in range(width)]
+
+
+def _check_declared_nodes(text: _Text, vertices: _Vertices, nodes, links: list,
+                          inter: list) -> None:
     """Refuse a multilayer link whose node ``*Vertices`` does not declare."""
-    declared = nodes if isinstance(nodes, range) else set(nodes)
+    declared = np.asarray(nodes, dtype=np.int64)
     heading = "*Vertices" if vertices.count is None else f"*Vertices {vertices.count}"
-    named = [(rows.links[1], rows.links[5]), (rows.links[3], rows.links[5]),
-             (rows.inter[1], rows.inter[4])]
-    for column, lines in named:
-        for node, line in zip(column, lines, strict=True):
-            if node not in declared:
-                raise text.error(line, f"link to node {node}, which {heading} (line "
-                                       f"{vertices.line}) does not declare")
+    for column, lines in ((links[1], links[5]), (links[3], links[5]), (inter[1], inter[4])):
+        missing = np.flatnonzero(~np.isin(column, declared))
+        if missing.size:
+            k = int(missing[np.argmin(lines[missing])])
+            raise text.error(int(lines[k]), f"link to node {int(column[k])}, which {heading} "
+                                            f"(line {vertices.line}) does not declare")
 
 
 def multilayer_network(text: _Text, rows: MultilayerRows, vertices: _Vertices | None,
@@ -354,19 +484,19 @@ def multilayer_network(text: _Text, rows: MultilayerRows, vertices: _Vertices | 
     Physical nodes are the ``*Vertices`` (which must declare every node a
     link names), else every node id the links name.
     """
-    if not rows.links[0]:
+    links = _columns(rows.links, 6)
+    inter = _columns(rows.inter, 5)
+    if links[0].size == 0:
         raise text.error(None, "no *Multilayer or *Intra links: the network is empty "
                                "(*Inter lines only connect layers)")
-    ints = [np.asarray(column, dtype=np.int64) for column in rows.links[:4]]
-    links = (*ints, np.asarray(rows.links[4], dtype=np.float64))
-    inter_ints = [np.asarray(column, dtype=np.int64) for column in rows.inter[:3]]
-    inter = (*inter_ints, np.asarray(rows.inter[3], dtype=np.float64))
+    link_arrays = (*links[:4], links[4].astype(np.float64))
+    inter_arrays = (*inter[:3], inter[3].astype(np.float64))
     if vertices is None:
         used = np.unique(np.concatenate([links[1], links[3], inter[1]]))
-        return MultilayerNetwork(links, inter, directed, _sorted_ids(used), None)
+        return MultilayerNetwork(link_arrays, inter_arrays, directed, _sorted_ids(used), None)
     nodes, names, _ = _vertex_data(vertices)
-    _check_declared_nodes(text, vertices, nodes, rows)
-    return MultilayerNetwork(links, inter, directed, nodes, names)
+    _check_declared_nodes(text, vertices, nodes, links, inter)
+    return MultilayerNetwork(link_arrays, inter_arrays, directed, nodes, names)
 
 
 # ---------------------------------------------------------------- *Bipartite
