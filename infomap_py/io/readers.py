@@ -17,7 +17,8 @@ import numpy as np
 from .._core import parse
 from .._validate import check_num_nodes
 from ..errors import InputFormatError
-from ..network import Network
+from ..multilayer import MultilayerNetwork
+from ..network import Network, StateNetwork
 from ._source import decode, parse_number, read_bytes, start_offset
 
 LINK_FORMAT = "expected 'source target [weight]'"
@@ -70,8 +71,9 @@ class _Text:
         return self.line_at(_line_start(self, line))
 
 
-def read_network(path: str | os.PathLike, directed: bool | None = None) -> Network:
-    r"""Read a network from a link list or a Pajek file.
+def read_network(path: str | os.PathLike, directed: bool | None = None
+                 ) -> Network | StateNetwork | MultilayerNetwork:
+    r"""Read a network from a link list or a Pajek file, first-order or higher-order.
 
     Parameters
     ----------
@@ -85,12 +87,19 @@ def read_network(path: str | os.PathLike, directed: bool | None = None) -> Netwo
 
     Returns
     -------
-    Network
-        Link lists with integer ids keep them as node labels (the sorted
+    Network or StateNetwork or MultilayerNetwork
+        A :class:`Network` for a link list or a first-order Pajek file:
+        link lists with integer ids keep them as node labels (the sorted
         distinct ids that occur); if any id is not a non-negative integer,
         all ids are names, numbered in order of first appearance.  Pajek
         files keep declared vertices without links, their names and node
-        weights.
+        weights.  A ``*Bipartite`` file gives a :class:`Network` with its
+        ``bipartite_start_id``; a ``*States`` file a :class:`StateNetwork`
+        (its ``network.nodes`` are the sorted state ids, its physical nodes
+        those that have states, named from ``*Vertices``); a
+        ``*Multilayer``/``*Intra``/``*Inter`` file a
+        :class:`~infomap_py.multilayer.MultilayerNetwork` (links as read,
+        not yet expanded into states).
 
     Raises
     ------
@@ -100,8 +109,15 @@ def read_network(path: str | os.PathLike, directed: bool | None = None) -> Netwo
         infinite weight, an integer id above 2**63 - 1, a link list whose
         links all have weight 0 (the network is empty, as the official
         Infomap says), a ``*Vertices`` count too large for this machine's
-        memory, or a Pajek link to an undeclared vertex; the message names
-        the file and the line.
+        memory, or a Pajek link to an undeclared vertex; for a state,
+        multilayer or bipartite file also a link to an undeclared state, a
+        state of an undeclared physical node, a state listed twice, a
+        multilayer line with the wrong number of columns, an ``*Inter``
+        link within one layer, a multilayer file without ``*Multilayer`` or
+        ``*Intra`` links, a missing or non-integer bipartite start id, one
+        outside the ``*Vertices`` ids, a bipartite link that does not cross
+        it, and sections of different kinds of network in one file; the
+        message names the file and the line.
 
     Notes
     -----
@@ -111,6 +127,22 @@ def read_network(path: str | os.PathLike, directed: bool | None = None) -> Netwo
     *Pajek*: ``*Vertices N`` followed by lines ``id "name" [weight]``, then
     ``*Edges``, ``*Arcs`` or ``*Links`` sections of link lines (headings are
     case-insensitive; link lines before any heading are read as links).
+
+    Higher-order Pajek files, as the official Infomap defines them:
+
+    - *state network*: ``*States`` lines ``state_id physical_id ["name"]
+      [weight]`` (a bare number after the ids is the weight), links between
+      state ids (``*Links``, ``*Edges`` or ``*Arcs``), and optionally
+      ``*Vertices`` naming the physical nodes;
+    - *multilayer network*: ``*Multilayer`` (or ``*Multiplex``) lines
+      ``layer node layer node [weight]``, ``*Intra`` lines ``layer node node
+      [weight]`` and ``*Inter`` lines ``layer node layer [weight]``, with
+      optional ``*Vertices``; directed only when ``directed`` is ``True``;
+    - *bipartite network*: ``*Bipartite START_ID`` above link lines ``node
+      feature [weight]``, where feature ids are ``START_ID`` and above.
+
+    One file holds one kind of network: first-order link sections go with
+    ``*States`` only.
 
     Examples
     --------
@@ -306,66 +338,145 @@ class _Vertices:
     weights: list
 
 
-def _read_pajek(text: _Text, arrays, first: _Section, pos: int, line: int,
-                directed: bool | None) -> Network:
-    """Read the sections of a Pajek file, from the first heading at ``pos`` on."""
-    data, n = text.data, len(text.data)
-    source, target, weight = arrays
-    sections = [first] if first.end > first.begin else []
-    count = first.end
+@dataclass
+class _PajekFile:
+    """What the sections of a Pajek file hold, as they are read."""
+
+    sections: list
+    count: int
+    kinds: object
     vertices: _Vertices | None = None
-    has_arcs = False
+    has_arcs: bool = False
+    states: object = None
+    multilayer: object = None
+    bipartite_start: int | None = None
+    bipartite_line: int = 0
+
+
+def _read_pajek(text: _Text, arrays, first: _Section, pos: int, line: int,
+                directed: bool | None):
+    """Read the sections of a Pajek file, from the first heading at ``pos`` on."""
+    from . import _higher_order as higher_order
+
+    pajek = _PajekFile([], first.end, higher_order.SectionKinds())
+    if first.end > first.begin:
+        pajek.sections.append(first)
+        pajek.kinds.enter(text, "first-order", "link lines before any heading",
+                          _first_link_line(text, first))
+    n = len(text.data)
     while pos < n:
-        stop = data.find(b"\n", pos)
+        stop = text.data.find(b"\n", pos)
         stop = n if stop < 0 else stop
-        heading = decode(data[pos:stop]).strip()
+        heading = decode(text.data[pos:stop]).strip()
         line += 1
-        pos = stop + 1
-        words = heading.split("#", 1)[0].split()
-        keyword = words[0].lower()
-        if keyword == "*vertices":
-            if vertices is not None:
-                raise text.error(line, f"a second *Vertices section (the first is on line "
-                                       f"{vertices.line}); a file has at most one")
-            if len(words) > 1 and not (words[1].isdigit() and words[1].isascii()):
-                raise text.error(line, "expected '*Vertices N' with N the number of nodes, got "
-                                       f"{heading!r}")
-            declared = int(words[1]) if len(words) > 1 else None
-            if declared is not None:
-                try:
-                    check_num_nodes(declared, f"*Vertices {declared}")
-                except ValueError as err:
-                    raise text.error(line, str(err)) from None
-            vertices = _Vertices(declared, line, [], [], [])
-            pos, line = _read_vertex_lines(text, pos, line, vertices)
-        elif keyword in LINK_SECTIONS:
-            has_arcs = has_arcs or keyword == "*arcs"
-            section_pos, section_line = pos, line
-            status, pos, line, new_count, text_line, _ = parse.parse_links(
-                text.buf, pos, line, source, target, weight, count
-            )
-            _check_columns(text, status, pos, line)
-            if text_line:
-                raise _integer_id_error(text, text_line)
-            sections.append(_Section(section_pos, section_line, count, new_count, keyword))
-            count = new_count
-        else:
-            raise text.error(line, f"unsupported section {words[0]!r}: expected *Vertices, "
-                                   "*Edges, *Arcs or *Links")
-    weights = _resolve_weights(text, sections, weight[:count])
-    source, target = source[:count], target[:count]
-    is_directed = has_arcs if directed is None else bool(directed)
+        pos, line = _read_section(text, arrays, pajek, heading, stop + 1, line)
+    weights = _resolve_weights(text, pajek.sections, arrays[2][:pajek.count])
+    source, target = arrays[0][:pajek.count], arrays[1][:pajek.count]
+    is_directed = pajek.has_arcs if directed is None else bool(directed)
+    kind = pajek.kinds.network_kind
+    if kind == "state":
+        return higher_order.state_network(text, pajek.states, pajek.vertices, pajek.sections,
+                                          (source, target, weights), is_directed)
+    if kind == "multilayer":
+        return higher_order.multilayer_network(text, pajek.multilayer, pajek.vertices,
+                                               bool(directed))
+    if kind == "bipartite":
+        higher_order.check_bipartite(text, pajek.bipartite_start, pajek.bipartite_line,
+                                     pajek.vertices, pajek.sections, source, target)
+        network = _first_order(text, pajek, source, target, weights, is_directed)
+        return higher_order.with_bipartite_start(network, pajek.bipartite_start)
+    return _first_order(text, pajek, source, target, weights, is_directed)
+
+
+def _first_link_line(text: _Text, section: _Section) -> int:
+    """Return the line number of the first link of ``section``."""
+    lines, _ = _locate(text, [section], np.array([section.begin], dtype=np.int64))
+    return int(lines[0])
+
+
+def _read_section(text: _Text, arrays, pajek: _PajekFile, heading: str, pos: int,
+                  line: int) -> tuple[int, int]:
+    """Read the section under ``heading`` (on ``line``) into ``pajek``.
+
+    Returns ``(pos, line)`` at the next heading (or the end of the data).
+    """
+    from . import _higher_order as higher_order
+
+    words = heading.split("#", 1)[0].split()
+    keyword = words[0].lower()
+    kind = higher_order.SECTION_KINDS.get(keyword)
+    if kind is not None:
+        pajek.kinds.enter(text, kind, words[0], line)
+    if keyword == "*vertices":
+        return _read_vertices_section(text, pajek, heading, words, pos, line)
+    if keyword == "*states":
+        if pajek.states is None:
+            pajek.states = higher_order.States(line)
+        return higher_order.read_state_lines(text, pos, line, pajek.states)
+    if keyword in higher_order.MULTILAYER_SECTIONS:
+        if pajek.multilayer is None:
+            pajek.multilayer = higher_order.MultilayerRows()
+        return higher_order.read_multilayer_lines(text, pos, line, keyword, pajek.multilayer)
+    if keyword == "*bipartite":
+        pajek.bipartite_start = higher_order.bipartite_start(
+            text, heading, words, line, pajek.bipartite_line or None)
+        pajek.bipartite_line = line
+        return _read_link_section(text, arrays, pajek, keyword, pos, line)
+    if keyword in LINK_SECTIONS:
+        pajek.has_arcs = pajek.has_arcs or keyword == "*arcs"
+        return _read_link_section(text, arrays, pajek, keyword, pos, line)
+    raise text.error(line, f"unsupported section {words[0]!r}: expected *Vertices, *Edges, "
+                           "*Arcs, *Links, *States, *Multilayer, *Intra, *Inter or *Bipartite")
+
+
+def _read_vertices_section(text: _Text, pajek: _PajekFile, heading: str, words: list[str],
+                           pos: int, line: int) -> tuple[int, int]:
+    if pajek.vertices is not None:
+        raise text.error(line, f"a second *Vertices section (the first is on line "
+                               f"{pajek.vertices.line}); a file has at most one")
+    if len(words) > 1 and not (words[1].isdigit() and words[1].isascii()):
+        raise text.error(line, "expected '*Vertices N' with N the number of nodes, got "
+                               f"{heading!r}")
+    declared = int(words[1]) if len(words) > 1 else None
+    if declared is not None:
+        try:
+            check_num_nodes(declared, f"*Vertices {declared}")
+        except ValueError as err:
+            raise text.error(line, str(err)) from None
+    pajek.vertices = _Vertices(declared, line, [], [], [])
+    return _read_vertex_lines(text, pos, line, pajek.vertices)
+
+
+def _read_link_section(text: _Text, arrays, pajek: _PajekFile, keyword: str, pos: int,
+                       line: int) -> tuple[int, int]:
+    """Parse the link lines of a section with the kernel, after the arrays' links."""
+    source, target, weight = arrays
+    status, end_pos, end_line, new_count, text_line, _ = parse.parse_links(
+        text.buf, pos, line, source, target, weight, pajek.count
+    )
+    _check_columns(text, status, end_pos, end_line)
+    if text_line:
+        raise _integer_id_error(text, text_line)
+    pajek.sections.append(_Section(pos, line, pajek.count, new_count, keyword))
+    pajek.count = new_count
+    return end_pos, end_line
+
+
+def _first_order(text: _Text, pajek: _PajekFile, source: np.ndarray, target: np.ndarray,
+                 weights: np.ndarray, directed: bool) -> Network:
+    """Assemble the network of a Pajek file without higher-order sections."""
+    vertices, count = pajek.vertices, pajek.count
     if vertices is None:
         if count == 0:
             raise text.error(None, "no links and no *Vertices: the network is empty")
         _check_not_all_zero(text, weights)
         source, target, nodes = _index_ids(source, target)
-        return Network(source, target, weights, len(nodes), is_directed, nodes)
+        return Network(source, target, weights, len(nodes), directed, nodes)
     nodes, names, node_weights = _vertex_data(vertices)
     if len(nodes) == 0 and count == 0:
         raise text.error(None, "no vertices and no links: the network is empty")
-    source, target = _declared_indices(text, sections, vertices, nodes, source, target)
-    return Network(source, target, weights, len(nodes), is_directed, nodes, node_weights, names)
+    source, target = _declared_indices(text, pajek.sections, vertices, nodes, source, target)
+    return Network(source, target, weights, len(nodes), directed, nodes, node_weights, names)
 
 
 def _read_vertex_lines(text: _Text, pos: int, line: int, vertices: _Vertices) -> tuple[int, int]:
@@ -385,14 +496,7 @@ def _read_vertex_lines(text: _Text, pos: int, line: int, vertices: _Vertices) ->
         pos = stop + 1
         if not raw or raw.startswith(b"#"):
             continue
-        line_text = decode(raw)
-        if '"' in line_text:
-            quote = line_text.rfind('"')
-            hash_ = line_text.find("#", quote)
-        else:
-            hash_ = line_text.find("#")
-        if hash_ >= 0:
-            line_text = line_text[:hash_].rstrip()
+        line_text = _strip_comment(decode(raw))
         match = _VERTEX.match(line_text)
         if match is None:
             raise text.error(line, f"{VERTEX_FORMAT}, got {line_text!r}")
@@ -421,6 +525,18 @@ def _read_vertex_lines(text: _Text, pos: int, line: int, vertices: _Vertices) ->
         vertices.names.append(quoted if quoted is not None else bare)
         vertices.weights.append(node_weight)
     return n, line
+
+
+def _strip_comment(line_text: str) -> str:
+    """Return ``line_text`` without its ``#`` comment.
+
+    A ``#`` inside the quoted name does not start one.
+    """
+    if '"' in line_text:
+        hash_ = line_text.find("#", line_text.rfind('"'))
+    else:
+        hash_ = line_text.find("#")
+    return line_text[:hash_].rstrip() if hash_ >= 0 else line_text
 
 
 def _vertex_data(vertices: _Vertices):

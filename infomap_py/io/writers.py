@@ -1,5 +1,7 @@
 """Writing results in the official Infomap's file formats: .clu, .tree, .ftree, .json, .csv.
 
+State networks are written in its state format (:func:`write_state_network`).
+
 The layout follows the official Infomap (v2) so that its tools read our
 files: modules numbered from 1 by decreasing flow, nodes within a module by
 decreasing flow (ties by node index), paths ``module:rank``, numbers with six
@@ -18,6 +20,7 @@ from typing import TextIO
 
 import numpy as np
 
+from ..network import StateNetwork
 from ..result import InfomapResult
 from ..tree import ModuleTree, build_tree, two_level_tree
 from ._atomic import atomic_text_file
@@ -560,3 +563,103 @@ def write_csv(result: InfomapResult, path: str | os.PathLike,
         _write_lines(handle, ["path,flow,name,node_id"])
         _write_lines(handle, (f"{paths[i]},{_g(flow[i])},{_csv_quoted(names[i])},{ids[i]}"
                               for i in layout.order.tolist()))
+
+
+def _pajek_number(x: float) -> str:
+    """Format ``x`` with six significant digits, as the official Infomap does.
+
+    All digits are kept where six would change the value.
+    """
+    short = f"{x:g}"
+    return short if float(short) == x else repr(float(x))
+
+
+def _pajek_names(names: list[str], what: str) -> list[str]:
+    """Return ``names`` after checking that each fits in Pajek quotes."""
+    for k, name in enumerate(names):
+        if any(c in name for c in '"\n\r'):
+            raise ValueError(f"the name of {what} {k} ({name!r}) holds a quote or a line "
+                             "break, which a Pajek file cannot hold")
+    return names
+
+
+def _state_network_lines(state_network: StateNetwork) -> Iterable[str]:
+    """Yield the lines of :func:`write_state_network`, without line ends."""
+    from .. import __version__
+
+    network = state_network.network
+    yield f"# v{__version__} (infomap-py)"
+    if state_network.physical_names is not None:
+        names = _pajek_names(state_network.physical_node_names, "physical node")
+        yield "*Vertices"
+        yield from (f'{node} "{name}"'
+                    for node, name in zip(state_network.physical_ids.tolist(), names, strict=True))
+    yield "*States"
+    yield "# stateId physicalId"
+    state_ids = network.node_ids
+    physical_ids = state_network.physical_ids[state_network.physical].tolist()
+    names = (_pajek_names(network.node_names, "state") if network.names is not None
+             else None)
+    weights = None if network.node_weights is None else np.asarray(network.node_weights)
+    for k, state in enumerate(state_ids.tolist()):
+        name = f' "{names[k]}"' if names is not None else ""
+        weight = f" {_pajek_number(float(weights[k]))}" if weights is not None else ""
+        yield f"{state} {physical_ids[k]}{name}{weight}"
+    yield "*Arcs" if network.directed else "*Links"
+    source, target = state_ids[network.source], state_ids[network.target]
+    order = np.lexsort((target, source))
+    weight = np.asarray(network.weight, dtype=np.float64)
+    for s, t, w in zip(source[order].tolist(), target[order].tolist(), weight[order].tolist(),
+                       strict=True):
+        yield f"{s} {t} {_pajek_number(w)}"
+
+
+def write_state_network(state_network: StateNetwork, path: str | os.PathLike) -> None:
+    r"""Write a state network in the official Infomap's state format.
+
+    The layout is the one of the official ``--output states`` file: a
+    version comment, ``*Vertices`` with the physical node names (only when
+    the network has them), ``*States`` with ``state_id physical_id ["name"]``
+    lines (and each state's weight where the network has state weights),
+    then the links ``source target weight`` by state id, sorted by source
+    and target, under ``*Links`` (``*Arcs`` for a directed network, so that
+    reading the file back keeps the direction).  Weights have six
+    significant digits, or all of them where six would change the value.
+    The file is written atomically.
+
+    Parameters
+    ----------
+    state_network : StateNetwork
+        The network to write.
+    path : str or os.PathLike
+        The file to write.
+
+    Raises
+    ------
+    ValueError
+        When a name holds a quote or a line break.
+    OutputError
+        When the file cannot be written (it is left untouched).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from infomap_py.io import read_network, write_state_network
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = Path(tmp, "states.net")
+    ...     _ = path.write_text("*States\n1 1\n2 2\n3 1\n*Links\n1 2\n2 3 0.5\n")
+    ...     write_state_network(read_network(path), Path(tmp, "copy.net"))
+    ...     print(Path(tmp, "copy.net").read_text().split("\n", 1)[1], end="")
+    *States
+    # stateId physicalId
+    1 1
+    2 2
+    3 1
+    *Links
+    1 2 1
+    2 3 0.5
+    """
+    lines = list(_state_network_lines(state_network))
+    with atomic_text_file(path) as handle:
+        _write_lines(handle, lines)
