@@ -1,6 +1,11 @@
 """Writing results in the official Infomap's file formats: .clu, .tree, .ftree, .json, .csv.
 
 State networks are written in its state format (:func:`write_state_network`).
+The result of a state (memory) network is written at two levels, as the
+official Infomap writes ``NAME.tree`` and ``NAME_states.tree``: the
+*physical* level (``states=False``: one row per physical node and module it
+is in, with the flow of its states there) and the *state* level
+(``states=True``: one row per state, with its physical node's id).
 
 The layout follows the official Infomap (v2) so that its tools read our
 files: modules numbered from 1 by decreasing flow, nodes within a module by
@@ -32,8 +37,12 @@ _CHUNK = 1 << 16
 class _Layout:
     """Where every node goes in the output.
 
-    ``order`` lists node indices in ``.tree`` order; ``path`` is every
-    node's path as text (``1:3:2``); ``top`` its top module (0-based).
+    The rows are the nodes, or for a state network's result its states
+    (``level == "state"``) or its physical nodes in each leaf module
+    (``level == "physical"``).  ``order`` lists rows in ``.tree`` order;
+    ``path`` is every row's path as text (``1:3:2``); ``top`` its top module
+    (0-based); ``leaf`` and ``rank`` its leaf module and place in it;
+    ``physical_ids`` the physical node id of every state (state level only).
     """
 
     tree: ModuleTree
@@ -43,6 +52,10 @@ class _Layout:
     flow: np.ndarray
     node_ids: np.ndarray
     names: list
+    leaf: np.ndarray
+    rank: np.ndarray
+    level: str = ""
+    physical_ids: np.ndarray | None = None
 
     @property
     def num_top_modules(self) -> int:
@@ -57,8 +70,11 @@ def _result_tree(result: InfomapResult) -> ModuleTree:
     return build_tree(result.flow_data, *two_level_tree(result.labels))
 
 
-def _layout(result: InfomapResult, hide_bipartite_nodes: bool = False) -> _Layout:
+def _layout(result: InfomapResult, hide_bipartite_nodes: bool = False,
+            states: bool = False) -> _Layout:
     tree = _result_tree(result)
+    if result.state_network is not None and not states:
+        return _physical_layout(result, tree)
     flow = np.asarray(result.flow, dtype=np.float64)
     n = flow.shape[0]
     module_text = [":".join(map(str, path)) for path in tree.module_paths]
@@ -72,7 +88,45 @@ def _layout(result: InfomapResult, hide_bipartite_nodes: bool = False) -> _Layou
     start = (result.params or {}).get("bipartite_start_id")
     if hide_bipartite_nodes and start is not None:
         order = order[node_ids[order] < start]  # the primary nodes only
-    return _Layout(tree, order, path, tree.ancestors_at(1) - 1, flow, node_ids, names)
+    level, physical_ids = "", None
+    states_net = result.state_network
+    if states_net is not None:
+        # As the official Infomap: a state is named by its physical node.
+        level, physical = "state", np.asarray(states_net.physical, dtype=np.int64)
+        physical_ids = states_net.physical_ids[physical]
+        physical_names = states_net.physical_node_names
+        names = [physical_names[p] for p in physical.tolist()]
+    return _Layout(tree, order, path, tree.ancestors_at(1) - 1, flow, node_ids, names,
+                   tree.leaf_module, tree.leaf_rank, level, physical_ids)
+
+
+def _physical_layout(result: InfomapResult, tree: ModuleTree) -> _Layout:
+    """The rows of a state network's result at the physical level: every
+    physical node once in each leaf module that holds its states, with their
+    flow, ranked by decreasing flow within the module (ties: the physical
+    node's first state)."""
+    states_net = result.state_network
+    physical = np.asarray(states_net.physical, dtype=np.int64)
+    num_physical = states_net.num_physical
+    key = tree.leaf_module * num_physical + physical
+    unique, first, row_of_state = np.unique(key, return_index=True, return_inverse=True)
+    flow = np.bincount(row_of_state, weights=np.asarray(result.flow, dtype=np.float64),
+                       minlength=unique.size)
+    leaf, phys = unique // num_physical, unique % num_physical
+    by_rank = np.lexsort((first, -flow, leaf))
+    group_start = np.searchsorted(leaf[by_rank], leaf[by_rank])
+    rank = np.empty(unique.size, dtype=np.int64)
+    rank[by_rank] = np.arange(unique.size) - group_start + 1
+    position = np.empty(tree.parent.shape[0], dtype=np.int64)
+    position[tree.module_order()] = np.arange(tree.parent.shape[0])
+    order = np.lexsort((rank, position[leaf]))
+    module_text = [":".join(map(str, path)) for path in tree.module_paths]
+    path = [f"{module_text[m]}:{r}" for m, r in zip(leaf.tolist(), rank.tolist())]
+    top_of_state = tree.ancestors_at(1) - 1
+    top = top_of_state[first]
+    names = states_net.physical_node_names
+    return _Layout(tree, order, path, top, flow, states_net.physical_ids[phys],
+                   [names[p] for p in phys.tolist()], leaf, rank, "physical")
 
 
 def _g(x: float) -> str:
@@ -133,7 +187,14 @@ def _header(result: InfomapResult, layout: _Layout) -> list[str]:
         f"# relative codelength savings {_g(100.0 * result.relative_codelength_savings)}%",
         f"# flow model {flow_model}",
     ] + ([f"# bipartite start id {start}"]
-         if (start := (result.params or {}).get("bipartite_start_id")) is not None else [])
+         if (start := (result.params or {}).get("bipartite_start_id")) is not None else []
+         ) + (["# higher order"] if layout.level else [])
+
+
+def _level_line(layout: _Layout) -> list[str]:
+    """The official line that says which level of a state network's
+    result a file holds (none for a first-order network)."""
+    return [f"# {layout.level} level"] if layout.level else []
 
 
 def _write_lines(handle: TextIO, lines: Iterable[str]) -> None:
@@ -165,19 +226,33 @@ def _escaped_names(names: list[str]) -> list[str]:
     return [name.translate(_NAME_ESCAPES) for name in names]
 
 
+def _tree_columns(layout: _Layout) -> list[str]:
+    if layout.level == "state":
+        return ["# path flow name state_id node_id"]
+    return ["# path flow name node_id"]
+
+
 def _tree_rows(layout: _Layout) -> Iterable[str]:
     path, flow, ids = layout.path, layout.flow, layout.node_ids
     names = _escaped_names(layout.names)
+    if layout.physical_ids is not None:
+        physical = layout.physical_ids
+        for i in layout.order.tolist():
+            yield f'{path[i]} {_g(flow[i])} "{names[i]}" {ids[i]} {physical[i]}'
+        return
     for i in layout.order.tolist():
         yield f'{path[i]} {_g(flow[i])} "{names[i]}" {ids[i]}'
 
 
 def write_clu(result: InfomapResult, path: str | os.PathLike,
-              hide_bipartite_nodes: bool = False) -> None:
+              hide_bipartite_nodes: bool = False, states: bool = False,
+              level: int = 1) -> None:
     """Write the modules as a ``.clu`` file: ``node_id module flow`` per node.
 
     Modules count from 1 by decreasing flow; nodes are listed module by
-    module, by decreasing flow.  The file is written atomically.
+    module, by decreasing flow.  The file is written atomically.  At the
+    state level of a state network the rows are ``state_id module flow
+    node_id``.
 
     Parameters
     ----------
@@ -188,11 +263,24 @@ def write_clu(result: InfomapResult, path: str | os.PathLike,
     hide_bipartite_nodes : bool
         Leave out the feature nodes of a bipartite network (ids at least
         its bipartite start id), as the official ``--hide-bipartite-nodes``.
+    states : bool
+        For the result of a state network: write the state level (a row per
+        state, with its physical node's id) instead of the physical level
+        (a row per physical node in each module); the official Infomap
+        writes both, the state level to ``NAME_states.*``.  Ignored for a
+        first-order network.
+    level : int
+        The depth of the modules to write (the official ``--clu-level``):
+        1 for the top modules, 2 for their sub-modules, ... (a node whose
+        branch ends higher keeps its deepest module), -1 for the modules
+        that hold the nodes.  Modules of a level count from 1 in tree order.
 
     Raises
     ------
     OutputError
         When the file cannot be written; nothing is left at ``path`` then.
+    ValueError
+        When ``level`` is not -1 or a positive integer.
 
     Examples
     --------
@@ -208,17 +296,47 @@ def write_clu(result: InfomapResult, path: str | os.PathLike,
     >>> sorted(partition.items())
     [(0, 1), (1, 1), (2, 1), (3, 2), (4, 2), (5, 2)]
     """
-    layout = _layout(result, hide_bipartite_nodes)
-    module, flow, ids = layout.top, layout.flow, layout.node_ids
+    if isinstance(level, bool) or not isinstance(level, (int, np.integer)) or not (
+            level == -1 or level >= 1):
+        raise ValueError(f"level must be -1 or an integer >= 1, got {level!r}")
+    layout = _layout(result, hide_bipartite_nodes, states)
+    module, flow, ids = _modules_at_level(layout, int(level)), layout.flow, layout.node_ids
+    level_text = "bottom" if level == -1 else str(level)
+    columns = ("# state_id module flow node_id" if layout.level == "state"
+               else "# node_id module flow")
+    lines = _header(result, layout) + _level_line(layout)
     with atomic_text_file(path) as handle:
-        _write_lines(handle, _header(result, layout) + ["# module level 1",
-                                                        "# node_id module flow"])
-        _write_lines(handle, (f"{ids[i]} {module[i] + 1} {_g(flow[i])}"
-                              for i in layout.order.tolist()))
+        _write_lines(handle, lines + [f"# module level {level_text}", columns])
+        if layout.physical_ids is not None:
+            physical = layout.physical_ids
+            _write_lines(handle, (f"{ids[i]} {module[i] + 1} {_g(flow[i])} {physical[i]}"
+                                  for i in layout.order.tolist()))
+        else:
+            _write_lines(handle, (f"{ids[i]} {module[i] + 1} {_g(flow[i])}"
+                                  for i in layout.order.tolist()))
+
+
+def _modules_at_level(layout: _Layout, level: int) -> np.ndarray:
+    """Every row's module at depth ``level`` (-1: its leaf module), numbered
+    from 0 in tree order (by flow, depth first)."""
+    if level == 1:
+        return layout.top
+    tree = layout.tree
+    module = layout.leaf.copy()
+    if level > 0:
+        depth = tree.depth
+        while True:
+            deeper = depth[module] > level
+            if not deeper.any():
+                break
+            module[deeper] = tree.parent[module[deeper]]
+    position = np.empty(tree.parent.shape[0], dtype=np.int64)
+    position[tree.module_order()] = np.arange(tree.parent.shape[0])
+    return np.unique(position[module], return_inverse=True)[1].astype(np.int64)
 
 
 def write_tree(result: InfomapResult, path: str | os.PathLike,
-               hide_bipartite_nodes: bool = False) -> None:
+               hide_bipartite_nodes: bool = False, states: bool = False) -> None:
     r"""Write the modules as a ``.tree`` file: ``path flow "name" node_id`` per node.
 
     The path ``m:r`` is the node's module ``m`` (from 1, by decreasing flow)
@@ -235,6 +353,12 @@ def write_tree(result: InfomapResult, path: str | os.PathLike,
     hide_bipartite_nodes : bool
         Leave out the feature nodes of a bipartite network (ids at least
         its bipartite start id), as the official ``--hide-bipartite-nodes``.
+    states : bool
+        For the result of a state network: write the state level (a row per
+        state, with its physical node's id) instead of the physical level
+        (a row per physical node in each module); the official Infomap
+        writes both, the state level to ``NAME_states.*``.  Ignored for a
+        first-order network.
 
     Raises
     ------
@@ -255,9 +379,10 @@ def write_tree(result: InfomapResult, path: str | os.PathLike,
     >>> lines[10:13]
     ['# path flow name node_id', '1:1 0.214286 "2" 2', '1:2 0.142857 "0" 0']
     """
-    layout = _layout(result, hide_bipartite_nodes)
+    layout = _layout(result, hide_bipartite_nodes, states)
     with atomic_text_file(path) as handle:
-        _write_lines(handle, _header(result, layout) + ["# path flow name node_id"])
+        _write_lines(handle, _header(result, layout) + _level_line(layout)
+                     + _tree_columns(layout))
         _write_lines(handle, _tree_rows(layout))
 
 
@@ -350,7 +475,7 @@ def _ftree_link_lines(layout: _Layout, links: _ModuleLinks) -> Iterable[str]:
             yield f"{source[e]} {target[e]} {_g(flow[e])}"
 
 
-def write_ftree(result: InfomapResult, path: str | os.PathLike) -> None:
+def write_ftree(result: InfomapResult, path: str | os.PathLike, states: bool = False) -> None:
     """Write the modules as a ``.ftree`` file: a ``.tree`` plus the flow on links.
 
     The ``.tree`` lines are followed by the flow on the links between
@@ -369,6 +494,12 @@ def write_ftree(result: InfomapResult, path: str | os.PathLike) -> None:
         The result to write; it must carry its ``flow_data``.
     path : str or os.PathLike
         The file to write (replaced if it exists).
+    states : bool
+        For the result of a state network: write the state level (a row per
+        state, with its physical node's id) instead of the physical level
+        (a row per physical node in each module); the official Infomap
+        writes both, the state level to ``NAME_states.*``.  Ignored for a
+        first-order network.
 
     Raises
     ------
@@ -391,10 +522,12 @@ def write_ftree(result: InfomapResult, path: str | os.PathLike) -> None:
     >>> lines[lines.index("*Links undirected") + 3:][:3]
     ['*Links root 0 0 1 2', '1 2 0.142857', '*Links 1 0.0714286 0.0714286 3 3']
     """
-    layout = _layout(result)
-    links = _module_links(result, layout)
+    layout = _layout(result, states=states)
+    # The flow between modules is that of the states, at either level.
+    links = _module_links(result, _layout(result, states=True))
     with atomic_text_file(path) as handle:
-        _write_lines(handle, _header(result, layout) + ["# path flow name node_id"])
+        _write_lines(handle, _header(result, layout) + _level_line(layout)
+                     + _tree_columns(layout))
         _write_lines(handle, _tree_rows(layout))
         _write_lines(handle, _ftree_link_lines(layout, links))
 
@@ -405,7 +538,7 @@ def _json_number(x: float) -> float:
 
 
 def write_json(result: InfomapResult, path: str | os.PathLike,
-               hide_bipartite_nodes: bool = False) -> None:
+               hide_bipartite_nodes: bool = False, states: bool = False) -> None:
     """Write the result as JSON in the official Infomap layout.
 
     Top-level keys give the run (``version``, ``args``, ``codelength``,
@@ -424,6 +557,12 @@ def write_json(result: InfomapResult, path: str | os.PathLike,
     hide_bipartite_nodes : bool
         Leave out the feature nodes of a bipartite network (ids at least
         its bipartite start id), as the official ``--hide-bipartite-nodes``.
+    states : bool
+        For the result of a state network: write the state level (a row per
+        state, with its physical node's id) instead of the physical level
+        (a row per physical node in each module); the official Infomap
+        writes both, the state level to ``NAME_states.*``.  Ignored for a
+        first-order network.
 
     Raises
     ------
@@ -448,12 +587,12 @@ def write_json(result: InfomapResult, path: str | os.PathLike,
     """
     from .. import __version__
 
-    layout = _layout(result, hide_bipartite_nodes)
+    layout = _layout(result, hide_bipartite_nodes, states)
     tree = layout.tree
-    links = _module_links(result, layout)
+    links = _module_links(result, _layout(result, states=True))
     params = result.params or {}
     flow_model = params.get("flow_model", "undirected")
-    module_flow = tree.flow[tree.leaf_module]
+    module_flow = tree.flow[layout.leaf]
     rest = module_flow - layout.flow
     with np.errstate(divide="ignore", invalid="ignore"):
         centrality = np.where(rest > 0, -rest * np.log2(rest / module_flow), 0.0)
@@ -468,17 +607,8 @@ def write_json(result: InfomapResult, path: str | os.PathLike,
         _, level_id = np.unique(position[module], return_inverse=True)
         per_level.append(level_id + 1)
     module_ids = np.stack(per_level, axis=1).tolist() if per_level else [[]] * layout.flow.size
-    nodes = [
-        {
-            "path": list(module_paths[tree.leaf_module[i]]) + [int(tree.leaf_rank[i])],
-            "modules": module_ids[i],
-            "name": layout.names[i],
-            "flow": _json_number(layout.flow[i]),
-            "mec": _json_number(centrality[i]),
-            "id": int(layout.node_ids[i]),
-        }
-        for i in layout.order.tolist()
-    ]
+    nodes = [_json_node(layout, module_paths, module_ids, centrality, i)
+             for i in layout.order.tolist()]
     counts = np.bincount(links.scope, minlength=tree.parent.shape[0])
     children = _num_children(tree)
     modules = []
@@ -508,7 +638,8 @@ def write_json(result: InfomapResult, path: str | os.PathLike,
         "relativeCodelengthSavings": float(result.relative_codelength_savings),
         "directed": flow_model != "undirected",
         "flowModel": flow_model,
-        "higherOrder": False,
+        "higherOrder": bool(layout.level),
+        **({"stateLevel": layout.level == "state"} if layout.level else {}),
         "nodes": nodes,
         "modules": modules,
     }
@@ -516,12 +647,30 @@ def write_json(result: InfomapResult, path: str | os.PathLike,
         json.dump(document, handle, separators=(",", ":"), ensure_ascii=False)
 
 
+def _json_node(layout: _Layout, module_paths: list, module_ids: list,
+               centrality: np.ndarray, i: int) -> dict:
+    """The JSON entry of row ``i``: as the official Infomap, the physical
+    level of a state network lists no ``modules``, the state level adds
+    the ``stateId`` and gives the physical node's ``id``."""
+    node = {"path": list(module_paths[layout.leaf[i]]) + [int(layout.rank[i])]}
+    if layout.level != "physical":
+        node["modules"] = module_ids[i]
+    node.update(name=layout.names[i], flow=_json_number(layout.flow[i]),
+                mec=_json_number(centrality[i]))
+    if layout.physical_ids is not None:
+        node["stateId"] = int(layout.node_ids[i])
+        node["id"] = int(layout.physical_ids[i])
+    else:
+        node["id"] = int(layout.node_ids[i])
+    return node
+
+
 def _csv_quoted(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
 def write_csv(result: InfomapResult, path: str | os.PathLike,
-              hide_bipartite_nodes: bool = False) -> None:
+              hide_bipartite_nodes: bool = False, states: bool = False) -> None:
     """Write the modules as CSV: ``path,flow,name,node_id`` per node, as the official tool.
 
     Rows follow the ``.tree`` order; names are quoted (a quote inside is
@@ -536,6 +685,12 @@ def write_csv(result: InfomapResult, path: str | os.PathLike,
     hide_bipartite_nodes : bool
         Leave out the feature nodes of a bipartite network (ids at least
         its bipartite start id), as the official ``--hide-bipartite-nodes``.
+    states : bool
+        For the result of a state network: write the state level (a row per
+        state, with its physical node's id) instead of the physical level
+        (a row per physical node in each module); the official Infomap
+        writes both, the state level to ``NAME_states.*``.  Ignored for a
+        first-order network.
 
     Raises
     ------
@@ -557,9 +712,15 @@ def write_csv(result: InfomapResult, path: str | os.PathLike,
     >>> rows[0]
     {'path': '1:1', 'flow': '0.214286', 'name': '2', 'node_id': '2'}
     """
-    layout = _layout(result, hide_bipartite_nodes)
+    layout = _layout(result, hide_bipartite_nodes, states)
     paths, flow, ids, names = layout.path, layout.flow, layout.node_ids, layout.names
     with atomic_text_file(path) as handle:
+        if layout.physical_ids is not None:
+            physical = layout.physical_ids
+            _write_lines(handle, ["path,flow,name,state_id,node_id"])
+            _write_lines(handle, (f"{paths[i]},{_g(flow[i])},{_csv_quoted(names[i])},{ids[i]},"
+                                  f"{physical[i]}" for i in layout.order.tolist()))
+            return
         _write_lines(handle, ["path,flow,name,node_id"])
         _write_lines(handle, (f"{paths[i]},{_g(flow[i])},{_csv_quoted(names[i])},{ids[i]}"
                               for i in layout.order.tolist()))
