@@ -174,20 +174,21 @@ class MultilayerNetwork:
             ``*Intra`` links without ``*Inter`` links.
         relax_limit : int or None
             ``--multilayer-relax-limit``: relax only to layers whose id
-            differs by at most this (``None`` or negative: by at most the
-            number of layers, as the official code; with ``relax_by_jsd``
-            the official range is ``[layer - limit, layer + limit)``).
+            differs by at most this (``None`` or negative: no limit).
         relax_limit_up, relax_limit_down : int or None
             ``--multilayer-relax-limit-up/-down``: one-sided limits to higher
-            and lower layer ids (at most ``relax_limit``; ignored by
-            ``relax_by_jsd``).
+            and lower layer ids (each at most ``relax_limit``).
         relax_by_jsd : bool
             ``--multilayer-relax-by-jsd``: weight relaxation to another layer
-            by the Jensen-Shannon similarity of the node's out-links there.
+            by the Jensen-Shannon similarity of the node's out-links there
+            (only layers where they share a target; the relaxed weights of
+            a state sum to ``relax_rate / (1 - relax_rate)`` times its
+            out-weight in its own layer).
         relax_to_self : bool
-            ``--multilayer-relax-to-self``: relax to the node itself in the
-            other layer instead of to its neighbours there (also for
-            ``*Inter`` links).
+            ``--multilayer-relax-to-self``: relax (or follow an ``*Inter``
+            link) to the node itself in the other layer instead of to its
+            neighbours there, where it has out-links there (not with
+            ``relax_by_jsd``).
         matchable_ids : int or None
             ``--matchable-multilayer-ids``: number states ``node << (ceil(log2
             matchable_ids) + 1) | layer`` (at least the largest layer id),
@@ -461,14 +462,13 @@ def _expand(net: MultilayerNetwork, opts: _Options) -> StateNetwork:
     if has_intra:
         nets = _LayerNets.build(cl(s_lay[intra]), cn(s_node[intra]), cn(t_node[intra]),
                                 weight[intra], not net.directed, n)
-        num_layers = np.unique(s_lay[intra]).shape[0]
         if i_lay.shape[0]:
             _expand_with_inter(build, nets, cl(i_lay), cn(i_node), cl(i_tlay), i_w,
                                not net.directed, opts)
         elif opts.by_jsd:
             _relax_by_jsd(build, nets, layer_ids, opts)
         else:
-            _relax_by_strength(build, nets, layer_ids, num_layers, opts)
+            _relax_by_strength(build, nets, layer_ids, opts)
     return _state_network(net, build, layer_ids, node_ids, net.directed or has_intra, opts)
 
 
@@ -504,14 +504,15 @@ def _inter_forward(build, nets, lay1, node, lay2, w, group, heads, entry, to_sel
     keys = [build.key(lay1[heads], node[heads])]
     cols = [(g, np.full(g.shape, -1), np.full(g.shape, -1))]
     source = build.key(lay1, node)
+    rows = nets.find_rows(lay2, node)  # nothing where node has no out-links in lay2
     if to_self:
-        target = build.key(lay2, node)
+        e = np.flatnonzero(rows >= 0)
+        target = build.key(lay2[e], node[e])
         keys.append(target)
-        cols.append((group, entry, np.zeros_like(entry)))
+        cols.append((group[e], e, np.zeros_like(e)))
         _ordered(build, keys, cols)
-        build.link(source, target, w)
+        build.link(source[e], target, w[e])
         return
-    rows = nets.find_rows(lay2, node)
     has = np.flatnonzero(rows >= 0)
     owner, link = nets.row_links(rows[has])
     e = has[owner]
@@ -527,14 +528,15 @@ def _inter_backward(build, nets, lay1, node, lay2, w, group, heads, entry, to_se
     neighbours of ``node`` in ``lay1`` (or to the node itself)."""
     g = np.arange(heads.shape[0])
     source = build.key(lay2, node)
+    rows = nets.find_rows(lay1, node)  # the same row for every entry of a group
     if to_self:
         target = build.key(lay1, node)
-        keys = [target[heads], source]
-        cols = [(g, np.full(g.shape, -1)), (group, entry)]
+        hh, e = heads[rows[heads] >= 0], np.flatnonzero(rows >= 0)
+        keys = [target[hh], source[e]]
+        cols = [(group[hh], np.full(hh.shape, -1)), (group[e], e)]
         _ordered(build, keys, cols)
-        build.link(source, target, w)
+        build.link(source[e], target[e], w[e])
         return
-    rows = nets.find_rows(lay1, node)  # the same row for every entry of a group
     has = np.flatnonzero(rows >= 0)
     owner, link = nets.row_links(rows[has])
     e = has[owner]
@@ -545,23 +547,22 @@ def _inter_backward(build, nets, lay1, node, lay2, w, group, heads, entry, to_se
     build.link(source[e], target, (w[e] * nets.w[link]) / nets.row_out[rows[e]])
 
 
-def _limits(num_layers: int, opts: _Options) -> tuple[int, int]:
-    """Return how far (in layer id) relaxation may go ``(down, up)``; the
-    official "no limit" is the number of layers."""
-    sym = num_layers if opts.limit is None else opts.limit
+def _limits(opts: _Options) -> tuple[int, int]:
+    """Return how far (in layer id) relaxation may go ``(down, up)``."""
+    sym = _ID_LIMIT if opts.limit is None else opts.limit
     down = sym if opts.limit_down is None else min(sym, opts.limit_down)
     up = sym if opts.limit_up is None else min(sym, opts.limit_up)
     return down, up
 
 
 def _relax_by_strength(build: _Build, nets: _LayerNets, layer_ids: np.ndarray,
-                       num_layers: int, opts: _Options) -> None:
+                       opts: _Options) -> None:
     """Relax to the node's neighbours in every layer within the limits: the
     link to ``(layer2, m)`` from ``(layer1, n)`` weighs ``w_nm(layer2)
     (r / S_n + [layer2 == layer1] (1 - r) / s_n(layer1))``, where ``s_n`` is
     the node's out-weight in a layer and ``S_n`` its sum over those layers."""
     r = opts.relax_rate
-    down, up = _limits(num_layers, opts)
+    down, up = _limits(opts)
     # Every node of every layer network (with in- or out-links) is a head state.
     hk = np.unique(np.concatenate([build.key(nets.lay, nets.src), build.key(nets.lay, nets.tgt)]))
     h_lay, h_node = hk // build.num_nodes, hk % build.num_nodes
@@ -606,7 +607,11 @@ def _relax_by_strength(build: _Build, nets: _LayerNets, layer_ids: np.ndarray,
 
 def _relax_by_jsd(build: _Build, nets: _LayerNets, layer_ids: np.ndarray, opts: _Options) -> None:
     """Relax between the layers where the node's out-links overlap, weighted
-    by their Jensen-Shannon similarity (``--multilayer-relax-by-jsd``)."""
+    by their Jensen-Shannon similarity (``--multilayer-relax-by-jsd``): from
+    ``(a, n)`` to ``(b, m)`` with weight ``w_nm(b) js_ab r / (1 - r) s_n(a) /
+    sum_c js_ac`` (``1 * w_nm(a)`` within layer ``a``), over the layers ``b``
+    within the limits; the state ``(a, n)`` takes the weight of its first
+    link as node weight (for teleportation to nodes), its targets 0."""
     r, k = opts.relax_rate, opts.limit
     order, sorted_keys = nets.rows_by_node(layer_ids)
     node, raw = nets.row_node, layer_ids[nets.row_lay]
@@ -619,14 +624,14 @@ def _relax_by_jsd(build: _Build, nets: _LayerNets, layer_ids: np.ndarray, opts: 
     js, intersect = _js_similarity(nets, row1, row2)
     row1, row2, js = row1[intersect], row2[intersect], js[intersect]
     cross = row1 != row2
-    total = (np.bincount(row1, weights=js, minlength=nets.row_key.shape[0])
-             + np.bincount(row2[cross], weights=js[cross], minlength=nets.row_key.shape[0]))
     a = np.concatenate([row1, row2[cross]])
     b = np.concatenate([row2, row1[cross]])
     js = np.concatenate([js, js[cross]])
-    if k is not None:  # the official second pass stops short of layer + limit
-        keep = layer_ids[nets.row_lay[b]] - layer_ids[nets.row_lay[a]] < k
-        a, b, js = a[keep], b[keep], js[keep]
+    down, up = _limits(opts)
+    diff = layer_ids[nets.row_lay[b]] - layer_ids[nets.row_lay[a]]
+    keep = (diff <= up) & (-diff <= down)
+    a, b, js = a[keep], b[keep], js[keep]
+    total = np.bincount(a, weights=js, minlength=nets.row_key.shape[0])
     factor = np.where(a == b, 1.0, js * r / (1.0 - r) * nets.row_out[a] / total[a])
     owner, link = nets.row_links(b)
     src = build.key(nets.row_lay[a[owner]], nets.row_node[a[owner]])
