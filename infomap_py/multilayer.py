@@ -300,15 +300,39 @@ def _group_sum(cols: Sequence[np.ndarray], w: np.ndarray) -> tuple[list[np.ndarr
     """Sort rows by ``cols`` (first column first) and sum ``w`` over equal rows."""
     if w.shape[0] == 0:
         return [c[:0] for c in cols], w[:0]
-    order = np.lexsort(tuple(cols[::-1]))
-    cols = [c[order] for c in cols]
-    w = w[order]
+    key = _combined_key(cols)
+    if key is None:
+        order = np.lexsort(tuple(cols[::-1]))
+    elif np.all(key[1:] >= key[:-1]):
+        order = None
+    else:
+        order = np.argsort(key, kind="stable")
+    if order is not None:
+        cols = [c[order] for c in cols]
+        w = w[order]
     new = np.zeros(w.shape[0], dtype=bool)
     new[0] = True
     for c in cols:
         new[1:] |= c[1:] != c[:-1]
     starts = np.flatnonzero(new)
     return [c[starts] for c in cols], np.add.reduceat(w, starts)
+
+
+def _combined_key(cols: Sequence[np.ndarray]) -> np.ndarray | None:
+    """One int64 key ordering rows as ``cols`` do (first column first), or
+    ``None`` when the columns' ranges do not fit in 63 bits together."""
+    key = np.zeros(cols[0].shape[0], dtype=np.int64)
+    span = 1
+    for c in cols:
+        if c.min() < 0:
+            return None
+        radix = int(c.max()) + 1
+        span *= radix
+        if span >= 1 << 62:
+            return None
+        key *= radix
+        key += c
+    return key
 
 
 def _ranges(starts: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -692,8 +716,7 @@ def _state_network(net: MultilayerNetwork, build: _Build, layer_ids: np.ndarray,
     src = np.concatenate([x[0] for x in build.links]) if build.links else np.zeros(0, np.int64)
     tgt = np.concatenate([x[1] for x in build.links]) if build.links else np.zeros(0, np.int64)
     w = np.concatenate([x[2] for x in build.links]) if build.links else np.zeros(0)
-    src = index_of_key[np.searchsorted(keys, src)]
-    tgt = index_of_key[np.searchsorted(keys, tgt)]
+    src, tgt = _lookup(keys, index_of_key, src), _lookup(keys, index_of_key, tgt)
     (src, tgt), w = _group_sum([src, tgt], w)
     keep = w > 0
     if not keep.all():
@@ -708,6 +731,16 @@ def _state_network(net: MultilayerNetwork, build: _Build, layer_ids: np.ndarray,
                       node_weights=None if np.all(state_weights == 1.0) else state_weights)
     return StateNetwork(network, np.searchsorted(physical_ids, node[by_id]),
                         tuple(int(x) for x in physical_ids), physical_names, lay[by_id])
+
+
+def _lookup(keys: np.ndarray, values: np.ndarray, query: np.ndarray) -> np.ndarray:
+    """``values[i]`` for each ``query == keys[i]`` (``keys`` sorted, every
+    query present): by a dense table when the keys are not too sparse."""
+    if keys.size and int(keys[-1]) < 8 * keys.size + (1 << 20):
+        table = np.empty(int(keys[-1]) + 1, dtype=values.dtype)
+        table[keys] = values
+        return table[query]
+    return values[np.searchsorted(keys, query)]
 
 
 def _matchable_ids(lay: np.ndarray, node: np.ndarray, largest_layer: int) -> np.ndarray:
