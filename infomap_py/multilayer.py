@@ -450,7 +450,8 @@ def _expand(net: MultilayerNetwork, opts: _Options) -> StateNetwork:
         raise TypeError("links must be a tuple of 5 arrays "
                         "(source_layer, source_node, target_layer, target_node, weight)")
     if not (isinstance(net.inter, tuple) and len(net.inter) == 4):
-        raise TypeError("inter must be a tuple of 4 arrays (source_layer, node, target_layer, weight)")
+        raise TypeError("inter must be a tuple of 4 arrays "
+                        "(source_layer, node, target_layer, weight)")
     s_lay, s_node, t_lay, t_node = (_check_ids(n, a) for n, a in zip(
         ("source_layer", "source_node", "target_layer", "target_node"), net.links[:4]))
     m = s_lay.shape[0]

@@ -40,7 +40,8 @@ OPTION_SETS = [
     dict(relax_to_self=True), dict(relax_to_self=True, relax_limit=1),
     dict(relax_to_self=True, relax_limit_down=1, relax_rate=0.5),
     dict(relax_by_jsd=True), dict(relax_by_jsd=True, relax_limit=1),
-    dict(relax_by_jsd=True, relax_limit=0), dict(relax_by_jsd=True, relax_limit_up=0, relax_rate=0.3),
+    dict(relax_by_jsd=True, relax_limit=0),
+    dict(relax_by_jsd=True, relax_limit_up=0, relax_rate=0.3),
     dict(relax_by_jsd=True, relax_to_self=True), dict(matchable_ids=6),
     dict(matchable_ids=7, relax_by_jsd=True), dict(matchable_ids=8, relax_to_self=True),
 ]
@@ -91,7 +92,8 @@ def write_multilayer(net: MultilayerNetwork, path: Path) -> None:
                   for i in np.flatnonzero(~intra)]
     if intra.any():
         lines.append("*Intra")
-        lines += [f"{s_lay[i]} {s_node[i]} {t_node[i]} {float(w[i])!r}" for i in np.flatnonzero(intra)]
+        lines += [f"{s_lay[i]} {s_node[i]} {t_node[i]} {float(w[i])!r}"
+                  for i in np.flatnonzero(intra)]
     if len(net.inter[0]):
         lines.append("*Inter")
         lines += [f"{a} {b} {c} {float(x)!r}" for a, b, c, x in zip(*net.inter)]
@@ -275,7 +277,8 @@ def test_matchable_ids_formula():
 
 def test_intra_mask_inference():
     same = MultilayerNetwork((np.array([1]), np.array([1]), np.array([1]), np.array([2]),
-                              np.array([1.0])), tuple(np.zeros(0, dtype=np.int64) for _ in range(4)))
+                              np.array([1.0])),
+                             tuple(np.zeros(0, dtype=np.int64) for _ in range(4)))
     assert same.intra_mask.tolist() == [True]
     cross = dataclasses.replace(same, links=(np.array([1, 1]), np.array([1, 1]), np.array([1, 2]),
                                              np.array([2, 2]), np.ones(2)))
