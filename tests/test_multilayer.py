@@ -1,0 +1,439 @@
+"""Multilayer expansion (MultilayerNetwork.to_state_network) against the
+official Infomap: state ids, physical nodes, layers, link weights and state
+flows, for the official example files and random networks with every
+option; from_layers; and bad arguments."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from infomap_py.flow import compute_flow
+from infomap_py.multilayer import MultilayerNetwork
+
+try:
+    import infomap
+except ImportError:  # pragma: no cover - the oracle is a test-only dependency
+    infomap = None
+
+needs_official = pytest.mark.skipif(infomap is None,
+                                    reason="the official infomap package (oracle) is not installed")
+
+EXAMPLES = ("multilayer", "multilayer_intra", "multilayer_intra_inter")
+
+#: Our option names -> the official Python API's.
+OFFICIAL_NAME = dict(
+    relax_rate="multilayer_relax_rate", relax_limit="multilayer_relax_limit",
+    relax_limit_up="multilayer_relax_limit_up", relax_limit_down="multilayer_relax_limit_down",
+    relax_by_jsd="multilayer_relax_by_jsd", relax_to_self="multilayer_relax_to_self",
+    matchable_ids="matchable_multilayer_ids")
+
+OPTION_SETS = [
+    {}, dict(relax_rate=0.4), dict(relax_rate=0.0), dict(relax_rate=1.0),
+    dict(relax_limit=1), dict(relax_limit=0), dict(relax_limit_up=1),
+    dict(relax_limit_down=0), dict(relax_limit=2, relax_limit_up=0),
+    dict(relax_to_self=True), dict(relax_to_self=True, relax_limit=1),
+    dict(relax_to_self=True, relax_limit_down=1, relax_rate=0.5),
+    dict(relax_by_jsd=True), dict(relax_by_jsd=True, relax_limit=1),
+    dict(relax_by_jsd=True, relax_limit=0),
+    dict(relax_by_jsd=True, relax_limit_up=0, relax_rate=0.3),
+    dict(relax_by_jsd=True, relax_to_self=True), dict(matchable_ids=6),
+    dict(matchable_ids=7, relax_by_jsd=True), dict(matchable_ids=8, relax_to_self=True),
+]
+
+
+def example_path(name: str) -> Path:
+    return Path(os.path.dirname(infomap.__file__)) / "datasets" / "data" / f"{name}.net"
+
+
+def parse_multilayer(path: Path, directed: bool) -> MultilayerNetwork:
+    """A minimal reader of *Vertices/*Multilayer/*Intra/*Inter files (the
+    package's readers are tested elsewhere)."""
+    section, links, kinds, inter, vertices = None, [], [], [], []
+    for raw in Path(path).read_text().splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("*"):
+            section = line.split()[0].lower()
+            continue
+        p = line.split()
+        if section == "*vertices":
+            vertices.append(int(p[0]))
+        elif section in ("*multilayer", "*intra"):
+            intra = section == "*intra"
+            ids = [int(p[0]), int(p[1]), int(p[0]), int(p[2])] if intra else [int(x) for x in p[:4]]
+            nw = 3 if intra else 4
+            links.append((*ids, float(p[nw]) if len(p) > nw else 1.0))
+            kinds.append(intra)
+        elif section == "*inter":
+            inter.append((int(p[0]), int(p[1]), int(p[2]), float(p[3]) if len(p) > 3 else 1.0))
+    lk = np.array(links, dtype=float).reshape(-1, 5)
+    it = np.array(inter, dtype=float).reshape(-1, 4)
+    i64 = lambda a: a.astype(np.int64)  # noqa: E731
+    return MultilayerNetwork((i64(lk[:, 0]), i64(lk[:, 1]), i64(lk[:, 2]), i64(lk[:, 3]), lk[:, 4]),
+                             (i64(it[:, 0]), i64(it[:, 1]), i64(it[:, 2]), it[:, 3]), directed,
+                             tuple(sorted(set(vertices))), None, np.array(kinds, dtype=bool))
+
+
+def write_multilayer(net: MultilayerNetwork, path: Path) -> None:
+    """Write ``net`` as *Multilayer/*Intra/*Inter sections (weights exactly)."""
+    s_lay, s_node, t_lay, t_node, w = net.links
+    intra = net.intra_mask
+    lines = []
+    if (~intra).any():
+        lines.append("*Multilayer")
+        lines += [f"{s_lay[i]} {s_node[i]} {t_lay[i]} {t_node[i]} {float(w[i])!r}"
+                  for i in np.flatnonzero(~intra)]
+    if intra.any():
+        lines.append("*Intra")
+        lines += [f"{s_lay[i]} {s_node[i]} {t_node[i]} {float(w[i])!r}"
+                  for i in np.flatnonzero(intra)]
+    if len(net.inter[0]):
+        lines.append("*Inter")
+        lines += [f"{a} {b} {c} {float(x)!r}" for a, b, c, x in zip(*net.inter)]
+    Path(path).write_text("\n".join(lines) + "\n")
+
+
+def random_multilayer(rng, explicit=False, inter=False, zeros=False, nodes=8, m=20,
+                      directed=False) -> MultilayerNetwork:
+    """A random small multilayer network over layer ids 0..6."""
+    layers = rng.choice(np.arange(7), size=rng.integers(1, 5), replace=False)
+    lay = rng.choice(layers, m).astype(np.int64)
+    src, dst = rng.integers(0, nodes, m), rng.integers(0, nodes, m)
+    w = rng.choice([0.0, 1.0, 2.0] if zeros else [0.5, 1.0, 2.0, 3.25], m)
+    tlay = rng.choice(layers, m).astype(np.int64) if explicit else lay.copy()
+    k = int(rng.integers(1, 6)) if inter and layers.size > 1 else 0
+    ilay = rng.choice(layers, k).astype(np.int64)
+    itlay = np.array([rng.choice(layers[layers != x]) for x in ilay], dtype=np.int64)
+    inode, iw = rng.integers(0, nodes, k), rng.choice([0.0, 0.25, 1.0], k)
+    return MultilayerNetwork((lay, src, tlay, dst, w), (ilay, inode, itlay, iw), directed,
+                             tuple(range(nodes)), None, np.full(m, not explicit))
+
+
+def official_states(path: Path, directed: bool, **options):
+    """Return ``(states, links, flow)`` of the official expansion:
+    ``{state id: (physical id, layer id, flow)}``, ``{(source, target): weight}``
+    and ``{(source, target): flow}``."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        im = infomap.Infomap(silent=True, num_trials=1, no_infomap=True, directed=directed,
+                             **{OFFICIAL_NAME.get(k, k): v for k, v in options.items()})
+        im.read_file(str(path))
+        im.run()
+        states = {n.state_id: (n.node_id, n.layer_id, n.flow) for n in im.get_nodes(states=True)}
+        links = {(s, t): w for s, t, w in im.get_links()}
+        flows = {(s, t): f for s, t, f in im.get_links(data="flow")}
+    return states, links, flows
+
+
+def assert_matches_official(net: MultilayerNetwork, path: Path, to_nodes: bool = False,
+                            **options) -> None:
+    """Our state network and state flow equal the official's for ``path``."""
+    sn = net.to_state_network(**options)
+    extra = dict(to_nodes=True) if to_nodes else {}
+    states, links, flows = official_states(path, net.directed, **options, **extra)
+    ids = np.asarray(sn.network.nodes)
+    phys = np.asarray(sn.physical_nodes)[sn.physical]
+    assert np.all(np.diff(ids) > 0), "states are in state id order"
+    ours = {int(i): (int(p), int(lay)) for i, p, lay in zip(ids, phys, sn.layer)}
+    assert ours == {k: v[:2] for k, v in states.items()}
+    our_links = {(int(ids[s]), int(ids[t])): float(w)
+                 for s, t, w in zip(sn.network.source, sn.network.target, sn.network.weight)}
+    assert our_links.keys() == links.keys()
+    got = np.array([our_links[k] for k in links])
+    want = np.array(list(links.values()))
+    np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
+    if options.get("relax_to_self"):
+        # The official flow for relax-to-self is not first-order on the state
+        # network: a walker crossing to (layer2, n) continues at once along
+        # its layer-2 out-links (FlowCalculator::calcDirectedRelaxToSelfFlow),
+        # which gives the nodes the default (spread) flow; see
+        # test_relax_to_self_flow_is_two_step.
+        return
+    # The official flow model is directed once *Intra links are expanded.
+    model = "directed" if sn.directed else "undirected"
+    flow = compute_flow(sn.network, model, to_nodes=to_nodes)
+    want_flow = np.array([states[int(i)][2] for i in ids])
+    np.testing.assert_allclose(flow.node_flow, want_flow, rtol=0, atol=1e-9)
+
+
+# --------------------------------------------------------------------------
+# Against the official Infomap
+# --------------------------------------------------------------------------
+
+
+@needs_official
+@pytest.mark.parametrize("directed", [False, True])
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_official_examples(name, directed):
+    path = example_path(name)
+    assert_matches_official(parse_multilayer(path, directed), path)
+
+
+@needs_official
+@pytest.mark.parametrize("name", ["multilayer_intra", "multilayer_intra_inter"])
+@pytest.mark.parametrize("options", [dict(relax_rate=0.5), dict(relax_to_self=True),
+                                     dict(relax_by_jsd=True), dict(matchable_ids=2)])
+def test_official_examples_with_options(name, options):
+    path = example_path(name)
+    assert_matches_official(parse_multilayer(path, False), path, **options)
+
+
+@needs_official
+@pytest.mark.parametrize("kind", ["intra", "inter", "explicit", "zeros"])
+@pytest.mark.parametrize("case", range(len(OPTION_SETS)))
+def test_random_networks_every_option(tmp_path, kind, case):
+    rng = np.random.default_rng(100 * case + len(kind))
+    for directed in (False, True):
+        net = random_multilayer(rng, explicit=kind == "explicit", inter=kind == "inter",
+                                zeros=kind == "zeros", directed=directed)
+        path = tmp_path / f"{directed}.net"
+        write_multilayer(net, path)
+        assert_matches_official(net, path, **OPTION_SETS[case])
+
+
+@needs_official
+def test_explicit_and_intra_links_together(tmp_path):
+    rng = np.random.default_rng(7)
+    a = random_multilayer(rng, explicit=True)
+    b = random_multilayer(rng)
+    net = MultilayerNetwork(tuple(np.concatenate([x, y]) for x, y in zip(a.links, b.links)),
+                            b.inter, False, a.physical_nodes, None,
+                            np.concatenate([a.intra_mask, b.intra_mask]))
+    write_multilayer(net, tmp_path / "mixed.net")
+    assert_matches_official(net, tmp_path / "mixed.net")
+
+
+@needs_official
+def test_jsd_state_weights_give_teleportation_to_nodes(tmp_path):
+    """With relax_by_jsd the official state weights are not all 1: teleportation
+    to nodes must use them."""
+    rng = np.random.default_rng(11)
+    net = random_multilayer(rng, directed=True, m=30)
+    sn = net.to_state_network(relax_by_jsd=True)
+    assert sn.network.node_weights is not None
+    write_multilayer(net, tmp_path / "jsd.net")
+    assert_matches_official(net, tmp_path / "jsd.net", to_nodes=True, relax_by_jsd=True)
+
+
+@needs_official
+def test_relax_to_self_flow_is_two_step():
+    """Documents why relax-to-self flows are not compared: the official state
+    flows with relax_to_self equal those of the default (spread) expansion."""
+    path = example_path("multilayer_intra")
+    spread = official_states(path, False)[0]
+    to_self = official_states(path, False, relax_to_self=True)[0]
+    assert {v[:2]: pytest.approx(v[2]) for v in spread.values()} == \
+        {v[:2]: v[2] for v in to_self.values()}
+    sn = parse_multilayer(path, False).to_state_network(relax_to_self=True)
+    first_order = compute_flow(sn.network, "directed").node_flow
+    assert not np.allclose(first_order, [to_self[int(i)][2] for i in sn.network.nodes])
+
+
+@needs_official
+def test_large_and_sparse_ids(tmp_path):
+    """Layer ids far apart and node ids far above the number of nodes."""
+    rng = np.random.default_rng(3)
+    net = random_multilayer(rng, m=40)
+    s_lay, s_node, t_lay, t_node, w = net.links
+    net = dataclasses.replace(net, links=(s_lay * 1000 + 1, s_node * 7919 + 5, t_lay * 1000 + 1,
+                                          t_node * 7919 + 5, w), physical_nodes=())
+    write_multilayer(net, tmp_path / "sparse.net")
+    for options in ({}, dict(relax_limit=1000), dict(relax_by_jsd=True, relax_limit=2000)):
+        assert_matches_official(net, tmp_path / "sparse.net", **options)
+
+
+# --------------------------------------------------------------------------
+# The state network itself
+# --------------------------------------------------------------------------
+
+
+def test_state_network_fields():
+    net = MultilayerNetwork.from_layers({1: np.array([[1, 4], [4, 5]]), 2: np.array([[1, 2]])})
+    sn = net.to_state_network()
+    assert sn.directed  # expanded *Intra links are directed
+    assert list(sn.physical_nodes) == [1, 2, 4, 5]
+    assert sorted(zip(np.asarray(sn.physical_nodes)[sn.physical].tolist(), sn.layer.tolist())) \
+        == [(1, 1), (1, 2), (2, 2), (4, 1), (5, 1)]
+    assert list(sn.network.nodes) == list(range(5))
+    # A state's out-weights sum to 1 - r + r = 1 (transition probabilities).
+    out = np.bincount(sn.network.source, weights=sn.network.weight, minlength=sn.num_states)
+    np.testing.assert_allclose(out[out > 0], 1.0)
+
+
+def test_matchable_ids_formula():
+    net = MultilayerNetwork.from_layers({1: np.array([[3, 4]]), 5: np.array([[3, 6]])})
+    sn = net.to_state_network(matchable_ids=5)  # shift ceil(log2 5) + 1 = 4
+    ids = np.asarray(sn.network.nodes)
+    phys = np.asarray(sn.physical_nodes)[sn.physical]
+    np.testing.assert_array_equal(ids, (phys << 4) | sn.layer)
+
+
+def test_intra_mask_inference():
+    same = MultilayerNetwork((np.array([1]), np.array([1]), np.array([1]), np.array([2]),
+                              np.array([1.0])),
+                             tuple(np.zeros(0, dtype=np.int64) for _ in range(4)))
+    assert same.intra_mask.tolist() == [True]
+    cross = dataclasses.replace(same, links=(np.array([1, 1]), np.array([1, 1]), np.array([1, 2]),
+                                             np.array([2, 2]), np.ones(2)))
+    assert cross.intra_mask.tolist() == [False, False]
+    assert not cross.to_state_network().directed  # undirected explicit links stay undirected
+
+
+def test_inter_without_intra_links_is_ignored():
+    """As the official: *Inter links only couple *Intra layer networks."""
+    net = MultilayerNetwork((np.array([1]), np.array([1]), np.array([2]), np.array([2]),
+                             np.array([1.0])), (np.array([1]), np.array([1]), np.array([2]),
+                                                np.array([1.0])), False, (), None,
+                            np.array([False]))
+    sn = net.to_state_network()
+    assert sn.num_states == 2 and sn.network.num_links == 1
+
+
+def test_expansion_of_many_links_is_vectorised():
+    """10^5 intra links in 3 layers expand in well under a few seconds."""
+    import time
+
+    rng = np.random.default_rng(0)
+    m = 100_000
+    layers = [rng.integers(0, 20_000, size=(m // 3, 2)) for _ in range(3)]
+    net = MultilayerNetwork.from_layers(layers)
+    start = time.perf_counter()
+    sn = net.to_state_network()
+    assert time.perf_counter() - start < 10.0
+    assert sn.network.num_links > 2 * m
+
+
+# --------------------------------------------------------------------------
+# from_layers
+# --------------------------------------------------------------------------
+
+
+@needs_official
+def test_from_layers_networkx_matches_official(tmp_path):
+    nx = pytest.importorskip("networkx")
+    g1 = nx.Graph([(1, 4, {"weight": 0.8}), (1, 5, {"weight": 0.8}), (4, 5, {"weight": 1.0})])
+    g2 = nx.Graph([(1, 2, {"weight": 0.8}), (1, 3, {"weight": 0.8}), (2, 3, {"weight": 1.0})])
+    net = MultilayerNetwork.from_layers({1: g1, 2: g2}, inter=[[1, 1, 2, 0.4], [2, 1, 1, 0.4]])
+    assert net.directed is False and net.intra_mask.all()
+    write_multilayer(net, tmp_path / "nx.net")
+    assert_matches_official(net, tmp_path / "nx.net")
+    assert_matches_official(net, tmp_path / "nx.net", relax_to_self=True)
+
+
+def test_from_layers_arrays_and_graphs_agree():
+    nx = pytest.importorskip("networkx")
+    arrays = [np.array([[0, 1, 2.0], [1, 2, 1.0]]), np.array([[0, 2, 1.0]])]
+    graphs = [nx.DiGraph(), nx.DiGraph()]
+    for g, a in zip(graphs, arrays):
+        g.add_weighted_edges_from(a.tolist())
+    graphs = [nx.relabel_nodes(g, int) for g in graphs]
+    a = MultilayerNetwork.from_layers(arrays, directed=True).to_state_network()
+    b = MultilayerNetwork.from_layers(graphs).to_state_network()
+    for x, y in [(a.network.source, b.network.source), (a.network.target, b.network.target),
+                 (a.network.weight, b.network.weight), (a.layer, b.layer)]:
+        np.testing.assert_array_equal(x, y)
+
+
+def test_from_layers_keeps_isolated_graph_nodes():
+    nx = pytest.importorskip("networkx")
+    g = nx.Graph([(0, 1)])
+    g.add_node(9)
+    net = MultilayerNetwork.from_layers([g])
+    assert 9 in net.physical_nodes
+    assert 9 in net.to_state_network().physical_nodes
+
+
+@pytest.mark.parametrize("layers, inter, directed, error, match", [
+    ("abc", None, None, TypeError, "layers must be a sequence"),
+    (5, None, None, TypeError, "layers must be a sequence"),
+    ([], None, None, ValueError, "at least one layer"),
+    ([np.zeros((3, 4))], None, None, ValueError, r"layers\[0\] must be a networkx graph"),
+    ([np.array([[0, -1]])], None, None, ValueError, r"layers\[0\] node ids"),
+    ([np.array([[0, 1, -2.0]])], None, None, ValueError, r"layers\[0\] weights"),
+    ([np.array([[0, 1, np.nan]])], None, None, ValueError, r"layers\[0\] weights"),
+    ([np.array([[0.5, 1]])], None, None, TypeError, "integer ids"),
+    ({-1: np.array([[0, 1]])}, None, None, ValueError, "layer ids"),
+    ({"a": np.array([[0, 1]])}, None, None, ValueError, "layer ids"),
+    ([np.array([[0, 1]])], np.array([[0, 1]]), None, ValueError, "inter must be"),
+    ([np.array([[0, 1]]), np.array([[0, 1]])], [[1, 0, 1, 1.0]], None, ValueError,
+     "different layers"),
+    ([np.array([[0, 1]])], None, "yes", TypeError, "directed must be"),
+])
+def test_from_layers_bad_arguments(layers, inter, directed, error, match):
+    with pytest.raises(error, match=match):
+        MultilayerNetwork.from_layers(layers, inter=inter, directed=directed)
+
+
+def test_from_layers_graph_checks():
+    nx = pytest.importorskip("networkx")
+    with pytest.raises(ValueError, match="mixes directed and undirected"):
+        MultilayerNetwork.from_layers([nx.Graph([(0, 1)]), nx.DiGraph([(0, 1)])])
+    with pytest.raises(ValueError, match=r"layers\[0\] is an undirected graph but directed=True"):
+        MultilayerNetwork.from_layers([nx.Graph([(0, 1)])], directed=True)
+    with pytest.raises(TypeError, match="node labels must be integers"):
+        MultilayerNetwork.from_layers([nx.Graph([("a", "b")])])
+
+
+# --------------------------------------------------------------------------
+# Bad options and input
+# --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def small():
+    return MultilayerNetwork.from_layers([np.array([[0, 1], [1, 2]]), np.array([[0, 2]])])
+
+
+@pytest.mark.parametrize("options, error, match", [
+    (dict(relax_rate=1.5), ValueError, "relax_rate must be in"),
+    (dict(relax_rate=-0.1), ValueError, "relax_rate must be in"),
+    (dict(relax_rate="0.2"), TypeError, "relax_rate must be a number"),
+    (dict(relax_rate=True), TypeError, "relax_rate must be a number"),
+    (dict(relax_rate=1.0, relax_by_jsd=True), ValueError, "relax_rate must be < 1"),
+    (dict(relax_limit=1.5), TypeError, "relax_limit must be an integer"),
+    (dict(relax_limit_up="1"), TypeError, "relax_limit_up must be an integer"),
+    (dict(relax_limit_down=True), TypeError, "relax_limit_down must be an integer"),
+    (dict(relax_by_jsd=1), TypeError, "relax_by_jsd must be True or False"),
+    (dict(relax_to_self="no"), TypeError, "relax_to_self must be True or False"),
+    (dict(matchable_ids=0), ValueError, "matchable_ids must be in"),
+    (dict(matchable_ids=2.0), TypeError, "matchable_ids must be an integer"),
+    (dict(matchable_ids=(1 << 30) + 1), ValueError, "matchable_ids must be in"),
+])
+def test_bad_options(small, options, error, match):
+    with pytest.raises(error, match=match):
+        small.to_state_network(**options)
+
+
+def test_matchable_ids_too_small_or_ids_too_large():
+    net = MultilayerNetwork.from_layers({3: np.array([[0, 1]])})
+    with pytest.raises(ValueError, match="layer id 3 is larger than matchable_ids"):
+        net.to_state_network(matchable_ids=2)
+    big = MultilayerNetwork.from_layers({1: np.array([[0, 1 << 31]])})
+    with pytest.raises(ValueError, match="too large for matchable_ids"):
+        big.to_state_network(matchable_ids=1)
+
+
+def test_bad_input_arrays():
+    e = tuple(np.zeros(0, dtype=np.int64) for _ in range(3)) + (np.zeros(0),)
+    one = (np.array([0]), np.array([0]), np.array([0]), np.array([1]))
+    with pytest.raises(ValueError, match="link weights must be finite"):
+        MultilayerNetwork(one + (np.array([-1.0]),), e).to_state_network()
+    with pytest.raises(ValueError, match="one weight per link"):
+        MultilayerNetwork(one + (np.array([1.0, 2.0]),), e).to_state_network()
+    with pytest.raises(ValueError, match="source_node must be integers"):
+        MultilayerNetwork((one[0], np.array([-3])) + one[2:] + (np.ones(1),), e).to_state_network()
+    with pytest.raises(ValueError, match="must go between different layers"):
+        MultilayerNetwork(one + (np.ones(1),), (np.array([0]), np.array([0]), np.array([0]),
+                                                np.ones(1))).to_state_network()
+    with pytest.raises(ValueError, match="must stay in its layer"):
+        MultilayerNetwork((one[0], one[1], np.array([1]), one[3], np.ones(1)), e, False, (),
+                          None, np.array([True])).to_state_network()
+    with pytest.raises(TypeError, match="links must be a tuple of 5"):
+        MultilayerNetwork(one, e).to_state_network()
