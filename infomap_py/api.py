@@ -14,6 +14,7 @@ from ._compile_notice import compile_notice
 from .convert import to_network
 from .flow import Flow, flow_graph
 from .flow import compute_flow as _compute_flow
+from .multilayer import MultilayerNetwork
 from .network import Network, StateNetwork
 from .result import Codelength, InfomapResult, partition_labels
 from .tree import ModuleTree, build_tree, tree_from_paths, two_level_tree
@@ -32,7 +33,9 @@ def _network_and_flow(G, directed, weight, flow_model, teleportation, to_nodes,
                       bipartite_teleportation=False,
                       skip_adjust_bipartite_flow=False) -> tuple[Network, Flow, dict]:
     """Return ``(network, flow, params)``; for a :class:`StateNetwork` the
-    network of its state nodes, with the flow knowing their physical nodes."""
+    network of its state nodes, with the flow knowing their physical nodes
+    (a :class:`MultilayerNetwork` is expanded into one first)."""
+    G = _as_state_network(G)  # a no-op where the caller expanded it already
     if isinstance(G, StateNetwork):
         network, flow, params = _network_and_flow(G.network, directed, weight, flow_model,
                                                   teleportation, to_nodes,
@@ -127,7 +130,9 @@ def cluster(
         on its state nodes and the memory map equation codes its physical
         nodes, so a physical node may be in several modules; the result's
         nodes are the states, and ``result.physical_modules`` gives the
-        physical view.
+        physical view.  A :class:`~infomap_py.MultilayerNetwork` is
+        expanded into its state network with the official defaults (relax
+        rate 0.15); call its ``to_state_network`` for other options.
     directed : bool or None
         ``None`` takes it from the input (a ``DiGraph`` is directed, a sparse
         matrix unless it is symmetric, an edge array is undirected).
@@ -222,6 +227,7 @@ def cluster(
     """
     from .optimize import search
 
+    G = _as_state_network(G)
     verbose = check.check_bool("verbose", verbose)
     # With verbose=True, say so while the kernels compile on a first run.
     with compile_notice(verbose):
@@ -263,6 +269,12 @@ def cluster(
         tree = build_tree(flow, found.parent, found.leaf_module, found.kernel_graph)
         return _make_result(network, flow, params, tree, found.trial_codelengths, seed,
                             found.seconds, _states_of(G))
+
+
+def _as_state_network(G: Any) -> Any:
+    """A :class:`MultilayerNetwork` expanded into its state network with the
+    official defaults; any other input as it is."""
+    return G.to_state_network() if isinstance(G, MultilayerNetwork) else G
 
 
 def _states_of(G: Any) -> StateNetwork | None:
@@ -373,6 +385,7 @@ def evaluate(
     >>> res.num_modules, round(res.codelength, 6)
     (2, 2.642755)
     """
+    G = _as_state_network(G)
     network, flow, params = _network_and_flow(G, directed, weight, flow_model, teleportation,
                                               to_nodes, recorded_teleportation, markov_time,
                                               bipartite_start_id, bipartite_teleportation,
@@ -434,6 +447,7 @@ def codelength(
     >>> round(float(L), 6), round(L.index_codelength, 6)
     (2.642755, 0.047619)
     """
+    G = _as_state_network(G)
     network, flow, _ = _network_and_flow(G, directed, weight, flow_model, teleportation,
                                          to_nodes, recorded_teleportation, markov_time,
                                          bipartite_start_id, bipartite_teleportation,

@@ -14,8 +14,9 @@ import signal
 import sys
 import threading
 import time
+from functools import partial
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Callable, Iterator, Sequence
 
 import numpy as np
 
@@ -25,8 +26,9 @@ from ._validate import MAX_THREADS, MAX_TRIALS
 from .api import cluster, evaluate
 from .errors import InfomapPyError, display_path
 from .flow import FLOW_MODELS
+from .network import StateNetwork
 
-OUTPUT_FORMATS = ("clu", "tree", "ftree", "json", "csv")
+OUTPUT_FORMATS = ("clu", "tree", "ftree", "json", "csv", "states")
 
 #: The largest seed: the official Infomap's seeds are 64-bit integers too.
 MAX_SEED = 2**63 - 1
@@ -44,6 +46,10 @@ examples:
                                               also draw the modules to a picture
   gzip -dc big.txt.gz | infomap-py - out/ --out-name big
                                               read the network from standard input
+  infomap-py memory.net out/ -o tree,clu      a state network (*States): out/memory.tree
+                                              (physical nodes) and out/memory_states.tree
+  infomap-py layers.net out/ --multilayer-relax-rate 0.25
+                                              a multilayer network (*Intra, *Inter)
 
 As in the official Infomap, links are undirected unless -d is given or the
 flow model (-f) is one of the directed ones, also in a Pajek file with *Arcs;
@@ -100,6 +106,28 @@ def build_parser() -> argparse.ArgumentParser:
     flow.add_argument("--skip-adjust-bipartite-flow", action="store_true",
                       help="bipartite network: keep the flow on feature nodes instead of "
                            "moving it to the primary nodes")
+    layers = parser.add_argument_group(
+        "multilayer networks (*Multilayer, *Intra, *Inter: expanded into a state network "
+        "as the official Infomap does)")
+    layers.add_argument("--multilayer-relax-rate", type=float, default=0.15, metavar="P",
+                        help="probability of relaxing from a state to the neighbours of its "
+                             "node in other layers (*Intra without *Inter; default 0.15)")
+    layers.add_argument("--multilayer-relax-limit", type=int, default=-1, metavar="N",
+                        help="relax only to layers whose id differs by at most N (default -1: "
+                             "any layer)")
+    layers.add_argument("--multilayer-relax-limit-up", type=int, default=-1, metavar="N",
+                        help="relax up to at most N higher layer ids (default -1: any)")
+    layers.add_argument("--multilayer-relax-limit-down", type=int, default=-1, metavar="N",
+                        help="relax down to at most N lower layer ids (default -1: any)")
+    layers.add_argument("--multilayer-relax-by-jsd", action="store_true",
+                        help="weight relaxation by the Jensen-Shannon similarity of the "
+                             "node's out-links in the two layers")
+    layers.add_argument("--multilayer-relax-to-self", action="store_true",
+                        help="relax to the node itself in the other layer instead of to its "
+                             "neighbours there")
+    layers.add_argument("--matchable-multilayer-ids", type=int, default=0, metavar="N",
+                        help="state ids from node and layer ids that match across networks "
+                             "(N at least the largest layer id; default 0: numbered in order)")
     search = parser.add_argument_group("search")
     search.add_argument("-2", "--two-level", action="store_true",
                         help="two-level partition (default: multilevel, modules within modules)")
@@ -122,7 +150,13 @@ def build_parser() -> argparse.ArgumentParser:
     output = parser.add_argument_group("output")
     output.add_argument("-o", "--output", default="tree", metavar="FORMATS",
                         help=f"comma-separated formats among {', '.join(OUTPUT_FORMATS)} "
-                             "(default tree)")
+                             "(default tree); for a state or multilayer network each format "
+                             "but states writes NAME.FMT (physical nodes, one row per module "
+                             "they are in) and NAME_states.FMT (state nodes); states writes "
+                             "the state network, NAME_states.net")
+    output.add_argument("--clu-level", type=int, default=1, metavar="N",
+                        help="module depth of the clu output: 1 top modules (default), 2 "
+                             "their sub-modules, ..., -1 the bottom modules")
     output.add_argument("--out-name", metavar="NAME",
                         help="file name stem of the output files, without a directory "
                              "(default: the network's)")
@@ -195,6 +229,14 @@ def _check_options(args: argparse.Namespace) -> None:
         # The picture may go into OUT_DIR, which is created only when writing.
         if not (plot.parent.is_dir() or plot.parent.resolve() == Path(args.out_dir).resolve()):
             raise _UsageError(f"argument --plot: no directory {str(plot.parent)!r}")
+    if not 0.0 <= args.multilayer_relax_rate <= 1.0:
+        raise _UsageError("argument --multilayer-relax-rate: must be in [0, 1], got "
+                          f"{args.multilayer_relax_rate}")
+    if args.matchable_multilayer_ids < 0:
+        raise _UsageError("argument --matchable-multilayer-ids: must be >= 0, got "
+                          f"{args.matchable_multilayer_ids}")
+    if args.clu_level == 0 or args.clu_level < -1:
+        raise _UsageError(f"argument --clu-level: must be -1 or >= 1, got {args.clu_level}")
     if args.no_infomap and not args.cluster_data:
         raise _UsageError("argument --no-infomap: needs a partition given with -c/--cluster-data")
     if args.out_name is not None:
@@ -258,7 +300,9 @@ def _out_name(args: argparse.Namespace) -> str:
 
 def _initial_labels(network, partition: dict) -> np.ndarray:
     """Module label per node from ``{node_id: module}``; nodes missing from
-    the file each get a module of their own."""
+    the file each get a module of their own (a state network's nodes are
+    its states)."""
+    network = _state_level(network)
     ids = network.node_ids
     labels = np.empty(network.num_nodes, dtype=np.int64)
     next_module = max(partition.values(), default=-1) + 1
@@ -271,9 +315,15 @@ def _initial_labels(network, partition: dict) -> np.ndarray:
     return labels
 
 
+def _state_level(network):
+    """The network of the states of a state network; any other as it is."""
+    return network.network if isinstance(network, StateNetwork) else network
+
+
 def _initial_tree(network, paths: dict) -> list[tuple[int, ...]]:
     """A path per node from ``{node_id: path}``; nodes missing from the file
-    each get a top module of their own."""
+    each get a top module of their own (a state network's nodes are its states)."""
+    network = _state_level(network)
     next_module = max((p[0] for p in paths.values()), default=0) + 1
     tree = []
     for node_id in network.node_ids.tolist():
@@ -361,12 +411,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     """Check the options, cluster and write the results; return the exit status."""
-    from .io import read_network, read_tree, write_clu, write_csv, write_ftree, write_json, \
-        write_tree
+    from .io import read_network, read_tree
     from .io._atomic import atomic_group, remove_stale_temporaries
+    from .multilayer import MultilayerNetwork
 
-    writers = {"clu": write_clu, "tree": write_tree, "ftree": write_ftree,
-               "json": write_json, "csv": write_csv}
     try:
         formats = _output_formats(args.output)
         _check_options(args)
@@ -380,8 +428,13 @@ def _run(args: argparse.Namespace) -> int:
     network_name = "standard input" if args.network == "-" else display_path(args.network)
     try:
         network = read_network(args.network, directed=True if directed else None)
+        if isinstance(network, MultilayerNetwork):
+            network = _expand_layers(network, args)
+            if network.directed and args.flow_model is None:
+                # The official Infomap codes the relaxed walk of *Intra links as directed.
+                flow_model, directed = "directed", True
         if network.directed and not directed:
-            network = dataclasses.replace(network, directed=False)
+            network = _undirected(network)
             if not args.silent:
                 print(f"infomap-py: note: {network_name} has *Arcs; its links are taken as "
                       "undirected, as the official Infomap does (-d makes them directed)",
@@ -414,8 +467,8 @@ def _run(args: argparse.Namespace) -> int:
             progress.finish()
 
         out_dir = Path(args.out_dir)
-        stem = _out_name(args)
-        targets = [out_dir / f"{stem}.{fmt}" for fmt in formats]
+        outputs = _outputs(args, formats, network, result)
+        targets = [path for path, _ in outputs]
         if args.plot is not None:
             targets.append(Path(args.plot))
         try:
@@ -428,11 +481,8 @@ def _run(args: argparse.Namespace) -> int:
             # Every file is written under a temporary name and renamed only
             # once all are written: the run leaves all its files or none.
             with atomic_group():
-                for fmt, path in zip(formats, targets):
-                    if args.hide_bipartite_nodes and fmt != "ftree":
-                        writers[fmt](result, path, hide_bipartite_nodes=True)
-                    else:
-                        writers[fmt](result, path)
+                for path, write in outputs:
+                    write(path)
                 if args.plot is not None:
                     from .plot._save import save_picture
 
@@ -446,11 +496,67 @@ def _run(args: argparse.Namespace) -> int:
         return _fail(f"{network_name}: {err}")
     if not args.silent:
         seconds = time.perf_counter() - start
-        print(f"infomap-py: {network.num_nodes} nodes, {network.num_links} links, "
+        size = (f"{network.num_states} states of {network.num_physical} physical nodes, "
+                f"{network.network.num_links} links" if isinstance(network, StateNetwork)
+                else f"{network.num_nodes} nodes, {network.num_links} links")
+        print(f"infomap-py: {size}, "
               f"{result.num_modules} top modules, {result.num_levels} levels, codelength {result.codelength:.9f} bits "
               f"({result.relative_codelength_savings:.2%} savings), {seconds:.2f} s; "
               f"wrote {', '.join(display_path(p) for p in targets)}", file=sys.stderr)
     return 0
+
+
+def _expand_layers(network, args: argparse.Namespace):
+    """The state network of a multilayer network, with the options of ``args``."""
+    def limit(value: int) -> int | None:
+        return None if value < 0 else value
+
+    return network.to_state_network(
+        relax_rate=args.multilayer_relax_rate,
+        relax_limit=limit(args.multilayer_relax_limit),
+        relax_limit_up=limit(args.multilayer_relax_limit_up),
+        relax_limit_down=limit(args.multilayer_relax_limit_down),
+        relax_by_jsd=args.multilayer_relax_by_jsd,
+        relax_to_self=args.multilayer_relax_to_self,
+        matchable_ids=args.matchable_multilayer_ids or None)
+
+
+def _undirected(network):
+    """The network (or state network) with its links taken as undirected."""
+    if isinstance(network, StateNetwork):
+        return dataclasses.replace(network,
+                                   network=dataclasses.replace(network.network, directed=False))
+    return dataclasses.replace(network, directed=False)
+
+
+def _outputs(args: argparse.Namespace, formats: list[str], network, result
+             ) -> list[tuple[Path, Callable[[Path], None]]]:
+    """Every output file and how to write it: ``NAME.FMT`` per format and,
+    for a state network, ``NAME_states.FMT`` too, as the official Infomap."""
+    from .io import write_clu, write_csv, write_ftree, write_json, write_state_network, \
+        write_tree
+
+    out_dir, stem = Path(args.out_dir), _out_name(args)
+    hide = {"hide_bipartite_nodes": True} if args.hide_bipartite_nodes else {}
+    writers = {"clu": partial(write_clu, level=args.clu_level, **hide),
+               "tree": partial(write_tree, **hide), "ftree": write_ftree,
+               "json": partial(write_json, **hide), "csv": partial(write_csv, **hide)}
+    higher_order = isinstance(network, StateNetwork)
+    outputs = []
+    for fmt in formats:
+        if fmt == "states":
+            # As the official Infomap, a first-order network is written as
+            # states that are their own physical nodes.
+            states = network if higher_order else StateNetwork(
+                network, np.arange(network.num_nodes, dtype=np.int64), network.nodes,
+                network.names)
+            outputs.append((out_dir / f"{stem}_states.net", partial(write_state_network, states)))
+            continue
+        outputs.append((out_dir / f"{stem}.{fmt}", partial(writers[fmt], result)))
+        if higher_order:
+            outputs.append((out_dir / f"{stem}_states.{fmt}",
+                            partial(writers[fmt], result, states=True)))
+    return outputs
 
 
 def main_entry() -> None:

@@ -451,9 +451,11 @@ def read_multilayer_lines(text: _Text, pos: int, line: int, section: str,
                                                   "between different layers")
         rows.inter.append((*ids, weights, lines))
     elif section == "*intra":
-        rows.links.append((ids[0], ids[1], ids[0], ids[2], weights, lines))
+        # *Intra links are relaxed into other layers; *Multilayer links are kept as given.
+        rows.links.append((ids[0], ids[1], ids[0], ids[2], weights, lines,
+                           np.ones(lines.shape[0], dtype=bool)))
     else:
-        rows.links.append((*ids, weights, lines))
+        rows.links.append((*ids, weights, lines, np.zeros(lines.shape[0], dtype=bool)))
     return end_pos, end_line
 
 
@@ -484,19 +486,21 @@ def multilayer_network(text: _Text, rows: MultilayerRows, vertices: _Vertices | 
     Physical nodes are the ``*Vertices`` (which must declare every node a
     link names), else every node id the links name.
     """
-    links = _columns(rows.links, 6)
+    links = _columns(rows.links, 7)
     inter = _columns(rows.inter, 5)
     if links[0].size == 0:
         raise text.error(None, "no *Multilayer or *Intra links: the network is empty "
                                "(*Inter lines only connect layers)")
     link_arrays = (*links[:4], links[4].astype(np.float64))
     inter_arrays = (*inter[:3], inter[3].astype(np.float64))
+    from_intra = links[6].astype(bool)
     if vertices is None:
         used = np.unique(np.concatenate([links[1], links[3], inter[1]]))
-        return MultilayerNetwork(link_arrays, inter_arrays, directed, _sorted_ids(used), None)
+        return MultilayerNetwork(link_arrays, inter_arrays, directed, _sorted_ids(used), None,
+                                 from_intra)
     nodes, names, _ = _vertex_data(vertices)
     _check_declared_nodes(text, vertices, nodes, links, inter)
-    return MultilayerNetwork(link_arrays, inter_arrays, directed, nodes, names)
+    return MultilayerNetwork(link_arrays, inter_arrays, directed, nodes, names, from_intra)
 
 
 # ---------------------------------------------------------------- *Bipartite

@@ -42,7 +42,8 @@ class _Layout:
     (``level == "physical"``).  ``order`` lists rows in ``.tree`` order;
     ``path`` is every row's path as text (``1:3:2``); ``top`` its top module
     (0-based); ``leaf`` and ``rank`` its leaf module and place in it;
-    ``physical_ids`` the physical node id of every state (state level only).
+    ``physical_ids`` the physical node id of every state and ``layer_ids``
+    its layer id in a multilayer network (state level only).
     """
 
     tree: ModuleTree
@@ -56,6 +57,7 @@ class _Layout:
     rank: np.ndarray
     level: str = ""
     physical_ids: np.ndarray | None = None
+    layer_ids: np.ndarray | None = None
 
     @property
     def num_top_modules(self) -> int:
@@ -88,7 +90,7 @@ def _layout(result: InfomapResult, hide_bipartite_nodes: bool = False,
     start = (result.params or {}).get("bipartite_start_id")
     if hide_bipartite_nodes and start is not None:
         order = order[node_ids[order] < start]  # the primary nodes only
-    level, physical_ids = "", None
+    level, physical_ids, layer_ids = "", None, None
     states_net = result.state_network
     if states_net is not None:
         # As the official Infomap: a state is named by its physical node.
@@ -96,8 +98,10 @@ def _layout(result: InfomapResult, hide_bipartite_nodes: bool = False,
         physical_ids = states_net.physical_ids[physical]
         physical_names = states_net.physical_node_names
         names = [physical_names[p] for p in physical.tolist()]
+        if states_net.layer is not None:
+            layer_ids = np.asarray(states_net.layer, dtype=np.int64)
     return _Layout(tree, order, path, tree.ancestors_at(1) - 1, flow, node_ids, names,
-                   tree.leaf_module, tree.leaf_rank, level, physical_ids)
+                   tree.leaf_module, tree.leaf_rank, level, physical_ids, layer_ids)
 
 
 def _physical_layout(result: InfomapResult, tree: ModuleTree) -> _Layout:
@@ -228,7 +232,8 @@ def _escaped_names(names: list[str]) -> list[str]:
 
 def _tree_columns(layout: _Layout) -> list[str]:
     if layout.level == "state":
-        return ["# path flow name state_id node_id"]
+        layer = " layer_id" if layout.layer_ids is not None else ""
+        return [f"# path flow name state_id node_id{layer}"]
     return ["# path flow name node_id"]
 
 
@@ -237,6 +242,11 @@ def _tree_rows(layout: _Layout) -> Iterable[str]:
     names = _escaped_names(layout.names)
     if layout.physical_ids is not None:
         physical = layout.physical_ids
+        if layout.layer_ids is not None:
+            layer = layout.layer_ids
+            for i in layout.order.tolist():
+                yield f'{path[i]} {_g(flow[i])} "{names[i]}" {ids[i]} {physical[i]} {layer[i]}'
+            return
         for i in layout.order.tolist():
             yield f'{path[i]} {_g(flow[i])} "{names[i]}" {ids[i]} {physical[i]}'
         return
@@ -302,14 +312,18 @@ def write_clu(result: InfomapResult, path: str | os.PathLike,
     layout = _layout(result, hide_bipartite_nodes, states)
     module, flow, ids = _modules_at_level(layout, int(level)), layout.flow, layout.node_ids
     level_text = "bottom" if level == -1 else str(level)
-    columns = ("# state_id module flow node_id" if layout.level == "state"
-               else "# node_id module flow")
+    columns = "# node_id module flow"
+    if layout.level == "state":
+        columns = ("# state_id module flow node_id layer_id" if layout.layer_ids is not None
+                   else "# state_id module flow node_id")
     lines = _header(result, layout) + _level_line(layout)
     with atomic_text_file(path) as handle:
         _write_lines(handle, lines + [f"# module level {level_text}", columns])
         if layout.physical_ids is not None:
             physical = layout.physical_ids
-            _write_lines(handle, (f"{ids[i]} {module[i] + 1} {_g(flow[i])} {physical[i]}"
+            layer = ([f" {x}" for x in layout.layer_ids.tolist()] if layout.layer_ids is not None
+                     else [""] * ids.shape[0])
+            _write_lines(handle, (f"{ids[i]} {module[i] + 1} {_g(flow[i])} {physical[i]}{layer[i]}"
                                   for i in layout.order.tolist()))
         else:
             _write_lines(handle, (f"{ids[i]} {module[i] + 1} {_g(flow[i])}"
@@ -659,6 +673,8 @@ def _json_node(layout: _Layout, module_paths: list, module_ids: list,
                 mec=_json_number(centrality[i]))
     if layout.physical_ids is not None:
         node["stateId"] = int(layout.node_ids[i])
+        if layout.layer_ids is not None:
+            node["layerId"] = int(layout.layer_ids[i])
         node["id"] = int(layout.physical_ids[i])
     else:
         node["id"] = int(layout.node_ids[i])
@@ -716,8 +732,13 @@ def write_csv(result: InfomapResult, path: str | os.PathLike,
     paths, flow, ids, names = layout.path, layout.flow, layout.node_ids, layout.names
     with atomic_text_file(path) as handle:
         if layout.physical_ids is not None:
-            physical = layout.physical_ids
-            _write_lines(handle, ["path,flow,name,state_id,node_id"])
+            # As the official Infomap: a multilayer state's layer before its node.
+            physical = [str(x) for x in layout.physical_ids.tolist()]
+            if layout.layer_ids is not None:
+                physical = [f"{layer},{p}" for layer, p in zip(layout.layer_ids.tolist(), physical)]
+            header = ("path,flow,name,state_id,layer_id,node_id" if layout.layer_ids is not None
+                      else "path,flow,name,state_id,node_id")
+            _write_lines(handle, [header])
             _write_lines(handle, (f"{paths[i]},{_g(flow[i])},{_csv_quoted(names[i])},{ids[i]},"
                                   f"{physical[i]}" for i in layout.order.tolist()))
             return
