@@ -110,19 +110,47 @@ def second_order_network(num_nodes: int, num_groups: int, mean_degree: float, mi
     """Return ``(state_links, physical, groups)`` of a second-order (memory)
     network built from paths on a planted-partition graph.
 
+    See :func:`second_order_from_edges`, which this calls on the planted
+    partition's edges and groups.
+    """
+    edges, groups = planted_partition(num_nodes, num_groups, mean_degree, mixing, seed)
+    links, physical = second_order_from_edges(edges, groups, num_nodes, memory)
+    return links, physical, groups
+
+
+def second_order_from_edges(edges: np.ndarray, groups: np.ndarray, num_nodes: int,
+                            memory: float = 0.9) -> tuple[np.ndarray, np.ndarray]:
+    """Return ``(state_links, physical)`` of the second-order (memory)
+    network of paths on an undirected graph with planted ``groups``.
+
     Every link ``u -> v`` of the graph (both directions of each edge) is a
     state node of physical node ``v``: the walker came to ``v`` from ``u``.
     From state ``u -> v`` a step goes to every state ``v -> w`` (``w != u``),
-    with weight ``memory`` when ``w`` is in ``u``'s planted group and
-    ``1 - memory`` otherwise: a walker that came from a group tends to go
-    back to it, which a first-order walk cannot express, so physical nodes
-    on group borders belong to several modules.  ``state_links`` is an
-    ``(m, 3)`` float array ``source_state, target_state, weight``;
-    ``physical`` the physical node of every state; ``groups`` the planted
-    group of every physical node.
+    with weight ``memory`` when ``w`` is in ``u``'s group and ``1 - memory``
+    otherwise: a walker that came from a group tends to go back to it, which
+    a first-order walk cannot express, so physical nodes on group borders
+    belong to several modules.
+
+    Parameters
+    ----------
+    edges : numpy.ndarray
+        ``(m, 2)`` node ids ``0..num_nodes-1``; duplicates and directions
+        are merged, self-loops must be absent.
+    groups : numpy.ndarray
+        The group of every node.
+    num_nodes : int
+        The number of nodes.
+    memory : float
+        The weight of a step back into the group the walker came from.
+
+    Returns
+    -------
+    state_links : numpy.ndarray
+        ``(m, 3)`` float array ``source_state, target_state, weight``.
+    physical : numpy.ndarray
+        The physical node of every state (int64).
     """
-    edges, groups = planted_partition(num_nodes, num_groups, mean_degree, mixing, seed)
-    edges = np.unique(np.sort(edges, axis=1), axis=0)
+    edges = np.unique(np.sort(np.asarray(edges)[:, :2].astype(np.int64), axis=1), axis=0)
     tail = np.concatenate([edges[:, 0], edges[:, 1]])
     head = np.concatenate([edges[:, 1], edges[:, 0]])
     order = np.lexsort((head, tail))
@@ -140,4 +168,37 @@ def second_order_network(num_nodes: int, num_groups: int, mean_degree: float, mi
     same = groups[head[target]] == groups[tail[source]]
     weight = np.where(same, memory, 1.0 - memory)
     links = np.stack([source, target, weight], axis=1)
-    return links, head.astype(np.int64), groups
+    return links, head.astype(np.int64)
+
+
+def planted_bipartite(num_primary: int, num_features: int, num_groups: int, degree: int,
+                      noise: float, seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """Return ``(edges, groups)`` of a planted bipartite graph.
+
+    Primary nodes ``0..num_primary-1`` and feature nodes
+    ``num_primary..num_primary+num_features-1`` are each split into
+    ``num_groups`` groups; every primary node links ``degree`` features,
+    each one of its own group's features with probability ``1 - noise``
+    and a uniformly random feature otherwise.  Duplicate links are merged.
+
+    Returns
+    -------
+    edges : numpy.ndarray
+        ``(m, 2)`` int64 ``primary, feature`` (feature ids offset by
+        ``num_primary``).
+    groups : numpy.ndarray
+        The group of every node, primary nodes first.
+    """
+    rng = np.random.default_rng(seed)
+    primary_group = rng.integers(0, num_groups, num_primary)
+    feature_group = np.arange(num_features) % num_groups
+    order = np.argsort(feature_group, kind="stable")
+    sizes = np.bincount(feature_group, minlength=num_groups)
+    starts = np.concatenate([[0], np.cumsum(sizes)])
+    source = np.repeat(np.arange(num_primary), degree)
+    own = primary_group[source]
+    inside = order[starts[own] + (rng.random(source.size) * sizes[own]).astype(np.int64)]
+    anywhere = rng.integers(0, num_features, source.size)
+    target = np.where(rng.random(source.size) < noise, anywhere, inside) + num_primary
+    edges = np.unique(np.stack([source, target], axis=1), axis=0).astype(np.int64)
+    return edges, np.concatenate([primary_group, feature_group])

@@ -138,3 +138,46 @@ def test_coldstart_per_kernel_times_exclude_nested_compiles():
     assert sum(row["seconds"] for row in rows.values()) == pytest.approx(10.0 + 0.5 + 8.0)
     with pytest.raises(ValueError, match="never ends"):
         exclusive_times(events[:3])
+
+
+def test_higher_order_files_read_back_as_written(tmp_path):
+    """The benchmark's writers give files that infomap-py reads as the
+    generated networks: states with their physical nodes, *Intra layers,
+    and a bipartite network with its start id."""
+    import infomap_py
+    from benchmarks.generators import planted_bipartite, second_order_from_edges
+    from benchmarks.ho_files import write_bipartite_file, write_intra_file, write_states_file
+
+    edges = np.array([[0, 1], [1, 2], [2, 0], [2, 3]])
+    links, physical = second_order_from_edges(edges, np.array([0, 0, 0, 1]), 4, memory=0.75)
+    # A state u -> v continues to every v -> w but u: sum of deg(v) (deg(v) - 1) links.
+    assert links.shape == (2 * 1 + 2 * 1 + 3 * 2 + 1 * 0, 3) and physical.size == 8
+    states = infomap_py.read_network(write_states_file(tmp_path / "s.net", links, physical, 4))
+    assert (states.num_states, states.num_physical, states.network.num_links) == (8, 4, 10)
+    assert sorted(states.network.weight.tolist()) == sorted(links[:, 2].tolist())
+
+    layers = infomap_py.read_network(write_intra_file(tmp_path / "m.net",
+                                                      [edges[:2], edges[2:]], 4))
+    assert layers.num_links == 4 and layers.layers.tolist() == [1, 2]
+
+    pairs, groups = planted_bipartite(40, 10, 2, 3, noise=0.0, seed=2)
+    assert np.all(groups[pairs[:, 0]] == groups[pairs[:, 1]])  # no noise: own features only
+    bipartite = infomap_py.read_network(write_bipartite_file(tmp_path / "b.net", pairs, 40, 10))
+    assert bipartite.bipartite_start_id == 41 and bipartite.num_links == len(pairs)
+
+
+@pytest.mark.slow
+def test_higher_order_smoke_suite_passes(tmp_path):
+    """The higher-order smoke suite runs both packages on state, multilayer
+    and bipartite networks; every quality check passes and the report and
+    plot are written."""
+    from benchmarks.higher_order import run_higher_order
+
+    results = run_higher_order("higher-order-smoke", tmp_path, trials=2, log=lambda line: None)
+    quality = [e for e in results["entries"] if e["kind"] != "speed"]
+    assert quality and all(e["checks"]["passed"] for e in quality), \
+        [(e["name"], e["checks"]) for e in quality if not e["checks"].get("passed")]
+    speed = [e for e in results["entries"] if e["kind"] == "speed"]
+    assert speed and all("time_ratio" in e["checks"] for e in speed)
+    assert "| states | multilevel |" in (tmp_path / "report.md").read_text()
+    assert (tmp_path / "higher_order.png").stat().st_size > 1000
