@@ -375,13 +375,15 @@ def run_speed(entry: Entry, path: Path, facts: dict, work: Path, repeats: int,
 
 
 def run_higher_order(suite: str, out_dir: Path, trials: int = 5, seed: int = 1,
-                     timeout: float = 1800.0, repeats: int | None = None, log=print) -> dict:
+                     timeout: float = 1800.0, repeats: int | None = None, log=print,
+                     kinds: tuple[str, ...] = ("example", "generated", "speed")) -> dict:
     """Run every entry of ``suite``; write ``results.json``, ``report.md`` and
     the plot into ``out_dir``; return the results.
 
     Quality entries (examples, generated) run both packages with ``trials``
     trials and ``seed``; speed entries run the command-line tools
     ``repeats`` times each (default 1), with their own defaults (one trial).
+    ``kinds`` picks the kinds of entries to run.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     data_dir, work_root = out_dir / "data", out_dir / "work"
@@ -389,7 +391,7 @@ def run_higher_order(suite: str, out_dir: Path, trials: int = 5, seed: int = 1,
     results = {"suite": suite, "machine": machine(), "trials": trials, "seed": seed,
                "load_average_start": os.getloadavg(), "entries": []}
     warmed = False
-    for index, entry in enumerate(suite_entries(suite)):
+    for index, entry in enumerate(e for e in suite_entries(suite) if e.kind in kinds):
         path, facts = network_file(entry, data_dir)
         work = work_root / f"{index:02d}"
         shutil.rmtree(work, ignore_errors=True)
