@@ -104,7 +104,7 @@ def suite_entries(suite: str) -> list[Entry]:
         entries = [e for name in EXAMPLES for e in _variants("example", name, {})]
         lfr = dict(nodes=1000, mu=0.3)
         generated = [("second-order-lfr", dict(lfr=lfr, memory=0.9)),
-                     ("multilayer-lfr", dict(lfr=dict(lfr, degree=24), layers=3)),
+                     ("multilayer-lfr", dict(lfr=dict(lfr, degree=24, max_degree=80), layers=3)),
                      ("bipartite-planted", dict(primary=3000, features=600, groups=30, degree=8,
                                                 noise=0.2))]
         # A memory network's links are directed by construction: it runs with -d.
@@ -286,8 +286,9 @@ def cli_command(tool: str, path: Path, out_dir: Path) -> list[str]:
 
 
 def timed_process(command: list[str], timeout: float) -> dict:
-    """Run ``command``; return its wall seconds, its peak resident memory
-    (``ru_maxrss`` of that process alone) and its exit status."""
+    """Run ``command``; return its wall seconds, its CPU seconds (user and
+    system, all threads), its peak resident memory (``ru_maxrss`` of that
+    process alone) and its exit status."""
     start = time.perf_counter()
     process = subprocess.Popen(command, env=_env(), stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE)
@@ -305,7 +306,8 @@ def timed_process(command: list[str], timeout: float) -> dict:
     stderr = process.stderr.read().decode(errors="replace")
     process.stderr.close()
     code = os.waitstatus_to_exitcode(status)
-    record = {"seconds": seconds, "peak_bytes": usage.ru_maxrss * 1024, "exit_status": code}
+    record = {"seconds": seconds, "cpu_seconds": usage.ru_utime + usage.ru_stime,
+              "peak_bytes": usage.ru_maxrss * 1024, "exit_status": code}
     if code != 0:
         record["error"] = f"exit status {code}: {stderr.strip()[-300:]}"
     return record
@@ -354,6 +356,7 @@ def run_speed(entry: Entry, path: Path, facts: dict, work: Path, repeats: int,
         runs[tool] = {"seconds": float(np.median([r["seconds"] for r in good])),
                       "seconds_range": [min(r["seconds"] for r in good),
                                         max(r["seconds"] for r in good)],
+                      "cpu_seconds": float(np.median([r["cpu_seconds"] for r in good])),
                       "peak_bytes": int(max(r["peak_bytes"] for r in good)),
                       "codelength": good[0]["codelength"], "repeats": len(good),
                       "command": " ".join(cli_command(tool, path, Path("OUT")))}
@@ -362,6 +365,7 @@ def run_speed(entry: Entry, path: Path, facts: dict, work: Path, repeats: int,
     ours, theirs = runs["infomap-py"], runs["infomap"]
     if "error" not in ours and "error" not in theirs:
         checks = {"time_ratio": ours["seconds"] / theirs["seconds"],
+                  "cpu_ratio": ours["cpu_seconds"] / theirs["cpu_seconds"],
                   "memory_ratio": ours["peak_bytes"] / theirs["peak_bytes"]}
         if ours["codelength"] and theirs["codelength"]:
             checks["codelength_ratio"] = ours["codelength"] / theirs["codelength"]
