@@ -91,7 +91,7 @@ def suite_entries(suite: str) -> list[Entry]:
                    for e in _variants("example", name, {}, directions=(False,), levels=(False,))]
         lfr = dict(nodes=250, mu=0.3, min_community=20, max_community=60)
         generated = [("second-order-lfr", dict(lfr=lfr, memory=0.9)),
-                     ("multilayer-lfr", dict(lfr=dict(lfr, degree=24), layers=3)),
+                     ("multilayer-lfr", dict(lfr=dict(lfr, degree=12), layers=3)),
                      ("bipartite-planted", dict(primary=300, features=60, groups=6, degree=6,
                                                 noise=0.2))]
         speed = [("speed-states", dict(nodes=2_500, groups=25, degree=4.0, mixing=0.3)),
@@ -299,13 +299,15 @@ def timed_process(command: list[str], timeout: float) -> dict:
             break
         if time.perf_counter() > deadline:
             process.kill()
-            os.wait4(process.pid, 0)
+            process.returncode = os.waitstatus_to_exitcode(os.wait4(process.pid, 0)[1])
+            process.stderr.close()
             return {"error": f"timed out after {timeout:.0f} s"}
         time.sleep(0.05)
     seconds = time.perf_counter() - start
     stderr = process.stderr.read().decode(errors="replace")
     process.stderr.close()
     code = os.waitstatus_to_exitcode(status)
+    process.returncode = code  # reaped here: Popen must not wait for it again
     record = {"seconds": seconds, "cpu_seconds": usage.ru_utime + usage.ru_stime,
               "peak_bytes": usage.ru_maxrss * 1024, "exit_status": code}
     if code != 0:
