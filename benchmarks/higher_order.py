@@ -98,8 +98,8 @@ def suite_entries(suite: str) -> list[Entry]:
                  ("speed-multilayer", dict(nodes=1_000, groups=10, degree=6.7, mixing=0.3,
                                            layers=3))]
         entries += [e for name, p in generated
-                    for e in _variants("generated", name, p, directions=(name == "second-order-lfr",),
-                                       levels=(False,))]
+                    for e in _variants("generated", name, p,
+                                       directions=(name == "second-order-lfr",), levels=(False,))]
     else:
         entries = [e for name in EXAMPLES for e in _variants("example", name, {})]
         lfr = dict(nodes=1000, mu=0.3)

@@ -128,7 +128,8 @@ def write_report(results: dict, out_dir: Path) -> Path:
                   "start, imports, the Numba cache load, reading, expansion, flow, search, "
                   "writing); CPU is its user and system time over all threads (a fairer figure "
                   "than the wall time on a loaded machine); memory is the process's peak "
-                  "resident memory (`ru_maxrss`), per link of the file.", ""] + _speed_table(by_kind["speed"]) + [""]
+                  "resident memory (`ru_maxrss`), per link of the file.", ""]
+        lines += _speed_table(by_kind["speed"]) + [""]
     lines += ["![higher-order](higher_order.png)", ""]
     path = out_dir / "report.md"
     path.write_text("\n".join(lines))
