@@ -147,22 +147,41 @@ def alluvial(
     for c in range(1, k):
         pos.append(_order_column(pairs[c - 1], pos[c - 1], module_flow[c - 1], module_flow[c],
                                  _gaps(gap, module_flow[c - 1].size)))
+    colors = _colors(labels, module_flow, share, palette)
+    numbers = [np.arange(mf.size) for mf in module_flow]
+    return _draw(ax, figsize, titles, module_flow, pos, [(*p, p[2]) for p in pairs], colors,
+                 numbers, gap, width, label_min_share)
+
+
+def _draw(ax: Any, figsize: tuple[float, float], titles: list[str],
+          module_flow: list[np.ndarray], pos: list[np.ndarray],
+          pairs: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]],
+          colors: list[np.ndarray], numbers: list[np.ndarray], gap: float, width: float,
+          label_min_share: float) -> Any:
+    """Draw the columns of blocks and the ribbons between them; return the axes.
+
+    ``module_flow[c]``, ``pos[c]``, ``colors[c]`` and ``numbers[c]`` (the
+    module number written on a block and put in its gid) hold one entry
+    per block of column ``c``; ``pairs[c]`` holds ``(left block, right
+    block, thickness at the left, thickness at the right)`` of every ribbon
+    from column ``c`` to column ``c + 1``.
+    """
+    k = len(module_flow)
     gaps = [_gaps(gap, mf.size) for mf in module_flow]
     heights = [1.0 + g * max(mf.size - 1, 0) for g, mf in zip(gaps, module_flow)]
     total_height = max(heights)
     tops = [(total_height + h) / 2.0 for h in heights]
     block_top = [tops[c] - _depths(pos[c], module_flow[c], gaps[c]) for c in range(k)]
 
-    colors = _colors(labels, module_flow, share, palette)
-
     ax = new_axes(ax, figsize)
     from matplotlib.collections import PolyCollection
     from matplotlib.patches import Rectangle
 
     half = width / 2.0
-    for c, (left, right, f) in enumerate(pairs):
+    for c, (left, right, f, f_right) in enumerate(pairs):
         verts = _ribbons(left, right, f, c + half, c + 1 - half,
-                         pos[c], pos[c + 1], tops[c], tops[c + 1], gaps[c], gaps[c + 1])
+                         pos[c], pos[c + 1], tops[c], tops[c + 1], gaps[c], gaps[c + 1],
+                         f_right)
         face = colors[c][left].copy()
         face[:, 3] *= _RIBBON_ALPHA
         ribbons = PolyCollection(verts, facecolors=face, edgecolors="none", linewidths=0.0,
@@ -171,16 +190,15 @@ def alluvial(
         ax.add_collection(ribbons, autolim=False)
 
     for c in range(k):
-        num_modules = module_flow[c].size
-        for m in range(num_modules):
+        for m, number in enumerate(numbers[c].tolist()):
             h = float(module_flow[c][m])
             rect = Rectangle((c - half, float(block_top[c][m]) - h), width, h,
                              facecolor=colors[c][m], edgecolor="none", linewidth=0.0, zorder=2)
-            rect.set_gid(f"alluvial-block-{c}-{m}")
+            rect.set_gid(f"alluvial-block-{c}-{number}")
             ax.add_artist(rect)  # as add_patch, less the data-limit update per patch
             if h >= label_min_share and h > 0.0:
                 _label(ax, c, k, half, float(block_top[c][m]) - h / 2.0,
-                       f"{m + 1}: {percent(h)}", colors[c][m])
+                       f"{number + 1}: {percent(h)}", colors[c][m])
         ax.text(c, total_height + 0.02, titles[c], ha="center", va="bottom", fontsize=9)
 
     ax.update_datalim([(-half, 0.0), (k - 1 + half, total_height)])
@@ -491,16 +509,20 @@ def _best_match(labels: np.ndarray, first: np.ndarray, share: np.ndarray,
 
 def _ribbons(left: np.ndarray, right: np.ndarray, f: np.ndarray, x0: float, x1: float,
              left_pos: np.ndarray, right_pos: np.ndarray, left_top: float, right_top: float,
-             left_gap: float, right_gap: float) -> np.ndarray:
+             left_gap: float, right_gap: float, f_right: np.ndarray | None = None
+             ) -> np.ndarray:
     """Return the polygons of the ribbons, shape ``(pairs, 2 * points, 2)``:
-    the top edge left to right, then the bottom edge right to left."""
+    the top edge left to right, then the bottom edge right to left.  A
+    ribbon is ``f`` thick at its left end and ``f_right`` (default ``f``)
+    at its right end."""
+    f_right = f if f_right is None else f_right
     y0 = left_top - _stacked(left_pos[left], right_pos[right], f, left_gap)
-    y1 = right_top - _stacked(right_pos[right], left_pos[left], f, right_gap)
+    y1 = right_top - _stacked(right_pos[right], left_pos[left], f_right, right_gap)
     t = np.linspace(0.0, 1.0, _RIBBON_POINTS)
     s = t * t * (3.0 - 2.0 * t)  # smoothstep: flat at both ends
     x = x0 + (x1 - x0) * t
     top = y0[:, None] + (y1 - y0)[:, None] * s[None, :]
-    bottom = top - f[:, None]
+    bottom = top - (f[:, None] + (f_right - f)[:, None] * s[None, :])
     verts = np.empty((f.size, 2 * _RIBBON_POINTS, 2))
     verts[:, :_RIBBON_POINTS, 0] = x
     verts[:, :_RIBBON_POINTS, 1] = top
