@@ -23,6 +23,7 @@ _MAX_GAPS = 0.5
 
 def alluvial(
     *partitions: Any,
+    by: str | None = None,
     nodes: Sequence[Hashable] | None = None,
     flow: Sequence[float] | np.ndarray | None = None,
     names: Sequence[str] | None = None,
@@ -55,6 +56,19 @@ def alluvial(
         A partition is an :class:`~infomap_py.InfomapResult` (its top
         modules), a module label per node (aligned with ``nodes``), a dict
         ``{node: module}`` or a list of sets of nodes (communities).
+        With ``by="layer"``: one result of a multilayer network.
+    by : {None, "layer"}, default None
+        ``"layer"``: compare the layers of one multilayer result (a
+        :class:`~infomap_py.StateNetwork` with a ``layer`` per state), one
+        column per layer in increasing layer id.  A column's blocks are the
+        (top) modules of the layer's states, as tall as their share of the
+        layer's flow; modules are the result's, so a module keeps its
+        colour and number (by decreasing flow in the whole network) and its
+        place in the top-down order in every column.  A ribbon joins the
+        states of the same physical nodes in consecutive layers: at each end
+        it is as thick as those states' share of that layer's flow, so it
+        may narrow or widen; a physical node missing from the next layer
+        sends no ribbon.  ``nodes`` and ``flow`` cannot be given.
     nodes : sequence of hashable, optional
         The nodes, in the order of label sequences and ``flow``.  Default:
         the nodes of the first InfomapResult among the partitions; else the
@@ -98,7 +112,9 @@ def alluvial(
     Raises
     ------
     ValueError
-        When fewer than two partitions are given; when a partition does not
+        When fewer than two partitions are given; when ``by`` is not
+        ``None`` or ``"layer"``, or with ``by="layer"`` when the result
+        has no layers or only one, or ``nodes`` or ``flow`` is given; when a partition does not
         cover the nodes (wrong length, a missing or unknown node, a result of
         another network), naming the partition; when ``flow``, ``names``,
         ``nodes``, ``gap``, ``width``, ``label_min_share`` or ``figsize`` is
@@ -121,7 +137,25 @@ def alluvial(
     >>> len(ax.patches) == 2 + found.num_modules
     True
     >>> plt.close(ax.figure)
+
+    The layers of a multilayer network: two layers of the same four
+    physical nodes, linked in pairs (0-1, 2-3) in both layers and between
+    the layers.
+
+    >>> import numpy as np
+    >>> from infomap_py import Network, StateNetwork
+    >>> links = np.array([[0, 1], [2, 3], [4, 5], [6, 7], [0, 4], [3, 7]])
+    >>> net = Network(links[:, 0], links[:, 1], np.ones(6), 8, False, range(8))
+    >>> states = StateNetwork(net, np.array([0, 1, 2, 3] * 2), range(4),
+    ...                       layer=np.array([1, 1, 1, 1, 2, 2, 2, 2]))
+    >>> ax = alluvial(infomap_py.cluster(states, seed=1), by="layer")
+    >>> sorted(p.get_gid() for p in ax.patches)
+    ['alluvial-block-0-0', 'alluvial-block-0-1', 'alluvial-block-1-0', 'alluvial-block-1-1']
+    >>> plt.close(ax.figure)
     """
+    if by is not None:
+        return _layer_alluvial(partitions, by, nodes, flow, names, ax, palette, gap, width,
+                               label_min_share, figsize)
     columns = _columns(partitions)
     k = len(columns)
     nodes_list, source = _nodes(columns, nodes)
@@ -209,6 +243,109 @@ def _draw(ax: Any, figsize: tuple[float, float], titles: list[str],
     for spine in ax.spines.values():
         spine.set_visible(False)
     return ax
+
+
+def _layer_alluvial(partitions: tuple[Any, ...], by: Any, nodes: Any, flow: Any, names: Any,
+                    ax: Any, palette: Any, gap: float, width: float, label_min_share: float,
+                    figsize: tuple[float, float]) -> Any:
+    """Draw ``alluvial(result, by="layer")``: one column per layer."""
+    result = _layer_result(partitions, by, nodes, flow)
+    gap = check_number("gap", gap, 0.0)
+    width = check_number("width", width, 0.0, 1.0, low_open=True, high_open=True)
+    label_min_share = check_number("label_min_share", label_min_share, 0.0, 1.0)
+    states = result.state_network
+    layer = np.asarray(states.layer)
+    layers = np.unique(layer)
+    state_flow = np.asarray(result.flow, dtype=float)
+    labels, total_flow = order_by_flow(result.labels, state_flow)
+    k, num_modules = layers.size, total_flow.size
+    physical = np.asarray(states.physical, dtype=np.int64)
+    tables = [_layer_table(layer == lay, labels, state_flow, physical, states.num_physical,
+                           num_modules) for lay in layers.tolist()]
+    flows = [np.asarray(table.sum(axis=0)).ravel() for table in tables]
+    blocks = [np.flatnonzero(f > 0.0) for f in flows]  # by decreasing flow in the network
+    local = [np.full(num_modules, -1, dtype=np.int64) for _ in range(k)]
+    for c in range(k):
+        local[c][blocks[c]] = np.arange(blocks[c].size)
+    pairs = []
+    for c in range(k - 1):
+        left, right, f_left, f_right = _layer_ribbons(tables[c], tables[c + 1])
+        pairs.append((local[c][left], local[c + 1][right], f_left, f_right))
+    all_colors = module_colors(num_modules, palette)
+    titles = (_titles(list(layers), names) if names is not None
+              else [f"layer {lay} ({b.size} modules)" for lay, b in zip(layers.tolist(), blocks)])
+    return _draw(ax, figsize, titles, [flows[c][blocks[c]] for c in range(k)],
+                 [np.arange(b.size) for b in blocks], pairs, [all_colors[b] for b in blocks],
+                 blocks, gap, width, label_min_share)
+
+
+def _layer_result(partitions: tuple[Any, ...], by: Any, nodes: Any, flow: Any) -> InfomapResult:
+    """Return the one multilayer result that ``alluvial(..., by="layer")`` draws.
+
+    Raises
+    ------
+    ValueError
+        For a ``by`` other than ``"layer"``, ``nodes`` or ``flow`` given, or
+        a result without layers or with one layer only.
+    TypeError
+        When the partitions are not one InfomapResult.
+    """
+    if not isinstance(by, str) or by != "layer":
+        raise ValueError(f"by must be None or 'layer', got {by!r}")
+    if nodes is not None or flow is not None:
+        raise ValueError("alluvial(result, by='layer') takes the nodes and flow from the "
+                         "result: do not pass nodes or flow")
+    if len(partitions) != 1 or not isinstance(partitions[0], InfomapResult):
+        got = f" ({type(partitions[0]).__name__})" if len(partitions) == 1 else ""
+        raise TypeError(f"alluvial(result, by='layer') takes one InfomapResult of a multilayer "
+                        f"network, got {len(partitions)} partitions{got}")
+    result = partitions[0]
+    states = result.state_network
+    if states is None or getattr(states, "layer", None) is None:
+        kind = "a first-order network" if states is None else "a state network without layers"
+        raise ValueError(f"alluvial(result, by='layer') needs the result of a multilayer "
+                         f"network (a StateNetwork with a layer per state); this one is of "
+                         f"{kind}")
+    num_layers = np.unique(np.asarray(states.layer)).size
+    if num_layers < 2:
+        raise ValueError(f"alluvial(result, by='layer') needs at least two layers, the "
+                         f"result has {num_layers}")
+    return result
+
+
+def _layer_table(selected: np.ndarray, labels: np.ndarray, flow: np.ndarray,
+                 physical: np.ndarray, num_physical: int, num_modules: int) -> Any:
+    """Return a sparse ``(physical node, module)`` matrix of the share of one
+    layer's flow (its states: ``selected``) that each physical node's states
+    hold in each module; a layer without flow counts its states instead."""
+    from scipy.sparse import csr_matrix
+
+    weight = flow[selected]
+    if weight.sum() <= 0.0:
+        weight = np.ones(weight.size)
+    return csr_matrix((weight / weight.sum(), (physical[selected], labels[selected])),
+                      shape=(num_physical, num_modules))
+
+
+def _layer_ribbons(left: Any, right: Any) -> tuple[np.ndarray, ...]:
+    """Return ``(left module, right module, thickness at the left, at the
+    right)`` of every ribbon between two layers' tables: a physical node's
+    share in module ``m`` on the left goes to its modules on the right in
+    proportion to its shares there, and the other way round."""
+    from scipy.sparse import diags
+
+    def normalised(table: Any) -> Any:
+        total = np.asarray(table.sum(axis=1)).ravel()
+        return diags(np.divide(1.0, total, out=np.zeros_like(total), where=total > 0)) @ table
+
+    f_left = (left.T @ normalised(right)).tocoo()
+    f_right = (normalised(left).T @ right).tocsr()
+    keep = f_left.data > 0.0
+    rows, cols = f_left.row[keep].astype(np.int64), f_left.col[keep].astype(np.int64)
+    order = np.lexsort((cols, rows))
+    rows, cols = rows[order], cols[order]
+    right_ends = np.asarray(f_right[rows, cols]).ravel() if rows.size else np.zeros(0)
+    return rows, cols, f_left.data[keep][order], right_ends
 
 
 def _columns(partitions: tuple[Any, ...]) -> list[Any]:
