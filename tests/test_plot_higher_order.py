@@ -250,7 +250,7 @@ def test_layer_alluvial_has_one_column_per_layer_with_module_heights(two_layers)
     for (c, m), patch in blocks.items():
         assert np.allclose(patch.get_facecolor(), colours[m])
     titles = [t.get_text() for t in ax.texts if t.get_text().startswith("layer")]
-    assert titles == ["layer 1 (2 modules)", "layer 2 (2 modules)"]
+    assert titles == ["layer 1\n(2 modules)", "layer 2\n(2 modules)"]
 
 
 def test_layer_ribbons_join_the_same_physical_nodes(two_layers):

@@ -272,8 +272,9 @@ def _layer_alluvial(partitions: tuple[Any, ...], by: Any, nodes: Any, flow: Any,
         left, right, f_left, f_right = _layer_ribbons(tables[c], tables[c + 1])
         pairs.append((local[c][left], local[c + 1][right], f_left, f_right))
     all_colors = module_colors(num_modules, palette)
-    titles = (_titles(list(layers), names) if names is not None
-              else [f"layer {lay} ({b.size} modules)" for lay, b in zip(layers.tolist(), blocks)])
+    titles = [f"layer {lay}\n({b.size} modules)" for lay, b in zip(layers.tolist(), blocks)]
+    if names is not None:
+        titles = _titles(titles, names)
     return _draw(ax, figsize, titles, [flows[c][blocks[c]] for c in range(k)],
                  [np.arange(b.size) for b in blocks], pairs, [all_colors[b] for b in blocks],
                  blocks, gap, width, label_min_share)

@@ -211,7 +211,8 @@ def network(
         ``node_size``, ``link_alpha`` or ``legend`` is not a number.
     ValueError
         When ``G`` and ``result`` hold different nodes or none, when ``G``
-        is missing for a first-order result, or for a bad ``layout``, ``level``, ``node_size``, ``link_alpha``,
+        is missing for a first-order result, or for a bad ``layout``,
+        ``level``, ``node_size``, ``link_alpha``,
         ``labels``, ``legend`` or ``figsize``.
 
     Examples

@@ -117,7 +117,8 @@ def wedge_path(start: float, share: float) -> Any:
 def draw_pies(ax: Any, shares: PhysicalShares, positions: np.ndarray, sizes: np.ndarray,
               colors: np.ndarray, edge_width: float) -> Any:
     """Draw every physical node in several modules as a pie of its module
-    shares (largest first, counter-clockwise from the top), as one :class:`~matplotlib.collections.PathCollection` of wedges sized
+    shares (largest first, counter-clockwise from the top), as one
+    :class:`~matplotlib.collections.PathCollection` of wedges sized
     like scatter markers (gid ``"network-pies"``); return it, or ``None``
     when no node is in several modules."""
     from matplotlib.collections import PathCollection
