@@ -272,7 +272,8 @@ def _layer_alluvial(partitions: tuple[Any, ...], by: Any, nodes: Any, flow: Any,
         left, right, f_left, f_right = _layer_ribbons(tables[c], tables[c + 1])
         pairs.append((local[c][left], local[c + 1][right], f_left, f_right))
     all_colors = module_colors(num_modules, palette)
-    titles = [f"layer {lay}\n({b.size} modules)" for lay, b in zip(layers.tolist(), blocks)]
+    titles = [f"layer {lay}\n({b.size} module{'' if b.size == 1 else 's'})"
+              for lay, b in zip(layers.tolist(), blocks)]
     if names is not None:
         titles = _titles(titles, names)
     return _draw(ax, figsize, titles, [flows[c][blocks[c]] for c in range(k)],
