@@ -55,6 +55,13 @@ As in the official Infomap, links are undirected unless -d is given or the
 flow model (-f) is one of the directed ones, also in a Pajek file with *Arcs;
 -d means -f directed, whatever -f says.
 
+State (*States), multilayer (*Multilayer, *Intra, *Inter) and bipartite
+(*Bipartite) Pajek files are read as the official reads them, with two
+deliberate differences: a link to a state or node the file does not declare,
+a state listed twice, or a file mixing first- and higher-order sections is
+an error (the official accepts them silently), and -o states writes every
+digit a weight needs (the official rounds to six).
+
 Every output file and the --plot picture is first written under a temporary
 name; all are renamed into place once all are written, so a run leaves all
 its files or none.  Exit status: 0 on success, 2 on bad input or a failed

@@ -23,6 +23,8 @@ pytestmark = pytest.mark.skipif(OFFICIAL is None, reason="the official infomap C
 DATA = Path(infomap.__file__).parent / "datasets" / "data"
 HIGHER_ORDER = ("states", "multilayer", "multilayer_intra", "multilayer_intra_inter")
 EXAMPLES = HIGHER_ORDER + ("bipartite",)
+#: The README's worked examples, bundled with infomap-py.
+BUNDLED = Path(__file__).resolve().parents[1] / "examples"
 
 
 def ours(args: list[str]) -> None:
@@ -39,10 +41,14 @@ def codelength(path: Path) -> float:
 
 @pytest.mark.parametrize("options", [[], ["-2"], ["-d"], ["-d", "-2"]],
                          ids=["multilevel", "two-level", "directed", "directed-two-level"])
-@pytest.mark.parametrize("name", EXAMPLES)
+@pytest.mark.parametrize("name", EXAMPLES + ("memory", "layers", "bipartite-bundled"))
 def test_codelength_equals_the_official(name, options, tmp_path):
-    """The codelength of each example, as both tools find it (5 trials)."""
+    """The codelength of each example (the official's, and the README's
+    bundled ones), as both tools find it (5 trials)."""
     network = str(DATA / f"{name}.net")
+    if name in ("memory", "layers", "bipartite-bundled"):
+        name = name.replace("-bundled", "")
+        network = str(BUNDLED / f"{name}.net")
     ours([network, str(tmp_path / "ours"), "-o", "json", "-N", "5", *options])
     official([network, str(tmp_path / "official"), "-o", "json", "-N", "5", *options])
     assert codelength(tmp_path / "ours" / f"{name}.json") == pytest.approx(
