@@ -203,7 +203,12 @@ class MultilayerNetwork:
             ``layer[i]``.  Expanded ``*Intra`` links are directed (the
             official code then uses directed flow), so ``directed`` is
             ``True`` unless the input is undirected with ``*Multilayer``
-            links only.  With ``relax_to_self``, its ``relax_to_self`` flag
+            links only.  (When every state id equals its physical id,
+            the official Infomap runs the network as first-order: the same
+            flow and codelength, but every declared physical node becomes
+            a node, isolated ones in modules of their own, and the output
+            files take the first-order layout without layer ids; this
+            expansion and the writers do not mimic that.)  With ``relax_to_self``, its ``relax_to_self`` flag
             gives it the official two-step flow.
 
         Raises
