@@ -31,17 +31,26 @@ FULL, SUPER_LEVELS_ONLY = 0, 2
 def _network_and_flow(G, directed, weight, flow_model, teleportation, to_nodes,
                       recorded_teleportation, markov_time, bipartite_start_id=None,
                       bipartite_teleportation=False,
-                      skip_adjust_bipartite_flow=False) -> tuple[Network, Flow, dict]:
+                      skip_adjust_bipartite_flow=False,
+                      relax_to_self=None) -> tuple[Network, Flow, dict]:
     """Return ``(network, flow, params)``; for a :class:`StateNetwork` the
     network of its state nodes, with the flow knowing their physical nodes
+<<<<<<< HEAD
     (a :class:`MultilayerNetwork` is expanded into one first)."""
     G = _as_state_network(G, directed, weight)  # a no-op where the caller did it
+=======
+    (a :class:`MultilayerNetwork` is expanded into one first).
+    ``relax_to_self``: the physical node of every state, for the two-step
+    flow of a relax-to-self expansion."""
+    G = _as_state_network(G)  # a no-op where the caller expanded it already
+>>>>>>> ho-relax
     if isinstance(G, StateNetwork):
         network, flow, params = _network_and_flow(G.network, directed, weight, flow_model,
                                                   teleportation, to_nodes,
                                                   recorded_teleportation, markov_time,
                                                   bipartite_start_id, bipartite_teleportation,
-                                                  skip_adjust_bipartite_flow)
+                                                  skip_adjust_bipartite_flow,
+                                                  G.physical if G.relax_to_self else None)
         return network, dataclasses.replace(flow, physical=G.physical), params
     network = G if isinstance(G, Network) else to_network(G, directed=directed, weight=weight)
     if isinstance(G, Network) and directed is not None:
@@ -62,7 +71,7 @@ def _network_and_flow(G, directed, weight, flow_model, teleportation, to_nodes,
         "skip_adjust_bipartite_flow": check.check_bool("skip_adjust_bipartite_flow",
                                                        skip_adjust_bipartite_flow),
     }
-    flow = _compute_flow(network, **params)
+    flow = _compute_flow(network, **params, relax_to_self=relax_to_self)
     if not flow.flow_converged:
         warnings.warn(f"the flow did not converge: the power iteration stopped after "
                       f"{flow.flow_iterations} steps with an L1 change of {flow.flow_error:.3g} "

@@ -110,6 +110,12 @@ class StateNetwork:
         A display name per physical node; ``None`` uses ``str(label)``.
     layer : numpy.ndarray of int64 or None
         The layer id of every state of a multilayer network, else ``None``.
+    relax_to_self : bool
+        Whether this is the expansion of ``--multilayer-relax-to-self``
+        (:meth:`~infomap_py.multilayer.MultilayerNetwork.to_state_network`),
+        whose flow is the official two-step flow: a link between two states
+        of one physical node is crossed in transit (see
+        :func:`~infomap_py.flow.compute_flow`).
     """
 
     network: Network
@@ -117,6 +123,7 @@ class StateNetwork:
     physical_nodes: Sequence[Any]
     physical_names: Sequence[str] | None = None
     layer: np.ndarray | None = None
+    relax_to_self: bool = False
 
     @property
     def num_states(self) -> int:
