@@ -35,15 +35,10 @@ def _network_and_flow(G, directed, weight, flow_model, teleportation, to_nodes,
                       relax_to_self=None) -> tuple[Network, Flow, dict]:
     """Return ``(network, flow, params)``; for a :class:`StateNetwork` the
     network of its state nodes, with the flow knowing their physical nodes
-<<<<<<< HEAD
-    (a :class:`MultilayerNetwork` is expanded into one first)."""
-    G = _as_state_network(G, directed, weight)  # a no-op where the caller did it
-=======
     (a :class:`MultilayerNetwork` is expanded into one first).
     ``relax_to_self``: the physical node of every state, for the two-step
     flow of a relax-to-self expansion."""
-    G = _as_state_network(G)  # a no-op where the caller expanded it already
->>>>>>> ho-relax
+    G = _as_state_network(G, directed, weight)  # a no-op where the caller did it
     if isinstance(G, StateNetwork):
         network, flow, params = _network_and_flow(G.network, directed, weight, flow_model,
                                                   teleportation, to_nodes,
