@@ -180,3 +180,22 @@ def test_relax_rate_changes_the_state_network(tmp_path):
         np.testing.assert_allclose(got, expected, atol=1e-5)
     assert (_rows(tmp_path / "ours0.15" / "multilayer_intra_states.net")
             != _rows(tmp_path / "ours0.4" / "multilayer_intra_states.net"))
+
+
+@pytest.mark.parametrize("text, line, words", [
+    ("*Vertices 2\n1 \"a\"\n2 \"b\"\n*States\n1 1\n2 3\n*Links\n1 2\n", 6, "3"),
+    ("*Vertices 2\n1 \"a\"\n2 \"b\"\n*States\n1 1\n2 2\n*Links\n1 3\n", 8, "3"),
+    ("*Vertices 3\n1 \"a\"\n2 \"b\"\n3 \"c\"\n*Bipartite 7\n1 3\n", 5, "7"),
+    ("*Intra\n1 1 2 1\n*Edges\n1 2\n", 3, "*Edges"),
+])
+def test_bad_higher_order_input_exits_2_naming_the_line(text, line, words, tmp_path, capsys):
+    """A state of an undeclared vertex, a link to an undeclared state, a
+    bipartite start id outside the vertices, mixed first- and higher-order
+    sections: one line on stderr with the file and line, exit 2, no files."""
+    network = tmp_path / "bad.net"
+    network.write_text(text)
+    assert main([str(network), str(tmp_path / "out"), "-o", "tree,clu"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    assert f"bad.net:{line}:" in err and words in err
+    assert not (tmp_path / "out").exists()
