@@ -17,8 +17,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-
 from benchmarks.generators import second_order_network
 from infomap_py.io import read_network, write_state_network
 from infomap_py.network import StateNetwork

@@ -468,8 +468,14 @@ def flow_graph(flow: Flow):
     (flow, teleportation source and weight), every node's own enter and
     exit flow, and for a state network every state's physical node.
     """
-    from ._core.coarsen import NO_PHYSICAL, FlowNet, NodeFlows, PhysNodes, build_flow_graph, \
-        node_enter_exit
+    from ._core.coarsen import (
+        NO_PHYSICAL,
+        FlowNet,
+        NodeFlows,
+        PhysNodes,
+        build_flow_graph,
+        node_enter_exit,
+    )
 
     graph = build_flow_graph(
         np.ascontiguousarray(flow.source, dtype=np.int64),

@@ -208,8 +208,9 @@ class MultilayerNetwork:
             flow and codelength, but every declared physical node becomes
             a node, isolated ones in modules of their own, and the output
             files take the first-order layout without layer ids; this
-            expansion and the writers do not mimic that.)  With ``relax_to_self``, its ``relax_to_self`` flag
-            gives it the official two-step flow.
+            expansion and the writers do not mimic that.)  With
+            ``relax_to_self``, its ``relax_to_self`` flag gives it the
+            official two-step flow.
 
         Raises
         ------
@@ -557,7 +558,6 @@ def _inter_forward(build, nets, lay1, node, lay2, w, group, heads, entry, to_sel
 def _inter_backward(build, nets, lay1, node, lay2, w, group, heads, entry, to_self) -> None:
     """Undirected ``*Inter`` links also go from ``(lay2, node)`` to the
     neighbours of ``node`` in ``lay1`` (or to the node itself)."""
-    g = np.arange(heads.shape[0])
     source = build.key(lay2, node)
     rows = nets.find_rows(lay1, node)  # the same row for every entry of a group
     if to_self:
