@@ -11,7 +11,7 @@ import numpy as np
 
 from . import _validate as check
 from ._compile_notice import compile_notice
-from .convert import to_network
+from .convert import is_state_graph, to_network, to_state_network
 from .flow import Flow, flow_graph
 from .flow import compute_flow as _compute_flow
 from .multilayer import MultilayerNetwork
@@ -31,17 +31,21 @@ FULL, SUPER_LEVELS_ONLY = 0, 2
 def _network_and_flow(G, directed, weight, flow_model, teleportation, to_nodes,
                       recorded_teleportation, markov_time, bipartite_start_id=None,
                       bipartite_teleportation=False,
-                      skip_adjust_bipartite_flow=False) -> tuple[Network, Flow, dict]:
+                      skip_adjust_bipartite_flow=False,
+                      relax_to_self=None) -> tuple[Network, Flow, dict]:
     """Return ``(network, flow, params)``; for a :class:`StateNetwork` the
     network of its state nodes, with the flow knowing their physical nodes
-    (a :class:`MultilayerNetwork` is expanded into one first)."""
-    G = _as_state_network(G)  # a no-op where the caller expanded it already
+    (a :class:`MultilayerNetwork` is expanded into one first).
+    ``relax_to_self``: the physical node of every state, for the two-step
+    flow of a relax-to-self expansion."""
+    G = _as_state_network(G, directed, weight)  # a no-op where the caller did it
     if isinstance(G, StateNetwork):
         network, flow, params = _network_and_flow(G.network, directed, weight, flow_model,
                                                   teleportation, to_nodes,
                                                   recorded_teleportation, markov_time,
                                                   bipartite_start_id, bipartite_teleportation,
-                                                  skip_adjust_bipartite_flow)
+                                                  skip_adjust_bipartite_flow,
+                                                  G.physical if G.relax_to_self else None)
         return network, dataclasses.replace(flow, physical=G.physical), params
     network = G if isinstance(G, Network) else to_network(G, directed=directed, weight=weight)
     if isinstance(G, Network) and directed is not None:
@@ -62,7 +66,7 @@ def _network_and_flow(G, directed, weight, flow_model, teleportation, to_nodes,
         "skip_adjust_bipartite_flow": check.check_bool("skip_adjust_bipartite_flow",
                                                        skip_adjust_bipartite_flow),
     }
-    flow = _compute_flow(network, **params)
+    flow = _compute_flow(network, **params, relax_to_self=relax_to_self)
     if not flow.flow_converged:
         warnings.warn(f"the flow did not converge: the power iteration stopped after "
                       f"{flow.flow_iterations} steps with an L1 change of {flow.flow_error:.3g} "
@@ -227,7 +231,7 @@ def cluster(
     """
     from .optimize import search
 
-    G = _as_state_network(G)
+    G = _as_state_network(G, directed, weight)
     verbose = check.check_bool("verbose", verbose)
     # With verbose=True, say so while the kernels compile on a first run.
     with compile_notice(verbose):
@@ -271,10 +275,17 @@ def cluster(
                             found.seconds, _states_of(G))
 
 
-def _as_state_network(G: Any) -> Any:
+def _as_state_network(G: Any, directed: bool | None = None, weight: str | None = "weight"
+                      ) -> Any:
     """A :class:`MultilayerNetwork` expanded into its state network with the
-    official defaults; any other input as it is."""
-    return G.to_state_network() if isinstance(G, MultilayerNetwork) else G
+    official defaults, a networkx graph of state nodes (every node with a
+    ``node_id`` attribute) as its :class:`StateNetwork`; any other input as
+    it is."""
+    if isinstance(G, MultilayerNetwork):
+        return G.to_state_network()
+    if is_state_graph(G):
+        return to_state_network(G, directed=directed, weight=weight)
+    return G
 
 
 def _states_of(G: Any) -> StateNetwork | None:
@@ -385,7 +396,7 @@ def evaluate(
     >>> res.num_modules, round(res.codelength, 6)
     (2, 2.642755)
     """
-    G = _as_state_network(G)
+    G = _as_state_network(G, directed, weight)
     network, flow, params = _network_and_flow(G, directed, weight, flow_model, teleportation,
                                               to_nodes, recorded_teleportation, markov_time,
                                               bipartite_start_id, bipartite_teleportation,
@@ -447,7 +458,7 @@ def codelength(
     >>> round(float(L), 6), round(L.index_codelength, 6)
     (2.642755, 0.047619)
     """
-    G = _as_state_network(G)
+    G = _as_state_network(G, directed, weight)
     network, flow, _ = _network_and_flow(G, directed, weight, flow_model, teleportation,
                                          to_nodes, recorded_teleportation, markov_time,
                                          bipartite_start_id, bipartite_teleportation,

@@ -55,6 +55,13 @@ As in the official Infomap, links are undirected unless -d is given or the
 flow model (-f) is one of the directed ones, also in a Pajek file with *Arcs;
 -d means -f directed, whatever -f says.
 
+State (*States), multilayer (*Multilayer, *Intra, *Inter) and bipartite
+(*Bipartite) Pajek files are read as the official reads them, with two
+deliberate differences: a link to a state or node the file does not declare,
+a state listed twice, or a file mixing first- and higher-order sections is
+an error (the official accepts them silently), and -o states writes every
+digit a weight needs (the official rounds to six).
+
 Every output file and the --plot picture is first written under a temporary
 name; all are renamed into place once all are written, so a run leaves all
 its files or none.  Exit status: 0 on success, 2 on bad input or a failed
@@ -500,7 +507,8 @@ def _run(args: argparse.Namespace) -> int:
                 f"{network.network.num_links} links" if isinstance(network, StateNetwork)
                 else f"{network.num_nodes} nodes, {network.num_links} links")
         print(f"infomap-py: {size}, "
-              f"{result.num_modules} top modules, {result.num_levels} levels, codelength {result.codelength:.9f} bits "
+              f"{result.num_modules} top modules, {result.num_levels} levels, "
+              f"codelength {result.codelength:.9f} bits "
               f"({result.relative_codelength_savings:.2%} savings), {seconds:.2f} s; "
               f"wrote {', '.join(display_path(p) for p in targets)}", file=sys.stderr)
     return 0
@@ -533,8 +541,7 @@ def _outputs(args: argparse.Namespace, formats: list[str], network, result
              ) -> list[tuple[Path, Callable[[Path], None]]]:
     """Every output file and how to write it: ``NAME.FMT`` per format and,
     for a state network, ``NAME_states.FMT`` too, as the official Infomap."""
-    from .io import write_clu, write_csv, write_ftree, write_json, write_state_network, \
-        write_tree
+    from .io import write_clu, write_csv, write_ftree, write_json, write_state_network, write_tree
 
     out_dir, stem = Path(args.out_dir), _out_name(args)
     hide = {"hide_bipartite_nodes": True} if args.hide_bipartite_nodes else {}

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from ._validate import check_num_nodes, check_weights
-from .network import Network, unit_weights
+from .network import Network, StateNetwork, unit_weights
 
 
 def _is_networkx(graph: Any) -> bool:
@@ -234,3 +234,125 @@ def _from_edge_array(edges: np.ndarray, directed) -> Network:
     check_weights(weights, lambda i: f"({source[i]}, {target[i]}) in row {i}")
     return Network(source, target, weights, n, bool(directed) if directed is not None else False,
                    range(n))
+
+
+def is_state_graph(graph: Any, node_id: str = "node_id") -> bool:
+    """Whether ``graph`` is a networkx graph of state nodes: every node (and
+    there is one) carries the physical-node attribute ``node_id``, as the
+    official ``Infomap.add_networkx_graph`` decides."""
+    return (_is_networkx(graph) and graph.number_of_nodes() > 0
+            and all(value is not None for _, value in graph.nodes(data=node_id)))
+
+
+def to_state_network(graph: Any, directed: bool | None = None, weight: str | None = "weight",
+                     node_id: str = "node_id", layer_id: str = "layer_id",
+                     multilayer_inter_intra_format: bool = True) -> StateNetwork:
+    """Return a networkx graph of state nodes as a :class:`StateNetwork`.
+
+    As the official ``Infomap.add_networkx_graph``: every node is a state
+    node, of the physical node its attribute ``node_id`` names (any
+    hashable label; physical nodes are numbered in first-seen order unless
+    all labels are integers, which are kept as ids).  Where every node also
+    carries ``layer_id`` (an integer >= 0), the graph is a multilayer
+    network: with ``multilayer_inter_intra_format`` (the official default),
+    a link within a layer is an intra-layer link, relaxed to the node's
+    neighbours in other layers (relax rate 0.15), and a link between the
+    same physical node in two layers is an inter-layer link, as in
+    ``*Intra``/``*Inter`` sections; a link between different physical
+    nodes in different layers is refused.  Without it, links are used
+    between the given states as they are.
+
+    Parameters
+    ----------
+    graph : networkx.Graph
+        The state nodes and the links between them.
+    directed, weight
+        As for :func:`to_network`.
+    node_id, layer_id : str
+        The node attributes holding the physical node and the layer.
+    multilayer_inter_intra_format : bool
+        How links of a multilayer graph are read (see above).
+
+    Raises
+    ------
+    ValueError
+        For a node without ``node_id``, a layer that is not an integer
+        >= 0, two states of one physical node in one layer, or a link
+        between different nodes in different layers (intra/inter format).
+    """
+    if not is_state_graph(graph, node_id):
+        raise ValueError(f"every node of a state graph must carry the physical node "
+                         f"attribute {node_id!r}")
+    network = _from_networkx(graph, directed, weight)
+    labels = [value for _, value in graph.nodes(data=node_id)]
+    physical_nodes = list(dict.fromkeys(labels))
+    position = {label: k for k, label in enumerate(physical_nodes)}
+    physical = np.fromiter((position[label] for label in labels), dtype=np.int64,
+                           count=len(labels))
+    layers = [value for _, value in graph.nodes(data=layer_id)]
+    if any(value is None for value in layers):
+        return StateNetwork(network, physical, physical_nodes)
+    layer = _layer_ids(layers, network.nodes, layer_id)
+    return _multilayer_states(network, physical, physical_nodes, layer,
+                              bool(multilayer_inter_intra_format))
+
+
+def _layer_ids(layers: list, nodes: list, layer_id: str) -> np.ndarray:
+    """Return the layer of every node as int64; each must be an integer >= 0."""
+    for node, value in zip(nodes, layers, strict=True):
+        if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 0:
+            raise ValueError(f"node attribute {layer_id!r} must be an integer >= 0 (a layer "
+                             f"id), got {value!r} on node {node!r}")
+    return np.array(layers, dtype=np.int64)
+
+
+def _multilayer_states(network: Network, physical: np.ndarray, physical_nodes: list,
+                       layer: np.ndarray, inter_intra: bool) -> StateNetwork:
+    """Expand the links of a multilayer state graph as the official Infomap does,
+    and return the state network over the graph's nodes."""
+    from .multilayer import MultilayerNetwork
+
+    state_of = _state_of_layer_node(network, physical, physical_nodes, layer)
+    s, t, w = network.source, network.target, np.asarray(network.weight, dtype=np.float64)
+    ls, lt, ps, pt = layer[s], layer[t], physical[s], physical[t]
+    empty = np.empty(0, dtype=np.int64)
+    if inter_intra:
+        intra = ls == lt
+        diagonal = np.flatnonzero(~intra & (ps != pt))
+        if diagonal.size:
+            k = int(diagonal[0])
+            u, v = network.nodes[int(s[k])], network.nodes[int(t[k])]
+            raise ValueError(f"edge ({u!r}, {v!r}) joins different physical nodes in different "
+                             "layers, which the intra/inter multilayer format cannot hold; use "
+                             "multilayer_inter_intra_format=False")
+        links = (ls[intra], ps[intra], lt[intra], pt[intra], w[intra])
+        inter = (ls[~intra], ps[~intra], lt[~intra], w[~intra])
+    else:
+        links, inter = (ls, ps, lt, pt, w), (empty, empty, empty, np.empty(0))
+    expanded = MultilayerNetwork(links, inter, network.directed,
+                                 tuple(range(len(physical_nodes))), None,
+                                 np.full(links[0].shape[0], inter_intra)).to_state_network()
+    index = np.array([state_of[(int(a), int(b))] for a, b in zip(
+        expanded.layer.tolist(), np.asarray(expanded.physical_nodes)[expanded.physical].tolist(),
+        strict=True)], dtype=np.int64)
+    inner = expanded.network  # directed: relaxed links go one way
+    node_weights = None
+    if inner.node_weights is not None:
+        node_weights = np.ones(network.num_nodes)
+        node_weights[index] = inner.node_weights
+    states = Network(index[inner.source], index[inner.target], inner.weight, network.num_nodes,
+                     inner.directed, network.nodes, node_weights)
+    return StateNetwork(states, physical, physical_nodes, None, layer)
+
+
+def _state_of_layer_node(network: Network, physical: np.ndarray, physical_nodes: list,
+                         layer: np.ndarray) -> dict:
+    """Return ``{(layer, physical index): state index}``; one state per pair."""
+    state_of: dict = {}
+    for k, key in enumerate(zip(layer.tolist(), physical.tolist(), strict=True)):
+        first = state_of.setdefault(key, k)
+        if first != k:
+            raise ValueError(f"nodes {network.nodes[first]!r} and {network.nodes[k]!r} are both "
+                             f"physical node {physical_nodes[key[1]]!r} in layer {key[0]}: a "
+                             "multilayer graph has one state node per physical node and layer")
+    return state_of

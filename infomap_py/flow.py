@@ -120,6 +120,7 @@ def compute_flow(
     markov_time: float = 1.0,
     bipartite_teleportation: bool = False,
     skip_adjust_bipartite_flow: bool = False,
+    relax_to_self: np.ndarray | None = None,
 ) -> Flow:
     """Return the flow of ``network`` under ``flow_model`` (arguments checked by the caller).
 
@@ -139,6 +140,8 @@ def compute_flow(
     src, dst, w = network.source, network.target, scale_to_unit(network.weight)
     if not network.directed and flow_model != "undirected":
         src, dst, w = _both_ways(src, dst, w)
+    transit = None if relax_to_self is None else relax_to_self_transit(
+        src, dst, np.asarray(relax_to_self, dtype=np.int64))
     feature = None
     if network.bipartite_start_id is not None:
         from .bipartite import feature_mask
@@ -199,8 +202,14 @@ def compute_flow(
         has_out = out_weight[src] > 0
         transition = np.where(has_out, w / np.where(has_out, out_weight[src], 1.0), w)
         dangling = np.flatnonzero(out_degree == 0)
+        relay = None if transit is None else _relay_shares(src, transition, transit, n)
+        if transit is not None and recorded_teleportation and not to_nodes:
+            # As the official: teleportation lands where the two-step walk
+            # arrives, so a transit link's weight lands beyond its target
+            # (lost, not renormalised, where the target has no onward link).
+            tele_weight = _two_step(src, dst, w / sum_weight, transit, relay, n)
         rank = _pagerank(src, dst, transition, dangling, tele_weight, start_flow,
-                         float(teleportation))
+                         float(teleportation), transit, relay)
         convergence = (rank.iterations, rank.error, rank.converged)
         if recorded_teleportation:
             node_flow = rank.flow
@@ -211,7 +220,10 @@ def compute_flow(
         else:
             sum_rank = 1.0 - rank.dangling_rank
             link_flow = transition * rank.previous[src] / sum_rank
-            node_flow = np.bincount(dst, weights=link_flow, minlength=n)
+            if transit is None:
+                node_flow = np.bincount(dst, weights=link_flow, minlength=n)
+            else:
+                node_flow = _two_step(src, dst, link_flow, transit, relay, n)
 
     if feature is not None and (bipartite_teleportation or not skip_adjust_bipartite_flow):
         if not bipartite_teleportation:
@@ -231,6 +243,9 @@ def compute_flow(
         raise ValueError("the bipartite flow is zero on every node: this flow model cannot "
                          "distribute flow over this network (e.g. directed recorded "
                          "teleportation when every link runs from primary to feature nodes)")
+    if transit is not None:
+        link_flow = link_flow + relay_transit_flow(src, dst, link_flow, transit,
+                                                   np.asarray(relax_to_self, dtype=np.int64))
     link_flow = link_flow * markov_time
     source, target = src, dst
     if is_self.any():
@@ -243,6 +258,57 @@ def compute_flow(
                     flow_model, True, *convergence)
     return Flow(node_flow, source, target, link_flow, tele_source, tele_weight, flow_model,
                 False, *convergence)
+
+
+def relax_to_self_transit(source: np.ndarray, target: np.ndarray,
+                          physical: np.ndarray) -> np.ndarray:
+    """Return which links are *transit* links of ``--multilayer-relax-to-self``:
+    those between two different states of one physical node (the walker's
+    move to the node itself in another layer)."""
+    return (physical[source] == physical[target]) & (source != target)
+
+
+def _relay_shares(source: np.ndarray, transition: np.ndarray, transit: np.ndarray,
+                  n: int) -> np.ndarray:
+    """Return the share of the flow arriving at a state on transit links that
+    leaves along each of its other links: the link's transition
+    probability over the state's total on non-transit links (0 on transit
+    links and where that total is 0)."""
+    kept = np.where(transit, 0.0, transition)
+    total = np.bincount(source, weights=kept, minlength=n)
+    return np.where(total[source] > 0.0, kept / np.where(total[source] > 0.0,
+                                                          total[source], 1.0), 0.0)
+
+
+def _two_step(source: np.ndarray, target: np.ndarray, link_flow: np.ndarray,
+              transit: np.ndarray, relay: np.ndarray, n: int) -> np.ndarray:
+    """Return the node flow one relax-to-self step gives: flow on non-transit
+    links, plus flow on transit links relayed on along the target's
+    other links (the transit target itself is not visited)."""
+    arrived = np.bincount(target[transit], weights=link_flow[transit], minlength=n)
+    step = np.where(transit, 0.0, link_flow)
+    return (np.bincount(target, weights=step, minlength=n)
+            + np.bincount(target, weights=arrived[source] * relay, minlength=n))
+
+
+def relay_transit_flow(source: np.ndarray, target: np.ndarray, link_flow: np.ndarray,
+                       transit: np.ndarray, physical: np.ndarray) -> np.ndarray:
+    """Return the flow to add to every link for ``--multilayer-relax-to-self``.
+
+    The flow crossing a transit link (to the state of the same physical
+    node in another layer) continues along the target state's links to
+    other physical nodes, split in proportion to their own flow; the
+    official Infomap adds it to those links (keeping the transit link's
+    flow too), so that module exit flows match the two-step walk.  Where
+    the target has no such link, nothing is added.
+    """
+    n = physical.shape[0]
+    arrived = np.bincount(target[transit], weights=link_flow[transit], minlength=n)
+    onward = physical[source] != physical[target]
+    total = np.bincount(source, weights=np.where(onward, link_flow, 0.0), minlength=n)
+    usable = onward & (total[source] > 0.0)
+    share = link_flow / np.where(usable, total[source], 1.0)
+    return np.where(usable, arrived[source] * share, 0.0)
 
 
 def _teleport_source(node_flow: np.ndarray, out_degree: np.ndarray,
@@ -316,7 +382,8 @@ class _PageRank(NamedTuple):
     converged: bool
 
 
-def _pagerank(src, dst, transition, dangling, tele_weight, start_flow, alpha) -> _PageRank:
+def _pagerank(src, dst, transition, dangling, tele_weight, start_flow, alpha,
+              transit=None, relay=None) -> _PageRank:
     """Run the PageRank kernel to convergence.
 
     Small teleportation makes the power iteration slow (its error falls by
@@ -324,27 +391,53 @@ def _pagerank(src, dst, transition, dangling, tele_weight, start_flow, alpha) ->
     :data:`FIRST_ITERATIONS` steps, the stationary flow is solved for as a
     sparse linear system and the iteration resumes from that solution, so
     that it converges in a few steps to the same fixed point as the
-    official Infomap's iteration.
+    official Infomap's iteration.  With ``transit`` links (and the
+    ``relay`` shares of :func:`_relay_shares`) the walk is the two-step
+    walk of ``--multilayer-relax-to-self``.
     """
     from ._core import flow as flow_kernels
 
-    flow, previous, alpha, beta, dangling_rank, iterations, error = flow_kernels.pagerank(
-        src, dst, transition, dangling, tele_weight, start_flow, alpha, FIRST_ITERATIONS)
+    def iterate(start, steps):
+        if transit is None:
+            return flow_kernels.pagerank(src, dst, transition, dangling, tele_weight, start,
+                                         alpha, steps)
+        return flow_kernels.relax_to_self_pagerank(src, dst, transition, transit, relay,
+                                                   dangling, tele_weight, start, alpha, steps)
+
+    flow, previous, alpha, beta, dangling_rank, iterations, error = iterate(start_flow,
+                                                                            FIRST_ITERATIONS)
     if error > flow_kernels.TOLERANCE:
-        start = _solve_pagerank(src, dst, transition, dangling, tele_weight, alpha, flow)
-        flow, previous, alpha, beta, dangling_rank, more, error = flow_kernels.pagerank(
-            src, dst, transition, dangling, tele_weight, start, alpha, MAX_ITERATIONS)
+        start = _solve_pagerank(_step_matrix(src, dst, transition, transit, relay,
+                                             start_flow.shape[0]), tele_weight, alpha, flow)
+        flow, previous, alpha, beta, dangling_rank, more, error = iterate(start, MAX_ITERATIONS)
         iterations += more
     return _PageRank(flow, previous, beta, dangling_rank, int(iterations), float(error),
                      bool(error <= flow_kernels.TOLERANCE))
 
 
-def _solve_pagerank(src, dst, transition, dangling, tele_weight, alpha, guess):
-    """Return the PageRank vector solved from ``(I - beta P^T) y = v``.
+def _step_matrix(src, dst, transition, transit, relay, n):
+    """Return the sparse matrix ``M`` of one step without teleportation
+    (flow ``y`` moves to ``M @ y``): ``P^T`` of the transition matrix, or
+    for the relax-to-self walk its non-transit part plus the transit part
+    followed by the relay."""
+    import scipy.sparse as sp
 
-    ``P`` is the transition matrix without dangling rows and ``v`` the
-    teleportation weights; the flow is ``y / sum(y)``, since dangling and
-    teleported flow both land by ``v``.  The solver is a sparse LU
+    if transit is None:
+        return sp.csr_array((transition, (dst, src)), shape=(n, n))
+    plain = ~transit
+    direct = sp.csr_array((transition[plain], (dst[plain], src[plain])), shape=(n, n))
+    cross = sp.csr_array((transition[transit], (dst[transit], src[transit])), shape=(n, n))
+    onward = sp.csr_array((relay, (dst, src)), shape=(n, n))
+    return direct + onward @ cross
+
+
+def _solve_pagerank(step, tele_weight, alpha, guess):
+    """Return the PageRank vector solved from ``(I - beta M) y = v``.
+
+    ``M`` is the one-step matrix ``step`` (:func:`_step_matrix`; dangling
+    nodes have no links) and ``v`` the teleportation weights; the flow is
+    ``y / sum(y)``, since dangling and teleported flow both land by ``v``.
+    The solver is a sparse LU
     factorisation (SuperLU): Krylov solvers stall on exactly the slowly
     mixing graphs that reach this point, and such graphs (long paths,
     weakly linked modules) factorise with little fill.  Falls back to
@@ -355,11 +448,7 @@ def _solve_pagerank(src, dst, transition, dangling, tele_weight, alpha, guess):
 
     n = guess.shape[0]
     beta = 1.0 - alpha
-    has_out = np.ones(n, dtype=bool)
-    has_out[dangling] = False
-    keep = has_out[src]
-    matrix = sp.identity(n, format="csr") - beta * sp.csr_array(
-        (transition[keep], (dst[keep], src[keep])), shape=(n, n))
+    matrix = sp.identity(n, format="csr") - beta * step
     try:
         with np.errstate(all="ignore"):
             solution = spla.spsolve(matrix.tocsc(), tele_weight)
@@ -379,8 +468,14 @@ def flow_graph(flow: Flow):
     (flow, teleportation source and weight), every node's own enter and
     exit flow, and for a state network every state's physical node.
     """
-    from ._core.coarsen import NO_PHYSICAL, FlowNet, NodeFlows, PhysNodes, build_flow_graph, \
-        node_enter_exit
+    from ._core.coarsen import (
+        NO_PHYSICAL,
+        FlowNet,
+        NodeFlows,
+        PhysNodes,
+        build_flow_graph,
+        node_enter_exit,
+    )
 
     graph = build_flow_graph(
         np.ascontiguousarray(flow.source, dtype=np.int64),

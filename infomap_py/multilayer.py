@@ -203,7 +203,14 @@ class MultilayerNetwork:
             ``layer[i]``.  Expanded ``*Intra`` links are directed (the
             official code then uses directed flow), so ``directed`` is
             ``True`` unless the input is undirected with ``*Multilayer``
-            links only.
+            links only.  (When every state id equals its physical id,
+            the official Infomap runs the network as first-order: the same
+            flow and codelength, but every declared physical node becomes
+            a node, isolated ones in modules of their own, and the output
+            files take the first-order layout without layer ids; this
+            expansion and the writers do not mimic that.)  With
+            ``relax_to_self``, its ``relax_to_self`` flag gives it the
+            official two-step flow.
 
         Raises
         ------
@@ -551,7 +558,6 @@ def _inter_forward(build, nets, lay1, node, lay2, w, group, heads, entry, to_sel
 def _inter_backward(build, nets, lay1, node, lay2, w, group, heads, entry, to_self) -> None:
     """Undirected ``*Inter`` links also go from ``(lay2, node)`` to the
     neighbours of ``node`` in ``lay1`` (or to the node itself)."""
-    g = np.arange(heads.shape[0])
     source = build.key(lay2, node)
     rows = nets.find_rows(lay1, node)  # the same row for every entry of a group
     if to_self:
@@ -731,7 +737,8 @@ def _state_network(net: MultilayerNetwork, build: _Build, layer_ids: np.ndarray,
                       nodes=state_id[by_id],
                       node_weights=None if np.all(state_weights == 1.0) else state_weights)
     return StateNetwork(network, np.searchsorted(physical_ids, node[by_id]),
-                        tuple(int(x) for x in physical_ids), physical_names, lay[by_id])
+                        tuple(int(x) for x in physical_ids), physical_names, lay[by_id],
+                        opts.to_self)
 
 
 def _lookup(keys: np.ndarray, values: np.ndarray, query: np.ndarray) -> np.ndarray:

@@ -12,13 +12,28 @@ from __future__ import annotations
 import numpy as np
 
 from ._core import mapeq
-from ._core.coarsen import FlowGraph, FlowNet, ModuleFlows, NodeFlows, aggregate, \
-    members_by_label, module_flows
+from ._core.coarsen import (
+    FlowGraph,
+    FlowNet,
+    ModuleFlows,
+    NodeFlows,
+    aggregate,
+    members_by_label,
+    module_flows,
+)
 from ._core.hierarchy import attach_submodules, index_codebook_length, merge_groups
 from ._core.rng import next_seeds
-from ._core.search import AGGREGATED_LOOP_LIMIT, MIN_IMPROVEMENT, module_subnetwork, \
-    new_module_split, node_entropy, one_level_length, partition_modules, physical_scratch, \
-    total_codelength
+from ._core.search import (
+    AGGREGATED_LOOP_LIMIT,
+    MIN_IMPROVEMENT,
+    module_subnetwork,
+    new_module_split,
+    node_entropy,
+    one_level_length,
+    partition_modules,
+    physical_scratch,
+    total_codelength,
+)
 from .two_level import partition
 from .workers import SERIAL, Workers
 

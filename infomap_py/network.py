@@ -110,6 +110,12 @@ class StateNetwork:
         A display name per physical node; ``None`` uses ``str(label)``.
     layer : numpy.ndarray of int64 or None
         The layer id of every state of a multilayer network, else ``None``.
+    relax_to_self : bool
+        Whether this is the expansion of ``--multilayer-relax-to-self``
+        (:meth:`~infomap_py.multilayer.MultilayerNetwork.to_state_network`),
+        whose flow is the official two-step flow: a link between two states
+        of one physical node is crossed in transit (see
+        :func:`~infomap_py.flow.compute_flow`).
     """
 
     network: Network
@@ -117,6 +123,7 @@ class StateNetwork:
     physical_nodes: Sequence[Any]
     physical_names: Sequence[str] | None = None
     layer: np.ndarray | None = None
+    relax_to_self: bool = False
 
     @property
     def num_states(self) -> int:
@@ -147,8 +154,196 @@ class StateNetwork:
             return list(self.physical_names)
         return [str(node) for node in self.physical_nodes]
 
+    @classmethod
+    def from_links(cls, links: Any, physical: Any, directed: bool = False,
+                   physical_nodes: Sequence[Any] | None = None,
+                   physical_names: Sequence[str] | None = None,
+                   state_ids: Sequence[Any] | None = None,
+                   layer: Any = None) -> StateNetwork:
+        """Build a state network from links between state indices.
+
+        Parameters
+        ----------
+        links : array_like
+            Shape ``(m, 2)`` or ``(m, 3)``: ``source target [weight]``, with
+            state *indices* ``0..num_states-1`` (``num_states`` is
+            ``len(physical)``) and finite weights >= 0 (1 where missing).
+        physical : array_like
+            The physical node (label) of every state, in state order.
+        directed : bool
+            Whether links are directed.
+        physical_nodes : sequence, optional
+            Every physical node label, once each, in the order to number
+            them; each must have a state.  ``None``: the distinct labels of
+            ``physical``, sorted.
+        physical_names : sequence of str, optional
+            A display name per physical node, in ``physical_nodes`` order.
+        state_ids : sequence, optional
+            The label (id) of every state, distinct; ``None``: ``0..num_states-1``.
+        layer : array_like of int, optional
+            The layer id of every state (a multilayer state network).
+
+        Returns
+        -------
+        StateNetwork
+
+        Raises
+        ------
+        TypeError
+            For links or layers that are not numbers, or a non-bool ``directed``.
+        ValueError
+            For a wrong shape or length, a state index out of range, a
+            weight that is negative, NaN or infinite, repeated labels, or
+            a physical label that ``physical_nodes`` does not list.
+
+        Examples
+        --------
+        >>> links = [[0, 1, 1.0], [1, 2, 1.0], [2, 3, 2.0]]
+        >>> net = StateNetwork.from_links(links, ["a", "b", "a", "c"])
+        >>> net
+        StateNetwork(undirected, 4 states of 3 physical nodes, 3 links)
+        >>> net.physical.tolist(), list(net.physical_nodes)
+        ([0, 1, 0, 2], ['a', 'b', 'c'])
+        """
+        if not isinstance(directed, (bool, np.bool_)):
+            raise TypeError(f"directed must be True or False, got {directed!r}")
+        array = np.asarray(physical) if isinstance(physical, np.ndarray) else None
+        if array is not None and array.ndim == 1 and array.dtype.kind in "iu" \
+                and physical_nodes is None:
+            nodes, index = _integer_physical_index(array)
+        else:
+            nodes, index = _physical_index(_sequence("physical", physical), physical_nodes)
+        num_states = index.shape[0]
+        source, target, weight = _state_links(links, num_states)
+        names = _physical_names(physical_names, len(nodes))
+        ids = _state_labels(state_ids, num_states)
+        network = Network(source, target, weight, num_states, bool(directed), ids)
+        return cls(network, index, nodes, names, _layers(layer, num_states))
+
     def __repr__(self) -> str:
         kind = "directed" if self.directed else "undirected"
         layers = (f", {np.unique(self.layer).size} layers" if self.layer is not None else "")
         return (f"StateNetwork({kind}, {self.num_states} states of {self.num_physical} "
                 f"physical nodes, {self.network.num_links} links{layers})")
+
+
+def _sequence(name: str, values: Any) -> list:
+    """Return ``values`` (a sequence or 1-d array) as a list, or raise naming ``name``."""
+    if isinstance(values, (str, bytes)) or not hasattr(values, "__len__"):
+        raise TypeError(f"{name} must be a sequence or 1-d array, got {type(values).__name__}")
+    if isinstance(values, np.ndarray):
+        if values.ndim != 1:
+            raise ValueError(f"{name} must be 1-d, got shape {values.shape}")
+        return values.tolist()
+    return list(values)
+
+
+def _state_links(links: Any, num_states: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return ``(source, target, weight)`` of a ``(m, 2)`` or ``(m, 3)`` link array."""
+    from ._validate import check_weights
+
+    try:
+        array = np.asarray(links)
+    except (TypeError, ValueError):
+        raise ValueError("links must be rectangular: every row 'source target' or "
+                         "'source target weight'") from None
+    if array.size == 0:
+        array = array.reshape(0, 2)
+    if array.ndim != 2 or array.shape[1] not in (2, 3):
+        raise ValueError(f"links must have shape (m, 2) or (m, 3), got {array.shape}")
+    if array.dtype.kind not in "iuf":
+        raise TypeError(f"links must hold state indices (and weights) as numbers, got dtype "
+                        f"{array.dtype}")
+    ends = array[:, :2]
+    if array.dtype.kind == "f" and not np.all(np.isfinite(ends) & (ends == np.round(ends))):
+        row = int(np.flatnonzero(~np.all(np.isfinite(ends) & (ends == np.round(ends)), 1))[0])
+        raise TypeError(f"links: state indices (first two columns) must be integers, got "
+                        f"{ends[row].tolist()} in row {row}")
+    outside = (ends < 0) | (ends >= num_states)
+    if outside.any():
+        row = int(np.flatnonzero(outside.any(axis=1))[0])
+        raise ValueError(f"links: state indices must be in 0..{num_states - 1} (len(physical) "
+                         f"is {num_states}), got {ends[row].tolist()} in row {row}")
+    source = np.ascontiguousarray(ends[:, 0], dtype=np.int64)
+    target = np.ascontiguousarray(ends[:, 1], dtype=np.int64)
+    if array.shape[1] == 2:
+        return source, target, unit_weights(array.shape[0])
+    weight = array[:, 2].astype(np.float64)
+    check_weights(weight, lambda i: f"({source[i]}, {target[i]}) in row {i}")
+    return source, target, weight
+
+
+def _integer_physical_index(physical: np.ndarray) -> tuple[Sequence[int], np.ndarray]:
+    """Return ``(sorted distinct ids, index of every state's id)`` of integer labels."""
+    ids, index = np.unique(physical, return_inverse=True)
+    if ids.size and int(ids[-1]) - int(ids[0]) + 1 == ids.size:
+        return range(int(ids[0]), int(ids[-1]) + 1), index.astype(np.int64).ravel()
+    return ids.tolist(), index.astype(np.int64).ravel()
+
+
+def _physical_index(labels: list, physical_nodes: Sequence[Any] | None
+                    ) -> tuple[Sequence[Any], np.ndarray]:
+    """Return ``(physical nodes, index of every state's physical node)``."""
+    if physical_nodes is None:
+        try:
+            nodes = sorted(set(labels))
+        except TypeError:  # labels of mixed types: first-seen order
+            nodes = list(dict.fromkeys(labels))
+    else:
+        nodes = _sequence("physical_nodes", physical_nodes)
+    position = {}
+    for k, node in enumerate(nodes):
+        if position.setdefault(node, k) != k:
+            raise ValueError(f"physical_nodes lists {node!r} twice")
+    missing = next((k for k, label in enumerate(labels) if label not in position), None)
+    if missing is not None:
+        raise ValueError(f"physical: state {missing} has physical node {labels[missing]!r}, "
+                         "which physical_nodes does not list")
+    index = np.fromiter((position[label] for label in labels), dtype=np.int64,
+                        count=len(labels))
+    unused = np.flatnonzero(np.bincount(index, minlength=len(nodes)) == 0)
+    if unused.size:
+        raise ValueError(f"physical_nodes lists {nodes[int(unused[0])]!r}, which no state "
+                         "belongs to")
+    if isinstance(physical_nodes, range):
+        nodes = physical_nodes
+    return nodes, index
+
+
+def _physical_names(names: Sequence[str] | None, num_physical: int) -> list[str] | None:
+    if names is None:
+        return None
+    names = _sequence("physical_names", names)
+    if len(names) != num_physical:
+        raise ValueError(f"physical_names must have one name per physical node "
+                         f"({num_physical}), got {len(names)}")
+    bad = next((name for name in names if not isinstance(name, str)), None)
+    if bad is not None:
+        raise TypeError(f"physical_names must be strings, got {bad!r}")
+    return names
+
+
+def _state_labels(state_ids: Sequence[Any] | None, num_states: int) -> Sequence[Any]:
+    if state_ids is None:
+        return range(num_states)
+    ids = state_ids if isinstance(state_ids, range) else _sequence("state_ids", state_ids)
+    if len(ids) != num_states:
+        raise ValueError(f"state_ids must have one id per state (len(physical) is "
+                         f"{num_states}), got {len(ids)}")
+    if len(set(ids)) != num_states:
+        seen: set = set()
+        twice = next(x for x in ids if x in seen or seen.add(x))
+        raise ValueError(f"state_ids lists {twice!r} twice")
+    return ids
+
+
+def _layers(layer: Any, num_states: int) -> np.ndarray | None:
+    if layer is None:
+        return None
+    array = np.asarray(layer)
+    if array.shape != (num_states,):
+        raise ValueError(f"layer must have one layer id per state ({num_states}), got shape "
+                         f"{array.shape}")
+    if array.dtype.kind not in "iu" and num_states:
+        raise TypeError(f"layer must hold integer layer ids, got dtype {array.dtype}")
+    return array.astype(np.int64)

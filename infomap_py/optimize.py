@@ -18,8 +18,14 @@ from ._core.search import CORE_LOOP_LIMIT, MIN_IMPROVEMENT, node_entropy
 from ._core.tree import dissolve_unpaid_modules, module_codelengths
 from .flow import Flow, flow_graph
 from .multilevel import merge_modules, split_recursively, super_levels
-from .tree import coded_leaves, compact_tree, super_tree, tree_codelength, tree_flows, \
-    two_level_tree
+from .tree import (
+    coded_leaves,
+    compact_tree,
+    super_tree,
+    tree_codelength,
+    tree_flows,
+    two_level_tree,
+)
 from .two_level import PhaseClock, partition
 from .workers import SERIAL, Workers
 

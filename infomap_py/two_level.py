@@ -19,9 +19,17 @@ from ._core.coarsen import aggregate_net, members_by_label
 from ._core.mapeq import EXIT_NETWORK_FLOW
 from ._core.moves import place_linkless_nodes
 from ._core.rng import next_seeds
-from ._core.search import AGGREGATED_LOOP_LIMIT, MIN_IMPROVEMENT, \
-    MIN_RELATIVE_TUNE_IMPROVEMENT, find_top_modules, fine_tune, new_module_split, \
-    one_level_length, partition_modules, total_codelength
+from ._core.search import (
+    AGGREGATED_LOOP_LIMIT,
+    MIN_IMPROVEMENT,
+    MIN_RELATIVE_TUNE_IMPROVEMENT,
+    find_top_modules,
+    fine_tune,
+    new_module_split,
+    one_level_length,
+    partition_modules,
+    total_codelength,
+)
 from .workers import SERIAL, Workers
 
 #: ``report(phase, num_modules, codelength, seconds)``: called as each phase

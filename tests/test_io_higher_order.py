@@ -364,3 +364,81 @@ def test_multilayer_fast_and_careful_parsing_agree(tmp_path):
     path = write(tmp_path, "m.net", "*Intra\n# c\n1 1 2 # x\r\n*Inter\n*Intra\n2,1,2,0.5\n")
     assert [c.tolist() for c in read_network(path).links] == [[1, 2], [1, 1], [1, 2], [2, 2],
                                                               [1.0, 0.5]]
+
+
+# ---------------------------------------------------------------- fast *States
+
+
+def _careful_only(monkeypatch):
+    """Make the *States reader parse every line one by one (the reference path)."""
+    from infomap_py.io import _higher_order
+
+    monkeypatch.setattr(_higher_order, "_fast_state_rows", lambda body, line: None)
+
+
+def _same_state_network(a, b):
+    assert a.network.nodes == b.network.nodes or list(a.network.nodes) == list(b.network.nodes)
+    assert a.physical.tolist() == b.physical.tolist()
+    assert list(a.physical_nodes) == list(b.physical_nodes)
+    assert a.network.names == b.network.names
+    assert (a.network.node_weights is None) == (b.network.node_weights is None)
+    if a.network.node_weights is not None:
+        assert a.network.node_weights.tolist() == b.network.node_weights.tolist()
+    assert a.network.source.tolist() == b.network.source.tolist()
+    assert a.network.target.tolist() == b.network.target.tolist()
+
+
+STATE_FILES = {
+    "plain": "*States\n1 10\n2 11\n3 10\n*Links\n1 2\n2 3\n",
+    "weights": "*States\n# id phys w\n1 10 0.5\n2 11 2e0\n3 10\n  4\t12 .25\n*Links\n1 2\n4 3\n",
+    "names": '*Vertices\n10 "ten"\n11 "eleven"\n*States\n1 10 "a b"\n2 11 x 3\n3 10 7\n'
+             '4 11 "q" 2 # note\n*Links\n1 2\n3 4\n',
+    "mixed": '*States\n5 1\n\n3 2 "three"\n1 1 0.5 # c\n9 3 nine\n*Links\n5 3\n1 9\n',
+    "number-like-name": "*States\n1 1\n2 1 1e\n3 2 1.2.3 4\n*Links\n1 2\n",
+    "two-sections": "*States\n1 1\n*Links\n1 2\n*States\n2 2 1.5\n",
+}
+
+
+@pytest.mark.parametrize("name", list(STATE_FILES))
+def test_fast_states_reader_equals_the_careful_one(tmp_path, monkeypatch, name):
+    path = tmp_path / "s.net"
+    path.write_text(STATE_FILES[name])
+    fast = read_network(path)
+    _careful_only(monkeypatch)
+    _same_state_network(fast, read_network(path))
+
+
+@pytest.mark.parametrize(("body", "line", "match"), [
+    ("1 1\n2 1 -0.5\n", 3, "state weight must be a finite number >= 0"),
+    ("1 1\n2 1 x -1\n", 3, "state weight must be a finite number >= 0"),
+    ("1 1\n2 1 x 1e\n", 3, "state weight must be a number"),
+    ("1 1\n2.0 1\n", 3, "state id must be a non-negative integer"),
+    ("1 1\n2 -1\n", 3, "physical node id must be a non-negative integer"),
+    ("1 1\n2\n", 3, "expected 'state_id physical_id"),
+    ("1 1\n2 1\n1 2\n", 4, r"state 1 is listed twice \(first on line 2\)"),
+    ("1 1\n99999999999999999999 1\n", 3, "too large"),
+    ("1 1\n2 1,5\n", 3, "physical node id must be a non-negative integer"),
+])
+def test_fast_states_reader_errors_name_the_line(tmp_path, body, line, match):
+    path = tmp_path / "bad.net"
+    path.write_text("*States\n" + body + "*Links\n1 1\n")
+    with pytest.raises(InputFormatError, match=match) as info:
+        read_network(path)
+    assert info.value.line == line
+
+
+def test_fast_states_reader_on_a_large_generated_file(tmp_path, monkeypatch):
+    rng = np.random.default_rng(0)
+    n = 5000
+    physical = rng.integers(0, 800, n)
+    weights = np.round(rng.random(n) * 3, 3)
+    rows = [f"{k + 1} {p}" + (' "s"' if k % 997 == 0 else "") + (f" {w}" if k % 3 else "")
+            for k, (p, w) in enumerate(zip(physical.tolist(), weights.tolist(), strict=True))]
+    links = rng.integers(1, n + 1, size=(3 * n, 2))
+    path = tmp_path / "big.net"
+    path.write_text("*States\n" + "\n".join(rows) + "\n*Links\n"
+                    + "\n".join(f"{a} {b}" for a, b in links.tolist()) + "\n")
+    fast = read_network(path)
+    assert fast.num_states == n and fast.network.num_links == 3 * n
+    _careful_only(monkeypatch)
+    _same_state_network(fast, read_network(path))

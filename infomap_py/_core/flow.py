@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ._jit import jit
+from ._jit import inline_jit, jit
 
 #: Power iteration runs at least this many steps ...
 MIN_ITERATIONS = 50
@@ -28,9 +28,37 @@ def pagerank(source, target, link_flow, dangling, teleport_weight, start_flow, a
     above the tolerance (a cycle), ``alpha`` is nudged by 1e-10.  ``previous_flow`` is the last
     iterate before normalisation, from which the coded link flow is taken.
     """
+    no_links = np.zeros(0, dtype=np.bool_)
+    return _iterate(source, target, link_flow, no_links, np.zeros(0), dangling,
+                    teleport_weight, start_flow, alpha, max_iterations)
+
+
+@jit
+def relax_to_self_pagerank(source, target, link_flow, transit, relay, dangling,
+                           teleport_weight, start_flow, alpha, max_iterations):
+    """:func:`pagerank` of the two-step walk of ``--multilayer-relax-to-self``.
+
+    Flow along a ``transit`` link (to the same physical node in another
+    layer) is not a visit: it moves on in the same step along the target's
+    other links, link ``e`` taking the share ``relay[e]`` of what arrived at
+    its source (its transition probability over the source's total on
+    non-transit links; 0 on transit links).  Returns what :func:`pagerank`
+    returns.
+    """
+    return _iterate(source, target, link_flow, transit, relay, dangling, teleport_weight,
+                    start_flow, alpha, max_iterations)
+
+
+@inline_jit
+def _iterate(source, target, link_flow, transit, relay, dangling, teleport_weight, start_flow,
+             alpha, max_iterations):
+    """The power iteration of :func:`pagerank` (one step along every link)
+    or, with ``transit`` links, of :func:`relax_to_self_pagerank`."""
     n = start_flow.shape[0]
+    two_step = transit.shape[0] > 0
     flow = start_flow.copy()
     tmp = np.zeros(n)
+    arrived = np.zeros(n if two_step else 0)
     beta = 1.0 - alpha
     err = 0.0
     best_err = np.inf
@@ -45,8 +73,11 @@ def pagerank(source, target, link_flow, dangling, teleport_weight, start_flow, a
         teleported = alpha + beta * dangling_rank
         for i in range(n):
             tmp[i] = teleported * teleport_weight[i]
-        for e in range(source.shape[0]):
-            tmp[target[e]] += beta * link_flow[e] * flow[source[e]]
+        if two_step:
+            _two_step(source, target, link_flow, transit, relay, beta, flow, arrived, tmp)
+        else:
+            for e in range(source.shape[0]):
+                tmp[target[e]] += beta * link_flow[e] * flow[source[e]]
         total = 0.0
         err = 0.0
         for i in range(n):
@@ -70,3 +101,19 @@ def pagerank(source, target, link_flow, dangling, teleport_weight, start_flow, a
                 err <= TOLERANCE or iterations - best_at >= STALL_ITERATIONS):
             break
     return flow, tmp, alpha, beta, dangling_rank, iterations, err
+
+
+@inline_jit
+def _two_step(source, target, link_flow, transit, relay, beta, flow, arrived, out):
+    """Add one step of the relax-to-self walk from ``flow`` to ``out``:
+    transit flow is held in ``arrived`` and relayed on at once."""
+    for i in range(arrived.shape[0]):
+        arrived[i] = 0.0
+    for e in range(source.shape[0]):
+        if transit[e]:
+            arrived[target[e]] += beta * link_flow[e] * flow[source[e]]
+        else:
+            out[target[e]] += beta * link_flow[e] * flow[source[e]]
+    for e in range(source.shape[0]):
+        if relay[e] > 0.0:
+            out[target[e]] += arrived[source[e]] * relay[e]

@@ -13,8 +13,7 @@ import numpy as np
 
 from . import mapeq
 from ._jit import jit
-from .coarsen import FlowNet, NodeFlows, compact_labels, members_by_label, module_flows, \
-    no_physical
+from .coarsen import FlowNet, NodeFlows, compact_labels, members_by_label, module_flows, no_physical
 from .search import MIN_IMPROVEMENT
 
 

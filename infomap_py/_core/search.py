@@ -19,8 +19,19 @@ import numpy as np
 
 from . import mapeq
 from ._jit import inline_jit, jit
-from .coarsen import FlowNet, NodeFlows, aggregate_net, aggregate_physical, compact_labels, \
-    is_memory, module_flows, num_physical, physical_flow, subnetwork, subnetwork_physical
+from .coarsen import (
+    FlowNet,
+    NodeFlows,
+    aggregate_net,
+    aggregate_physical,
+    compact_labels,
+    is_memory,
+    module_flows,
+    num_physical,
+    physical_flow,
+    subnetwork,
+    subnetwork_physical,
+)
 from .moves import core_loops, new_partition
 
 #: Sweeps per core loop on the finest level (the official default).

@@ -96,15 +96,33 @@ class SectionKinds:
 
 @dataclass
 class States:
-    """The ``*States`` lines: per state its id, physical id, name, weight and line."""
+    """The ``*States`` lines read so far, as arrays, one chunk per section.
+
+    Each chunk is ``(ids, physical, names, weights, lines)``: per state its
+    id, physical id, name (``names`` is ``None`` for a chunk without any),
+    weight (NaN where the line gives none) and line number.
+    """
 
     line: int
-    ids: list = field(default_factory=list)
-    physical: list = field(default_factory=list)
-    names: list = field(default_factory=list)
-    weights: list = field(default_factory=list)
-    lines: list = field(default_factory=list)
-    seen: dict = field(default_factory=dict)
+    chunks: list = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        """The number of states read."""
+        return sum(int(chunk[0].shape[0]) for chunk in self.chunks)
+
+    def columns(self) -> tuple[np.ndarray, np.ndarray, list | None, np.ndarray, np.ndarray]:
+        """Return ``(ids, physical, names, weights, lines)`` of every state, in file order."""
+        if not self.chunks:
+            empty = np.empty(0, dtype=np.int64)
+            return empty, empty, None, np.empty(0), empty
+        ids, physical, weights, lines = (np.concatenate([c[k] for c in self.chunks])
+                                         for k in (0, 1, 3, 4))
+        names = None
+        if any(chunk[2] is not None for chunk in self.chunks):
+            names = [name for c in self.chunks
+                     for name in (c[2] if c[2] is not None else [None] * c[0].shape[0])]
+        return ids, physical, names, weights, lines
 
 
 def _integer(text: _Text, line: int, token: str, what: str) -> int:
@@ -137,39 +155,141 @@ def _is_number(token: str) -> bool:
     return True
 
 
-def _lines_until_heading(text: _Text, pos: int, line: int):
-    """Yield ``(pos, line, raw)`` for each line up to the next heading.
-
-    ``pos`` is the offset after the line and ``line`` its number, so the
-    last values yielded are where the next heading (or the end) starts.
-    """
-    data, n = text.data, len(text.data)
-    while pos < n:
-        stop = data.find(b"\n", pos)
-        stop = n if stop < 0 else stop
-        raw = data[pos:stop].strip()
-        if raw.startswith(b"*"):
-            return
-        line += 1
-        pos = stop + 1
-        yield pos, line, raw
-
-
 def read_state_lines(text: _Text, pos: int, line: int, states: States) -> tuple[int, int]:
     """Read ``*States`` lines into ``states``; return ``(pos, line)`` of the next heading.
 
     A line is ``state_id physical_id ["name"] [weight]``; as in the official
-    Infomap a bare number after the ids is the weight.
+    Infomap a bare number after the ids is the weight.  Lines of two or
+    three plain numbers are parsed with NumPy over the section's bytes;
+    any other line (a name, a comment, a malformed line) token by token,
+    so that errors name its line.  A state listed twice is an error.
     """
-    end_pos, end_line = pos, line
-    for end_pos, end_line, raw in _lines_until_heading(text, pos, line):  # noqa: B007
-        if not raw or raw.startswith(b"#"):
-            continue
-        _read_state_line(text, end_line, _strip_comment(decode(raw)), states)
+    body, end_pos, end_line = _raw_section(text, pos, line)
+    fast = _fast_state_rows(body, line)
+    if fast is None:  # some plain-looking line is malformed: parse every line carefully
+        fast = _no_rows(), np.ones(body.count(b"\n") + 1, dtype=bool)
+    rows, careful = fast
+    careful_rows = _careful_state_rows(text, body, line, careful)
+    states.chunks.append(_merge_rows(rows, careful_rows))
+    _check_unique_states(text, states)
     return end_pos, end_line
 
 
-def _read_state_line(text: _Text, line: int, line_text: str, states: States) -> None:
+def _raw_section(text: _Text, pos: int, line: int) -> tuple[bytes, int, int]:
+    """Return ``(body, end_pos, end_line)``: the bytes from ``pos`` up to the
+    next heading, and where that heading (or the end of the data) starts."""
+    end_pos = _next_heading(text.data, pos)
+    body = text.data[pos:end_pos]
+    end_line = line + body.count(b"\n") + (0 if body.endswith(b"\n") or not body else 1)
+    return body, end_pos, end_line
+
+
+def _next_heading(data: bytes, pos: int) -> int:
+    """Return the start of the first heading line (first non-blank byte
+    ``*``) at or after ``pos``, a line start; ``len(data)`` if there is none."""
+    star = pos - 1
+    while True:
+        star = data.find(b"*", star + 1)
+        if star < 0:
+            return len(data)
+        start = data.rfind(b"\n", pos, star) + 1 or pos
+        if not data[start:star].strip(b" \t\r\f\v"):
+            return start
+
+
+def _no_rows() -> tuple:
+    empty = np.empty(0, dtype=np.int64)
+    return empty, empty, np.empty(0), empty
+
+
+_STATE_ODD = np.ones(256, dtype=bool)
+_STATE_ODD[list(b"0123456789.eE+- \t\r\n\f\v")] = False
+
+
+def _fast_state_rows(body: bytes, line: int):
+    """Parse the plain state lines of ``body`` (two or three numbers) with NumPy.
+
+    Returns ``((ids, physical, weights, lines), careful)``, where
+    ``careful`` marks the lines (by index in ``body``) left to
+    :func:`_careful_state_rows`: lines with other characters (names,
+    comments), other token counts, ids that are not plain digits or have
+    more than 18 of them.  Returns ``None`` where a plain-looking weight
+    does not parse (``1e``, ``1.2.3``) or is negative: then every line is
+    parsed carefully, which names the bad line.
+    """
+    buf = np.frombuffer(body, dtype=np.uint8)
+    newlines = np.flatnonzero(buf == 10)
+    space = _WHITESPACE[buf]
+    starts = np.flatnonzero(~space & np.concatenate([[True], space[:-1]]))
+    ends = np.flatnonzero(~space & np.concatenate([space[1:], [True]])) + 1
+    token_line = np.searchsorted(newlines, starts)
+    counts = np.bincount(token_line, minlength=newlines.size + 1)
+    column = np.arange(starts.size) - (np.cumsum(counts) - counts)[token_line]
+    careful = _careful_lines(buf, newlines, starts, ends, token_line, column, counts)
+    plain_token = ~careful[token_line]
+    ids = _plain_numbers(buf, starts, ends, plain_token & (column < 2), np.int64)
+    is_weight = plain_token & (column == 2)
+    weights = _plain_numbers(buf, starts, ends, is_weight, np.float64)
+    if ids is None or weights is None or np.any(weights < 0):
+        return None
+    plain = np.flatnonzero(~careful & (counts > 0))
+    per_line = np.full(plain.size, np.nan)
+    per_line[counts[plain] == 3] = weights
+    ids = ids.reshape(-1, 2)
+    return (ids[:, 0].copy(), ids[:, 1].copy(), per_line, line + plain + 1), careful
+
+
+def _careful_lines(buf, newlines, starts, ends, token_line, column, counts) -> np.ndarray:
+    """Mark the lines that :func:`_fast_state_rows` leaves to the careful parser."""
+    careful = np.zeros(newlines.size + 1, dtype=bool)
+    careful[np.searchsorted(newlines, np.flatnonzero(_STATE_ODD[buf]))] = True
+    signs = np.searchsorted(starts, np.flatnonzero(_NON_DIGIT[buf]), side="right") - 1
+    careful[token_line[signs[column[signs] < 2]]] = True
+    careful[token_line[(column < 2) & (ends - starts > 18)]] = True
+    careful |= (counts != 0) & (counts != 2) & (counts != 3)
+    return careful
+
+
+def _plain_numbers(buf: np.ndarray, starts: np.ndarray, ends: np.ndarray, keep: np.ndarray,
+                   dtype) -> np.ndarray | None:
+    """Return the numbers of the tokens marked ``keep`` (all other bytes
+    read as spaces), or ``None`` unless each token parses into one number."""
+    expected = int(np.count_nonzero(keep))
+    if expected == 0:
+        return np.empty(0, dtype=dtype)
+    if expected < starts.size:
+        inside = np.zeros(buf.size + 1, dtype=np.int8)
+        inside[starts[keep]] = 1
+        inside[ends[keep]] -= 1
+        buf = np.where(np.cumsum(inside[:-1], dtype=np.int8) > 0, buf, np.uint8(32))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        try:
+            values = np.fromstring(buf.tobytes(), dtype=dtype, sep=" ")
+        except (ValueError, DeprecationWarning):
+            return None
+    return values if values.size == expected else None
+
+
+def _careful_state_rows(text: _Text, body: bytes, line: int, careful: np.ndarray) -> list:
+    """Parse the lines of ``body`` marked ``careful`` one by one; skip blank
+    and comment lines.  Returns ``(state, physical, name, weight, line)`` rows."""
+    if not careful.any():
+        return []
+    newlines = np.flatnonzero(np.frombuffer(body, dtype=np.uint8) == 10)
+    line_starts = np.concatenate([[0], newlines + 1]).tolist()
+    line_ends = np.append(newlines, len(body)).tolist()
+    rows = []
+    for k in np.flatnonzero(careful).tolist():
+        raw = body[line_starts[k]:line_ends[k]].strip()
+        if raw and not raw.startswith(b"#"):
+            rows.append(_parse_state_line(text, line + k + 1, _strip_comment(decode(raw))))
+    return rows
+
+
+def _parse_state_line(text: _Text, line: int, line_text: str) -> tuple:
+    """Return ``(state, physical, name, weight, line)`` of a ``*States`` line
+    (weight NaN where it gives none), or raise naming the line."""
     match = _STATE.match(line_text)
     if match is None:
         raise text.error(line, f"{STATE_FORMAT}, got {line_text!r}")
@@ -178,16 +298,39 @@ def _read_state_line(text: _Text, line: int, line_text: str, states: States) -> 
     physical = _integer(text, line, physical_text, "physical node id")
     if bare is not None and weight_text is None and _is_number(bare):
         bare, weight_text = None, bare
-    if state in states.seen:
-        raise text.error(line, f"state {state} is listed twice (first on line "
-                               f"{states.seen[state]})")
-    states.seen[state] = line
-    states.ids.append(state)
-    states.physical.append(physical)
-    states.names.append(quoted if quoted is not None else bare)
-    states.weights.append(None if weight_text is None
-                          else _weight(text, line, weight_text, "state weight"))
-    states.lines.append(line)
+    weight = np.nan if weight_text is None else _weight(text, line, weight_text, "state weight")
+    return state, physical, quoted if quoted is not None else bare, weight, line
+
+
+def _merge_rows(rows: tuple, careful_rows: list) -> tuple:
+    """Return the chunk of the NumPy-parsed ``rows`` and the ``careful_rows``, in line order."""
+    ids, physical, weights, lines = rows
+    if not careful_rows:
+        return ids, physical, None, weights, lines
+    more = list(zip(*careful_rows, strict=True))
+    ids = np.concatenate([ids, np.array(more[0], dtype=np.int64)])
+    physical = np.concatenate([physical, np.array(more[1], dtype=np.int64)])
+    weights = np.concatenate([weights, np.array(more[3], dtype=np.float64)])
+    lines = np.concatenate([lines, np.array(more[4], dtype=np.int64)])
+    names = [None] * rows[0].shape[0] + list(more[2])
+    order = np.argsort(lines, kind="stable")
+    named = any(name is not None for name in names)
+    names = [names[k] for k in order.tolist()] if named else None
+    return ids[order], physical[order], names, weights[order], lines[order]
+
+
+def _check_unique_states(text: _Text, states: States) -> None:
+    """Refuse a state id listed twice, naming the line of its second listing."""
+    ids, _, _, _, lines = states.columns() if len(states.chunks) > 1 else (
+        states.chunks[0][0], None, None, None, states.chunks[0][4])
+    order = np.argsort(ids, kind="stable")
+    same = np.flatnonzero(ids[order][1:] == ids[order][:-1])
+    if same.size:
+        second = order[same + 1]
+        k = int(second[np.argmin(lines[second])])
+        first = int(lines[np.flatnonzero(ids == ids[k])[0]])
+        raise text.error(int(lines[k]), f"state {int(ids[k])} is listed twice (first on line "
+                                        f"{first})")
 
 
 def _sorted_ids(ids: np.ndarray):
@@ -204,10 +347,16 @@ def _link_indices(text: _Text, sections: list[_Section], states: States, ids: np
     A link to an undeclared state is an error naming its line.
     """
     indices, missing = [], []
+    consecutive = ids.size and int(ids[-1]) - int(ids[0]) + 1 == ids.size
     for end in (source, target):
-        index = np.searchsorted(ids, end)
-        clipped = np.minimum(index, max(ids.size - 1, 0))
-        missing.append(ids[clipped] != end if ids.size else np.ones(end.shape[0], dtype=bool))
+        if consecutive:  # ids first..last: an index is an offset
+            index = end - ids[0]
+            missing.append((index < 0) | (index >= ids.size))
+        else:
+            index = np.searchsorted(ids, end)
+            clipped = np.minimum(index, max(ids.size - 1, 0))
+            missing.append(ids[clipped] != end if ids.size
+                           else np.ones(end.shape[0], dtype=bool))
         indices.append(index.astype(np.int64))
     bad = np.flatnonzero(missing[0] | missing[1])
     if bad.size:
@@ -219,22 +368,25 @@ def _link_indices(text: _Text, sections: list[_Section], states: States, ids: np
     return indices[0], indices[1]
 
 
-def _declared_physical(text: _Text, states: States, vertices: _Vertices | None):
-    """Return ``(declared ids, name per id)`` of the ``*Vertices`` section.
+def _declared_physical(text: _Text, physical: np.ndarray, lines: np.ndarray,
+                       vertices: _Vertices | None) -> dict:
+    """Return the name per physical id of the ``*Vertices`` section.
 
     Every state's physical node must be declared there.
     """
     if vertices is None:
-        return None, {}
+        return {}
     nodes, names, _ = _vertex_data(vertices)
-    declared = set(nodes) if not isinstance(nodes, range) else nodes
-    for physical, line in zip(states.physical, states.lines, strict=True):
-        if physical not in declared:
-            heading = "*Vertices" if vertices.count is None else f"*Vertices {vertices.count}"
-            raise text.error(line, f"state of physical node {physical}, which {heading} "
-                                   f"(line {vertices.line}) does not declare")
-    name_of = dict(zip(nodes, names, strict=True)) if names is not None else {}
-    return declared, name_of
+    if isinstance(nodes, range):
+        undeclared = (physical < nodes.start) | (physical >= nodes.stop)
+    else:
+        undeclared = ~np.isin(physical, np.asarray(nodes, dtype=np.int64))
+    if undeclared.any():
+        k = int(np.flatnonzero(undeclared)[0])
+        heading = "*Vertices" if vertices.count is None else f"*Vertices {vertices.count}"
+        raise text.error(int(lines[k]), f"state of physical node {int(physical[k])}, which "
+                                        f"{heading} (line {vertices.line}) does not declare")
+    return dict(zip(nodes, names, strict=True)) if names is not None else {}
 
 
 def state_network(text: _Text, states: States | None, vertices: _Vertices | None,
@@ -246,37 +398,34 @@ def state_network(text: _Text, states: States | None, vertices: _Vertices | None
     states are left out, as the official Infomap leaves them out of its
     output), with their ``*Vertices`` names.
     """
-    if states is None or not states.ids:
+    if states is None or states.count == 0:
         raise text.error(None, "the *States section lists no states: the network is empty")
-    _, name_of = _declared_physical(text, states, vertices)
-    state_ids = np.asarray(states.ids, dtype=np.int64)
+    state_ids, physical_ids, names, weights, lines = states.columns()
+    name_of = _declared_physical(text, physical_ids, lines, vertices)
     order = np.argsort(state_ids, kind="stable")
     sorted_ids = state_ids[order]
     source, target = _link_indices(text, sections, states, sorted_ids, *links[:2])
-    physical_of_state = np.asarray(states.physical, dtype=np.int64)[order]
-    physical_ids, physical = np.unique(physical_of_state, return_inverse=True)
-    physical_nodes = _sorted_ids(physical_ids)
+    physical_nodes, physical = np.unique(physical_ids[order], return_inverse=True)
+    physical_nodes = _sorted_ids(physical_nodes)
     physical_names = ([name_of.get(node) or str(node) for node in physical_nodes]
                       if name_of else None)
     network = Network(source, target, links[2], int(state_ids.size), directed,
-                      _sorted_ids(sorted_ids), _state_weights(states, order),
-                      _state_names(states, order))
+                      _sorted_ids(sorted_ids), _state_weights(weights, order),
+                      _state_names(names, state_ids, order))
     return StateNetwork(network, physical.astype(np.int64).ravel(), physical_nodes,
                         physical_names)
 
 
-def _state_names(states: States, order: np.ndarray) -> list[str] | None:
-    if all(name is None for name in states.names):
+def _state_names(names: list | None, ids: np.ndarray, order: np.ndarray) -> list[str] | None:
+    if names is None:
         return None
-    return [states.names[k] if states.names[k] is not None else str(states.ids[k])
-            for k in order.tolist()]
+    return [names[k] if names[k] is not None else str(ids[k]) for k in order.tolist()]
 
 
-def _state_weights(states: States, order: np.ndarray) -> np.ndarray | None:
-    if all(weight is None for weight in states.weights):
+def _state_weights(weights: np.ndarray, order: np.ndarray) -> np.ndarray | None:
+    if np.isnan(weights).all():
         return None
-    return np.array([1.0 if states.weights[k] is None else states.weights[k]
-                     for k in order.tolist()], dtype=np.float64)
+    return np.where(np.isnan(weights), 1.0, weights)[order]
 
 
 # ---------------------------------------------------------------- multilayer

@@ -107,8 +107,8 @@ def _layout(result: InfomapResult, hide_bipartite_nodes: bool = False,
 def _physical_layout(result: InfomapResult, tree: ModuleTree) -> _Layout:
     """The rows of a state network's result at the physical level: every
     physical node once in each leaf module that holds its states, with their
-    flow, ranked by decreasing flow within the module (ties: the physical
-    node's first state)."""
+    flow, ranked within the module by physical node id (as the official
+    Infomap, which collects them by id)."""
     states_net = result.state_network
     physical = np.asarray(states_net.physical, dtype=np.int64)
     num_physical = states_net.num_physical
@@ -117,7 +117,7 @@ def _physical_layout(result: InfomapResult, tree: ModuleTree) -> _Layout:
     flow = np.bincount(row_of_state, weights=np.asarray(result.flow, dtype=np.float64),
                        minlength=unique.size)
     leaf, phys = unique // num_physical, unique % num_physical
-    by_rank = np.lexsort((first, -flow, leaf))
+    by_rank = np.lexsort((states_net.physical_ids[phys], leaf))
     group_start = np.searchsorted(leaf[by_rank], leaf[by_rank])
     rank = np.empty(unique.size, dtype=np.int64)
     rank[by_rank] = np.arange(unique.size) - group_start + 1

@@ -4,9 +4,12 @@ Every function returns the matplotlib Axes it drew on, so the picture can
 be styled further, and never calls ``plt.show()``: it works headless with
 the Agg backend.
 
-* :func:`network`: the graph, nodes coloured by module and sized by flow.
+* :func:`network`: the graph, nodes coloured by module and sized by flow;
+  for a state (memory, multilayer) network, its physical nodes, those in
+  several modules as pies of their module shares.
 * :func:`module_map`: the coarse-grained map, one circle per module.
-* :func:`alluvial`: how nodes flow between the modules of partitions.
+* :func:`alluvial`: how nodes flow between the modules of partitions, or
+  (``by="layer"``) between the layers of a multilayer result.
 * :func:`tree`: the module hierarchy as an icicle or a sunburst.
 * :func:`codelength`: the codelength of every trial and of every level.
 """

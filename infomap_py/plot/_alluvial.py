@@ -23,6 +23,7 @@ _MAX_GAPS = 0.5
 
 def alluvial(
     *partitions: Any,
+    by: str | None = None,
     nodes: Sequence[Hashable] | None = None,
     flow: Sequence[float] | np.ndarray | None = None,
     names: Sequence[str] | None = None,
@@ -55,6 +56,19 @@ def alluvial(
         A partition is an :class:`~infomap_py.InfomapResult` (its top
         modules), a module label per node (aligned with ``nodes``), a dict
         ``{node: module}`` or a list of sets of nodes (communities).
+        With ``by="layer"``: one result of a multilayer network.
+    by : {None, "layer"}, default None
+        ``"layer"``: compare the layers of one multilayer result (a
+        :class:`~infomap_py.StateNetwork` with a ``layer`` per state), one
+        column per layer in increasing layer id.  A column's blocks are the
+        (top) modules of the layer's states, as tall as their share of the
+        layer's flow; modules are the result's, so a module keeps its
+        colour and number (by decreasing flow in the whole network) and its
+        place in the top-down order in every column.  A ribbon joins the
+        states of the same physical nodes in consecutive layers: at each end
+        it is as thick as those states' share of that layer's flow, so it
+        may narrow or widen; a physical node missing from the next layer
+        sends no ribbon.  ``nodes`` and ``flow`` cannot be given.
     nodes : sequence of hashable, optional
         The nodes, in the order of label sequences and ``flow``.  Default:
         the nodes of the first InfomapResult among the partitions; else the
@@ -98,7 +112,9 @@ def alluvial(
     Raises
     ------
     ValueError
-        When fewer than two partitions are given; when a partition does not
+        When fewer than two partitions are given; when ``by`` is not
+        ``None`` or ``"layer"``, or with ``by="layer"`` when the result
+        has no layers or only one, or ``nodes`` or ``flow`` is given; when a partition does not
         cover the nodes (wrong length, a missing or unknown node, a result of
         another network), naming the partition; when ``flow``, ``names``,
         ``nodes``, ``gap``, ``width``, ``label_min_share`` or ``figsize`` is
@@ -121,7 +137,25 @@ def alluvial(
     >>> len(ax.patches) == 2 + found.num_modules
     True
     >>> plt.close(ax.figure)
+
+    The layers of a multilayer network: two layers of the same four
+    physical nodes, linked in pairs (0-1, 2-3) in both layers and between
+    the layers.
+
+    >>> import numpy as np
+    >>> from infomap_py import Network, StateNetwork
+    >>> links = np.array([[0, 1], [2, 3], [4, 5], [6, 7], [0, 4], [3, 7]])
+    >>> net = Network(links[:, 0], links[:, 1], np.ones(6), 8, False, range(8))
+    >>> states = StateNetwork(net, np.array([0, 1, 2, 3] * 2), range(4),
+    ...                       layer=np.array([1, 1, 1, 1, 2, 2, 2, 2]))
+    >>> ax = alluvial(infomap_py.cluster(states, seed=1), by="layer")
+    >>> sorted(p.get_gid() for p in ax.patches)
+    ['alluvial-block-0-0', 'alluvial-block-0-1', 'alluvial-block-1-0', 'alluvial-block-1-1']
+    >>> plt.close(ax.figure)
     """
+    if by is not None:
+        return _layer_alluvial(partitions, by, nodes, flow, names, ax, palette, gap, width,
+                               label_min_share, figsize)
     columns = _columns(partitions)
     k = len(columns)
     nodes_list, source = _nodes(columns, nodes)
@@ -147,22 +181,41 @@ def alluvial(
     for c in range(1, k):
         pos.append(_order_column(pairs[c - 1], pos[c - 1], module_flow[c - 1], module_flow[c],
                                  _gaps(gap, module_flow[c - 1].size)))
+    colors = _colors(labels, module_flow, share, palette)
+    numbers = [np.arange(mf.size) for mf in module_flow]
+    return _draw(ax, figsize, titles, module_flow, pos, [(*p, p[2]) for p in pairs], colors,
+                 numbers, gap, width, label_min_share)
+
+
+def _draw(ax: Any, figsize: tuple[float, float], titles: list[str],
+          module_flow: list[np.ndarray], pos: list[np.ndarray],
+          pairs: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]],
+          colors: list[np.ndarray], numbers: list[np.ndarray], gap: float, width: float,
+          label_min_share: float) -> Any:
+    """Draw the columns of blocks and the ribbons between them; return the axes.
+
+    ``module_flow[c]``, ``pos[c]``, ``colors[c]`` and ``numbers[c]`` (the
+    module number written on a block and put in its gid) hold one entry
+    per block of column ``c``; ``pairs[c]`` holds ``(left block, right
+    block, thickness at the left, thickness at the right)`` of every ribbon
+    from column ``c`` to column ``c + 1``.
+    """
+    k = len(module_flow)
     gaps = [_gaps(gap, mf.size) for mf in module_flow]
     heights = [1.0 + g * max(mf.size - 1, 0) for g, mf in zip(gaps, module_flow)]
     total_height = max(heights)
     tops = [(total_height + h) / 2.0 for h in heights]
     block_top = [tops[c] - _depths(pos[c], module_flow[c], gaps[c]) for c in range(k)]
 
-    colors = _colors(labels, module_flow, share, palette)
-
     ax = new_axes(ax, figsize)
     from matplotlib.collections import PolyCollection
     from matplotlib.patches import Rectangle
 
     half = width / 2.0
-    for c, (left, right, f) in enumerate(pairs):
+    for c, (left, right, f, f_right) in enumerate(pairs):
         verts = _ribbons(left, right, f, c + half, c + 1 - half,
-                         pos[c], pos[c + 1], tops[c], tops[c + 1], gaps[c], gaps[c + 1])
+                         pos[c], pos[c + 1], tops[c], tops[c + 1], gaps[c], gaps[c + 1],
+                         f_right)
         face = colors[c][left].copy()
         face[:, 3] *= _RIBBON_ALPHA
         ribbons = PolyCollection(verts, facecolors=face, edgecolors="none", linewidths=0.0,
@@ -171,16 +224,15 @@ def alluvial(
         ax.add_collection(ribbons, autolim=False)
 
     for c in range(k):
-        num_modules = module_flow[c].size
-        for m in range(num_modules):
+        for m, number in enumerate(numbers[c].tolist()):
             h = float(module_flow[c][m])
             rect = Rectangle((c - half, float(block_top[c][m]) - h), width, h,
                              facecolor=colors[c][m], edgecolor="none", linewidth=0.0, zorder=2)
-            rect.set_gid(f"alluvial-block-{c}-{m}")
+            rect.set_gid(f"alluvial-block-{c}-{number}")
             ax.add_artist(rect)  # as add_patch, less the data-limit update per patch
             if h >= label_min_share and h > 0.0:
                 _label(ax, c, k, half, float(block_top[c][m]) - h / 2.0,
-                       f"{m + 1}: {percent(h)}", colors[c][m])
+                       f"{number + 1}: {percent(h)}", colors[c][m])
         ax.text(c, total_height + 0.02, titles[c], ha="center", va="bottom", fontsize=9)
 
     ax.update_datalim([(-half, 0.0), (k - 1 + half, total_height)])
@@ -191,6 +243,111 @@ def alluvial(
     for spine in ax.spines.values():
         spine.set_visible(False)
     return ax
+
+
+def _layer_alluvial(partitions: tuple[Any, ...], by: Any, nodes: Any, flow: Any, names: Any,
+                    ax: Any, palette: Any, gap: float, width: float, label_min_share: float,
+                    figsize: tuple[float, float]) -> Any:
+    """Draw ``alluvial(result, by="layer")``: one column per layer."""
+    result = _layer_result(partitions, by, nodes, flow)
+    gap = check_number("gap", gap, 0.0)
+    width = check_number("width", width, 0.0, 1.0, low_open=True, high_open=True)
+    label_min_share = check_number("label_min_share", label_min_share, 0.0, 1.0)
+    states = result.state_network
+    layer = np.asarray(states.layer)
+    layers = np.unique(layer)
+    state_flow = np.asarray(result.flow, dtype=float)
+    labels, total_flow = order_by_flow(result.labels, state_flow)
+    k, num_modules = layers.size, total_flow.size
+    physical = np.asarray(states.physical, dtype=np.int64)
+    tables = [_layer_table(layer == lay, labels, state_flow, physical, states.num_physical,
+                           num_modules) for lay in layers.tolist()]
+    flows = [np.asarray(table.sum(axis=0)).ravel() for table in tables]
+    blocks = [np.flatnonzero(f > 0.0) for f in flows]  # by decreasing flow in the network
+    local = [np.full(num_modules, -1, dtype=np.int64) for _ in range(k)]
+    for c in range(k):
+        local[c][blocks[c]] = np.arange(blocks[c].size)
+    pairs = []
+    for c in range(k - 1):
+        left, right, f_left, f_right = _layer_ribbons(tables[c], tables[c + 1])
+        pairs.append((local[c][left], local[c + 1][right], f_left, f_right))
+    all_colors = module_colors(num_modules, palette)
+    titles = [f"layer {lay}\n({b.size} module{'' if b.size == 1 else 's'})"
+              for lay, b in zip(layers.tolist(), blocks)]
+    if names is not None:
+        titles = _titles(titles, names)
+    return _draw(ax, figsize, titles, [flows[c][blocks[c]] for c in range(k)],
+                 [np.arange(b.size) for b in blocks], pairs, [all_colors[b] for b in blocks],
+                 blocks, gap, width, label_min_share)
+
+
+def _layer_result(partitions: tuple[Any, ...], by: Any, nodes: Any, flow: Any) -> InfomapResult:
+    """Return the one multilayer result that ``alluvial(..., by="layer")`` draws.
+
+    Raises
+    ------
+    ValueError
+        For a ``by`` other than ``"layer"``, ``nodes`` or ``flow`` given, or
+        a result without layers or with one layer only.
+    TypeError
+        When the partitions are not one InfomapResult.
+    """
+    if not isinstance(by, str) or by != "layer":
+        raise ValueError(f"by must be None or 'layer', got {by!r}")
+    if nodes is not None or flow is not None:
+        raise ValueError("alluvial(result, by='layer') takes the nodes and flow from the "
+                         "result: do not pass nodes or flow")
+    if len(partitions) != 1 or not isinstance(partitions[0], InfomapResult):
+        got = f" ({type(partitions[0]).__name__})" if len(partitions) == 1 else ""
+        raise TypeError(f"alluvial(result, by='layer') takes one InfomapResult of a multilayer "
+                        f"network, got {len(partitions)} partitions{got}")
+    result = partitions[0]
+    states = result.state_network
+    if states is None or getattr(states, "layer", None) is None:
+        kind = "a first-order network" if states is None else "a state network without layers"
+        raise ValueError(f"alluvial(result, by='layer') needs the result of a multilayer "
+                         f"network (a StateNetwork with a layer per state); this one is of "
+                         f"{kind}")
+    num_layers = np.unique(np.asarray(states.layer)).size
+    if num_layers < 2:
+        raise ValueError(f"alluvial(result, by='layer') needs at least two layers, the "
+                         f"result has {num_layers}")
+    return result
+
+
+def _layer_table(selected: np.ndarray, labels: np.ndarray, flow: np.ndarray,
+                 physical: np.ndarray, num_physical: int, num_modules: int) -> Any:
+    """Return a sparse ``(physical node, module)`` matrix of the share of one
+    layer's flow (its states: ``selected``) that each physical node's states
+    hold in each module; a layer without flow counts its states instead."""
+    from scipy.sparse import csr_matrix
+
+    weight = flow[selected]
+    if weight.sum() <= 0.0:
+        weight = np.ones(weight.size)
+    return csr_matrix((weight / weight.sum(), (physical[selected], labels[selected])),
+                      shape=(num_physical, num_modules))
+
+
+def _layer_ribbons(left: Any, right: Any) -> tuple[np.ndarray, ...]:
+    """Return ``(left module, right module, thickness at the left, at the
+    right)`` of every ribbon between two layers' tables: a physical node's
+    share in module ``m`` on the left goes to its modules on the right in
+    proportion to its shares there, and the other way round."""
+    from scipy.sparse import diags
+
+    def normalised(table: Any) -> Any:
+        total = np.asarray(table.sum(axis=1)).ravel()
+        return diags(np.divide(1.0, total, out=np.zeros_like(total), where=total > 0)) @ table
+
+    f_left = (left.T @ normalised(right)).tocoo()
+    f_right = (normalised(left).T @ right).tocsr()
+    keep = f_left.data > 0.0
+    rows, cols = f_left.row[keep].astype(np.int64), f_left.col[keep].astype(np.int64)
+    order = np.lexsort((cols, rows))
+    rows, cols = rows[order], cols[order]
+    right_ends = np.asarray(f_right[rows, cols]).ravel() if rows.size else np.zeros(0)
+    return rows, cols, f_left.data[keep][order], right_ends
 
 
 def _columns(partitions: tuple[Any, ...]) -> list[Any]:
@@ -491,16 +648,20 @@ def _best_match(labels: np.ndarray, first: np.ndarray, share: np.ndarray,
 
 def _ribbons(left: np.ndarray, right: np.ndarray, f: np.ndarray, x0: float, x1: float,
              left_pos: np.ndarray, right_pos: np.ndarray, left_top: float, right_top: float,
-             left_gap: float, right_gap: float) -> np.ndarray:
+             left_gap: float, right_gap: float, f_right: np.ndarray | None = None
+             ) -> np.ndarray:
     """Return the polygons of the ribbons, shape ``(pairs, 2 * points, 2)``:
-    the top edge left to right, then the bottom edge right to left."""
+    the top edge left to right, then the bottom edge right to left.  A
+    ribbon is ``f`` thick at its left end and ``f_right`` (default ``f``)
+    at its right end."""
+    f_right = f if f_right is None else f_right
     y0 = left_top - _stacked(left_pos[left], right_pos[right], f, left_gap)
-    y1 = right_top - _stacked(right_pos[right], left_pos[left], f, right_gap)
+    y1 = right_top - _stacked(right_pos[right], left_pos[left], f_right, right_gap)
     t = np.linspace(0.0, 1.0, _RIBBON_POINTS)
     s = t * t * (3.0 - 2.0 * t)  # smoothstep: flat at both ends
     x = x0 + (x1 - x0) * t
     top = y0[:, None] + (y1 - y0)[:, None] * s[None, :]
-    bottom = top - f[:, None]
+    bottom = top - (f[:, None] + (f_right - f)[:, None] * s[None, :])
     verts = np.empty((f.size, 2 * _RIBBON_POINTS, 2))
     verts[:, :_RIBBON_POINTS, 0] = x
     verts[:, :_RIBBON_POINTS, 1] = top

@@ -9,8 +9,16 @@ import numpy as np
 
 from .._validate import check_count, check_number
 from ..result import InfomapResult
-from ._common import check_has_nodes, check_result, module_colors, module_labels, new_axes, \
-    node_names, percent, top_names
+from ._common import (
+    check_has_nodes,
+    check_result,
+    module_colors,
+    module_labels,
+    new_axes,
+    node_names,
+    percent,
+    top_names,
+)
 from ._layout import module_layout
 
 

@@ -9,7 +9,7 @@ import numpy as np
 
 from .._validate import check_count, check_number
 from ..convert import to_network
-from ..network import Network
+from ..network import Network, StateNetwork
 from ..result import InfomapResult
 from ._common import (
     check_has_nodes,
@@ -22,6 +22,13 @@ from ._common import (
     top_names,
 )
 from ._layout import LAYOUTS, SPRING_MAX_NODES, graph_layout, modules_first_layout
+from ._states import (
+    PhysicalShares,
+    check_states,
+    draw_pies,
+    physical_network,
+    physical_shares,
+)
 
 #: Up to this many directed links are drawn as arrows, more as lines.
 MAX_ARROWS = 400
@@ -119,7 +126,7 @@ def _draw_links(ax: Any, network: Any, positions: np.ndarray, labels: np.ndarray
 
 def network(
     G: Any,
-    result: InfomapResult,
+    result: InfomapResult | None = None,
     ax: Any = None,
     layout: Any = None,
     level: int = 1,
@@ -138,11 +145,25 @@ def network(
     arrows for directed graphs of up to 400 links), so graphs of 10,000
     nodes draw in seconds.
 
+    The result of a state network (memory or multilayer,
+    :class:`~infomap_py.StateNetwork`) is drawn as its *physical* network:
+    one node per physical node, sized by the flow of all its states, and a
+    link between two physical nodes where any of their states are linked
+    (weights summed; the layout is found on this network).  A physical
+    node whose states are all in one module is a disc of that module's
+    colour; one in several modules (an overlapping node) is a pie of its
+    module shares, the flow of its states in each module, largest first,
+    counter-clockwise from the top.  Its links and its place in the
+    ``"modules"`` layout follow its module of most flow.
+
     Parameters
     ----------
-    G : networkx.Graph, scipy.sparse matrix or array, or array_like
+    G : networkx.Graph, scipy.sparse matrix or array, array_like, StateNetwork or None
         The graph the result was found on (anything
-        :func:`infomap_py.cluster` takes).
+        :func:`infomap_py.cluster` takes).  For the result of a state
+        network: ``None`` (its own ``result.state_network``) or that
+        StateNetwork; ``network(result)`` is short for ``network(None,
+        result)``.
     result : InfomapResult
         The result of :func:`infomap_py.cluster` on ``G``.
     ax : matplotlib.axes.Axes or None
@@ -178,7 +199,10 @@ def network(
     Returns
     -------
     matplotlib.axes.Axes
-        The axes drawn on: links first, then one scatter of the nodes.
+        The axes drawn on: links first, then one scatter of the nodes
+        (for a state network: of the physical nodes in one module, then one
+        ``PathCollection`` of pie wedges with gid ``"network-pies"``, one
+        wedge per module of every physical node in several).
 
     Raises
     ------
@@ -186,8 +210,9 @@ def network(
         When ``result`` is not an :class:`~infomap_py.InfomapResult`, or
         ``node_size``, ``link_alpha`` or ``legend`` is not a number.
     ValueError
-        When ``G`` and ``result`` hold different nodes or none, or for a
-        bad ``layout``, ``level``, ``node_size``, ``link_alpha``,
+        When ``G`` and ``result`` hold different nodes or none, when ``G``
+        is missing for a first-order result, or for a bad ``layout``,
+        ``level``, ``node_size``, ``link_alpha``,
         ``labels``, ``legend`` or ``figsize``.
 
     Examples
@@ -199,20 +224,40 @@ def network(
     >>> ax = plot.network(G, infomap_py.cluster(G, seed=1))
     >>> len(ax.collections)  # the links, then the nodes
     2
+
+    A state network of two triangles of states, joined by physical node 0,
+    which has a state in each: it is drawn as a pie of two wedges.
+
+    >>> import numpy as np
+    >>> from infomap_py import Network, StateNetwork
+    >>> links = np.array([[0, 1], [1, 2], [2, 0], [3, 4], [4, 5], [5, 3]])
+    >>> net = Network(links[:, 0], links[:, 1], np.ones(6), 6, False, range(6))
+    >>> states = StateNetwork(net, np.array([0, 1, 2, 0, 3, 4]), range(5))
+    >>> ax = plot.network(infomap_py.cluster(states, seed=1))
+    >>> pies = ax.collections[-1]
+    >>> pies.get_gid(), len(pies.get_paths())
+    ('network-pies', 2)
     >>> import matplotlib.pyplot as plt; plt.close("all")
     """
-    result = check_result(result)
+    G, result = _graph_and_result(G, result)
     check_has_nodes(result)
     node_size = check_number("node_size", node_size, 0.0, low_open=True)
     legend = check_count("legend", legend, 0)
     if link_alpha is not None:
         link_alpha = check_number("link_alpha", link_alpha, 0.0, 1.0)
-    graph, index = align_result(G, result)
     result_labels, module_flow = module_labels(result, level)
-    labels_of = result_labels[index]
-    flow = np.asarray(result.flow, dtype=np.float64)[index]
-    all_names = node_names(result)
-    names = [all_names[i] for i in index.tolist()]
+    if result.is_higher_order:
+        graph, labels_of, flow, names, shares = _physical_nodes(G, result, result_labels)
+        legend_names = top_names([names[p] for p in shares.physical.tolist()], shares.flow,
+                                 shares.module, module_flow.shape[0], 2)
+    else:
+        graph, index = align_result(G, result)
+        labels_of = result_labels[index]
+        flow = np.asarray(result.flow, dtype=np.float64)[index]
+        all_names = node_names(result)
+        names = [all_names[i] for i in index.tolist()]
+        shares = None
+        legend_names = top_names(names, flow, labels_of, module_flow.shape[0], 2)
     num_modules = module_flow.shape[0]
     colors = module_colors(num_modules, palette)
     positions = _positions(layout, graph, labels_of, flow, seed)
@@ -222,22 +267,62 @@ def network(
     largest = float(np.clip(2500.0 / np.sqrt(max(n, 1)), 12.0, 500.0))
     top = flow.max() if n and flow.max() > 0 else 1.0
     sizes = node_size * largest * np.maximum(flow / top, 0.08)
+    edge_width = 0.6 if n <= 500 else 0.0
     _draw_links(ax, graph, positions, labels_of, colors, sizes, link_alpha)
+    discs = np.ones(n, dtype=bool) if shares is None else shares.num_modules <= 1
     order = np.argsort(flow, kind="stable")  # high flow on top
+    order = order[discs[order]]
     ax.scatter(positions[order, 0], positions[order, 1], s=sizes[order],
-               c=colors[labels_of[order]], linewidths=0.6 if n <= 500 else 0.0,
+               c=colors[labels_of[order]], linewidths=edge_width,
                edgecolors="white", zorder=2)
+    if shares is not None:
+        draw_pies(ax, shares, positions, sizes, colors, edge_width)
     _write_names(ax, positions, names, flow, labels)
     if legend and num_modules:
-        _legend(ax, colors, module_flow, top_names(names, flow, labels_of, num_modules, 2),
-                legend)
-    ax.set_title(f"{n} nodes in {num_modules} modules"
-                 f"{'' if level == 1 else f' (level {level})'}, "
-                 f"codelength {result.codelength:.3f} bits", fontsize=10)
+        _legend(ax, colors, module_flow, legend_names, legend)
+    ax.set_title(_title(result, n, num_modules, level, shares), fontsize=10)
     ax.set_aspect("equal")
     ax.autoscale_view()
     ax.set_axis_off()
     return ax
+
+
+def _graph_and_result(G: Any, result: Any) -> tuple[Any, InfomapResult]:
+    """Return ``(G, result)``, taking ``network(result)`` for
+    ``network(None, result)``."""
+    if result is None and isinstance(G, InfomapResult):
+        G, result = None, G
+    result = check_result(result)
+    if G is None and not result.is_higher_order:
+        raise ValueError("G is needed to draw a first-order result: pass the graph the "
+                         "result was found on, as network(G, result)")
+    if isinstance(G, StateNetwork) and not result.is_higher_order:
+        raise ValueError("G is a StateNetwork but the result is first-order: pass the graph "
+                         "the result was found on")
+    return G, result
+
+
+def _physical_nodes(G: Any, result: InfomapResult, state_labels: np.ndarray
+                    ) -> tuple[Network, np.ndarray, np.ndarray, list[str], PhysicalShares]:
+    """Return ``(network, labels, flow, names, shares)`` of the physical
+    nodes of a state network's result; a node's label is its module of
+    most flow."""
+    states = check_states(G, result)
+    shares = physical_shares(states, state_labels, np.asarray(result.flow, dtype=np.float64))
+    names = [str(name) for name in states.physical_node_names]
+    return physical_network(states), shares.main, shares.node_flow, names, shares
+
+
+def _title(result: InfomapResult, n: int, num_modules: int, level: int,
+           shares: PhysicalShares | None) -> str:
+    """The picture's title: what is drawn, in how many modules, at what codelength."""
+    at_level = "" if level == 1 else f" (level {level})"
+    what = f"{n} nodes"
+    if shares is not None:
+        overlap = int((shares.num_modules > 1).sum())
+        what = f"{n} physical nodes ({len(result.nodes)} states, {overlap} in several modules)"
+    return (f"{what} in {num_modules} modules{at_level}, "
+            f"codelength {result.codelength:.3f} bits")
 
 
 def _write_names(ax: Any, positions: np.ndarray, names: list[str], flow: np.ndarray,

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-import numbers
 from typing import Any, Sequence
 
 import numpy as np
 
 from .._validate import check_count, check_number
 from ..result import InfomapResult
-from ._common import OTHER_COLOR, PALETTE, check_result, module_colors, new_axes, percent, \
-    text_color
+from ._common import (
+    OTHER_COLOR,
+    PALETTE,
+    check_result,
+    module_colors,
+    new_axes,
+    percent,
+    text_color,
+)
 
 #: The drawings :func:`tree` knows.
 TREE_STYLES: tuple[str, ...] = ("icicle", "sunburst")
