@@ -48,7 +48,7 @@ class _Layout:
 
     tree: ModuleTree
     order: np.ndarray
-    path: list
+    path: _Paths
     top: np.ndarray
     flow: np.ndarray
     node_ids: np.ndarray
@@ -72,6 +72,18 @@ def _result_tree(result: InfomapResult) -> ModuleTree:
     return build_tree(result.flow_data, *two_level_tree(result.labels))
 
 
+class _Paths:
+    """Every row's path as text (``1:3:2``), made when a writer asks for it:
+    a list of them would hold a string per row through the whole write (on
+    a million states, the write's peak memory)."""
+
+    def __init__(self, module_text: list[str], leaf: np.ndarray, rank: np.ndarray) -> None:
+        self.module_text, self.leaf, self.rank = module_text, leaf, rank
+
+    def __getitem__(self, i: int) -> str:
+        return f"{self.module_text[self.leaf[i]]}:{self.rank[i]}"
+
+
 def _layout(result: InfomapResult, hide_bipartite_nodes: bool = False,
             states: bool = False) -> _Layout:
     tree = _result_tree(result)
@@ -80,8 +92,7 @@ def _layout(result: InfomapResult, hide_bipartite_nodes: bool = False,
     flow = np.asarray(result.flow, dtype=np.float64)
     n = flow.shape[0]
     module_text = [":".join(map(str, path)) for path in tree.module_paths]
-    path = [f"{module_text[m]}:{r}" for m, r in zip(tree.leaf_module.tolist(),
-                                                   tree.leaf_rank.tolist())]
+    path = _Paths(module_text, tree.leaf_module, tree.leaf_rank)
     node_ids = (np.arange(n, dtype=np.int64) if result.node_ids is None
                 else np.asarray(result.node_ids, dtype=np.int64))
     names = ([str(node) for node in result.nodes] if result.names is None
@@ -125,7 +136,7 @@ def _physical_layout(result: InfomapResult, tree: ModuleTree) -> _Layout:
     position[tree.module_order()] = np.arange(tree.parent.shape[0])
     order = np.lexsort((rank, position[leaf]))
     module_text = [":".join(map(str, path)) for path in tree.module_paths]
-    path = [f"{module_text[m]}:{r}" for m, r in zip(leaf.tolist(), rank.tolist())]
+    path = _Paths(module_text, leaf, rank)
     top_of_state = tree.ancestors_at(1) - 1
     top = top_of_state[first]
     names = states_net.physical_node_names
