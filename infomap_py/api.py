@@ -40,6 +40,9 @@ def _network_and_flow(G, directed, weight, flow_model, teleportation, to_nodes,
     flow of a relax-to-self expansion."""
     G = _as_state_network(G, directed, weight)  # a no-op where the caller did it
     if isinstance(G, StateNetwork):
+        # A multilayer expansion's links are directed whatever its layers'
+        # were (a walker relaxes one way): ``directed`` described the input.
+        directed = None if G.layer is not None else directed
         network, flow, params = _network_and_flow(G.network, directed, weight, flow_model,
                                                   teleportation, to_nodes,
                                                   recorded_teleportation, markov_time,

@@ -205,3 +205,17 @@ def test_bad_state_graphs_are_refused():
         to_state_network(G)
     with pytest.raises(ValueError, match="must carry the physical node attribute 'node_id'"):
         to_state_network(nx.path_graph(3))
+
+
+@pytest.mark.parametrize("name", ["multilayer-relaxed", "multilayer-inter"])
+def test_directed_false_describes_the_layers_not_the_expanded_states(name):
+    """``directed=False`` says the layers' links are undirected, which they
+    are; the expanded state network's relaxed links still go one way, so
+    the result is the same as without the argument (and the official's)."""
+    G = GRAPHS[name]()
+    length, _, _ = _official(G, two_level=True)
+    plain = infomap_py.cluster(G, two_level=True)
+    told = infomap_py.cluster(G, two_level=True, directed=False)
+    assert told.params["flow_model"] == plain.params["flow_model"] == "directed"
+    assert told.codelength == pytest.approx(plain.codelength, abs=1e-12)
+    assert told.codelength == pytest.approx(length, abs=1e-6)
