@@ -79,14 +79,22 @@ def _network_and_flow(G, directed, weight, flow_model, teleportation, to_nodes,
     return network, flow, params
 
 
+def _one_level_codelength(flow: Flow) -> float:
+    """The codelength of one module holding every node (coding physical
+    nodes for a state network's flow)."""
+    from ._core import mapeq
+
+    return mapeq.one_level_codelength(flow.physical_flow, 0.0)
+
+
 def _score(flow: Flow, labels: np.ndarray) -> Codelength:
     """Return the two-level codelength of ``labels`` (dense ``0..k-1``) under ``flow``."""
-    from ._core.search import node_entropy, one_level_length, score
+    from ._core.search import node_entropy, score
 
     if flow.link_flow.shape[0] == 0 and not flow.node_flow.any():
         return Codelength(0.0, 0.0, 0.0)
     net = flow_graph(flow)
-    one_level = one_level_length(net, 0.0)
+    one_level = _one_level_codelength(flow)
     constants = np.array([node_entropy(net), 0.0])
     num_modules = int(labels.max()) + 1 if labels.size else 0
     index, module = score(net, constants, np.ascontiguousarray(labels, dtype=np.int64),
@@ -322,9 +330,7 @@ def _make_result(network: Network, flow: Flow, params: dict, tree: ModuleTree,
 
 
 def _tree_codelength(flow: Flow, tree: ModuleTree) -> Codelength:
-    from ._core import mapeq
-
-    one_level = mapeq.one_level_codelength(flow.physical_flow, 0.0)
+    one_level = _one_level_codelength(flow)
     if flow.link_flow.shape[0] == 0 and not flow.node_flow.any():
         return Codelength(0.0, 0.0, 0.0)
     index = float(tree.codelength[0])

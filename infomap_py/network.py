@@ -220,6 +220,31 @@ class StateNetwork:
         network = Network(source, target, weight, num_states, bool(directed), ids)
         return cls(network, index, nodes, names, _layers(layer, num_states))
 
+    def module_flow(self, modules: np.ndarray, flow: np.ndarray
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Return the flow of every physical node in every module.
+
+        Parameters
+        ----------
+        modules : numpy.ndarray of int
+            The module of every state (ids from 0).
+        flow : numpy.ndarray
+            The flow of every state.
+
+        Returns
+        -------
+        module, physical, flow, first_state : numpy.ndarray
+            One row per physical node and module holding any of its states,
+            sorted by module, then physical index: the summed flow of those
+            states (in state order) and the first of them.
+        """
+        physical = np.asarray(self.physical, dtype=np.int64)
+        key = np.asarray(modules, dtype=np.int64) * self.num_physical + physical
+        unique, first, row = np.unique(key, return_index=True, return_inverse=True)
+        summed = np.bincount(row.ravel(), weights=np.asarray(flow, dtype=np.float64),
+                             minlength=unique.size)
+        return unique // self.num_physical, unique % self.num_physical, summed, first
+
     def __repr__(self) -> str:
         kind = "directed" if self.directed else "undirected"
         layers = (f", {np.unique(self.layer).size} layers" if self.layer is not None else "")

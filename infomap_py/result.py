@@ -117,12 +117,8 @@ class InfomapResult:
         if self.state_network is None:
             raise ValueError("physical nodes are defined for the result of a state network "
                              "only; this one is first-order")
-        labels = self.modules_at(level)
-        physical = np.asarray(self.state_network.physical, dtype=np.int64)
-        num_physical = self.state_network.num_physical
-        key, inverse = np.unique(labels * num_physical + physical, return_inverse=True)
-        flow = np.bincount(inverse, weights=self.flow, minlength=key.size)
-        module, phys = key // num_physical, key % num_physical
+        module, phys, flow, _ = self.state_network.module_flow(self.modules_at(level),
+                                                               self.flow)
         order = np.lexsort((phys, -flow, module))
         return module[order], phys[order], flow[order]
 

@@ -121,17 +121,11 @@ def _physical_layout(result: InfomapResult, tree: ModuleTree) -> _Layout:
     flow, ranked within the module by physical node id (as the official
     Infomap, which collects them by id)."""
     states_net = result.state_network
-    physical = np.asarray(states_net.physical, dtype=np.int64)
-    num_physical = states_net.num_physical
-    key = tree.leaf_module * num_physical + physical
-    unique, first, row_of_state = np.unique(key, return_index=True, return_inverse=True)
-    flow = np.bincount(row_of_state, weights=np.asarray(result.flow, dtype=np.float64),
-                       minlength=unique.size)
-    leaf, phys = unique // num_physical, unique % num_physical
+    leaf, phys, flow, first = states_net.module_flow(tree.leaf_module, result.flow)
     by_rank = np.lexsort((states_net.physical_ids[phys], leaf))
     group_start = np.searchsorted(leaf[by_rank], leaf[by_rank])
-    rank = np.empty(unique.size, dtype=np.int64)
-    rank[by_rank] = np.arange(unique.size) - group_start + 1
+    rank = np.empty(leaf.size, dtype=np.int64)
+    rank[by_rank] = np.arange(leaf.size) - group_start + 1
     position = np.empty(tree.parent.shape[0], dtype=np.int64)
     position[tree.module_order()] = np.arange(tree.parent.shape[0])
     order = np.lexsort((rank, position[leaf]))

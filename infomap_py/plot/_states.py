@@ -84,11 +84,7 @@ def physical_shares(states: StateNetwork, labels: np.ndarray, flow: np.ndarray) 
     """Return the flow of every physical node in every module, given the
     module ``labels`` and ``flow`` of every state."""
     n = states.num_physical
-    physical = np.asarray(states.physical, dtype=np.int64)
-    num_labels = int(labels.max()) + 1 if labels.size else 1
-    keys, inverse = np.unique(physical * num_labels + labels, return_inverse=True)
-    pair_flow = np.bincount(inverse.ravel(), weights=flow, minlength=keys.size)
-    node, module = keys // num_labels, keys % num_labels
+    module, node, pair_flow, _ = states.module_flow(labels, flow)
     order = np.lexsort((module, -pair_flow, node))
     node, module, pair_flow = node[order], module[order], pair_flow[order]
     first = np.ones(node.size, dtype=bool)
