@@ -468,14 +468,8 @@ def flow_graph(flow: Flow):
     (flow, teleportation source and weight), every node's own enter and
     exit flow, and for a state network every state's physical node.
     """
-    from ._core.coarsen import (
-        NO_PHYSICAL,
-        FlowNet,
-        NodeFlows,
-        PhysNodes,
-        build_flow_graph,
-        node_enter_exit,
-    )
+    from ._core.coarsen import FlowNet, NodeFlows, build_flow_graph, node_enter_exit
+    from ._core.memory import PhysNodes
 
     graph = build_flow_graph(
         np.ascontiguousarray(flow.source, dtype=np.int64),
@@ -490,7 +484,7 @@ def flow_graph(flow: Flow):
         np.ascontiguousarray(flow.teleport_weight, dtype=np.float64),
     )
     node_enter, node_exit = node_enter_exit(graph, node_data, flow.teleport_total)
-    phys = NO_PHYSICAL
+    phys = None
     if flow.physical is not None:
         phys = PhysNodes(np.arange(flow.num_nodes + 1, dtype=np.int64),
                          np.array(flow.physical, dtype=np.int64), node_data.flow)

@@ -12,7 +12,7 @@ from typing import Callable
 
 import numpy as np
 
-from ._core.coarsen import is_memory
+from ._core.memory import is_memory
 from ._core.rng import new_state
 from ._core.search import CORE_LOOP_LIMIT, MIN_IMPROVEMENT, node_entropy
 from ._core.tree import dissolve_unpaid_modules, module_codelengths

@@ -247,7 +247,7 @@ def coded_leaves(net: tuple, leaf_module: np.ndarray, num_tree: int
     tree's modules name: the nodes of a first-order network; on a state
     network the physical nodes of each module, with the flow of its states
     in it (the memory map equation)."""
-    from ._core.coarsen import aggregate_physical, is_memory
+    from ._core.memory import aggregate_physical, is_memory
 
     if not is_memory(net.phys):
         return net.node_data.flow, leaf_module

@@ -20,7 +20,7 @@ import pytest
 
 import infomap_py
 from infomap_py import Network, StateNetwork
-from infomap_py._core import mapeq, moves
+from infomap_py._core import mapeq, memory, moves
 from infomap_py._core.search import node_entropy, total_codelength
 from infomap_py.flow import flow_graph
 
@@ -90,8 +90,8 @@ def _candidates(state, net, i):
 def test_every_move_delta_equals_the_recomputed_difference(directed):
     """For nodes of a random partition and every module they could join,
     the first-order move delta less the physical delta the kernels compute
-    (:func:`moves._memory_move_delta`) is L(after) - L(before) recomputed,
-    and the candidates' physical deltas from :func:`moves._memory_candidates`
+    (:func:`memory.move_delta`) is L(after) - L(before) recomputed,
+    and the candidates' physical deltas from :func:`memory.add_candidates`
     (what a sweep uses) agree with it."""
     states = state_network(40, directed=directed)
     net, constants = kernel_input(states)
@@ -112,7 +112,7 @@ def test_every_move_delta_equals_the_recomputed_difference(directed):
         scratch = moves.Scratch(np.zeros(n, dtype=np.bool_), np.arange(n),
                                 np.full(n, -1, dtype=np.int64), np.empty(n + 1, dtype=np.int64),
                                 np.zeros(n + 1), np.zeros(n + 1), np.zeros(n + 1))
-        num, leave = moves._memory_candidates(state.memory, net.phys, scratch, i, old, 0)
+        num, leave = memory.add_candidates(state.memory, net.phys, scratch, i, old, 0)
         from_sweep = {int(scratch.module[c]): leave + scratch.mem[c] for c in range(num)}
         for m in _candidates(state, net, i):
             modules = state.modules
@@ -121,7 +121,7 @@ def test_every_move_delta_equals_the_recomputed_difference(directed):
                 modules[old, moves.FLOW], modules[old, moves.ENTER], modules[old, moves.EXIT],
                 modules[m, moves.FLOW], modules[m, moves.ENTER], modules[m, moves.EXIT],
                 link.get(old, 0.0), link.get(m, 0.0))
-            physical = moves._memory_move_delta(state.memory, net.phys, i, old, m)
+            physical = memory.move_delta(state.memory, net.phys, i, old, m)
             after_labels = labels.copy()
             after_labels[i] = m
             expected = total_codelength(net, constants, after_labels, n) - before

@@ -11,6 +11,7 @@ serves every caller.  Kernels take no default arguments for the same reason
 
 import numba
 from numba.core import types
+from numba.extending import overload
 
 
 def _one_type_per_value(dispatcher):
@@ -43,3 +44,35 @@ def inline_jit(function):
     mid-level kernel compiled on its own costs as much as everything below
     it."""
     return _one_type_per_value(numba.njit(cache=True, nogil=True, inline="always")(function))
+
+
+def unless_none(stand_in):
+    """Decorator for a kernel whose first argument is ``None`` where a
+    network lacks what the kernel works on (the physical nodes of a
+    first-order network): there ``stand_in``, which takes the same
+    arguments, answers instead.
+
+    The choice is made by type, when a calling kernel compiles, so a run
+    that never passes anything but ``None`` never types or compiles the
+    kernel's body (a runtime branch would compile both sides).  Called
+    from Python, the choice is made by value.
+    """
+    def decorate(function):
+        kernel = jit(function)
+
+        def call(*args):
+            return stand_in(*args) if args[0] is None else kernel(*args)
+
+        for attribute in ("__module__", "__name__", "__qualname__", "__doc__"):
+            setattr(call, attribute, getattr(function, attribute))
+        call.kernel = kernel
+        if hasattr(kernel, "get_call_template"):  # else NUMBA_DISABLE_JIT: Python decides
+            def call_kernel(*args):
+                return kernel(*args)
+
+            def choose(*arg_types):
+                return stand_in if isinstance(arg_types[0], types.NoneType) else call_kernel
+
+            overload(call, strict=False)(choose)
+        return call
+    return decorate

@@ -20,6 +20,7 @@ from collections import namedtuple
 import numpy as np
 
 from ._jit import inline_jit, jit
+from .memory import aggregate_physical
 
 #: A CSR flow graph (see above): node ``u``'s neighbours are
 #: ``neighbours[indptr[u]:indptr[u + 1]]``, with the flow to each and from each.
@@ -29,23 +30,11 @@ FlowGraph = namedtuple("FlowGraph", "indptr neighbours out_flow in_flow")
 #: flow it teleports away and its share of where teleportation lands.
 NodeFlows = namedtuple("NodeFlows", "flow tele_source tele_weight")
 
-#: The physical nodes of every node of a state (memory) network: node
-#: ``u`` holds physical nodes ``ids[start[u]:start[u + 1]]`` with the flow
-#: of its states in each (``flow``): one entry for a state node, several for
-#: a module of states aggregated into a node.  Empty arrays for a
-#: first-order network, whose nodes are their own physical nodes.
-PhysNodes = namedtuple("PhysNodes", "start ids flow")
-
-#: The :data:`PhysNodes` of a first-order network (shared: its arrays are
-#: empty, so nothing can write to them; they stay writable because a read-only
-#: array is a type of its own to Numba, which would compile every kernel again).
-NO_PHYSICAL = PhysNodes(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0))
-
 #: What every kernel that moves nodes works on: the flow graph, the node
 #: data, every node's own enter and exit flow, and its physical nodes
-#: (:data:`PhysNodes`; :data:`NO_PHYSICAL` unless a state network).
+#: (:data:`.memory.PhysNodes`; ``None`` unless a state network).
 FlowNet = namedtuple("FlowNet", "graph node_data node_enter node_exit phys",
-                     defaults=(NO_PHYSICAL,))
+                     defaults=(None,))
 
 #: Flows per module: visit rate, enter and exit flow, teleportation source
 #: and weight (as :data:`NodeFlows` for nodes).
@@ -208,105 +197,6 @@ def aggregate_net(net, labels, num_modules):
     return FlowNet(aggregate(net.graph, labels, num_modules),
                    aggregate_node_data(net.node_data, labels, num_modules),
                    flows.enter, flows.exit, aggregate_physical(net.phys, labels, num_modules))
-
-
-@jit
-def no_physical():
-    """Return the :data:`PhysNodes` of a first-order network (in a kernel,
-    where :data:`NO_PHYSICAL` cannot be used)."""
-    return PhysNodes(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0))
-
-
-@jit
-def is_memory(phys):
-    """Whether :data:`PhysNodes` describe a state network."""
-    return phys.start.shape[0] > 0
-
-
-@jit
-def num_physical(phys):
-    """The number of physical ids that :data:`PhysNodes` may name (one more
-    than the largest)."""
-    largest = -1
-    for e in range(phys.ids.shape[0]):
-        largest = max(largest, phys.ids[e])
-    return largest + 1
-
-
-@jit
-def aggregate_physical(phys, labels, num_modules):
-    """Return the :data:`PhysNodes` of the modules of ``labels``: each
-    module holds the physical nodes of its members, with their flows summed
-    (in member order, each physical node where it first appears).
-    First-order input (no physical nodes) is returned as it is."""
-    if not is_memory(phys):
-        return phys
-    start, members = members_by_label(labels, num_modules)
-    slot = np.full(num_physical(phys), -1, dtype=np.int64)
-    new_start = np.zeros(num_modules + 1, dtype=np.int64)
-    ids = np.empty(phys.ids.shape[0], dtype=np.int64)
-    flow = np.empty(phys.ids.shape[0])
-    count = 0
-    for a in range(num_modules):
-        row_start = count
-        for k in range(start[a], start[a + 1]):
-            u = members[k]
-            for e in range(phys.start[u], phys.start[u + 1]):
-                p = phys.ids[e]
-                if slot[p] < row_start:
-                    slot[p] = count
-                    ids[count] = p
-                    flow[count] = phys.flow[e]
-                    count += 1
-                else:
-                    flow[slot[p]] += phys.flow[e]
-        new_start[a + 1] = count
-    return PhysNodes(new_start, ids[:count].copy(), flow[:count].copy())
-
-
-@jit
-def physical_flow(phys, node_flow):
-    """Return the flow of every physical node: summed over the states of a
-    state network, the node flow itself for a first-order network."""
-    if not is_memory(phys):
-        return node_flow
-    flow = np.zeros(num_physical(phys))
-    for e in range(phys.ids.shape[0]):
-        flow[phys.ids[e]] += phys.flow[e]
-    return flow
-
-
-@jit
-def subnetwork_physical(phys, nodes, local_phys):
-    """Return the :data:`PhysNodes` of ``nodes``, with physical ids
-    renumbered from 0 in order of appearance (``local_phys``: scratch of
-    -1s, one per physical id, left as it was found)."""
-    if not is_memory(phys):
-        return phys
-    k = nodes.shape[0]
-    start = np.zeros(k + 1, dtype=np.int64)
-    for j in range(k):
-        u = nodes[j]
-        start[j + 1] = start[j] + phys.start[u + 1] - phys.start[u]
-    ids = np.empty(start[k], dtype=np.int64)
-    flow = np.empty(start[k])
-    num = 0
-    pos = 0
-    for j in range(k):
-        u = nodes[j]
-        for e in range(phys.start[u], phys.start[u + 1]):
-            p = phys.ids[e]
-            if local_phys[p] < 0:
-                local_phys[p] = num
-                num += 1
-            ids[pos] = local_phys[p]
-            flow[pos] = phys.flow[e]
-            pos += 1
-    for j in range(k):
-        u = nodes[j]
-        for e in range(phys.start[u], phys.start[u + 1]):
-            local_phys[phys.ids[e]] = -1
-    return PhysNodes(start, ids, flow)
 
 
 @jit

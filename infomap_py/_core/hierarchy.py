@@ -13,7 +13,7 @@ import numpy as np
 
 from . import mapeq
 from ._jit import jit
-from .coarsen import FlowNet, NodeFlows, compact_labels, members_by_label, module_flows, no_physical
+from .coarsen import FlowNet, NodeFlows, compact_labels, members_by_label, module_flows
 from .search import MIN_IMPROVEMENT
 
 
@@ -37,7 +37,7 @@ def merge_groups(level_graph, flows, constants, labels, num_modules, groups):
     num_groups = int(groups.max()) + 1
     # Each group's flows as one module, from the network of modules.
     level = FlowNet(level_graph, NodeFlows(flow, flows.tele_source, flows.tele_weight), enter,
-                    exit_, no_physical())
+                    exit_, None)
     group_flow, group_enter, group_exit, _, _ = module_flows(level, groups, num_groups)
     start, members = members_by_label(groups, num_groups)
     terms = mapeq.init_terms(flow, enter, exit_, num_modules)

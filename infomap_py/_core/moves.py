@@ -9,7 +9,7 @@ Module data live in one ``(n, 8)`` array, a row per module id ``0..n-1``
 rather than one from each of eight arrays.
 
 On a state (memory) network every module also knows the flow of each
-physical node in it (:data:`MemoryState`): the map equation codes physical
+physical node in it (:data:`.memory.MemoryState`): the map equation codes physical
 nodes, and the modules that hold a physical node of the mover are
 candidates too, as in the official Infomap.
 """
@@ -20,7 +20,8 @@ import numpy as np
 
 from . import mapeq
 from ._jit import inline_jit, jit
-from .coarsen import compact_labels, is_memory, module_flows, num_physical
+from . import memory as mem
+from .coarsen import compact_labels, module_flows
 from .rng import rand_below, shuffle
 
 #: A node moves only if that shortens the codelength by more than this.
@@ -37,14 +38,6 @@ FLOW, ENTER, EXIT, TELE, TW, PLOGP_ENTER, PLOGP_EXIT, PLOGP_EXIT_FLOW = range(8)
 #: one-element ``num_empty``) and the map equation's running sums (``terms``).
 ModuleState = namedtuple("ModuleState",
                          "labels modules members empty num_empty terms memory")
-
-#: The physical nodes of every module of a state network: physical node
-#: ``p``'s modules are ``module[start[p]:start[p] + size[p]]`` (in no
-#: order), with the number of nodes of the level that bring ``p`` into each
-#: (``count``) and the flow of ``p``'s states in each (``flow``).  The room
-#: for ``p`` is the number of nodes of the level that hold ``p``: no more
-#: modules can hold it.  Empty arrays for a first-order network.
-MemoryState = namedtuple("MemoryState", "start size module count flow")
 
 #: The scratch of a core loop: which nodes may move (``dirty``), the order
 #: of a sweep, and the candidate modules of the node being moved: each
@@ -86,116 +79,9 @@ def new_partition(net, labels):
             empty[num_empty[0]] = m
             num_empty[0] += 1
     terms = mapeq.init_terms(flow, enter, exit_, n)
-    memory, physical_term = _new_memory(net.phys, labels, members)
+    memory, physical_term = mem.new_memory(net.phys, labels, members)
     terms[mapeq.SUM_PLOGP_PHYSICAL_FLOW] = physical_term
     return ModuleState(labels.copy(), modules, members, empty, num_empty, terms, memory)
-
-
-@jit
-def _new_memory(phys, labels, members):
-    """Return the :data:`MemoryState` of ``labels`` (``members``: nodes per
-    module) and its physical term, ``sum(plogp(flow))`` over every physical
-    node in every module (empty and 0 for a first-order network)."""
-    if not is_memory(phys):
-        empty_ids = np.zeros(0, dtype=np.int64)
-        return MemoryState(empty_ids, empty_ids, empty_ids, empty_ids, np.zeros(0)), 0.0
-    num = num_physical(phys)
-    start = np.zeros(num + 1, dtype=np.int64)
-    for e in range(phys.ids.shape[0]):
-        start[phys.ids[e] + 1] += 1
-    for p in range(num):
-        start[p + 1] += start[p]
-    total = start[num]
-    size = np.zeros(num, dtype=np.int64)
-    module = np.empty(total, dtype=np.int64)
-    count = np.empty(total, dtype=np.int64)
-    flow = np.empty(total)
-    # Modules of one node each cannot share a physical node between nodes.
-    shared = False
-    for m in range(members.shape[0]):
-        if members[m] > 1:
-            shared = True
-            break
-    for u in range(labels.shape[0]):
-        m = labels[u]
-        for e in range(phys.start[u], phys.start[u + 1]):
-            p = phys.ids[e]
-            s = -1
-            if shared:
-                s = _find_module(start, size, module, p, m)
-            if s < 0:
-                s = start[p] + size[p]
-                size[p] += 1
-                module[s] = m
-                count[s] = 0
-                flow[s] = 0.0
-            count[s] += 1
-            flow[s] += phys.flow[e]
-    term = 0.0
-    for p in range(num):
-        for s in range(start[p], start[p] + size[p]):
-            term += mapeq.plogp(flow[s])
-    return MemoryState(start, size, module, count, flow), term
-
-
-@jit
-def _find_module(start, size, module, p, m):
-    """Return the entry of module ``m`` among physical node ``p``'s, or -1."""
-    for s in range(start[p], start[p] + size[p]):
-        if module[s] == m:
-            return s
-    return -1
-
-
-@jit
-def _memory_move_delta(memory, phys, i, old, new):
-    """Return the change of the physical term when node ``i`` moves from
-    module ``old`` to ``new`` (the memory state is not changed)."""
-    start, size, module, flow = memory.start, memory.size, memory.module, memory.flow
-    delta = 0.0
-    for e in range(phys.start[i], phys.start[i + 1]):
-        p = phys.ids[e]
-        f = phys.flow[e]
-        s = _find_module(start, size, module, p, old)
-        delta += mapeq.plogp(flow[s] - f) - mapeq.plogp(flow[s])
-        s = _find_module(start, size, module, p, new)
-        if s >= 0:
-            delta += mapeq.plogp(flow[s] + f) - mapeq.plogp(flow[s])
-        else:
-            delta += mapeq.plogp(f)
-    return delta
-
-
-@jit
-def _memory_move(memory, phys, i, old, new):
-    """Move node ``i``'s physical nodes from module ``old`` to ``new`` in
-    the memory state; return the change of the physical term."""
-    start, size, module, count, flow = memory
-    delta = 0.0
-    for e in range(phys.start[i], phys.start[i + 1]):
-        p = phys.ids[e]
-        f = phys.flow[e]
-        s = _find_module(start, size, module, p, old)
-        delta += mapeq.plogp(flow[s] - f) - mapeq.plogp(flow[s])
-        count[s] -= 1
-        flow[s] -= f
-        if count[s] == 0:
-            last = start[p] + size[p] - 1
-            module[s] = module[last]
-            count[s] = count[last]
-            flow[s] = flow[last]
-            size[p] -= 1
-        s = _find_module(start, size, module, p, new)
-        if s < 0:
-            s = start[p] + size[p]
-            size[p] += 1
-            module[s] = new
-            count[s] = 0
-            flow[s] = 0.0
-        delta += mapeq.plogp(flow[s] + f) - mapeq.plogp(flow[s])
-        count[s] += 1
-        flow[s] += f
-    return delta
 
 
 @jit
@@ -225,8 +111,7 @@ def _move(net, state, i, new, delta_old, delta_new):
     node_enter, node_exit = net.node_enter, net.node_exit
     labels, modules, members, empty, num_empty, terms, memory = state
     old = labels[i]
-    if is_memory(net.phys):
-        terms[mapeq.SUM_PLOGP_PHYSICAL_FLOW] += _memory_move(memory, net.phys, i, old, new)
+    terms[mapeq.SUM_PLOGP_PHYSICAL_FLOW] += mem.move(memory, net.phys, i, old, new)
     if members[new] == 0:
         num_empty[0] -= 1
     if members[old] == 1:
@@ -300,7 +185,7 @@ def sweep(net, state, constants, rng, scratch, skip_joined, teleports, enter_is_
     scratch_slot, scratch_module = scratch.slot, scratch.module
     scratch_flow, scratch_out, scratch_mem = scratch.flow, scratch.out, scratch.mem
     labels, modules, members, empty, num_empty, terms, memory = state
-    memory_net = is_memory(phys)
+    memory_net = mem.is_memory(phys)
     exit_network_flow = constants[mapeq.EXIT_NETWORK_FLOW]
     num_moved = 0
     for idx in range(order.shape[0]):
@@ -332,7 +217,7 @@ def sweep(net, state, constants, rng, scratch, skip_joined, teleports, enter_is_
             scratch_out[s] += out_flow[e]
         memory_leave = 0.0
         if memory_net:
-            num_candidates, memory_leave = _memory_candidates(memory, phys, scratch, i, old,
+            num_candidates, memory_leave = mem.add_candidates(memory, phys, scratch, i, old,
                                                               num_candidates)
         if members[old] > 1 and num_empty[0] > 0:
             scratch_module[num_candidates] = empty[num_empty[0] - 1]
@@ -426,7 +311,7 @@ def sweep(net, state, constants, rng, scratch, skip_joined, teleports, enter_is_
                 modules[new, FLOW], modules[new, ENTER], modules[new, EXIT],
                 follow_old, follow_new)
             if memory_net:
-                follow_delta -= _memory_move_delta(memory, phys, v, old, new)
+                follow_delta -= mem.move_delta(memory, phys, v, old, new)
             if follow_delta > MIN_SINGLE_NODE_IMPROVEMENT:
                 continue
             _move(net, state, v, new, follow_old, follow_new)
@@ -435,45 +320,6 @@ def sweep(net, state, constants, rng, scratch, skip_joined, teleports, enter_is_
                 for e in range(indptr[v], indptr[v + 1]):
                     dirty[neighbours[e]] = True
     return num_moved
-
-
-@jit
-def _memory_candidates(memory, phys, scratch, i, old, num_candidates):
-    """Add the modules that hold a physical node of node ``i`` to its
-    candidates (after those ``num_candidates`` its links found); return the
-    new number of candidates and the part of the change of the physical term
-    that no candidate changes.
-
-    Moving ``i`` (with flow ``f`` of physical node ``p``) from ``old`` to
-    ``new`` changes the term by ``plogp(F_old - f) - plogp(F_old)`` plus
-    ``plogp(F_new + f) - plogp(F_new)``, which is ``plogp(f)`` where ``new``
-    holds none of ``p``: the first and ``plogp(f)`` are returned, and each
-    candidate that holds ``p`` gets the rest in ``scratch.mem``.
-    """
-    start, size, module, _, flow = memory
-    scratch_slot, scratch_module, scratch_mem = scratch.slot, scratch.module, scratch.mem
-    leave = 0.0
-    for e in range(phys.start[i], phys.start[i + 1]):
-        p = phys.ids[e]
-        f = phys.flow[e]
-        plogp_f = mapeq.plogp(f)
-        leave += plogp_f
-        for entry in range(start[p], start[p] + size[p]):
-            m = module[entry]
-            if m == old:
-                leave += mapeq.plogp(flow[entry] - f) - mapeq.plogp(flow[entry])
-                continue
-            s = scratch_slot[m]
-            if s < 0 or s >= num_candidates or scratch_module[s] != m:
-                s = num_candidates
-                scratch_slot[m] = s
-                scratch_module[s] = m
-                scratch.flow[s] = 0.0
-                scratch.out[s] = 0.0
-                scratch_mem[s] = 0.0
-                num_candidates += 1
-            scratch_mem[s] += mapeq.plogp(flow[entry] + f) - mapeq.plogp(flow[entry]) - plogp_f
-    return num_candidates, leave
 
 
 @jit
@@ -509,7 +355,7 @@ def core_loops(net, state, constants, rng, loop_limit, min_improvement, skip_joi
     # A node weighs at most its neighbours' modules and one empty module
     # (on a state network, also the modules that hold its physical nodes).
     room = max_degree + 1
-    if is_memory(net.phys):
+    if mem.is_memory(net.phys):
         room = n + 1
     scratch = Scratch(np.ones(n, dtype=np.bool_), np.arange(n),
                       np.full(n, -1, dtype=np.int64), np.empty(room, dtype=np.int64),
@@ -557,8 +403,7 @@ def place_linkless_nodes(net, labels, constants):
                                      modules[old, FLOW], modules[old, ENTER], modules[old, EXIT],
                                      modules[m, FLOW], modules[m, ENTER], modules[m, EXIT],
                                      delta_old, delta_new)
-            if is_memory(phys):
-                delta -= _memory_move_delta(memory, phys, i, old, m)
+            delta -= mem.move_delta(memory, phys, i, old, m)
             if delta < best_delta:
                 best_module = m
                 best_delta = delta

@@ -19,19 +19,8 @@ import numpy as np
 
 from . import mapeq
 from ._jit import inline_jit, jit
-from .coarsen import (
-    FlowNet,
-    NodeFlows,
-    aggregate_net,
-    aggregate_physical,
-    compact_labels,
-    is_memory,
-    module_flows,
-    num_physical,
-    physical_flow,
-    subnetwork,
-    subnetwork_physical,
-)
+from .coarsen import FlowNet, NodeFlows, aggregate_net, compact_labels, module_flows, subnetwork
+from .memory import is_memory, num_physical, physical_flow, physical_term, subnetwork_physical
 from .moves import core_loops, new_partition
 
 #: Sweeps per core loop on the finest level (the official default).
@@ -62,16 +51,6 @@ def node_entropy(net):
 
 
 @jit
-def physical_term(net, labels, num_modules):
-    """Return the physical term of a partition of a state network:
-    ``sum(plogp(flow))`` over every physical node in every module (0 for a
-    first-order network, whose node term is constant)."""
-    if not is_memory(net.phys):
-        return 0.0
-    return mapeq.entropy_terms(aggregate_physical(net.phys, labels, num_modules).flow)
-
-
-@jit
 def one_level_length(net, exit_flow):
     """Return the codelength of one module holding every node of ``net``
     (coding physical nodes on a state network), left at rate ``exit_flow``."""
@@ -83,7 +62,7 @@ def score(net, constants, labels, num_modules):
     """Return ``(index, module)`` codelength of a partition of the leaves."""
     flows = module_flows(net, labels, num_modules)
     terms = mapeq.init_terms(flows.flow, flows.enter, flows.exit, num_modules)
-    terms[mapeq.SUM_PLOGP_PHYSICAL_FLOW] = physical_term(net, labels, num_modules)
+    terms[mapeq.SUM_PLOGP_PHYSICAL_FLOW] = physical_term(net.phys, labels, num_modules)
     return (mapeq.index_codelength(terms, constants),
             mapeq.module_codelength(terms, constants))
 
