@@ -32,14 +32,25 @@ def _network_and_flow(G, directed, weight, flow_model, teleportation, to_nodes,
                       recorded_teleportation, markov_time, bipartite_start_id=None,
                       bipartite_teleportation=False,
                       skip_adjust_bipartite_flow=False,
-                      relax_to_self=None) -> tuple[Network, Flow, dict]:
+                      relax_to_self=None, objective=None,
+                      num_physical=None) -> tuple[Network, Flow, dict]:
     """Return ``(network, flow, params)``; for a :class:`StateNetwork` the
     network of its state nodes, with the flow knowing their physical nodes
     (a :class:`MultilayerNetwork` is expanded into one first).
     ``relax_to_self``: the physical node of every state, for the two-step
-    flow of a relax-to-self expansion."""
+    flow of a relax-to-self expansion.  ``objective``: the checked
+    options of :func:`_objective_options` (regularization, variable Markov
+    time); ``num_physical``: the physical nodes of a state network."""
     G = _as_state_network(G, directed, weight)  # a no-op where the caller did it
+    objective = _objective_options() if objective is None else objective
     if isinstance(G, StateNetwork):
+        if objective["regularized"] and G.layer is not None:
+            raise ValueError("regularized=True is not available for a multilayer network: its "
+                             "regularized flow needs a layer-aware map equation, which the "
+                             "official Infomap 2.16 release leaves out of its default build "
+                             "too; expand it with to_state_network() and pass the "
+                             "StateNetwork without its layers to regularize the states")
+
         # A multilayer expansion's links are directed whatever its layers'
         # were (a walker relaxes one way): ``directed`` described the input.
         directed = None if G.layer is not None else directed
@@ -48,7 +59,8 @@ def _network_and_flow(G, directed, weight, flow_model, teleportation, to_nodes,
                                                   recorded_teleportation, markov_time,
                                                   bipartite_start_id, bipartite_teleportation,
                                                   skip_adjust_bipartite_flow,
-                                                  G.physical if G.relax_to_self else None)
+                                                  G.physical if G.relax_to_self else None,
+                                                  objective, G.num_physical)
         return network, dataclasses.replace(flow, physical=G.physical), params
     network = G if isinstance(G, Network) else to_network(G, directed=directed, weight=weight)
     if isinstance(G, Network) and directed is not None:
@@ -69,7 +81,17 @@ def _network_and_flow(G, directed, weight, flow_model, teleportation, to_nodes,
         "skip_adjust_bipartite_flow": check.check_bool("skip_adjust_bipartite_flow",
                                                        skip_adjust_bipartite_flow),
     }
-    flow = _compute_flow(network, **params, relax_to_self=relax_to_self)
+    _check_regularized(objective, params["flow_model"], network)
+    flow = _compute_flow(network, **params, relax_to_self=relax_to_self,
+                         regularized=objective["regularized"],
+                         regularization_strength=objective["regularization_strength"],
+                         num_physical=num_physical,
+                         variable_markov_time=objective["variable_markov_time"],
+                         variable_markov_damping=objective["variable_markov_damping"],
+                         variable_markov_min_scale=objective["variable_markov_min_scale"])
+    if objective["regularized"]:
+        params["recorded_teleportation"] = True  # as the official: the prior is recorded
+    params.update(objective)
     if not flow.flow_converged:
         warnings.warn(f"the flow did not converge: the power iteration stopped after "
                       f"{flow.flow_iterations} steps with an L1 change of {flow.flow_error:.3g} "
@@ -77,6 +99,48 @@ def _network_and_flow(G, directed, weight, flow_model, teleportation, to_nodes,
     params["directed"] = network.directed
     params["bipartite_start_id"] = network.bipartite_start_id
     return network, flow, params
+
+
+# --- Objective options: regularization and variable Markov time -----------------------
+
+def _objective_options(regularized: Any = False, regularization_strength: Any = 1.0,
+                       intra_regularization_strength: Any = 1.0,
+                       inter_regularization_strength: Any = 1.0,
+                       multilayer_skip_absent_nodes: Any = False,
+                       variable_markov_time: Any = False, variable_markov_damping: Any = 1.0,
+                       variable_markov_min_scale: Any = 1.0) -> dict:
+    """Return the regularization and variable-Markov-time options, checked."""
+    options = {
+        "regularized": check.check_bool("regularized", regularized),
+        "regularization_strength": check.check_number(
+            "regularization_strength", regularization_strength, 0.0),
+        "intra_regularization_strength": check.check_number(
+            "intra_regularization_strength", intra_regularization_strength, 0.0),
+        "inter_regularization_strength": check.check_number(
+            "inter_regularization_strength", inter_regularization_strength, 0.0),
+        "multilayer_skip_absent_nodes": check.check_bool(
+            "multilayer_skip_absent_nodes", multilayer_skip_absent_nodes),
+        "variable_markov_time": check.check_bool("variable_markov_time", variable_markov_time),
+        "variable_markov_damping": check.check_number(
+            "variable_markov_damping", variable_markov_damping, 0.0, 1.0),
+        "variable_markov_min_scale": check.check_positive(
+            "variable_markov_min_scale", variable_markov_min_scale),
+    }
+    if options["multilayer_skip_absent_nodes"] and not options["regularized"]:
+        raise ValueError("multilayer_skip_absent_nodes=True needs regularized=True, as in "
+                         "the official Infomap")
+    return options
+
+
+def _check_regularized(objective: dict, flow_model: str, network: Network) -> None:
+    """Refuse the combinations of ``regularized`` the prior network is not defined for."""
+    if not objective["regularized"]:
+        return
+    if flow_model not in ("undirected", "directed"):
+        raise ValueError(f"regularized=True needs flow_model 'undirected' or 'directed' (the "
+                         f"prior network is defined for these), got {flow_model!r}")
+    if network.bipartite_start_id is not None:
+        raise ValueError("regularized=True is not available for a bipartite network")
 
 
 def _one_level_codelength(flow: Flow) -> float:
@@ -114,6 +178,14 @@ def cluster(
     bipartite_start_id: int | None = None,
     bipartite_teleportation: bool = False,
     skip_adjust_bipartite_flow: bool = False,
+    regularized: bool = False,
+    regularization_strength: float = 1.0,
+    intra_regularization_strength: float = 1.0,
+    inter_regularization_strength: float = 1.0,
+    multilayer_skip_absent_nodes: bool = False,
+    variable_markov_time: bool = False,
+    variable_markov_damping: float = 1.0,
+    variable_markov_min_scale: float = 1.0,
     trials: int = 1,
     seed: int = 123,
     initial_partition: Any = None,
@@ -243,6 +315,10 @@ def cluster(
     from .optimize import search
 
     G = _as_state_network(G, directed, weight)
+    objective = _objective_options(
+        regularized, regularization_strength, intra_regularization_strength,
+        inter_regularization_strength, multilayer_skip_absent_nodes, variable_markov_time,
+        variable_markov_damping, variable_markov_min_scale)
     verbose = check.check_bool("verbose", verbose)
     # With verbose=True, say so while the kernels compile on a first run.
     with compile_notice(verbose):
@@ -250,7 +326,7 @@ def cluster(
                                                   teleportation, to_nodes,
                                                   recorded_teleportation, markov_time,
                                                   bipartite_start_id, bipartite_teleportation,
-                                                  skip_adjust_bipartite_flow)
+                                                  skip_adjust_bipartite_flow, objective=objective)
         trials = check.check_count("trials", trials, maximum=check.MAX_TRIALS)
         seed = check.check_seed(seed)
         two_level = check.check_bool("two_level", two_level)
@@ -391,6 +467,14 @@ def evaluate(
     bipartite_start_id: int | None = None,
     bipartite_teleportation: bool = False,
     skip_adjust_bipartite_flow: bool = False,
+    regularized: bool = False,
+    regularization_strength: float = 1.0,
+    intra_regularization_strength: float = 1.0,
+    inter_regularization_strength: float = 1.0,
+    multilayer_skip_absent_nodes: bool = False,
+    variable_markov_time: bool = False,
+    variable_markov_damping: float = 1.0,
+    variable_markov_min_scale: float = 1.0,
 ) -> InfomapResult:
     """Return the result object of a given partition or tree, without searching.
 
@@ -406,10 +490,14 @@ def evaluate(
     (2, 2.642755)
     """
     G = _as_state_network(G, directed, weight)
+    objective = _objective_options(
+        regularized, regularization_strength, intra_regularization_strength,
+        inter_regularization_strength, multilayer_skip_absent_nodes, variable_markov_time,
+        variable_markov_damping, variable_markov_min_scale)
     network, flow, params = _network_and_flow(G, directed, weight, flow_model, teleportation,
                                               to_nodes, recorded_teleportation, markov_time,
                                               bipartite_start_id, bipartite_teleportation,
-                                              skip_adjust_bipartite_flow)
+                                              skip_adjust_bipartite_flow, objective=objective)
     tree = build_tree(flow, *_tree_arrays(partition, list(network.nodes)))
     params.update(trials=0, two_level=tree.num_levels <= 2, fast_hierarchical=FULL)
     return _make_result(network, flow, params, tree, np.array([tree.total_codelength]), 0, 0.0,
@@ -429,6 +517,14 @@ def codelength(
     bipartite_start_id: int | None = None,
     bipartite_teleportation: bool = False,
     skip_adjust_bipartite_flow: bool = False,
+    regularized: bool = False,
+    regularization_strength: float = 1.0,
+    intra_regularization_strength: float = 1.0,
+    inter_regularization_strength: float = 1.0,
+    multilayer_skip_absent_nodes: bool = False,
+    variable_markov_time: bool = False,
+    variable_markov_damping: float = 1.0,
+    variable_markov_min_scale: float = 1.0,
 ) -> Codelength:
     """Return the codelength of any partition or module tree of ``G``.
 
@@ -468,10 +564,14 @@ def codelength(
     (2.642755, 0.047619)
     """
     G = _as_state_network(G, directed, weight)
+    objective = _objective_options(
+        regularized, regularization_strength, intra_regularization_strength,
+        inter_regularization_strength, multilayer_skip_absent_nodes, variable_markov_time,
+        variable_markov_damping, variable_markov_min_scale)
     network, flow, _ = _network_and_flow(G, directed, weight, flow_model, teleportation,
                                          to_nodes, recorded_teleportation, markov_time,
                                          bipartite_start_id, bipartite_teleportation,
-                                         skip_adjust_bipartite_flow)
+                                         skip_adjust_bipartite_flow, objective=objective)
     nodes = list(network.nodes)
     if _as_tree(partition, nodes) is None:
         _, dense = np.unique(partition_labels(partition, nodes), return_inverse=True)
@@ -491,6 +591,14 @@ def compute_flow(
     bipartite_start_id: int | None = None,
     bipartite_teleportation: bool = False,
     skip_adjust_bipartite_flow: bool = False,
+    regularized: bool = False,
+    regularization_strength: float = 1.0,
+    intra_regularization_strength: float = 1.0,
+    inter_regularization_strength: float = 1.0,
+    multilayer_skip_absent_nodes: bool = False,
+    variable_markov_time: bool = False,
+    variable_markov_damping: float = 1.0,
+    variable_markov_min_scale: float = 1.0,
 ) -> Flow:
     """Return the flow of ``G`` (node visit rates and link flows).
 
@@ -504,6 +612,11 @@ def compute_flow(
     >>> flow.node_flow.tolist()
     [0.25, 0.5, 0.25]
     """
+    objective = _objective_options(
+        regularized, regularization_strength, intra_regularization_strength,
+        inter_regularization_strength, multilayer_skip_absent_nodes, variable_markov_time,
+        variable_markov_damping, variable_markov_min_scale)
     return _network_and_flow(G, directed, weight, flow_model, teleportation, to_nodes,
                              recorded_teleportation, markov_time, bipartite_start_id,
-                             bipartite_teleportation, skip_adjust_bipartite_flow)[1]
+                             bipartite_teleportation, skip_adjust_bipartite_flow,
+                             objective=objective)[1]

@@ -62,6 +62,15 @@ a state listed twice, or a file mixing first- and higher-order sections is
 an error (the official accepts them silently), and -o states writes every
 digit a weight needs (the official rounds to six).
 
+--regularized is refused for a multilayer network (the official 2.16 release
+is built without its regularized multilayer flow and refuses it too), for a
+bipartite network and for flow models other than undirected and directed
+(where the official gives a flow the prior is not defined for).
+--variable-markov-time matches the official at damping 0 and 1 (the default);
+at damping strictly between, the official 2.16 binary scales links differently
+from its published source, which infomap-py follows.  A min scale <= 0 is
+refused (it divides by zero).
+
 Every output file and the --plot picture is first written under a temporary
 name; all are renamed into place once all are written, so a run leaves all
 its files or none.  Exit status: 0 on success, 2 on bad input or a failed
@@ -113,6 +122,34 @@ def build_parser() -> argparse.ArgumentParser:
     flow.add_argument("--skip-adjust-bipartite-flow", action="store_true",
                       help="bipartite network: keep the flow on feature nodes instead of "
                            "moving it to the primary nodes")
+    # --- Objective options: regularization and variable Markov time (issue 17) ---------
+    objective = parser.add_argument_group("objective: regularization and variable Markov time")
+    objective.add_argument("--regularized", action="store_true",
+                           help="add a fully connected Bayesian prior network, coded as "
+                                "recorded teleportation (implies -e), so that sparse or "
+                                "noisy networks are not over-partitioned (undirected and "
+                                "directed flow models)")
+    objective.add_argument("--regularization-strength", type=float, default=1.0, metavar="S",
+                           help="relative strength of the prior network (default 1, >= 0)")
+    objective.add_argument("--intra-regularization-strength", type=float, default=1.0,
+                           metavar="S", help="multilayer prior within layers, relative to "
+                                             "--regularization-strength (default 1, >= 0)")
+    objective.add_argument("--inter-regularization-strength", type=float, default=1.0,
+                           metavar="S", help="multilayer prior between layers, relative to "
+                                             "--regularization-strength (default 1, >= 0)")
+    objective.add_argument("--multilayer-skip-absent-nodes", action="store_true",
+                           help="with --regularized: a node absent from a layer is absent, "
+                                "not unobserved")
+    objective.add_argument("--variable-markov-time", action="store_true",
+                           help="scale each link's flow by a local Markov time: longer in "
+                                "sparse regions, shorter in dense ones")
+    objective.add_argument("--variable-markov-damping", type=float, default=1.0, metavar="Q",
+                           help="with --variable-markov-time: local scale from the local "
+                                "effective degree (0) to its logarithm (1) (default 1)")
+    objective.add_argument("--variable-markov-min-scale", type=float, default=1.0, metavar="M",
+                           help="with --variable-markov-time: the least local scale (default "
+                                "1, > 0)")
+    # --- end of the objective options ----------------------------------------------------
     layers = parser.add_argument_group(
         "multilayer networks (*Multilayer, *Intra, *Inter: expanded into a state network "
         "as the official Infomap does)")
@@ -236,6 +273,7 @@ def _check_options(args: argparse.Namespace) -> None:
         # The picture may go into OUT_DIR, which is created only when writing.
         if not (plot.parent.is_dir() or plot.parent.resolve() == Path(args.out_dir).resolve()):
             raise _UsageError(f"argument --plot: no directory {str(plot.parent)!r}")
+    _check_objective_options(args)
     if not 0.0 <= args.multilayer_relax_rate <= 1.0:
         raise _UsageError("argument --multilayer-relax-rate: must be in [0, 1], got "
                           f"{args.multilayer_relax_rate}")
@@ -253,6 +291,27 @@ def _check_options(args: argparse.Namespace) -> None:
             raise _UsageError("argument --out-name: must be a file name stem without a "
                               f"directory (the files go to OUT_DIR), got {name!r}")
     _check_out_dir(Path(args.out_dir))
+
+
+def _check_objective_options(args: argparse.Namespace) -> None:
+    """Check the regularization and variable-Markov-time options."""
+    for name in ("regularization_strength", "intra_regularization_strength",
+                 "inter_regularization_strength"):
+        value = getattr(args, name)
+        if not (np.isfinite(value) and value >= 0.0):
+            raise _UsageError(f"argument --{name.replace('_', '-')}: must be >= 0, got {value}")
+    if not 0.0 <= args.variable_markov_damping <= 1.0:
+        raise _UsageError("argument --variable-markov-damping: must be in [0, 1], got "
+                          f"{args.variable_markov_damping}")
+    if not (np.isfinite(args.variable_markov_min_scale) and args.variable_markov_min_scale > 0):
+        raise _UsageError("argument --variable-markov-min-scale: must be > 0, got "
+                          f"{args.variable_markov_min_scale}")
+    if args.multilayer_skip_absent_nodes and not args.regularized:
+        raise _UsageError("argument --multilayer-skip-absent-nodes: needs --regularized")
+    if args.regularized and not args.directed and args.flow_model not in (
+            None, "undirected", "directed"):
+        raise _UsageError("argument --regularized: needs the undirected or directed flow "
+                          f"model, got -f {args.flow_model}")
 
 
 def _check_out_dir(out_dir: Path) -> None:
@@ -454,6 +513,14 @@ def _run(args: argparse.Namespace) -> int:
             markov_time=args.markov_time,
             bipartite_teleportation=args.bipartite_teleportation,
             skip_adjust_bipartite_flow=args.skip_adjust_bipartite_flow,
+            regularized=args.regularized,
+            regularization_strength=args.regularization_strength,
+            intra_regularization_strength=args.intra_regularization_strength,
+            inter_regularization_strength=args.inter_regularization_strength,
+            multilayer_skip_absent_nodes=args.multilayer_skip_absent_nodes,
+            variable_markov_time=args.variable_markov_time,
+            variable_markov_damping=args.variable_markov_damping,
+            variable_markov_min_scale=args.variable_markov_min_scale,
         )
         initial = None
         if args.cluster_data:

@@ -11,7 +11,12 @@ The definitions follow the official Infomap exactly (``FlowCalculator``):
   along the directed links.
 * ``rawdir``: link weights are the link flows.
 
-``markov_time`` scales the flow on links (not the node flow).
+``markov_time`` scales the flow on links (not the node flow);
+``variable_markov_time`` scales each link by a local Markov time.
+
+``regularized`` replaces the undirected and directed models' flow by the
+walk on the network plus a fully connected Bayesian prior network
+(Smiljanić et al.), whose links are coded as recorded teleportation.
 """
 
 from __future__ import annotations
@@ -121,6 +126,12 @@ def compute_flow(
     bipartite_teleportation: bool = False,
     skip_adjust_bipartite_flow: bool = False,
     relax_to_self: np.ndarray | None = None,
+    regularized: bool = False,
+    regularization_strength: float = 1.0,
+    num_physical: int | None = None,
+    variable_markov_time: bool = False,
+    variable_markov_damping: float = 1.0,
+    variable_markov_min_scale: float = 1.0,
 ) -> Flow:
     """Return the flow of ``network`` under ``flow_model`` (arguments checked by the caller).
 
@@ -135,6 +146,13 @@ def compute_flow(
     order or direction in which its edges happen to be stored.  Weights are
     scaled by a power of two first (exactly), so that only their ratios
     matter, however large or small they are.
+
+    ``regularized`` (undirected and directed models) adds the prior network
+    of strength ``regularization_strength`` as recorded teleportation
+    (:func:`regularized_undirected_flow`, :func:`regularized_directed_flow`);
+    ``num_physical`` is the number of physical nodes of a state network.
+    ``variable_markov_time`` rescales every link's flow by a local Markov
+    time (:func:`variable_markov_scale`).
     """
     n = network.num_nodes
     src, dst, w = network.source, network.target, scale_to_unit(network.weight)
@@ -170,7 +188,13 @@ def compute_flow(
     tele_source = zeros
     tele_weight = zeros.copy()
     convergence = (0, 0.0, True)
-    if flow_model == "undirected":
+    if regularized and flow_model == "undirected":
+        node_flow, link_flow, tele_source, tele_weight = regularized_undirected_flow(
+            src, dst, w, n, regularization_strength, num_physical)
+    elif regularized and flow_model == "directed":
+        node_flow, link_flow, tele_source, tele_weight, convergence = regularized_directed_flow(
+            src, dst, w, n, start_flow, regularization_strength, num_physical)
+    elif flow_model == "undirected":
         node_flow = start_flow
         link_flow = w / (sum_undirected / 2.0)
     elif flow_model == "rawdir":
@@ -247,6 +271,10 @@ def compute_flow(
         link_flow = link_flow + relay_transit_flow(src, dst, link_flow, transit,
                                                    np.asarray(relax_to_self, dtype=np.int64))
     link_flow = link_flow * markov_time
+    if variable_markov_time:
+        link_flow = link_flow * variable_markov_scale(
+            src, dst, w, node_flow, flow_model in ("undirected", "undirdir"),
+            variable_markov_damping, variable_markov_min_scale)
     source, target = src, dst
     if is_self.any():
         keep = ~is_self
@@ -258,6 +286,153 @@ def compute_flow(
                     flow_model, True, *convergence)
     return Flow(node_flow, source, target, link_flow, tele_source, tele_weight, flow_model,
                 False, *convergence)
+
+
+# --- Regularized flow (--regularized) and variable Markov time -------------------------
+
+
+def _merged_links(src: np.ndarray, dst: np.ndarray, n: int):
+    """Return ``(source, target, index)``: the distinct ``(source, target)``
+    pairs, sorted, and for every link the pair it is (the official Infomap
+    sums the weights of a link given twice into one link)."""
+    pairs, index = np.unique(src * np.int64(n) + dst, return_inverse=True)
+    return pairs // n, pairs % n, index.reshape(-1)
+
+
+def _prior_rate(strength: float, n: int, num_physical: int | None) -> float:
+    """The prior's link density ``lambda``: ``strength ln(N) / N``, or for a
+    state network of ``Np < N`` physical nodes ``strength ln(Np) / Np**3``
+    (teleportation is not held to the physical node)."""
+    if num_physical is not None and num_physical < n:
+        return strength * np.log(num_physical) / (float(num_physical) ** 3)
+    return strength * np.log(n) / n
+
+
+def _mean_or_least(strength_sum: np.ndarray, degree: np.ndarray) -> np.ndarray:
+    """Return every node's mean link weight (strength over degree); a node
+    without links gets the least mean weight of the others."""
+    linked = degree > 0
+    mean = np.zeros(strength_sum.shape[0])
+    mean[linked] = strength_sum[linked] / degree[linked]
+    mean[~linked] = mean[linked].min()
+    return mean
+
+
+def _degree_totals(src, dst, w, n):
+    """Return ``(sum of weighted degrees, sum of degrees)`` as the official
+    counts them: a self-link once, any other link at both ends."""
+    loop = src == dst
+    used = w > 0.0  # the official drops links of weight 0
+    merged_src, merged_dst, _ = _merged_links(src[used], dst[used], n)
+    num_links = merged_src.shape[0]
+    num_loops = int((merged_src == merged_dst).sum())
+    return (2.0 * float(w.sum()) - float(w[loop].sum()), 2 * num_links - num_loops,
+            merged_src, merged_dst)
+
+
+def regularized_undirected_flow(src: np.ndarray, dst: np.ndarray, w: np.ndarray, n: int,
+                                strength: float, num_physical: int | None):
+    """Return ``(node_flow, link_flow, teleport_source, teleport_weight)`` of
+    the undirected walk with a Bayesian prior network.
+
+    Node ``i`` of strength ``s_i`` and degree ``k_i`` has mean link weight
+    ``u_i = s_i / k_i``; the prior links it to every node ``j`` with weight
+    ``lambda u_i u_j / u`` (``u`` the network's mean link weight), so it
+    teleports ``t_i = lambda u_i sum(u) / u`` in all, landing in proportion
+    to ``u_j``.  The flow is then in closed form: ``p_i = (s_i + t_i) /
+    (S + T)``; a link carries ``w / (S + T)`` each way (``link_flow`` is
+    both ways together) and node ``i`` teleports ``t_i / (S + T)``.
+    """
+    total_strength, total_degree, merged_src, merged_dst = _degree_totals(src, dst, w, n)
+    loop = src == dst
+    strength_sum = (np.bincount(src, weights=w, minlength=n)
+                    + np.bincount(dst[~loop], weights=w[~loop], minlength=n))
+    degree = (np.bincount(merged_src, minlength=n)
+              + np.bincount(merged_dst[merged_src != merged_dst], minlength=n))
+    mean = _mean_or_least(strength_sum, degree)
+    rate = _prior_rate(strength, n, num_physical) / (total_strength / total_degree)
+    sum_mean = float(mean.sum())
+    tele_weight = mean / sum_mean
+    prior = rate * mean * sum_mean
+    stay = strength_sum / (strength_sum + prior)
+    node_flow = (strength_sum + prior) / (total_strength + float(prior.sum()))
+    tele_source = node_flow * (1.0 - stay)
+    link_flow = w / strength_sum[src] * (stay[src] * node_flow[src] * 2.0)
+    return node_flow, link_flow, tele_source, tele_weight
+
+
+def regularized_directed_flow(src: np.ndarray, dst: np.ndarray, w: np.ndarray, n: int,
+                              start_flow: np.ndarray, strength: float,
+                              num_physical: int | None):
+    """Return ``(node_flow, link_flow, teleport_source, teleport_weight,
+    (iterations, error, converged))`` of the directed walk with a Bayesian
+    prior network.
+
+    As :func:`regularized_undirected_flow` with out- and in-link means:
+    node ``i`` teleports with weight ``lambda u_out_i sum(u_in) / u`` and
+    lands on ``j`` in proportion to ``u_in_j``; the stationary flow is found
+    by power iteration (:func:`~infomap_py._core.flow.regularized_pagerank`),
+    and a link carries its share of its source's flow.
+    """
+    from ._core import flow as flow_kernels
+
+    total_strength, total_degree, merged_src, merged_dst = _degree_totals(src, dst, w, n)
+    out_strength = np.bincount(src, weights=w, minlength=n)
+    in_strength = np.bincount(dst, weights=w, minlength=n)
+    mean_out = _mean_or_least(out_strength, np.bincount(merged_src, minlength=n))
+    mean_in = _mean_or_least(in_strength, np.bincount(merged_dst, minlength=n))
+    rate = _prior_rate(strength, n, num_physical) / (total_strength / total_degree)
+    sum_in = float(mean_in.sum())
+    tele_weight = mean_in / sum_in
+    prior = rate * mean_out * sum_in
+    total_out = out_strength + prior
+    # A node without out-links (and no prior: strength 0) teleports all it has.
+    share = np.where(total_out > 0.0, prior / np.where(total_out > 0.0, total_out, 1.0), 1.0)
+    step = w / out_strength[src] * (1.0 - share[src])
+    node_flow, iterations, error = flow_kernels.regularized_pagerank(
+        np.ascontiguousarray(src, dtype=np.int64), np.ascontiguousarray(dst, dtype=np.int64),
+        step, share, tele_weight, np.ascontiguousarray(start_flow, dtype=np.float64),
+        MAX_ITERATIONS)
+    link_flow = step * node_flow[src]
+    convergence = (int(iterations), float(error), bool(error <= flow_kernels.TOLERANCE))
+    return node_flow, link_flow, node_flow * share, tele_weight, convergence
+
+
+def linlog(k: np.ndarray | float, q: float) -> np.ndarray | float:
+    """Return the official Infomap's interpolation between ``k`` (``q = 0``)
+    and ``log2(k)`` (``q = 1``): the Tsallis entropy of ``k`` equal
+    outcomes, rescaled so that ``q = 0`` gives ``k`` exactly."""
+    if abs(q - 1.0) <= 1e-8:
+        return np.log2(k)
+    tsallis = 1.0 / (q - 1.0) * (1.0 - np.power(k, 1.0 - q)) / np.log(2.0)
+    return tsallis * ((1.0 - q) * np.log(2.0) + q) + (1.0 - q)
+
+
+def variable_markov_scale(src: np.ndarray, dst: np.ndarray, w: np.ndarray,
+                          node_flow: np.ndarray, undirected: bool,
+                          damping: float, min_scale: float) -> np.ndarray:
+    """Return the factor of every link's flow under variable Markov time.
+
+    A node's local scale is ``linlog(max(min_scale, p K), damping)``, with
+    ``p`` its flow and ``K`` the sum of degrees (about its degree where
+    flow follows degree); a link's Markov time is the largest scale over
+    the local one, ``linlog(max(p) K, damping) / max(min_scale, local)``,
+    so links in sparse regions get a longer Markov time.  The local scale
+    of a link is its source's; with undirected flow, the larger of its
+    source's and its target's.  Self-links keep factor 1 (they are not
+    coded).
+    """
+    n = node_flow.shape[0]
+    merged_src, merged_dst, index = _merged_links(src, dst, n)
+    total_degree = _degree_totals(src, dst, w, n)[1]
+    largest = linlog(float(node_flow.max()) * total_degree, damping)
+    local = linlog(np.maximum(min_scale, node_flow * total_degree), damping)
+    scale = local[merged_src]
+    if undirected:
+        scale = np.maximum(scale, local[merged_dst])
+    factor = largest / np.maximum(min_scale, scale)
+    factor[merged_src == merged_dst] = 1.0
+    return factor[index]
 
 
 def relax_to_self_transit(source: np.ndarray, target: np.ndarray,

@@ -117,3 +117,54 @@ def _two_step(source, target, link_flow, transit, relay, beta, flow, arrived, ou
     for e in range(source.shape[0]):
         if relay[e] > 0.0:
             out[target[e]] += arrived[source[e]] * relay[e]
+
+
+@jit
+def regularized_pagerank(source, target, step_flow, teleport_share, teleport_weight,
+                         start_flow, max_iterations):
+    """Return ``(flow, iterations, error)`` of the directed regularized walk.
+
+    The walk of the Bayesian prior network (``--regularized``): node ``i``
+    teleports with its own probability ``teleport_share[i]`` (its prior
+    link weight over its total out-weight, prior included; 1 where it has
+    no links) and teleportation lands by ``teleport_weight``.
+    ``step_flow[e]`` is the probability of taking link ``e`` from its
+    source, teleportation already discounted.  The stopping rules are
+    those of :func:`pagerank`.
+    """
+    n = start_flow.shape[0]
+    flow = start_flow.copy()
+    tmp = np.zeros(n)
+    err = 0.0
+    best_err = np.inf
+    best_at = 0
+    iterations = 0
+    while True:
+        teleported = 0.0
+        for i in range(n):
+            teleported += teleport_share[i] * flow[i]
+        for i in range(n):
+            tmp[i] = teleported * teleport_weight[i]
+        for e in range(source.shape[0]):
+            tmp[target[e]] += step_flow[e] * flow[source[e]]
+        total = 0.0
+        err = 0.0
+        for i in range(n):
+            total += tmp[i]
+            err += abs(tmp[i] - flow[i])
+        for i in range(n):
+            flow[i] = tmp[i]
+        if abs(total - 1.0) > 1e-10:
+            for i in range(n):
+                flow[i] /= total
+        iterations += 1
+        if err < best_err:
+            best_err = err
+            best_at = iterations
+        if iterations >= max_iterations:
+            break
+        if iterations >= MIN_ITERATIONS and (
+                err <= TOLERANCE or iterations - best_at >= STALL_ITERATIONS):
+            break
+    return flow, iterations, err
+
