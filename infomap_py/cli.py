@@ -113,6 +113,39 @@ def build_parser() -> argparse.ArgumentParser:
     flow.add_argument("--skip-adjust-bipartite-flow", action="store_true",
                       help="bipartite network: keep the flow on feature nodes instead of "
                            "moving it to the primary nodes")
+    # -- flow from node weights and the power iteration (official names and defaults) --
+    flow.add_argument("--use-node-weights-as-flow", action="store_true",
+                      help="use the node weights (*Vertices lines' weights, default 1), "
+                           "normalised, as node flow; link flow stays the flow model's "
+                           "(-f precomputed: node weights are the node flow and link "
+                           "weights, as they are, the link flow)")
+    flow.add_argument("--max-flow-iterations", type=int, default=0, metavar="N",
+                      help="cap the power iteration of directed flow at N steps (default 0: "
+                           "no cap; it runs to --flow-tolerance, solving slow cases directly)")
+    flow.add_argument("--min-flow-iterations", type=int, default=50, metavar="N",
+                      help="power-iteration steps before the flow may converge (default 50)")
+    flow.add_argument("--flow-tolerance", type=float, default=1e-15, metavar="X",
+                      help="stop the power iteration once the L1 change of the flow in one "
+                           "step is at most X (default 1e-15)")
+    # -- end of flow from node weights and the power iteration --
+    # -- input filters and -c completion (official names and defaults) --
+    given = parser.add_argument_group("input")
+    given.add_argument("--weight-threshold", type=float, default=0.0, metavar="W",
+                       help="ignore links with weight below W (default 0); a link list's "
+                            "node left without links is dropped, declared vertices stay")
+    given.add_argument("--no-self-links", action="store_true",
+                       help="ignore links from a node to itself (default: included)")
+    given.add_argument("-k", "--include-self-links", action="store_true",
+                       help="deprecated: self-links are included by default (accepted with a "
+                            "note; the official 2.16 refuses it)")
+    given.add_argument("--node-limit", type=int, default=0, metavar="N",
+                       help="read only nodes with id at most N and the links among them "
+                            "(default 0: all; first-order and bipartite files)")
+    given.add_argument("--assign-to-neighbouring-module", action="store_true",
+                       help="with -c, put a node the file leaves out into the module of its "
+                            "first neighbour that has one (out-links first), instead of a "
+                            "module of its own")
+    # -- end of input filters --
     layers = parser.add_argument_group(
         "multilayer networks (*Multilayer, *Intra, *Inter: expanded into a state network "
         "as the official Infomap does)")
@@ -242,6 +275,22 @@ def _check_options(args: argparse.Namespace) -> None:
     if args.matchable_multilayer_ids < 0:
         raise _UsageError("argument --matchable-multilayer-ids: must be >= 0, got "
                           f"{args.matchable_multilayer_ids}")
+    if args.max_flow_iterations < 0:
+        raise _UsageError("argument --max-flow-iterations: must be >= 0, got "
+                          f"{args.max_flow_iterations}")
+    if args.min_flow_iterations < 0:
+        raise _UsageError("argument --min-flow-iterations: must be >= 0, got "
+                          f"{args.min_flow_iterations}")
+    if not (np.isfinite(args.flow_tolerance) and args.flow_tolerance >= 0):
+        raise _UsageError(f"argument --flow-tolerance: must be >= 0, got {args.flow_tolerance}")
+    if not (np.isfinite(args.weight_threshold) and args.weight_threshold >= 0):
+        raise _UsageError("argument --weight-threshold: must be a finite number >= 0, got "
+                          f"{args.weight_threshold}")
+    if args.node_limit < 0:
+        raise _UsageError(f"argument --node-limit: must be >= 0, got {args.node_limit}")
+    if args.assign_to_neighbouring_module and not args.cluster_data:
+        raise _UsageError("argument --assign-to-neighbouring-module: needs a partition given "
+                          "with -c/--cluster-data")
     if args.clu_level == 0 or args.clu_level < -1:
         raise _UsageError(f"argument --clu-level: must be -1 or >= 1, got {args.clu_level}")
     if args.no_infomap and not args.cluster_data:
@@ -305,16 +354,20 @@ def _out_name(args: argparse.Namespace) -> str:
     return Path(name).stem or "network"
 
 
-def _initial_labels(network, partition: dict) -> np.ndarray:
+def _initial_labels(network, partition: dict, neighbours: bool = False) -> np.ndarray:
     """Module label per node from ``{node_id: module}``; nodes missing from
-    the file each get a module of their own (a state network's nodes are
-    its states)."""
+    the file each get a module of their own, or with ``neighbours`` (the
+    official ``--assign-to-neighbouring-module``) that of a neighbour
+    (:func:`_neighbour_module`) where one has a module (a state network's
+    nodes are its states)."""
     network = _state_level(network)
     ids = network.node_ids
     labels = np.empty(network.num_nodes, dtype=np.int64)
+    given = [partition.get(node_id) for node_id in ids.tolist()]
+    if neighbours:
+        _neighbour_module(network, given)
     next_module = max(partition.values(), default=-1) + 1
-    for i, node_id in enumerate(ids.tolist()):
-        module = partition.get(node_id)
+    for i, module in enumerate(given):
         if module is None:
             module = next_module
             next_module += 1
@@ -322,19 +375,57 @@ def _initial_labels(network, partition: dict) -> np.ndarray:
     return labels
 
 
+def _neighbour_module(network, given: list) -> None:
+    """Fill the ``None`` entries of ``given`` (a module per node, in node
+    order) from neighbours, as the official ``--assign-to-neighbouring-module``:
+    a node takes the module of its first out-neighbour that has one (in
+    node order), else of its first in-neighbour; nodes are visited in
+    order, so a node filled this way can pass its module on.  The links of
+    an undirected network count as out-links of their source."""
+    missing = [i for i, module in enumerate(given) if module is None]
+    if not missing:
+        return
+    n = network.num_nodes
+    source, target = network.source, network.target
+    by_source = np.lexsort((target, source))
+    by_target = np.lexsort((source, target))
+    out_start = np.concatenate([[0], np.cumsum(np.bincount(source, minlength=n))])
+    in_start = np.concatenate([[0], np.cumsum(np.bincount(target, minlength=n))])
+    for i in missing:
+        candidates = np.concatenate([target[by_source[out_start[i]:out_start[i + 1]]],
+                                     source[by_target[in_start[i]:in_start[i + 1]]]])
+        for j in candidates.tolist():
+            if j != i and given[j] is not None:
+                given[i] = given[j]
+                break
+
+
 def _state_level(network):
     """The network of the states of a state network; any other as it is."""
     return network.network if isinstance(network, StateNetwork) else network
 
 
-def _initial_tree(network, paths: dict) -> list[tuple[int, ...]]:
+def _initial_tree(network, paths: dict, neighbours: bool = False) -> list[tuple[int, ...]]:
     """A path per node from ``{node_id: path}``; nodes missing from the file
-    each get a top module of their own (a state network's nodes are its states)."""
+    each get a top module of their own, or with ``neighbours`` join the
+    bottom module of a neighbour (:func:`_neighbour_module`) where one has a
+    path (a state network's nodes are its states)."""
     network = _state_level(network)
+    given = [paths.get(node_id) for node_id in network.node_ids.tolist()]
+    if neighbours:
+        modules = [None if path is None else tuple(path[:-1]) for path in given]
+        _neighbour_module(network, modules)
+        size: dict = {}
+        for path in given:
+            if path is not None:
+                size[tuple(path[:-1])] = max(size.get(tuple(path[:-1]), 0), path[-1])
+        for i, path in enumerate(given):
+            if path is None and modules[i] is not None:
+                size[modules[i]] += 1
+                given[i] = (*modules[i], size[modules[i]])
     next_module = max((p[0] for p in paths.values()), default=0) + 1
     tree = []
-    for node_id in network.node_ids.tolist():
-        path = paths.get(node_id)
+    for path in given:
         if path is None:
             path = (next_module, 1)
             next_module += 1
@@ -433,8 +524,14 @@ def _run(args: argparse.Namespace) -> int:
     flow_model = "directed" if args.directed else (args.flow_model or "undirected")
     directed = flow_model != "undirected"
     network_name = "standard input" if args.network == "-" else display_path(args.network)
+    if args.include_self_links and not args.silent:
+        print("infomap-py: note: -k/--include-self-links is deprecated and does nothing: "
+              "self-links are included by default (--no-self-links excludes them)",
+              file=sys.stderr)
     try:
-        network = read_network(args.network, directed=True if directed else None)
+        network = read_network(args.network, directed=True if directed else None,
+                               weight_threshold=args.weight_threshold,
+                               no_self_links=args.no_self_links, node_limit=args.node_limit)
         if isinstance(network, MultilayerNetwork):
             network = _expand_layers(network, args)
             if network.directed and args.flow_model is None:
@@ -454,12 +551,18 @@ def _run(args: argparse.Namespace) -> int:
             markov_time=args.markov_time,
             bipartite_teleportation=args.bipartite_teleportation,
             skip_adjust_bipartite_flow=args.skip_adjust_bipartite_flow,
+            use_node_weights_as_flow=args.use_node_weights_as_flow,
+            max_flow_iterations=args.max_flow_iterations,
+            min_flow_iterations=args.min_flow_iterations,
+            flow_tolerance=args.flow_tolerance,
         )
         initial = None
         if args.cluster_data:
             given = read_tree(args.cluster_data)
-            initial = (_initial_tree(network, given) if args.no_infomap
-                       else _initial_labels(network, {n: p[0] for n, p in given.items()}))
+            neighbours = args.assign_to_neighbouring_module
+            initial = (_initial_tree(network, given, neighbours) if args.no_infomap
+                       else _initial_labels(network, {n: p[0] for n, p in given.items()},
+                                            neighbours))
 
         if args.no_infomap:
             result = evaluate(network, initial, **options)
