@@ -293,8 +293,9 @@ def _check_options(args: argparse.Namespace) -> None:
                           "with -c/--cluster-data")
     if args.clu_level == 0 or args.clu_level < -1:
         raise _UsageError(f"argument --clu-level: must be -1 or >= 1, got {args.clu_level}")
-    if args.no_infomap and not args.cluster_data:
-        raise _UsageError("argument --no-infomap: needs a partition given with -c/--cluster-data")
+    if args.no_infomap and not args.cluster_data and not _json_file(args.network):
+        raise _UsageError("argument --no-infomap: needs a partition given with -c/--cluster-data "
+                          "(or the paths of a JSON network)")
     if args.out_name is not None:
         name = args.out_name
         separators = [sep for sep in ("/", os.sep, os.altsep) if sep]
@@ -302,6 +303,11 @@ def _check_options(args: argparse.Namespace) -> None:
             raise _UsageError("argument --out-name: must be a file name stem without a "
                               f"directory (the files go to OUT_DIR), got {name!r}")
     _check_out_dir(Path(args.out_dir))
+
+
+def _json_file(network: str) -> bool:
+    """Whether the network file names a JSON network (by its ``.json`` suffix)."""
+    return network.lower().removesuffix(".gz").endswith(".json")
 
 
 def _check_out_dir(out_dir: Path) -> None:
@@ -509,7 +515,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     """Check the options, cluster and write the results; return the exit status."""
-    from .io import read_network, read_tree
+    from .io import read_tree
+    from .io.readers import read_network_and_paths
     from .io._atomic import atomic_group, remove_stale_temporaries
     from .multilayer import MultilayerNetwork
 
@@ -529,9 +536,10 @@ def _run(args: argparse.Namespace) -> int:
               "self-links are included by default (--no-self-links excludes them)",
               file=sys.stderr)
     try:
-        network = read_network(args.network, directed=True if directed else None,
-                               weight_threshold=args.weight_threshold,
-                               no_self_links=args.no_self_links, node_limit=args.node_limit)
+        network, json_paths = read_network_and_paths(
+            args.network, directed=True if directed else None,
+            weight_threshold=args.weight_threshold, no_self_links=args.no_self_links,
+            node_limit=args.node_limit)
         if isinstance(network, MultilayerNetwork):
             network = _expand_layers(network, args)
             if network.directed and args.flow_model is None:
@@ -557,8 +565,10 @@ def _run(args: argparse.Namespace) -> int:
             flow_tolerance=args.flow_tolerance,
         )
         initial = None
-        if args.cluster_data:
-            given = read_tree(args.cluster_data)
+        if args.cluster_data or json_paths is not None:
+            # As the official: the paths of a JSON network are its initial
+            # partition, unless -c gives one.
+            given = read_tree(args.cluster_data) if args.cluster_data else json_paths
             neighbours = args.assign_to_neighbouring_module
             initial = (_initial_tree(network, given, neighbours) if args.no_infomap
                        else _initial_labels(network, {n: p[0] for n, p in given.items()},

@@ -19,6 +19,7 @@ from .._validate import check_num_nodes
 from ..errors import InputFormatError
 from ..multilayer import MultilayerNetwork
 from ..network import Network, StateNetwork, filter_links
+from ._json_network import looks_like_json, to_pajek
 from ._source import decode, parse_number, read_bytes, start_offset
 
 LINK_FORMAT = "expected 'source target [weight]'"
@@ -136,6 +137,11 @@ def read_network(path: str | os.PathLike, directed: bool | None = None, *,
 
     Notes
     -----
+    A file that starts with ``{`` is read as the official JSON network
+    format (``"format": "infomap-network"``, version 1.0; see
+    :mod:`infomap_py.io._json_network`), and gives the network of the
+    equivalent Pajek file.
+
     A *link list* has one link per line, ``source target [weight]``, with
     spaces, tabs or commas between columns; ``#`` starts a comment and blank
     lines are skipped.  A file with a line starting with ``*`` is read as
@@ -173,10 +179,36 @@ def read_network(path: str | os.PathLike, directed: bool | None = None, *,
     >>> network.node_ids.tolist(), network.weight.tolist()
     ([1, 2, 3], [1.0, 0.5])
     """
+    return read_network_and_paths(path, directed, weight_threshold=weight_threshold,
+                                  no_self_links=no_self_links, node_limit=node_limit)[0]
+
+
+def read_network_and_paths(path: str | os.PathLike, directed: bool | None = None, *,
+                           weight_threshold: float = 0.0, no_self_links: bool = False,
+                           node_limit: int = 0):
+    """Return ``(network, paths)``: :func:`read_network`'s network and, for
+    a JSON network whose nodes (or states) have a ``path``, their initial
+    tree as ``{id: path}`` (``None`` otherwise).
+
+    A file whose first character after white space is ``{`` is read as the
+    official JSON network format (:mod:`infomap_py.io._json_network`).
+    """
     if directed is not None and not isinstance(directed, (bool, np.bool_)):
         raise TypeError(f"directed must be True, False or None, got {directed!r}")
     filters = _Filters(weight_threshold, no_self_links, node_limit)
     data, name = read_bytes(path)
+    if looks_like_json(data):
+        pajek, paths, kind = to_pajek(data, name)
+        try:
+            return _parse(pajek, name, directed, filters), paths
+        except InputFormatError as err:
+            # The line numbers are those of the Pajek text made from the document.
+            raise InputFormatError(name, None, f"{kind} JSON network: {err.message}") from None
+    return _parse(data, name, directed, filters), None
+
+
+def _parse(data: bytes, name: str, directed: bool | None, filters: "_Filters"):
+    """Parse a link list or Pajek file's bytes into a network."""
     text = _Text(data, name)
     text.filters = filters
     capacity = data.count(b"\n") + 1
