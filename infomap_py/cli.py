@@ -14,6 +14,7 @@ import signal
 import sys
 import threading
 import time
+import warnings
 from functools import partial
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
@@ -61,6 +62,13 @@ deliberate differences: a link to a state or node the file does not declare,
 a state listed twice, or a file mixing first- and higher-order sections is
 an error (the official accepts them silently), and -o states writes every
 digit a weight needs (the official rounds to six).
+
+Flow and input options differ from the official 2.16 deliberately in four
+ways: --node-limit N reads only the nodes with id at most N, as its help
+says (the official accepts it and reads every node); -k is accepted with a
+note (the official refuses it); a JSON network's edge to a node missing from
+its "nodes" is an error, as in a Pajek file, and its unnamed nodes are
+named by their id; -f precomputed refuses a bipartite network.
 
 Every output file and the --plot picture is first written under a temporary
 name; all are renamed into place once all are written, so a run leaves all
@@ -574,17 +582,15 @@ def _run(args: argparse.Namespace) -> int:
                        else _initial_labels(network, {n: p[0] for n, p in given.items()},
                                             neighbours))
 
-        if args.no_infomap:
-            result = evaluate(network, initial, **options)
-        else:
-            progress = _Progress(args.num_trials, enabled=not args.silent and sys.stderr.isatty(),
-                                 verbose=args.verbose > 0 and not args.silent)
-            result = cluster(network, trials=args.num_trials, seed=args.seed,
-                             initial_partition=initial, two_level=args.two_level,
-                             fast_hierarchical=args.fast_hierarchical_solution,
-                             n_jobs=args.num_threads,
-                             progress=progress, **options)
-            progress.finish()
+        with warnings.catch_warnings():
+            # A flow that does not converge is said once, below, not as a Python warning.
+            warnings.filterwarnings("ignore", "the flow did not converge", RuntimeWarning)
+            result = _search(args, network, initial, options)
+        if not result.flow_converged and not args.silent:
+            print(f"infomap-py: warning: the flow did not converge: the power iteration "
+                  f"stopped after {result.flow_iterations} steps with an L1 change of "
+                  f"{result.flow_error:.3g} (--flow-tolerance {args.flow_tolerance:g})",
+                  file=sys.stderr)
 
         out_dir = Path(args.out_dir)
         outputs = _outputs(args, formats, network, result)
@@ -625,6 +631,21 @@ def _run(args: argparse.Namespace) -> int:
               f"({result.relative_codelength_savings:.2%} savings), {seconds:.2f} s; "
               f"wrote {', '.join(display_path(p) for p in targets)}", file=sys.stderr)
     return 0
+
+
+def _search(args: argparse.Namespace, network, initial, options: dict):
+    """Cluster ``network`` (or only score ``initial`` with --no-infomap)."""
+    if args.no_infomap:
+        return evaluate(network, initial, **options)
+    progress = _Progress(args.num_trials, enabled=not args.silent and sys.stderr.isatty(),
+                         verbose=args.verbose > 0 and not args.silent)
+    result = cluster(network, trials=args.num_trials, seed=args.seed,
+                     initial_partition=initial, two_level=args.two_level,
+                     fast_hierarchical=args.fast_hierarchical_solution,
+                     n_jobs=args.num_threads,
+                     progress=progress, **options)
+    progress.finish()
+    return result
 
 
 def _expand_layers(network, args: argparse.Namespace):
