@@ -94,8 +94,9 @@ def build_parser() -> argparse.ArgumentParser:
         allow_abbrev=False,  # the official --clu must not pass for --cluster-data
     )
     parser.add_argument("network", metavar="NETWORK",
-                        help="link list (source target [weight]) or Pajek .net file "
-                             "(its *Arcs are undirected links unless -d is given); "
+                        help="link list (source target [weight]), Pajek .net file "
+                             "(its *Arcs are undirected links unless -d is given) or "
+                             "official JSON network (infomap-network 1.0); "
                              ".gz is read transparently; - reads standard input")
     parser.add_argument("out_dir", metavar="OUT_DIR", nargs="?", default=".",
                         help="directory for the output files (created when they are written; "
