@@ -159,3 +159,49 @@ def check_bipartite_start_id(value: Any) -> int:
     if not -(1 << 63) <= int(value) < (1 << 63):
         raise ValueError(f"bipartite_start_id must fit in int64, got {value}")
     return int(value)
+
+
+def check_node_weights(node_weights: Any, graph: Any, num_nodes: int) -> np.ndarray:
+    """Return the node weights given as ``node_weights``, one per node.
+
+    A string names a node attribute of the networkx ``graph`` (a node
+    without it weighs 1, the official default); anything else is an
+    array_like of ``num_nodes`` finite numbers >= 0, in node order.
+    """
+    if isinstance(node_weights, str):
+        nodes = getattr(graph, "nodes", None)
+        if nodes is None or not callable(nodes):
+            raise TypeError(f"node_weights={node_weights!r} names a node attribute, which "
+                            f"needs a networkx graph, got {type(graph).__name__}; give an "
+                            "array of weights in node order")
+        values = [value for _, value in graph.nodes(data=node_weights, default=1.0)]
+        bad = next((v for v in values if isinstance(v, bool) or not isinstance(v, numbers.Real)),
+                   None)
+        if bad is not None:
+            raise TypeError(f"node attribute {node_weights!r} must hold numbers, got {bad!r}")
+        weights = np.asarray(values, dtype=np.float64)
+    else:
+        try:
+            weights = np.asarray(node_weights, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise TypeError("node_weights must be a node attribute name or an array of "
+                            f"numbers, got {type(node_weights).__name__}") from None
+        if weights.ndim != 1 or weights.shape[0] != num_nodes:
+            raise ValueError(f"node_weights must hold one weight per node ({num_nodes}), got "
+                             f"shape {weights.shape}")
+    bad = ~np.isfinite(weights) | (weights < 0)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise ValueError(f"node weights must be finite and >= 0, got {weights[i]} for node "
+                         f"index {i}")
+    return weights
+
+
+def check_flow_iteration(max_flow_iterations: Any, min_flow_iterations: Any,
+                         flow_tolerance: Any) -> tuple[int, int, float]:
+    """Return the power-iteration controls checked: a cap >= 0 (0: none), a
+    minimum >= 0 and a tolerance >= 0."""
+    most = check_count("max_flow_iterations", max_flow_iterations, minimum=0)
+    least = check_count("min_flow_iterations", min_flow_iterations, minimum=0)
+    tolerance = check_number("flow_tolerance", flow_tolerance, 0.0)
+    return most, least, tolerance

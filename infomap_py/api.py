@@ -12,15 +12,38 @@ import numpy as np
 from . import _validate as check
 from ._compile_notice import compile_notice
 from .convert import is_state_graph, to_network, to_state_network
-from .flow import Flow, flow_graph
+from .flow import (
+    DEFAULT_FLOW_TOLERANCE,
+    DEFAULT_MAX_FLOW_ITERATIONS,
+    DEFAULT_MIN_FLOW_ITERATIONS,
+    Flow,
+    FlowIteration,
+    flow_graph,
+)
 from .flow import compute_flow as _compute_flow
 from .multilayer import MultilayerNetwork
-from .network import Network, StateNetwork
+from .network import Network, StateNetwork, filter_links
 from .result import Codelength, InfomapResult, partition_labels
 from .tree import ModuleTree, build_tree, tree_from_paths, two_level_tree
 
 # The engine (``.optimize`` and ``._core``, which import Numba) is imported by
 # the functions that call it, so that ``import infomap_py`` stays light.
+
+#: The flow and input keywords of every front door, with the official
+#: defaults (``--use-node-weights-as-flow``, ``--max-flow-iterations``,
+#: ``--min-flow-iterations``, ``--flow-tolerance``, ``--weight-threshold``,
+#: ``--no-self-links``, ``--node-limit``); ``node_weights`` gives the node
+#: weights from Python.
+FLOW_INPUT_DEFAULTS: dict[str, Any] = {
+    "node_weights": None,
+    "use_node_weights_as_flow": False,
+    "max_flow_iterations": DEFAULT_MAX_FLOW_ITERATIONS,
+    "min_flow_iterations": DEFAULT_MIN_FLOW_ITERATIONS,
+    "flow_tolerance": DEFAULT_FLOW_TOLERANCE,
+    "weight_threshold": 0.0,
+    "no_self_links": False,
+    "node_limit": 0,
+}
 
 #: ``fast_hierarchical`` values, as in :mod:`infomap_py.optimize` (repeated
 #: here so that the signature of :func:`cluster` needs no engine import): the
@@ -33,14 +56,20 @@ def _network_and_flow(G, directed, weight, flow_model, teleportation, to_nodes,
                       bipartite_teleportation=False,
                       skip_adjust_bipartite_flow=False,
                       relax_to_self=None, objective=None,
-                      num_physical=None) -> tuple[Network, Flow, dict]:
+                      num_physical=None, **flow_input) -> tuple[Network, Flow, dict]:
     """Return ``(network, flow, params)``; for a :class:`StateNetwork` the
     network of its state nodes, with the flow knowing their physical nodes
     (a :class:`MultilayerNetwork` is expanded into one first).
     ``relax_to_self``: the physical node of every state, for the two-step
     flow of a relax-to-self expansion.  ``objective``: the checked
     options of :func:`_objective_options` (regularization, variable Markov
-    time); ``num_physical``: the physical nodes of a state network."""
+    time); ``num_physical``: the physical nodes of a state network;
+    ``flow_input``: the keywords of :data:`FLOW_INPUT_DEFAULTS` (node
+    weights, power iteration, link filters)."""
+    unknown = set(flow_input) - set(FLOW_INPUT_DEFAULTS)
+    if unknown:  # pragma: no cover - a programming error in this module
+        raise TypeError(f"unknown flow options {sorted(unknown)}")
+    inputs = {**FLOW_INPUT_DEFAULTS, **flow_input}
     G = _as_state_network(G, directed, weight)  # a no-op where the caller did it
     objective = _objective_options() if objective is None else objective
     if isinstance(G, StateNetwork):
@@ -54,13 +83,16 @@ def _network_and_flow(G, directed, weight, flow_model, teleportation, to_nodes,
         # A multilayer expansion's links are directed whatever its layers'
         # were (a walker relaxes one way): ``directed`` described the input.
         directed = None if G.layer is not None else directed
+        if inputs["node_limit"]:
+            raise ValueError("node_limit applies to networks of ordinary nodes, not to a "
+                             "state or multilayer network")
         network, flow, params = _network_and_flow(G.network, directed, weight, flow_model,
                                                   teleportation, to_nodes,
                                                   recorded_teleportation, markov_time,
                                                   bipartite_start_id, bipartite_teleportation,
                                                   skip_adjust_bipartite_flow,
                                                   G.physical if G.relax_to_self else None,
-                                                  objective, G.num_physical)
+                                                  objective, G.num_physical, **inputs)
         return network, dataclasses.replace(flow, physical=G.physical), params
     network = G if isinstance(G, Network) else to_network(G, directed=directed, weight=weight)
     if isinstance(G, Network) and directed is not None:
@@ -68,6 +100,20 @@ def _network_and_flow(G, directed, weight, flow_model, teleportation, to_nodes,
     if bipartite_start_id is not None:
         network = dataclasses.replace(
             network, bipartite_start_id=check.check_bipartite_start_id(bipartite_start_id))
+    if inputs["node_weights"] is not None:
+        network = dataclasses.replace(network, node_weights=check.check_node_weights(
+            inputs["node_weights"], G, network.num_nodes))
+    threshold = check.check_number("weight_threshold", inputs["weight_threshold"], 0.0)
+    no_self_links = check.check_bool("no_self_links", inputs["no_self_links"])
+    node_limit = check.check_count("node_limit", inputs["node_limit"], minimum=0)
+    if relax_to_self is not None and (threshold > 0.0 or no_self_links):
+        raise ValueError("weight_threshold and no_self_links cannot filter the links of a "
+                         "relax-to-self expansion; filter the layers' links instead")
+    network = filter_links(network, threshold, no_self_links, node_limit)
+    iteration = FlowIteration(*check.check_flow_iteration(
+        inputs["max_flow_iterations"], inputs["min_flow_iterations"], inputs["flow_tolerance"]))
+    use_node_weights = check.check_bool("use_node_weights_as_flow",
+                                        inputs["use_node_weights_as_flow"])
     params = {
         "flow_model": check.check_flow_model(flow_model, network.directed),
         "teleportation": check.check_probability("teleportation", teleportation),
@@ -88,14 +134,23 @@ def _network_and_flow(G, directed, weight, flow_model, teleportation, to_nodes,
                          num_physical=num_physical,
                          variable_markov_time=objective["variable_markov_time"],
                          variable_markov_damping=objective["variable_markov_damping"],
-                         variable_markov_min_scale=objective["variable_markov_min_scale"])
+                         variable_markov_min_scale=objective["variable_markov_min_scale"],
+                         iteration=iteration, use_node_weights_as_flow=use_node_weights)
     if objective["regularized"]:
         params["recorded_teleportation"] = True  # as the official: the prior is recorded
     params.update(objective)
     if not flow.flow_converged:
         warnings.warn(f"the flow did not converge: the power iteration stopped after "
                       f"{flow.flow_iterations} steps with an L1 change of {flow.flow_error:.3g} "
-                      "(tolerance 1e-15)", RuntimeWarning, stacklevel=3)
+                      f"(tolerance {iteration.tolerance:g})", RuntimeWarning, stacklevel=3)
+    for name, value in (("use_node_weights_as_flow", use_node_weights),
+                        ("max_flow_iterations", iteration.max_iterations),
+                        ("min_flow_iterations", iteration.min_iterations),
+                        ("flow_tolerance", iteration.tolerance),
+                        ("weight_threshold", threshold), ("no_self_links", no_self_links),
+                        ("node_limit", node_limit)):
+        if value != FLOW_INPUT_DEFAULTS[name]:
+            params[name] = value
     params["directed"] = network.directed
     params["bipartite_start_id"] = network.bipartite_start_id
     return network, flow, params
@@ -141,6 +196,9 @@ def _check_regularized(objective: dict, flow_model: str, network: Network) -> No
                          f"prior network is defined for these), got {flow_model!r}")
     if network.bipartite_start_id is not None:
         raise ValueError("regularized=True is not available for a bipartite network")
+def _flow_input(arguments: dict) -> dict:
+    """The keywords of :data:`FLOW_INPUT_DEFAULTS` among a front door's ``locals()``."""
+    return {name: arguments[name] for name in FLOW_INPUT_DEFAULTS}
 
 
 def _one_level_codelength(flow: Flow) -> float:
@@ -186,6 +244,14 @@ def cluster(
     variable_markov_time: bool = False,
     variable_markov_damping: float = 1.0,
     variable_markov_min_scale: float = 1.0,
+    node_weights: Any = None,
+    use_node_weights_as_flow: bool = False,
+    max_flow_iterations: int = DEFAULT_MAX_FLOW_ITERATIONS,
+    min_flow_iterations: int = DEFAULT_MIN_FLOW_ITERATIONS,
+    flow_tolerance: float = DEFAULT_FLOW_TOLERANCE,
+    weight_threshold: float = 0.0,
+    no_self_links: bool = False,
+    node_limit: int = 0,
     trials: int = 1,
     seed: int = 123,
     initial_partition: Any = None,
@@ -225,7 +291,8 @@ def cluster(
         matrix unless it is symmetric, an edge array is undirected).
     weight : str or None
         The networkx edge attribute holding link weights; ``None`` for 1.
-    flow_model : {"undirected", "directed", "undirdir", "outdirdir", "rawdir"} or None
+    flow_model : {"undirected", "directed", "undirdir", "outdirdir", "rawdir", \
+"precomputed"} or None
         How flow is computed, with the official Infomap meanings; ``None``
         means ``"directed"`` for directed input and ``"undirected"`` otherwise.
         On an undirected graph the directed models use every edge in both
@@ -259,6 +326,38 @@ def cluster(
         from feature nodes to primary nodes).
     skip_adjust_bipartite_flow : bool
         Keep the flow model's flow on feature nodes (no adjustment).
+    node_weights : str, array_like or None
+        Node weights (the official node weight, default 1): the name of a
+        node attribute of a networkx graph (a node without it weighs 1), or
+        one number >= 0 per node in node order.  ``None`` keeps the input's
+        (a Pajek file's ``*Vertices`` weights).  They set where teleportation
+        to nodes lands (``to_nodes``) and the node flow of
+        ``flow_model="precomputed"`` and ``use_node_weights_as_flow``.
+    use_node_weights_as_flow : bool
+        Replace the node flow of the flow model by the node weights,
+        normalised to sum 1; link flows stay the model's (official
+        ``--use-node-weights-as-flow``).  With ``flow_model="precomputed"``
+        the node weights are the node flow and the link weights, as they
+        are, the link flow.
+    max_flow_iterations : int
+        Cap on the power iteration of the directed flow (official
+        ``--max-flow-iterations``); 0, the default, sets none: the iteration
+        runs to ``flow_tolerance`` and where it is slow the stationary flow
+        is solved for directly.
+    min_flow_iterations : int
+        Power-iteration steps before the flow may count as converged
+        (default 50).
+    flow_tolerance : float
+        The L1 change of the node flow in one step at which the iteration
+        stops (default 1e-15).
+    weight_threshold : float
+        Drop links whose weight is below this (official
+        ``--weight-threshold``; default 0 keeps all).
+    no_self_links : bool
+        Drop links from a node to itself (official ``--no-self-links``).
+    node_limit : int
+        Keep only the nodes whose id is at most this, and their links among
+        each other (official ``--node-limit``); 0, the default, keeps all.
     trials : int
         Independent runs; the shortest codelength wins.
     seed : int
@@ -326,7 +425,8 @@ def cluster(
                                                   teleportation, to_nodes,
                                                   recorded_teleportation, markov_time,
                                                   bipartite_start_id, bipartite_teleportation,
-                                                  skip_adjust_bipartite_flow, objective=objective)
+                                                  skip_adjust_bipartite_flow, objective=objective,
+                                                  **_flow_input(locals()))
         trials = check.check_count("trials", trials, maximum=check.MAX_TRIALS)
         seed = check.check_seed(seed)
         two_level = check.check_bool("two_level", two_level)
@@ -475,6 +575,14 @@ def evaluate(
     variable_markov_time: bool = False,
     variable_markov_damping: float = 1.0,
     variable_markov_min_scale: float = 1.0,
+    node_weights: Any = None,
+    use_node_weights_as_flow: bool = False,
+    max_flow_iterations: int = DEFAULT_MAX_FLOW_ITERATIONS,
+    min_flow_iterations: int = DEFAULT_MIN_FLOW_ITERATIONS,
+    flow_tolerance: float = DEFAULT_FLOW_TOLERANCE,
+    weight_threshold: float = 0.0,
+    no_self_links: bool = False,
+    node_limit: int = 0,
 ) -> InfomapResult:
     """Return the result object of a given partition or tree, without searching.
 
@@ -497,7 +605,8 @@ def evaluate(
     network, flow, params = _network_and_flow(G, directed, weight, flow_model, teleportation,
                                               to_nodes, recorded_teleportation, markov_time,
                                               bipartite_start_id, bipartite_teleportation,
-                                              skip_adjust_bipartite_flow, objective=objective)
+                                              skip_adjust_bipartite_flow, objective=objective,
+                                              **_flow_input(locals()))
     tree = build_tree(flow, *_tree_arrays(partition, list(network.nodes)))
     params.update(trials=0, two_level=tree.num_levels <= 2, fast_hierarchical=FULL)
     return _make_result(network, flow, params, tree, np.array([tree.total_codelength]), 0, 0.0,
@@ -525,6 +634,14 @@ def codelength(
     variable_markov_time: bool = False,
     variable_markov_damping: float = 1.0,
     variable_markov_min_scale: float = 1.0,
+    node_weights: Any = None,
+    use_node_weights_as_flow: bool = False,
+    max_flow_iterations: int = DEFAULT_MAX_FLOW_ITERATIONS,
+    min_flow_iterations: int = DEFAULT_MIN_FLOW_ITERATIONS,
+    flow_tolerance: float = DEFAULT_FLOW_TOLERANCE,
+    weight_threshold: float = 0.0,
+    no_self_links: bool = False,
+    node_limit: int = 0,
 ) -> Codelength:
     """Return the codelength of any partition or module tree of ``G``.
 
@@ -547,6 +664,10 @@ def codelength(
         The flow options, as for :func:`cluster`.
     bipartite_start_id, bipartite_teleportation, skip_adjust_bipartite_flow
         The bipartite options, as for :func:`cluster`.
+    node_weights, use_node_weights_as_flow, max_flow_iterations, min_flow_iterations
+        The node-weight and power-iteration options, as for :func:`cluster`.
+    flow_tolerance, weight_threshold, no_self_links, node_limit
+        As for :func:`cluster`.
 
     Returns
     -------
@@ -571,7 +692,8 @@ def codelength(
     network, flow, _ = _network_and_flow(G, directed, weight, flow_model, teleportation,
                                          to_nodes, recorded_teleportation, markov_time,
                                          bipartite_start_id, bipartite_teleportation,
-                                         skip_adjust_bipartite_flow, objective=objective)
+                                         skip_adjust_bipartite_flow, objective=objective,
+                                         **_flow_input(locals()))
     nodes = list(network.nodes)
     if _as_tree(partition, nodes) is None:
         _, dense = np.unique(partition_labels(partition, nodes), return_inverse=True)
@@ -599,6 +721,14 @@ def compute_flow(
     variable_markov_time: bool = False,
     variable_markov_damping: float = 1.0,
     variable_markov_min_scale: float = 1.0,
+    node_weights: Any = None,
+    use_node_weights_as_flow: bool = False,
+    max_flow_iterations: int = DEFAULT_MAX_FLOW_ITERATIONS,
+    min_flow_iterations: int = DEFAULT_MIN_FLOW_ITERATIONS,
+    flow_tolerance: float = DEFAULT_FLOW_TOLERANCE,
+    weight_threshold: float = 0.0,
+    no_self_links: bool = False,
+    node_limit: int = 0,
 ) -> Flow:
     """Return the flow of ``G`` (node visit rates and link flows).
 
@@ -619,4 +749,4 @@ def compute_flow(
     return _network_and_flow(G, directed, weight, flow_model, teleportation, to_nodes,
                              recorded_teleportation, markov_time, bipartite_start_id,
                              bipartite_teleportation, skip_adjust_bipartite_flow,
-                             objective=objective)[1]
+                             objective=objective, **_flow_input(locals()))[1]

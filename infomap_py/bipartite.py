@@ -93,7 +93,7 @@ def check_two_step_links(source: np.ndarray, feature: np.ndarray) -> None:
 
 def two_step_pagerank(source: np.ndarray, target: np.ndarray, weight: np.ndarray,
                       feature: np.ndarray, teleport_weight: np.ndarray, alpha: float,
-                      recorded: bool) -> TwoStepFlow:
+                      recorded: bool, iteration=None) -> TwoStepFlow:
     """Return the directed flow of a two-step walk primary -> feature -> primary.
 
     The walker teleports (with probability ``alpha``, and from dangling
@@ -101,7 +101,13 @@ def two_step_pagerank(source: np.ndarray, target: np.ndarray, weight: np.ndarray
     a primary node is followed by a step along a link from the feature node
     reached.  Without ``recorded`` teleportation, one last two-step without
     teleportation gives the coded flow.  Link flows are not yet doubled.
+    ``iteration`` (a :class:`~infomap_py.flow.FlowIteration`) overrides the
+    step limits and the tolerance; its cap 0 keeps :data:`MAX_ITERATIONS`.
     """
+    most, least, tolerance = MAX_ITERATIONS, MIN_ITERATIONS, TOLERANCE
+    if iteration is not None:
+        most = iteration.max_iterations or MAX_ITERATIONS
+        least, tolerance = iteration.min_iterations, iteration.tolerance
     n = feature.shape[0]
     out_weight = np.bincount(source, weights=weight, minlength=n)
     dangling = np.bincount(source, minlength=n) == 0
@@ -134,7 +140,7 @@ def two_step_pagerank(source: np.ndarray, target: np.ndarray, weight: np.ndarray
             alpha += 1e-12
             beta = 1.0 - alpha
         iterations += 1
-        if iterations >= MAX_ITERATIONS or (err <= TOLERANCE and iterations >= MIN_ITERATIONS):
+        if iterations >= most or (err <= tolerance and iterations >= least):
             break
 
     # One last first step (without teleportation) gives the feature nodes the
@@ -147,4 +153,4 @@ def two_step_pagerank(source: np.ndarray, target: np.ndarray, weight: np.ndarray
         node_flow = np.bincount(second_dst, weights=second_step * tmp[second_src], minlength=n)
         scale = 1.0 / (1.0 - dangling_rank)
     link_flow = step * scale * tmp[source]
-    return TwoStepFlow(node_flow, link_flow, tele, iterations, err, err <= TOLERANCE)
+    return TwoStepFlow(node_flow, link_flow, tele, iterations, err, err <= tolerance)

@@ -14,6 +14,7 @@ import signal
 import sys
 import threading
 import time
+import warnings
 from functools import partial
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
@@ -70,6 +71,12 @@ bipartite network and for flow models other than undirected and directed
 at damping strictly between, the official 2.16 binary scales links differently
 from its published source, which infomap-py follows.  A min scale <= 0 is
 refused (it divides by zero).
+Flow and input options differ from the official 2.16 deliberately in four
+ways: --node-limit N reads only the nodes with id at most N, as its help
+says (the official accepts it and reads every node); -k is accepted with a
+note (the official refuses it); a JSON network's edge to a node missing from
+its "nodes" is an error, as in a Pajek file, and its unnamed nodes are
+named by their id; -f precomputed refuses a bipartite network.
 
 Every output file and the --plot picture is first written under a temporary
 name; all are renamed into place once all are written, so a run leaves all
@@ -95,8 +102,9 @@ def build_parser() -> argparse.ArgumentParser:
         allow_abbrev=False,  # the official --clu must not pass for --cluster-data
     )
     parser.add_argument("network", metavar="NETWORK",
-                        help="link list (source target [weight]) or Pajek .net file "
-                             "(its *Arcs are undirected links unless -d is given); "
+                        help="link list (source target [weight]), Pajek .net file "
+                             "(its *Arcs are undirected links unless -d is given) or "
+                             "official JSON network (infomap-network 1.0); "
                              ".gz is read transparently; - reads standard input")
     parser.add_argument("out_dir", metavar="OUT_DIR", nargs="?", default=".",
                         help="directory for the output files (created when they are written; "
@@ -150,6 +158,39 @@ def build_parser() -> argparse.ArgumentParser:
                            help="with --variable-markov-time: the least local scale (default "
                                 "1, > 0)")
     # --- end of the objective options ----------------------------------------------------
+    # -- flow from node weights and the power iteration (official names and defaults) --
+    flow.add_argument("--use-node-weights-as-flow", action="store_true",
+                      help="use the node weights (*Vertices lines' weights, default 1), "
+                           "normalised, as node flow; link flow stays the flow model's "
+                           "(-f precomputed: node weights are the node flow and link "
+                           "weights, as they are, the link flow)")
+    flow.add_argument("--max-flow-iterations", type=int, default=0, metavar="N",
+                      help="cap the power iteration of directed flow at N steps (default 0: "
+                           "no cap; it runs to --flow-tolerance, solving slow cases directly)")
+    flow.add_argument("--min-flow-iterations", type=int, default=50, metavar="N",
+                      help="power-iteration steps before the flow may converge (default 50)")
+    flow.add_argument("--flow-tolerance", type=float, default=1e-15, metavar="X",
+                      help="stop the power iteration once the L1 change of the flow in one "
+                           "step is at most X (default 1e-15)")
+    # -- end of flow from node weights and the power iteration --
+    # -- input filters and -c completion (official names and defaults) --
+    given = parser.add_argument_group("input")
+    given.add_argument("--weight-threshold", type=float, default=0.0, metavar="W",
+                       help="ignore links with weight below W (default 0); a link list's "
+                            "node left without links is dropped, declared vertices stay")
+    given.add_argument("--no-self-links", action="store_true",
+                       help="ignore links from a node to itself (default: included)")
+    given.add_argument("-k", "--include-self-links", action="store_true",
+                       help="deprecated: self-links are included by default (accepted with a "
+                            "note; the official 2.16 refuses it)")
+    given.add_argument("--node-limit", type=int, default=0, metavar="N",
+                       help="read only nodes with id at most N and the links among them "
+                            "(default 0: all; first-order and bipartite files)")
+    given.add_argument("--assign-to-neighbouring-module", action="store_true",
+                       help="with -c, put a node the file leaves out into the module of its "
+                            "first neighbour that has one (out-links first), instead of a "
+                            "module of its own")
+    # -- end of input filters --
     layers = parser.add_argument_group(
         "multilayer networks (*Multilayer, *Intra, *Inter: expanded into a state network "
         "as the official Infomap does)")
@@ -280,10 +321,27 @@ def _check_options(args: argparse.Namespace) -> None:
     if args.matchable_multilayer_ids < 0:
         raise _UsageError("argument --matchable-multilayer-ids: must be >= 0, got "
                           f"{args.matchable_multilayer_ids}")
+    if args.max_flow_iterations < 0:
+        raise _UsageError("argument --max-flow-iterations: must be >= 0, got "
+                          f"{args.max_flow_iterations}")
+    if args.min_flow_iterations < 0:
+        raise _UsageError("argument --min-flow-iterations: must be >= 0, got "
+                          f"{args.min_flow_iterations}")
+    if not (np.isfinite(args.flow_tolerance) and args.flow_tolerance >= 0):
+        raise _UsageError(f"argument --flow-tolerance: must be >= 0, got {args.flow_tolerance}")
+    if not (np.isfinite(args.weight_threshold) and args.weight_threshold >= 0):
+        raise _UsageError("argument --weight-threshold: must be a finite number >= 0, got "
+                          f"{args.weight_threshold}")
+    if args.node_limit < 0:
+        raise _UsageError(f"argument --node-limit: must be >= 0, got {args.node_limit}")
+    if args.assign_to_neighbouring_module and not args.cluster_data:
+        raise _UsageError("argument --assign-to-neighbouring-module: needs a partition given "
+                          "with -c/--cluster-data")
     if args.clu_level == 0 or args.clu_level < -1:
         raise _UsageError(f"argument --clu-level: must be -1 or >= 1, got {args.clu_level}")
-    if args.no_infomap and not args.cluster_data:
-        raise _UsageError("argument --no-infomap: needs a partition given with -c/--cluster-data")
+    if args.no_infomap and not args.cluster_data and not _json_file(args.network):
+        raise _UsageError("argument --no-infomap: needs a partition given with -c/--cluster-data "
+                          "(or the paths of a JSON network)")
     if args.out_name is not None:
         name = args.out_name
         separators = [sep for sep in ("/", os.sep, os.altsep) if sep]
@@ -312,6 +370,9 @@ def _check_objective_options(args: argparse.Namespace) -> None:
             None, "undirected", "directed"):
         raise _UsageError("argument --regularized: needs the undirected or directed flow "
                           f"model, got -f {args.flow_model}")
+def _json_file(network: str) -> bool:
+    """Whether the network file names a JSON network (by its ``.json`` suffix)."""
+    return network.lower().removesuffix(".gz").endswith(".json")
 
 
 def _check_out_dir(out_dir: Path) -> None:
@@ -364,16 +425,20 @@ def _out_name(args: argparse.Namespace) -> str:
     return Path(name).stem or "network"
 
 
-def _initial_labels(network, partition: dict) -> np.ndarray:
+def _initial_labels(network, partition: dict, neighbours: bool = False) -> np.ndarray:
     """Module label per node from ``{node_id: module}``; nodes missing from
-    the file each get a module of their own (a state network's nodes are
-    its states)."""
+    the file each get a module of their own, or with ``neighbours`` (the
+    official ``--assign-to-neighbouring-module``) that of a neighbour
+    (:func:`_neighbour_module`) where one has a module (a state network's
+    nodes are its states)."""
     network = _state_level(network)
     ids = network.node_ids
     labels = np.empty(network.num_nodes, dtype=np.int64)
+    given = [partition.get(node_id) for node_id in ids.tolist()]
+    if neighbours:
+        _neighbour_module(network, given)
     next_module = max(partition.values(), default=-1) + 1
-    for i, node_id in enumerate(ids.tolist()):
-        module = partition.get(node_id)
+    for i, module in enumerate(given):
         if module is None:
             module = next_module
             next_module += 1
@@ -381,19 +446,57 @@ def _initial_labels(network, partition: dict) -> np.ndarray:
     return labels
 
 
+def _neighbour_module(network, given: list) -> None:
+    """Fill the ``None`` entries of ``given`` (a module per node, in node
+    order) from neighbours, as the official ``--assign-to-neighbouring-module``:
+    a node takes the module of its first out-neighbour that has one (in
+    node order), else of its first in-neighbour; nodes are visited in
+    order, so a node filled this way can pass its module on.  The links of
+    an undirected network count as out-links of their source."""
+    missing = [i for i, module in enumerate(given) if module is None]
+    if not missing:
+        return
+    n = network.num_nodes
+    source, target = network.source, network.target
+    by_source = np.lexsort((target, source))
+    by_target = np.lexsort((source, target))
+    out_start = np.concatenate([[0], np.cumsum(np.bincount(source, minlength=n))])
+    in_start = np.concatenate([[0], np.cumsum(np.bincount(target, minlength=n))])
+    for i in missing:
+        candidates = np.concatenate([target[by_source[out_start[i]:out_start[i + 1]]],
+                                     source[by_target[in_start[i]:in_start[i + 1]]]])
+        for j in candidates.tolist():
+            if j != i and given[j] is not None:
+                given[i] = given[j]
+                break
+
+
 def _state_level(network):
     """The network of the states of a state network; any other as it is."""
     return network.network if isinstance(network, StateNetwork) else network
 
 
-def _initial_tree(network, paths: dict) -> list[tuple[int, ...]]:
+def _initial_tree(network, paths: dict, neighbours: bool = False) -> list[tuple[int, ...]]:
     """A path per node from ``{node_id: path}``; nodes missing from the file
-    each get a top module of their own (a state network's nodes are its states)."""
+    each get a top module of their own, or with ``neighbours`` join the
+    bottom module of a neighbour (:func:`_neighbour_module`) where one has a
+    path (a state network's nodes are its states)."""
     network = _state_level(network)
+    given = [paths.get(node_id) for node_id in network.node_ids.tolist()]
+    if neighbours:
+        modules = [None if path is None else tuple(path[:-1]) for path in given]
+        _neighbour_module(network, modules)
+        size: dict = {}
+        for path in given:
+            if path is not None:
+                size[tuple(path[:-1])] = max(size.get(tuple(path[:-1]), 0), path[-1])
+        for i, path in enumerate(given):
+            if path is None and modules[i] is not None:
+                size[modules[i]] += 1
+                given[i] = (*modules[i], size[modules[i]])
     next_module = max((p[0] for p in paths.values()), default=0) + 1
     tree = []
-    for node_id in network.node_ids.tolist():
-        path = paths.get(node_id)
+    for path in given:
         if path is None:
             path = (next_module, 1)
             next_module += 1
@@ -477,7 +580,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     """Check the options, cluster and write the results; return the exit status."""
-    from .io import read_network, read_tree
+    from .io import read_tree
+    from .io.readers import read_network_and_paths
     from .io._atomic import atomic_group, remove_stale_temporaries
     from .multilayer import MultilayerNetwork
 
@@ -492,8 +596,15 @@ def _run(args: argparse.Namespace) -> int:
     flow_model = "directed" if args.directed else (args.flow_model or "undirected")
     directed = flow_model != "undirected"
     network_name = "standard input" if args.network == "-" else display_path(args.network)
+    if args.include_self_links and not args.silent:
+        print("infomap-py: note: -k/--include-self-links is deprecated and does nothing: "
+              "self-links are included by default (--no-self-links excludes them)",
+              file=sys.stderr)
     try:
-        network = read_network(args.network, directed=True if directed else None)
+        network, json_paths = read_network_and_paths(
+            args.network, directed=True if directed else None,
+            weight_threshold=args.weight_threshold, no_self_links=args.no_self_links,
+            node_limit=args.node_limit)
         if isinstance(network, MultilayerNetwork):
             network = _expand_layers(network, args)
             if network.directed and args.flow_model is None:
@@ -521,24 +632,30 @@ def _run(args: argparse.Namespace) -> int:
             variable_markov_time=args.variable_markov_time,
             variable_markov_damping=args.variable_markov_damping,
             variable_markov_min_scale=args.variable_markov_min_scale,
+            use_node_weights_as_flow=args.use_node_weights_as_flow,
+            max_flow_iterations=args.max_flow_iterations,
+            min_flow_iterations=args.min_flow_iterations,
+            flow_tolerance=args.flow_tolerance,
         )
         initial = None
-        if args.cluster_data:
-            given = read_tree(args.cluster_data)
-            initial = (_initial_tree(network, given) if args.no_infomap
-                       else _initial_labels(network, {n: p[0] for n, p in given.items()}))
+        if args.cluster_data or json_paths is not None:
+            # As the official: the paths of a JSON network are its initial
+            # partition, unless -c gives one.
+            given = read_tree(args.cluster_data) if args.cluster_data else json_paths
+            neighbours = args.assign_to_neighbouring_module
+            initial = (_initial_tree(network, given, neighbours) if args.no_infomap
+                       else _initial_labels(network, {n: p[0] for n, p in given.items()},
+                                            neighbours))
 
-        if args.no_infomap:
-            result = evaluate(network, initial, **options)
-        else:
-            progress = _Progress(args.num_trials, enabled=not args.silent and sys.stderr.isatty(),
-                                 verbose=args.verbose > 0 and not args.silent)
-            result = cluster(network, trials=args.num_trials, seed=args.seed,
-                             initial_partition=initial, two_level=args.two_level,
-                             fast_hierarchical=args.fast_hierarchical_solution,
-                             n_jobs=args.num_threads,
-                             progress=progress, **options)
-            progress.finish()
+        with warnings.catch_warnings():
+            # A flow that does not converge is said once, below, not as a Python warning.
+            warnings.filterwarnings("ignore", "the flow did not converge", RuntimeWarning)
+            result = _search(args, network, initial, options)
+        if not result.flow_converged and not args.silent:
+            print(f"infomap-py: warning: the flow did not converge: the power iteration "
+                  f"stopped after {result.flow_iterations} steps with an L1 change of "
+                  f"{result.flow_error:.3g} (--flow-tolerance {args.flow_tolerance:g})",
+                  file=sys.stderr)
 
         out_dir = Path(args.out_dir)
         outputs = _outputs(args, formats, network, result)
@@ -579,6 +696,21 @@ def _run(args: argparse.Namespace) -> int:
               f"({result.relative_codelength_savings:.2%} savings), {seconds:.2f} s; "
               f"wrote {', '.join(display_path(p) for p in targets)}", file=sys.stderr)
     return 0
+
+
+def _search(args: argparse.Namespace, network, initial, options: dict):
+    """Cluster ``network`` (or only score ``initial`` with --no-infomap)."""
+    if args.no_infomap:
+        return evaluate(network, initial, **options)
+    progress = _Progress(args.num_trials, enabled=not args.silent and sys.stderr.isatty(),
+                         verbose=args.verbose > 0 and not args.silent)
+    result = cluster(network, trials=args.num_trials, seed=args.seed,
+                     initial_partition=initial, two_level=args.two_level,
+                     fast_hierarchical=args.fast_hierarchical_solution,
+                     n_jobs=args.num_threads,
+                     progress=progress, **options)
+    progress.finish()
+    return result
 
 
 def _expand_layers(network, args: argparse.Namespace):

@@ -31,13 +31,35 @@ from .network import Network
 # The kernels (``._core``, which imports Numba) and SciPy are imported by the
 # functions that call them, so that ``import infomap_py`` stays light.
 
-FLOW_MODELS = ("undirected", "directed", "undirdir", "outdirdir", "rawdir")
+FLOW_MODELS = ("undirected", "directed", "undirdir", "outdirdir", "rawdir", "precomputed")
 
 #: Power-iteration steps before a slow PageRank is solved for directly ...
 FIRST_ITERATIONS = 200
 #: ... and the cap on the steps after that, which binds only in pathological
 #: cases (the iteration then reports ``flow_converged=False``).
 MAX_ITERATIONS = 10_000
+
+#: The official defaults of ``--max-flow-iterations`` (0: no cap),
+#: ``--min-flow-iterations`` and ``--flow-tolerance``.
+DEFAULT_MAX_FLOW_ITERATIONS = 0
+DEFAULT_MIN_FLOW_ITERATIONS = 50
+DEFAULT_FLOW_TOLERANCE = 1e-15
+
+
+class FlowIteration(NamedTuple):
+    """How the power iteration of the directed flow runs (the official
+    ``--max-flow-iterations``, ``--min-flow-iterations``, ``--flow-tolerance``).
+
+    ``max_iterations`` 0 means no cap: the iteration runs until the L1 change
+    of one step is at most ``tolerance`` (or stalls), and where it is slow a
+    direct solve of the stationary flow takes over (:func:`_pagerank`).  A cap
+    > 0 runs the plain power iteration for at most that many steps, as the
+    official Infomap does, and the flow may then not have converged.
+    """
+
+    max_iterations: int = DEFAULT_MAX_FLOW_ITERATIONS
+    min_iterations: int = DEFAULT_MIN_FLOW_ITERATIONS
+    tolerance: float = DEFAULT_FLOW_TOLERANCE
 
 
 @dataclass(frozen=True)
@@ -67,8 +89,8 @@ class Flow:
         The L1 change of the node flow in the last step (0 for the other
         models).
     flow_converged : bool
-        Whether that change is at most 1e-15, the official Infomap's
-        tolerance (always true for the other models).
+        Whether that change is at most the flow tolerance (1e-15 unless
+        ``flow_tolerance`` is given; always true for the other models).
     physical : numpy.ndarray of int64 or None
         For the flow of a state network (whose nodes are state nodes): the
         physical node of every state, which the map equation codes
@@ -132,6 +154,8 @@ def compute_flow(
     variable_markov_time: bool = False,
     variable_markov_damping: float = 1.0,
     variable_markov_min_scale: float = 1.0,
+    iteration: FlowIteration = FlowIteration(),
+    use_node_weights_as_flow: bool = False,
 ) -> Flow:
     """Return the flow of ``network`` under ``flow_model`` (arguments checked by the caller).
 
@@ -153,7 +177,19 @@ def compute_flow(
     ``num_physical`` is the number of physical nodes of a state network.
     ``variable_markov_time`` rescales every link's flow by a local Markov
     time (:func:`variable_markov_scale`).
+    ``iteration`` controls the directed model's power iteration
+    (:class:`FlowIteration`).  ``"precomputed"`` takes the flow as given, as
+    the official Infomap: the node weights (normalised) are the node flow and
+    the link weights, as they are, the link flow.  ``use_node_weights_as_flow``
+    replaces the node flow of any model by the normalised node weights and
+    keeps the model's link flow.
     """
+    if flow_model == "precomputed" or use_node_weights_as_flow:
+        given = _given_node_flow(network, flow_model)
+    if flow_model == "precomputed":
+        # The link weights are the link flow, unscaled (as the official: they
+        # need not sum to 1); every link is used as given, in its direction.
+        return _precomputed_flow(network, given, markov_time)
     n = network.num_nodes
     src, dst, w = network.source, network.target, scale_to_unit(network.weight)
     if not network.directed and flow_model != "undirected":
@@ -209,7 +245,8 @@ def compute_flow(
         node_flow /= node_flow.sum()
     elif feature is not None and bipartite_teleportation:  # directed, two-step
         node_flow, link_flow, tele_weight, convergence, tele_source = _two_step_flow(
-            network, src, dst, w, feature, teleportation, to_nodes, recorded_teleportation)
+            network, src, dst, w, feature, teleportation, to_nodes, recorded_teleportation,
+            iteration)
     else:  # directed: PageRank
         if to_nodes:
             weights = (
@@ -233,7 +270,7 @@ def compute_flow(
             # (lost, not renormalised, where the target has no onward link).
             tele_weight = _two_step(src, dst, w / sum_weight, transit, relay, n)
         rank = _pagerank(src, dst, transition, dangling, tele_weight, start_flow,
-                         float(teleportation), transit, relay)
+                         float(teleportation), transit, relay, iteration)
         convergence = (rank.iterations, rank.error, rank.converged)
         if recorded_teleportation:
             node_flow = rank.flow
@@ -267,6 +304,8 @@ def compute_flow(
         raise ValueError("the bipartite flow is zero on every node: this flow model cannot "
                          "distribute flow over this network (e.g. directed recorded "
                          "teleportation when every link runs from primary to feature nodes)")
+    if use_node_weights_as_flow:
+        node_flow = given
     if transit is not None:
         link_flow = link_flow + relay_transit_flow(src, dst, link_flow, transit,
                                                    np.asarray(relax_to_self, dtype=np.int64))
@@ -433,6 +472,43 @@ def variable_markov_scale(src: np.ndarray, dst: np.ndarray, w: np.ndarray,
     factor = largest / np.maximum(min_scale, scale)
     factor[merged_src == merged_dst] = 1.0
     return factor[index]
+def _given_node_flow(network: Network, flow_model: str) -> np.ndarray:
+    """Return the node weights of ``network`` normalised to sum 1: the node
+    flow of ``"precomputed"`` and of ``use_node_weights_as_flow``.
+
+    As in the official Infomap, a network without node weights has weight 1
+    on every node, except that ``"precomputed"`` refuses it (it would
+    ignore the flow it was meant to be given)."""
+    what = ("flow_model='precomputed'" if flow_model == "precomputed"
+            else "use_node_weights_as_flow")
+    if network.node_weights is None:
+        if flow_model != "precomputed":
+            return np.full(network.num_nodes, 1.0 / max(network.num_nodes, 1))
+        raise ValueError(f"{what} needs node weights (the node flow): give node_weights, "
+                         "or a Pajek file with a weight on its *Vertices lines")
+    weights = np.asarray(network.node_weights, dtype=np.float64)
+    total = float(weights.sum())
+    if not total > 0.0:
+        raise ValueError(f"{what} needs a node weight > 0; every node weight is 0")
+    return weights / total
+
+
+def _precomputed_flow(network: Network, node_flow: np.ndarray, markov_time: float) -> Flow:
+    """The flow of the ``"precomputed"`` model: node flow as given, the link
+    weights as link flow (self-links dropped, as every model's are; the links
+    of an undirected network carry their weight in both directions)."""
+    if network.bipartite_start_id is not None:
+        raise ValueError("flow_model='precomputed' takes the flow as given and cannot adjust "
+                         "it to a bipartite network; use another flow model")
+    src, dst = network.source, network.target
+    w = np.asarray(network.weight, dtype=np.float64)
+    if not network.directed:
+        src, dst, w = _both_ways(src, dst, w)
+    keep = src != dst
+    source, target = src[keep], dst[keep]
+    link_flow = w[keep] * markov_time
+    zeros = np.zeros(network.num_nodes)
+    return Flow(node_flow, source, target, link_flow, zeros, zeros.copy(), "precomputed")
 
 
 def relax_to_self_transit(source: np.ndarray, target: np.ndarray,
@@ -493,7 +569,8 @@ def _teleport_source(node_flow: np.ndarray, out_degree: np.ndarray,
     return np.where(out_degree == 0, node_flow, teleportation * node_flow)
 
 
-def _two_step_flow(network, src, dst, w, feature, teleportation, to_nodes, recorded):
+def _two_step_flow(network, src, dst, w, feature, teleportation, to_nodes, recorded,
+                   iteration: FlowIteration = FlowIteration()):
     """The directed flow of ``bipartite_teleportation``: see
     :func:`infomap_py.bipartite.two_step_pagerank`."""
     from .bipartite import check_two_step_links, two_step_pagerank
@@ -510,7 +587,8 @@ def _two_step_flow(network, src, dst, w, feature, teleportation, to_nodes, recor
         toward = np.where(feature[src], dst, -1) if recorded else np.where(feature[src], -1, src)
         keep = toward >= 0
         weights = np.bincount(toward[keep], weights=w[keep], minlength=n)
-    walk = two_step_pagerank(src, dst, w, feature, weights, float(teleportation), recorded)
+    walk = two_step_pagerank(src, dst, w, feature, weights, float(teleportation), recorded,
+                             iteration)
     tele_source = np.zeros(n)
     tele_weight = np.zeros(n)
     if recorded:
@@ -558,7 +636,8 @@ class _PageRank(NamedTuple):
 
 
 def _pagerank(src, dst, transition, dangling, tele_weight, start_flow, alpha,
-              transit=None, relay=None) -> _PageRank:
+              transit=None, relay=None, iteration: FlowIteration = FlowIteration()
+              ) -> _PageRank:
     """Run the PageRank kernel to convergence.
 
     Small teleportation makes the power iteration slow (its error falls by
@@ -568,26 +647,32 @@ def _pagerank(src, dst, transition, dangling, tele_weight, start_flow, alpha,
     that it converges in a few steps to the same fixed point as the
     official Infomap's iteration.  With ``transit`` links (and the
     ``relay`` shares of :func:`_relay_shares`) the walk is the two-step
-    walk of ``--multilayer-relax-to-self``.
+    walk of ``--multilayer-relax-to-self``.  A cap in ``iteration`` (the
+    official ``--max-flow-iterations``) runs the plain iteration for at
+    most that many steps instead, as the official Infomap does.
     """
     from ._core import flow as flow_kernels
+
+    least, tolerance = int(iteration.min_iterations), float(iteration.tolerance)
 
     def iterate(start, steps):
         if transit is None:
             return flow_kernels.pagerank(src, dst, transition, dangling, tele_weight, start,
-                                         alpha, steps)
+                                         alpha, int(steps), least, tolerance)
         return flow_kernels.relax_to_self_pagerank(src, dst, transition, transit, relay,
-                                                   dangling, tele_weight, start, alpha, steps)
+                                                   dangling, tele_weight, start, alpha,
+                                                   int(steps), least, tolerance)
 
-    flow, previous, alpha, beta, dangling_rank, iterations, error = iterate(start_flow,
-                                                                            FIRST_ITERATIONS)
-    if error > flow_kernels.TOLERANCE:
+    capped = iteration.max_iterations > 0
+    flow, previous, alpha, beta, dangling_rank, iterations, error = iterate(
+        start_flow, iteration.max_iterations if capped else FIRST_ITERATIONS)
+    if error > tolerance and not capped:
         start = _solve_pagerank(_step_matrix(src, dst, transition, transit, relay,
                                              start_flow.shape[0]), tele_weight, alpha, flow)
         flow, previous, alpha, beta, dangling_rank, more, error = iterate(start, MAX_ITERATIONS)
         iterations += more
     return _PageRank(flow, previous, beta, dangling_rank, int(iterations), float(error),
-                     bool(error <= flow_kernels.TOLERANCE))
+                     bool(error <= tolerance))
 
 
 def _step_matrix(src, dst, transition, transit, relay, n):

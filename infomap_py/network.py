@@ -3,7 +3,7 @@ and the state network of memory and multilayer flows."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Sequence
 
 import numpy as np
@@ -372,3 +372,47 @@ def _layers(layer: Any, num_states: int) -> np.ndarray | None:
     if array.dtype.kind not in "iu" and num_states:
         raise TypeError(f"layer must hold integer layer ids, got dtype {array.dtype}")
     return array.astype(np.int64)
+
+
+def filter_links(network: Network, weight_threshold: float = 0.0, no_self_links: bool = False,
+                 node_limit: int = 0, drop_unlinked: bool = False) -> Network:
+    """Return ``network`` without the links the official input options drop.
+
+    ``weight_threshold`` drops links whose weight is below it
+    (``--weight-threshold``), ``no_self_links`` links from a node to itself
+    (``--no-self-links``), and ``node_limit`` > 0 every node whose id
+    (:attr:`Network.node_ids`) is above it, with its links (``--node-limit``).
+    With ``drop_unlinked`` (a link list, whose nodes exist only through their
+    links, as in the official reader) a node left without links goes too;
+    otherwise nodes are kept.  The network is returned as it is when nothing
+    is dropped.
+    """
+    keep = np.ones(network.num_links, dtype=bool)
+    if weight_threshold > 0.0:
+        keep &= np.asarray(network.weight) >= weight_threshold
+    if no_self_links:
+        keep &= network.source != network.target
+    keep_node = None
+    if node_limit > 0:
+        keep_node = network.node_ids <= node_limit
+        keep &= keep_node[network.source] & keep_node[network.target]
+    if drop_unlinked:
+        linked = np.zeros(network.num_nodes, dtype=bool)
+        linked[network.source[keep]] = True
+        linked[network.target[keep]] = True
+        keep_node = linked if keep_node is None else keep_node & linked
+    if keep.all() and (keep_node is None or keep_node.all()):
+        return network
+    source, target = network.source[keep], network.target[keep]
+    weight = np.asarray(network.weight)[keep]
+    if keep_node is None or keep_node.all():
+        return replace(network, source=source, target=target, weight=weight)
+    index = np.cumsum(keep_node) - 1
+    kept = np.flatnonzero(keep_node)
+    nodes = network.nodes
+    nodes = [nodes[i] for i in kept.tolist()] if len(nodes) else nodes
+    names = None if network.names is None else [network.names[i] for i in kept.tolist()]
+    node_weights = None if network.node_weights is None else network.node_weights[kept]
+    return replace(network, source=index[source], target=index[target], weight=weight,
+                   num_nodes=int(kept.shape[0]), nodes=nodes, node_weights=node_weights,
+                   names=names)

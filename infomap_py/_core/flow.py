@@ -4,9 +4,11 @@ import numpy as np
 
 from ._jit import inline_jit, jit
 
-#: Power iteration runs at least this many steps ...
+#: Power iteration runs at least this many steps by default (the official
+#: ``--min-flow-iterations``) ...
 MIN_ITERATIONS = 50
-#: ... and stops once the L1 change of the flow in one step is at most this.
+#: ... and stops once the L1 change of the flow in one step is at most this
+#: (the official ``--flow-tolerance``); both are arguments of the kernels.
 TOLERANCE = 1e-15
 #: It also stops once the change has not fallen below its smallest value for
 #: this many steps (rounding keeps it from falling further).
@@ -15,27 +17,29 @@ STALL_ITERATIONS = 100
 
 @jit
 def pagerank(source, target, link_flow, dangling, teleport_weight, start_flow, alpha,
-             max_iterations):
+             max_iterations, min_iterations, tolerance):
     """Return ``(flow, previous_flow, alpha, beta, dangling_rank, iterations, error)``.
 
     ``link_flow`` is the transition probability of each link (weight over
     the source's out-weight).  Teleportation with probability ``alpha`` (and
     all flow out of ``dangling`` nodes) lands by ``teleport_weight``.  The
-    iteration runs from ``start_flow`` for at least :data:`MIN_ITERATIONS`
+    iteration runs from ``start_flow`` for at least ``min_iterations``
     steps and stops when the L1 change of one step (``error``) is at most
-    :data:`TOLERANCE`, when it has stalled for :data:`STALL_ITERATIONS`
+    ``tolerance``, when it has stalled for :data:`STALL_ITERATIONS`
     steps, or after ``max_iterations`` steps.  If the error repeats exactly
     above the tolerance (a cycle), ``alpha`` is nudged by 1e-10.  ``previous_flow`` is the last
     iterate before normalisation, from which the coded link flow is taken.
     """
     no_links = np.zeros(0, dtype=np.bool_)
     return _iterate(source, target, link_flow, no_links, np.zeros(0), dangling,
-                    teleport_weight, start_flow, alpha, max_iterations)
+                    teleport_weight, start_flow, alpha, max_iterations, min_iterations,
+                    tolerance)
 
 
 @jit
 def relax_to_self_pagerank(source, target, link_flow, transit, relay, dangling,
-                           teleport_weight, start_flow, alpha, max_iterations):
+                           teleport_weight, start_flow, alpha, max_iterations,
+                           min_iterations, tolerance):
     """:func:`pagerank` of the two-step walk of ``--multilayer-relax-to-self``.
 
     Flow along a ``transit`` link (to the same physical node in another
@@ -46,12 +50,12 @@ def relax_to_self_pagerank(source, target, link_flow, transit, relay, dangling,
     returns.
     """
     return _iterate(source, target, link_flow, transit, relay, dangling, teleport_weight,
-                    start_flow, alpha, max_iterations)
+                    start_flow, alpha, max_iterations, min_iterations, tolerance)
 
 
 @inline_jit
 def _iterate(source, target, link_flow, transit, relay, dangling, teleport_weight, start_flow,
-             alpha, max_iterations):
+             alpha, max_iterations, min_iterations, tolerance):
     """The power iteration of :func:`pagerank` (one step along every link)
     or, with ``transit`` links, of :func:`relax_to_self_pagerank`."""
     n = start_flow.shape[0]
@@ -88,7 +92,7 @@ def _iterate(source, target, link_flow, transit, relay, dangling, teleport_weigh
         if abs(total - 1.0) > 1e-10:
             for i in range(n):
                 flow[i] /= total
-        if err == old_err and err > TOLERANCE:
+        if err == old_err and err > tolerance:
             alpha += 1e-10
             beta = 1.0 - alpha
         iterations += 1
@@ -97,8 +101,8 @@ def _iterate(source, target, link_flow, transit, relay, dangling, teleport_weigh
             best_at = iterations
         if iterations >= max_iterations:
             break
-        if iterations >= MIN_ITERATIONS and (
-                err <= TOLERANCE or iterations - best_at >= STALL_ITERATIONS):
+        if iterations >= min_iterations and (
+                err <= tolerance or iterations - best_at >= STALL_ITERATIONS):
             break
     return flow, tmp, alpha, beta, dangling_rank, iterations, err
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -18,7 +18,8 @@ from .._core import parse
 from .._validate import check_num_nodes
 from ..errors import InputFormatError
 from ..multilayer import MultilayerNetwork
-from ..network import Network, StateNetwork
+from ..network import Network, StateNetwork, filter_links
+from ._json_network import looks_like_json, to_pajek
 from ._source import decode, parse_number, read_bytes, start_offset
 
 LINK_FORMAT = "expected 'source target [weight]'"
@@ -53,6 +54,7 @@ class _Text:
     """The bytes being parsed, with helpers for error messages."""
 
     def __init__(self, data: bytes, name: str) -> None:
+        self.filters = _Filters()
         self.data = data
         self.name = name
         self.buf = np.frombuffer(data, dtype=np.uint8)
@@ -71,8 +73,9 @@ class _Text:
         return self.line_at(_line_start(self, line))
 
 
-def read_network(path: str | os.PathLike, directed: bool | None = None
-                 ) -> Network | StateNetwork | MultilayerNetwork:
+def read_network(path: str | os.PathLike, directed: bool | None = None, *,
+                 weight_threshold: float = 0.0, no_self_links: bool = False,
+                 node_limit: int = 0) -> Network | StateNetwork | MultilayerNetwork:
     r"""Read a network from a link list or a Pajek file, first-order or higher-order.
 
     Parameters
@@ -84,6 +87,19 @@ def read_network(path: str | os.PathLike, directed: bool | None = None
         Whether links are directed.  ``None`` means undirected, except for a
         Pajek file with an ``*Arcs`` section; ``True`` makes every link
         directed (as given: source to target).
+    weight_threshold : float
+        Drop links whose weight is below this (the official
+        ``--weight-threshold``).
+    no_self_links : bool
+        Drop links from a node (or state) to itself (``--no-self-links``).
+    node_limit : int
+        When > 0, read only the nodes whose id is at most this, and the links
+        among them (``--node-limit``); first-order and bipartite files only.
+
+        As in the official reader, a node of a link list (or of a Pajek file
+        without ``*Vertices``) whose every link is dropped is no node of the
+        network; declared vertices and states stay.  A multilayer file
+        refuses these options.
 
     Returns
     -------
@@ -121,6 +137,11 @@ def read_network(path: str | os.PathLike, directed: bool | None = None
 
     Notes
     -----
+    A file that starts with ``{`` is read as the official JSON network
+    format (``"format": "infomap-network"``, version 1.0; see
+    :mod:`infomap_py.io._json_network`), and gives the network of the
+    equivalent Pajek file.
+
     A *link list* has one link per line, ``source target [weight]``, with
     spaces, tabs or commas between columns; ``#`` starts a comment and blank
     lines are skipped.  A file with a line starting with ``*`` is read as
@@ -158,10 +179,38 @@ def read_network(path: str | os.PathLike, directed: bool | None = None
     >>> network.node_ids.tolist(), network.weight.tolist()
     ([1, 2, 3], [1.0, 0.5])
     """
+    return read_network_and_paths(path, directed, weight_threshold=weight_threshold,
+                                  no_self_links=no_self_links, node_limit=node_limit)[0]
+
+
+def read_network_and_paths(path: str | os.PathLike, directed: bool | None = None, *,
+                           weight_threshold: float = 0.0, no_self_links: bool = False,
+                           node_limit: int = 0):
+    """Return ``(network, paths)``: :func:`read_network`'s network and, for
+    a JSON network whose nodes (or states) have a ``path``, their initial
+    tree as ``{id: path}`` (``None`` otherwise).
+
+    A file whose first character after white space is ``{`` is read as the
+    official JSON network format (:mod:`infomap_py.io._json_network`).
+    """
     if directed is not None and not isinstance(directed, (bool, np.bool_)):
         raise TypeError(f"directed must be True, False or None, got {directed!r}")
+    filters = _Filters(weight_threshold, no_self_links, node_limit)
     data, name = read_bytes(path)
+    if looks_like_json(data):
+        pajek, paths, kind = to_pajek(data, name)
+        try:
+            return _parse(pajek, name, directed, filters), paths
+        except InputFormatError as err:
+            # The line numbers are those of the Pajek text made from the document.
+            raise InputFormatError(name, None, f"{kind} JSON network: {err.message}") from None
+    return _parse(data, name, directed, filters), None
+
+
+def _parse(data: bytes, name: str, directed: bool | None, filters: "_Filters"):
+    """Parse a link list or Pajek file's bytes into a network."""
     text = _Text(data, name)
+    text.filters = filters
     capacity = data.count(b"\n") + 1
     source = np.empty(capacity, dtype=np.int64)
     target = np.empty(capacity, dtype=np.int64)
@@ -189,7 +238,41 @@ def read_network(path: str | os.PathLike, directed: bool | None = None
     else:
         source, target, nodes = _index_ids(source[:count], target[:count])
         names = None
-    return Network(source, target, weights, len(nodes), bool(directed), nodes, None, names)
+    network = Network(source, target, weights, len(nodes), bool(directed), nodes, None, names)
+    return filters.apply(text, network, drop_unlinked=True)
+
+
+@dataclass
+class _Filters:
+    """The link filters of the official input options (see :func:`read_network`)."""
+
+    weight_threshold: float = 0.0
+    no_self_links: bool = False
+    node_limit: int = 0
+
+    @property
+    def active(self) -> bool:
+        return self.weight_threshold > 0.0 or self.no_self_links or self.node_limit > 0
+
+    def apply(self, text: "_Text", network, drop_unlinked: bool):
+        """Return ``network`` filtered; an error naming the file if nothing is left."""
+        if not self.active:
+            return network
+        if isinstance(network, StateNetwork):
+            if self.node_limit > 0:
+                raise text.error(None, "--node-limit applies to first-order and bipartite "
+                                       "networks, not to a state network")
+            inner = filter_links(network.network, self.weight_threshold, self.no_self_links)
+            return replace(network, network=inner)
+        if isinstance(network, MultilayerNetwork):
+            raise text.error(None, "--weight-threshold, --no-self-links and --node-limit do "
+                                   "not apply to a multilayer network")
+        filtered = filter_links(network, self.weight_threshold, self.no_self_links,
+                                self.node_limit, drop_unlinked)
+        if filtered.num_nodes == 0:
+            raise text.error(None, "the network is empty: every link was dropped by "
+                                   "--weight-threshold, --no-self-links or --node-limit")
+        return filtered
 
 
 def _check_columns(text: _Text, status: int, pos: int, line: int) -> None:
@@ -374,18 +457,22 @@ def _read_pajek(text: _Text, arrays, first: _Section, pos: int, line: int,
     source, target = arrays[0][:pajek.count], arrays[1][:pajek.count]
     is_directed = pajek.has_arcs if directed is None else bool(directed)
     kind = pajek.kinds.network_kind
+    filters, drop_unlinked = text.filters, pajek.vertices is None
     if kind == "state":
-        return higher_order.state_network(text, pajek.states, pajek.vertices, pajek.sections,
-                                          (source, target, weights), is_directed)
+        return filters.apply(text, higher_order.state_network(
+            text, pajek.states, pajek.vertices, pajek.sections, (source, target, weights),
+            is_directed), drop_unlinked=False)
     if kind == "multilayer":
-        return higher_order.multilayer_network(text, pajek.multilayer, pajek.vertices,
-                                               bool(directed))
+        return filters.apply(text, higher_order.multilayer_network(
+            text, pajek.multilayer, pajek.vertices, bool(directed)), drop_unlinked=False)
     if kind == "bipartite":
         higher_order.check_bipartite(text, pajek.bipartite_start, pajek.bipartite_line,
                                      pajek.vertices, pajek.sections, source, target)
         network = _first_order(text, pajek, source, target, weights, is_directed)
-        return higher_order.with_bipartite_start(network, pajek.bipartite_start)
-    return _first_order(text, pajek, source, target, weights, is_directed)
+        return filters.apply(text, higher_order.with_bipartite_start(
+            network, pajek.bipartite_start), drop_unlinked)
+    return filters.apply(text, _first_order(text, pajek, source, target, weights, is_directed),
+                         drop_unlinked)
 
 
 def _first_link_line(text: _Text, section: _Section) -> int:
