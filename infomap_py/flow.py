@@ -68,6 +68,11 @@ class Flow:
         For the flow of a state network (whose nodes are state nodes): the
         physical node of every state, which the map equation codes
         (:class:`~infomap_py.network.StateNetwork`); ``None`` otherwise.
+    self_nodes, self_flow : numpy.ndarray or None
+        The node of every self-link and its flow (per direction, as
+        ``link_flow``), which the map equation does not code but the
+        official flow network output (``-o flow``) lists; ``None`` where
+        there are none.
     """
 
     node_flow: np.ndarray
@@ -82,6 +87,8 @@ class Flow:
     flow_error: float = 0.0
     flow_converged: bool = True
     physical: np.ndarray | None = None
+    self_nodes: np.ndarray | None = None
+    self_flow: np.ndarray | None = None
 
     @property
     def physical_flow(self) -> np.ndarray:
@@ -248,16 +255,19 @@ def compute_flow(
                                                    np.asarray(relax_to_self, dtype=np.int64))
     link_flow = link_flow * markov_time
     source, target = src, dst
+    self_links = {}
     if is_self.any():
         keep = ~is_self
+        half = 0.5 if flow_model == "undirected" else 1.0
+        self_links = dict(self_nodes=src[is_self], self_flow=link_flow[is_self] * half)
         source, target, link_flow = src[keep], dst[keep], link_flow[keep]
     if flow_model == "undirected":
         # Each undirected link carries half its flow in each direction; it is
         # stored once and marked symmetric rather than listed both ways.
         return Flow(node_flow, source, target, link_flow / 2.0, tele_source, tele_weight,
-                    flow_model, True, *convergence)
+                    flow_model, True, *convergence, **self_links)
     return Flow(node_flow, source, target, link_flow, tele_source, tele_weight, flow_model,
-                False, *convergence)
+                False, *convergence, **self_links)
 
 
 def relax_to_self_transit(source: np.ndarray, target: np.ndarray,
