@@ -500,7 +500,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if level:
         print(parser.format_help() if level > 1 else parser.format_basic_help(), end="")
         return 0
-    args = parser.parse_args(argv)
+    args = parser.parse_args(_negative_values_attached(parser, argv))
     with _sigterm_raises():
         try:
             # An empty Numba cache means seconds of compiling: say so.
@@ -514,6 +514,29 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return 128 + signal.SIGTERM
             print("infomap-py: interrupted", file=sys.stderr)
             return 128 + signal.SIGINT
+
+
+def _negative_values_attached(parser: _Parser, argv: list[str]) -> list[str]:
+    """``--clu-level -1`` as ``--clu-level=-1``: argparse takes a negative
+    number for an option where the parser has options such as -0 and -2."""
+    takes_value = {name for action in parser.options if action.nargs is None
+                   and action.option_strings for name in action.option_strings
+                   if name.startswith("--")}
+    joined: list[str] = []
+    k = 0
+    while k < len(argv):
+        arg = argv[k]
+        if (arg in takes_value and k + 1 < len(argv) and argv[k + 1][:1] == "-"
+                and argv[k + 1][1:2].isdigit()):
+            joined.append(f"{arg}={argv[k + 1]}")
+            k += 2
+            continue
+        if arg == "--":
+            joined.extend(argv[k:])
+            break
+        joined.append(arg)
+        k += 1
+    return joined
 
 
 def _help_level(argv: list[str]) -> int:
@@ -648,8 +671,10 @@ def _run(args: argparse.Namespace, argv: list[str] | None = None) -> int:
                    for path, fmt, states in plan]
         summary = _summary_json(result, progress)
         writing = time.perf_counter()
+        # OUT_DIR is created only when a file goes there (not with -0 alone).
+        needs_out_dir = any(Path(t).parent.resolve() == out_dir.resolve() for t in targets)
         try:
-            created = _make_directory(out_dir)
+            created = _make_directory(out_dir) if needs_out_dir else []
         except OSError as err:
             return _fail(f"cannot create output directory {str(out_dir)!r}: {err.strerror}")
         try:

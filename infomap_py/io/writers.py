@@ -368,7 +368,7 @@ def write_clu(result: InfomapResult, path: str | os.PathLike,
         raise ValueError(f"level must be -1 or an integer >= 1, got {level!r}")
     layout = _layout(result, hide_bipartite_nodes, states)
     module, flow, ids = _modules_at_level(layout, int(level)), layout.flow, layout.node_ids
-    level_text = "bottom" if level == -1 else str(level)
+    level_text = str(level)  # -1 as the official writes it
     columns = "# node_id module flow"
     if layout.level == "state":
         columns = ("# state_id module flow node_id layer_id" if layout.layer_ids is not None
