@@ -9,7 +9,9 @@ from __future__ import annotations
 import argparse
 import contextlib
 import dataclasses
+import json
 import os
+import shlex
 import signal
 import sys
 import threading
@@ -29,7 +31,13 @@ from .errors import InfomapPyError, display_path
 from .flow import FLOW_MODELS
 from .network import StateNetwork
 
-OUTPUT_FORMATS = ("clu", "tree", "ftree", "json", "csv", "states")
+OUTPUT_FORMATS = ("clu", "tree", "ftree", "newick", "json", "csv", "network", "states", "flow")
+
+#: The options that the official Infomap's -h shows; -hh shows the others too.
+BASIC_OPTIONS = frozenset({"network", "out_dir", "help", "version", "cluster_data",
+                           "no_infomap", "two_level", "flow_model", "directed", "seed",
+                           "num_trials", "converge", "tree", "ftree", "clu", "verbose",
+                           "silent", "pretty", "plot"})
 
 #: The largest seed: the official Infomap's seeds are 64-bit integers too.
 MAX_SEED = 2**63 - 1
@@ -81,15 +89,64 @@ named by their id; -f precomputed refuses a bipartite network.
 Every output file and the --plot picture is first written under a temporary
 name; all are renamed into place once all are written, so a run leaves all
 its files or none.  Exit status: 0 on success, 2 on bad input or a failed
-write, 130 when interrupted (Ctrl-C), 143 on SIGTERM.
+write (the official exits 3 on an output error), 130 when interrupted
+(Ctrl-C), 143 on SIGTERM.
+
+Output as the official Infomap 2.16 writes it, with these differences: the
+headers name infomap-py and its version (# v1.2.3 (infomap-py), # ./infomap-py
+ARGS); -0 leaves out the result files but still writes --plot, --summary-json
+and --timing-json, which were asked for by name; --summary-json has no
+"rate" and "accelerated" in its "flow" object, and --timing-json has
+infomap-py's phases (read_network_s, flow_calculation_s, trial_optimize_s,
+output_s, total_s) and per-trial time_s only for a single trial; an input
+file over 64 MiB gets its "# input fingerprint" line only where the xxhash
+package is installed.
 """
 
 
 class _Parser(argparse.ArgumentParser):
-    """An argument parser whose errors are one line on stderr and exit status 2."""
+    """An argument parser whose errors are one line on stderr and exit status 2,
+    and which keeps every option it defines (:attr:`options`), for -h to hide
+    the advanced ones."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        self.options: list[argparse.Action] = []
+        super().__init__(*args, **kwargs)
+
+    def add_argument(self, *args, **kwargs) -> argparse.Action:  # noqa: D102 - argparse API
+        action = super().add_argument(*args, **kwargs)
+        self.options.append(action)
+        return action
+
+    def add_argument_group(self, *args, **kwargs):  # noqa: D102 - argparse API
+        group = super().add_argument_group(*args, **kwargs)
+        add = group.add_argument
+
+        def add_argument(*names, **options) -> argparse.Action:
+            action = add(*names, **options)
+            self.options.append(action)
+            return action
+
+        group.add_argument = add_argument
+        return group
 
     def error(self, message: str) -> None:  # noqa: D102 - argparse API
         self.exit(2, f"{self.prog}: error: {message}\n")
+
+    def format_basic_help(self) -> str:
+        """The help with only the options the official Infomap's -h shows."""
+        hidden = [(action, action.help) for action in self.options
+                  if action.dest not in BASIC_OPTIONS]
+        epilog = self.epilog
+        try:
+            for action, _ in hidden:
+                action.help = argparse.SUPPRESS
+            self.epilog = "Use -hh to show the advanced options too."
+            return self.format_help()
+        finally:
+            for action, text in hidden:
+                action.help = text
+            self.epilog = epilog
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -100,7 +157,10 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
         allow_abbrev=False,  # the official --clu must not pass for --cluster-data
+        add_help=False,  # -h and -hh: main() shows the basic or all options
     )
+    parser.add_argument("-h", "--help", action="store_true",
+                        help="print the basic options; -hh prints every option")
     parser.add_argument("network", metavar="NETWORK",
                         help="link list (source target [weight]), Pajek .net file "
                              "(its *Arcs are undirected links unless -d is given) or "
@@ -233,12 +293,38 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--no-infomap", action="store_true",
                         help="do not search: only score the partition or tree given with -c")
     output = parser.add_argument_group("output")
-    output.add_argument("-o", "--output", default="tree", metavar="FORMATS",
+    output.add_argument("-o", "--output", metavar="FORMATS",
                         help=f"comma-separated formats among {', '.join(OUTPUT_FORMATS)} "
-                             "(default tree); for a state or multilayer network each format "
-                             "but states writes NAME.FMT (physical nodes, one row per module "
+                             "(default tree): newick writes NAME.nwk, network the network as "
+                             "read (Pajek, NAME.net), flow its node and link flow "
+                             "(NAME_flow.net); for a state or multilayer network each result "
+                             "format writes NAME.FMT (physical nodes, one row per module "
                              "they are in) and NAME_states.FMT (state nodes); states writes "
-                             "the state network, NAME_states.net")
+                             "the state network, NAME_states.net, network and flow its states "
+                             "(NAME_states_as_physical.net, NAME_states_as_physical_flow.net)")
+    # --- output files and run reports (the official Output options) ---
+    output.add_argument("--tree", action="store_true",
+                        help="write the module tree, NAME.tree: the same as -o tree "
+                             "(the default when no format is chosen)")
+    output.add_argument("--ftree", action="store_true",
+                        help="write the module tree with the flow between modules, "
+                             "NAME.ftree: the same as -o ftree")
+    output.add_argument("--clu", action="store_true",
+                        help="write the top module of every node, NAME.clu: the same as -o clu")
+    output.add_argument("-0", "--no-file-output", action="store_true",
+                        help="write no result files (--plot, --summary-json and --timing-json "
+                             "are still written)")
+    output.add_argument("--no-overwrite", action="store_true",
+                        help="refuse to run when an output file exists already (default: "
+                             "replace it)")
+    output.add_argument("--summary-json", metavar="PATH",
+                        help="write the run's summary as JSON to PATH (- for standard "
+                             "output): codelength, top_modules, levels, trials, best_trial, "
+                             "trial_codelengths, trial_top_modules, flow convergence")
+    output.add_argument("--timing-json", metavar="PATH",
+                        help="write the run's timing as JSON to PATH (- for standard "
+                             "output): threads, network size, seconds per phase and per trial")
+    # --- end of output files and run reports ---
     output.add_argument("--clu-level", type=int, default=1, metavar="N",
                         help="module depth of the clu output: 1 top modules (default), 2 "
                              "their sub-modules, ..., -1 the bottom modules")
@@ -255,7 +341,8 @@ def build_parser() -> argparse.ArgumentParser:
     output.add_argument("--silent", action="store_true", help="print nothing but errors")
     output.add_argument("-v", "--verbose", action="count", default=0,
                         help="print every phase of every trial")
-    output.add_argument("--version", action="version", version=f"infomap-py {__version__}")
+    output.add_argument("-V", "--version", action="version", version=f"infomap-py {__version__}",
+                        help="print the version and exit")
     return parser
 
 
@@ -263,15 +350,20 @@ class _UsageError(Exception):
     """A bad option value, reported as one line naming the option."""
 
 
-def _output_formats(value: str) -> list[str]:
-    formats = [f.strip().lower() for f in value.split(",") if f.strip()]
-    unknown = [f for f in formats if f not in OUTPUT_FORMATS]
-    if unknown or not formats:
-        raise _UsageError(
-            f"argument -o/--output: unknown format {unknown[0] if unknown else value!r} "
-            f"(choose from {', '.join(OUTPUT_FORMATS)})"
-        )
-    return list(dict.fromkeys(formats))
+def _output_formats(args: argparse.Namespace) -> list[str]:
+    """The formats of -o and of --tree, --ftree, --clu; tree where none is chosen."""
+    formats = []
+    if args.output is not None:
+        formats = [f.strip().lower() for f in args.output.split(",") if f.strip()]
+        unknown = [f for f in formats if f not in OUTPUT_FORMATS]
+        if unknown or not formats:
+            raise _UsageError(
+                f"argument -o/--output: unknown format "
+                f"{unknown[0] if unknown else args.output!r} "
+                f"(choose from {', '.join(OUTPUT_FORMATS)})"
+            )
+    formats += [f for f in ("tree", "ftree", "clu") if getattr(args, f)]
+    return list(dict.fromkeys(formats)) or ["tree"]
 
 
 def _check_options(args: argparse.Namespace) -> None:
@@ -513,8 +605,11 @@ class _Progress:
         self.enabled = enabled
         self.verbose = verbose
         self.started = time.perf_counter()
+        #: Every trial's last report: (top modules, codelength), for --summary-json.
+        self.last: dict[int, tuple[int, float]] = {}
 
     def __call__(self, trial: int, phase: str, num_modules: int, length: float) -> None:
+        self.last[trial] = (num_modules, length)
         elapsed = time.perf_counter() - self.started
         text = (f"trial {trial + 1}/{self.trials} {phase}: {num_modules} modules, "
                 f"codelength {length:.6f} bits [{elapsed:.1f} s]")
@@ -562,12 +657,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     (Ctrl-C), 143 on SIGTERM; an interrupted run leaves no files.
     """
     parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    level = _help_level(argv)
+    if level:
+        print(parser.format_help() if level > 1 else parser.format_basic_help(), end="")
+        return 0
+    args = parser.parse_args(_negative_values_attached(parser, argv))
     with _sigterm_raises():
         try:
             # An empty Numba cache means seconds of compiling: say so.
             with compile_notice(not args.silent):
-                return _run(args)
+                return _run(args, argv)
         except KeyboardInterrupt as err:
             if sys.stderr.isatty() and not args.silent:
                 print("\r" + " " * 78 + "\r", end="", file=sys.stderr)  # the progress line
@@ -578,7 +678,81 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 128 + signal.SIGINT
 
 
-def _run(args: argparse.Namespace) -> int:
+def _negative_values_attached(parser: _Parser, argv: list[str]) -> list[str]:
+    """``--clu-level -1`` as ``--clu-level=-1``: argparse takes a negative
+    number for an option where the parser has options such as -0 and -2."""
+    takes_value = {name for action in parser.options if action.nargs is None
+                   and action.option_strings for name in action.option_strings
+                   if name.startswith("--")}
+    joined: list[str] = []
+    k = 0
+    while k < len(argv):
+        arg = argv[k]
+        if (arg in takes_value and k + 1 < len(argv) and argv[k + 1][:1] == "-"
+                and argv[k + 1][1:2].isdigit()):
+            joined.append(f"{arg}={argv[k + 1]}")
+            k += 2
+            continue
+        if arg == "--":
+            joined.extend(argv[k:])
+            break
+        joined.append(arg)
+        k += 1
+    return joined
+
+
+def _help_level(argv: list[str]) -> int:
+    """1 for -h or --help, 2 for -hh (more h's count as two); 0 without."""
+    level = 0
+    for arg in argv:
+        if arg == "--":
+            break
+        if arg == "--help":
+            level = max(level, 1)
+        elif len(arg) > 1 and arg[0] == "-" and set(arg[1:]) == {"h"}:
+            level = max(level, min(len(arg) - 1, 2))
+    return level
+
+
+def _check_report_paths(args: argparse.Namespace) -> None:
+    """Refuse a --summary-json or --timing-json path that cannot be written."""
+    out_dir = Path(args.out_dir).resolve()
+    for flag, value in (("--summary-json", args.summary_json),
+                        ("--timing-json", args.timing_json)):
+        if value is None or value == "-":
+            continue
+        path = Path(value)
+        if value == "" or path.is_dir():
+            raise _UsageError(f"argument {flag}: {value!r} is a directory, not a file")
+        if not (path.parent.is_dir() or path.parent.resolve() == out_dir):
+            raise _UsageError(f"argument {flag}: no directory {str(path.parent)!r}")
+    if (args.summary_json is not None and args.summary_json == args.timing_json
+            and args.summary_json != "-"):
+        raise _UsageError("arguments --summary-json and --timing-json: both name "
+                          f"{args.summary_json!r}")
+
+
+def _same_file(a: str | Path, b: str | Path) -> bool:
+    return os.path.abspath(a) == os.path.abspath(b)
+
+
+def _preflight(args: argparse.Namespace, targets: list[Path]) -> None:
+    """Refuse to write over an input file, and with --no-overwrite over any file."""
+    inputs = [p for p in (args.network, args.cluster_data) if p and p != "-"]
+    for target in targets:
+        for source in inputs:
+            if _same_file(target, source):
+                raise _UsageError(f"refusing to write output {display_path(target)!r} over the "
+                                  f"input file {display_path(source)!r}: write to another "
+                                  "directory, or give another --out-name")
+    if args.no_overwrite:
+        for target in targets:
+            if os.path.lexists(target):
+                raise _UsageError(f"argument --no-overwrite: output file "
+                                  f"{display_path(target)!r} exists already")
+
+
+def _run(args: argparse.Namespace, argv: list[str] | None = None) -> int:
     """Check the options, cluster and write the results; return the exit status."""
     from .io import read_tree
     from .io.readers import read_network_and_paths
@@ -586,11 +760,13 @@ def _run(args: argparse.Namespace) -> int:
     from .multilayer import MultilayerNetwork
 
     try:
-        formats = _output_formats(args.output)
+        formats = _output_formats(args)
         _check_options(args)
+        _check_report_paths(args)
     except _UsageError as err:
         return _fail(str(err))
     start = time.perf_counter()
+    timing: dict[str, float] = {}
     # As in the official Infomap: -d means the directed flow model, and the
     # flow model alone decides whether links are directed.
     flow_model = "directed" if args.directed else (args.flow_model or "undirected")
@@ -616,6 +792,18 @@ def _run(args: argparse.Namespace) -> int:
                 print(f"infomap-py: note: {network_name} has *Arcs; its links are taken as "
                       "undirected, as the official Infomap does (-d makes them directed)",
                       file=sys.stderr)
+        timing["read_network_s"] = time.perf_counter() - start
+        out_dir = Path(args.out_dir)
+        plan = [] if args.no_file_output else _output_plan(
+            args, formats, isinstance(network, StateNetwork))
+        reports = [Path(p) for p in (args.summary_json, args.timing_json)
+                   if p is not None and p != "-"]
+        targets = ([path for path, _, _ in plan] + reports
+                   + ([Path(args.plot)] if args.plot is not None else []))
+        try:
+            _preflight(args, targets)
+        except _UsageError as err:
+            return _fail(str(err))
         options = dict(
             flow_model=flow_model,
             teleportation=args.teleportation_probability,
@@ -647,23 +835,29 @@ def _run(args: argparse.Namespace) -> int:
                        else _initial_labels(network, {n: p[0] for n, p in given.items()},
                                             neighbours))
 
+        clustering = time.perf_counter()
         with warnings.catch_warnings():
             # A flow that does not converge is said once, below, not as a Python warning.
             warnings.filterwarnings("ignore", "the flow did not converge", RuntimeWarning)
-            result = _search(args, network, initial, options)
+            result, progress = _search(args, network, initial, options)
         if not result.flow_converged and not args.silent:
             print(f"infomap-py: warning: the flow did not converge: the power iteration "
                   f"stopped after {result.flow_iterations} steps with an L1 change of "
                   f"{result.flow_error:.3g} (--flow-tolerance {args.flow_tolerance:g})",
                   file=sys.stderr)
+        clustered = time.perf_counter() - clustering
+        timing["flow_calculation_s"] = max(clustered - result.seconds, 0.0)
+        timing["trial_optimize_s"] = result.seconds
 
-        out_dir = Path(args.out_dir)
-        outputs = _outputs(args, formats, network, result)
-        targets = [path for path, _ in outputs]
-        if args.plot is not None:
-            targets.append(Path(args.plot))
+        run_info = _run_info(args, argv, result)
+        outputs = [(path, _writer(fmt, states, args, network, result, run_info))
+                   for path, fmt, states in plan]
+        summary = _summary_json(result, progress)
+        writing = time.perf_counter()
+        # OUT_DIR is created only when a file goes there (not with -0 alone).
+        needs_out_dir = any(Path(t).parent.resolve() == out_dir.resolve() for t in targets)
         try:
-            created = _make_directory(out_dir)
+            created = _make_directory(out_dir) if needs_out_dir else []
         except OSError as err:
             return _fail(f"cannot create output directory {str(out_dir)!r}: {err.strerror}")
         try:
@@ -678,6 +872,13 @@ def _run(args: argparse.Namespace) -> int:
                     from .plot._save import save_picture
 
                     save_picture(network, result, args.plot)
+                if args.summary_json not in (None, "-"):
+                    _write_json_file(args.summary_json, summary)
+                timing["output_s"] = time.perf_counter() - writing
+                timing["total_s"] = time.perf_counter() - start
+                report = _timing_json(args, network, result, progress, timing)
+                if args.timing_json not in (None, "-"):
+                    _write_json_file(args.timing_json, report)
         except BaseException:
             _remove_empty(created)
             raise
@@ -685,6 +886,10 @@ def _run(args: argparse.Namespace) -> int:
         return _fail(str(err))
     except (ValueError, TypeError) as err:
         return _fail(f"{network_name}: {err}")
+    if args.summary_json == "-":
+        print(json.dumps(summary, separators=(",", ":")))
+    if args.timing_json == "-":
+        print(json.dumps(report, separators=(",", ":")))
     if not args.silent:
         seconds = time.perf_counter() - start
         size = (f"{network.num_states} states of {network.num_physical} physical nodes, "
@@ -694,14 +899,16 @@ def _run(args: argparse.Namespace) -> int:
               f"{result.num_modules} top modules, {result.num_levels} levels, "
               f"codelength {result.codelength:.9f} bits "
               f"({result.relative_codelength_savings:.2%} savings), {seconds:.2f} s; "
-              f"wrote {', '.join(display_path(p) for p in targets)}", file=sys.stderr)
+              f"wrote {', '.join(display_path(p) for p in targets) or 'no files'}",
+              file=sys.stderr)
     return 0
 
 
 def _search(args: argparse.Namespace, network, initial, options: dict):
-    """Cluster ``network`` (or only score ``initial`` with --no-infomap)."""
+    """Return ``(result, progress)``: ``network`` clustered, or with
+    --no-infomap only ``initial`` scored (``progress`` None)."""
     if args.no_infomap:
-        return evaluate(network, initial, **options)
+        return evaluate(network, initial, **options), None
     progress = _Progress(args.num_trials, enabled=not args.silent and sys.stderr.isatty(),
                          verbose=args.verbose > 0 and not args.silent)
     result = cluster(network, trials=args.num_trials, seed=args.seed,
@@ -710,7 +917,7 @@ def _search(args: argparse.Namespace, network, initial, options: dict):
                      n_jobs=args.num_threads,
                      progress=progress, **options)
     progress.finish()
-    return result
+    return result, progress
 
 
 def _expand_layers(network, args: argparse.Namespace):
@@ -736,33 +943,165 @@ def _undirected(network):
     return dataclasses.replace(network, directed=False)
 
 
-def _outputs(args: argparse.Namespace, formats: list[str], network, result
-             ) -> list[tuple[Path, Callable[[Path], None]]]:
-    """Every output file and how to write it: ``NAME.FMT`` per format and,
-    for a state network, ``NAME_states.FMT`` too, as the official Infomap."""
-    from .io import write_clu, write_csv, write_ftree, write_json, write_state_network, write_tree
-
+def _output_plan(args: argparse.Namespace, formats: list[str], higher_order: bool
+                 ) -> list[tuple[Path, str, bool]]:
+    """Every output file as ``(path, format, state level)``, named as the
+    official Infomap names them: ``NAME.FMT`` per format and, for a state
+    network, ``NAME_states.FMT`` too."""
     out_dir, stem = Path(args.out_dir), _out_name(args)
-    hide = {"hide_bipartite_nodes": True} if args.hide_bipartite_nodes else {}
-    writers = {"clu": partial(write_clu, level=args.clu_level, **hide),
-               "tree": partial(write_tree, **hide), "ftree": write_ftree,
-               "json": partial(write_json, **hide), "csv": partial(write_csv, **hide)}
-    higher_order = isinstance(network, StateNetwork)
-    outputs = []
+    plan = []
     for fmt in formats:
         if fmt == "states":
-            # As the official Infomap, a first-order network is written as
-            # states that are their own physical nodes.
-            states = network if higher_order else StateNetwork(
-                network, np.arange(network.num_nodes, dtype=np.int64), network.nodes,
-                network.names)
-            outputs.append((out_dir / f"{stem}_states.net", partial(write_state_network, states)))
-            continue
-        outputs.append((out_dir / f"{stem}.{fmt}", partial(writers[fmt], result)))
-        if higher_order:
-            outputs.append((out_dir / f"{stem}_states.{fmt}",
-                            partial(writers[fmt], result, states=True)))
-    return outputs
+            plan.append((out_dir / f"{stem}_states.net", fmt, True))
+        elif fmt == "network":
+            name = f"{stem}_states_as_physical.net" if higher_order else f"{stem}.net"
+            plan.append((out_dir / name, fmt, higher_order))
+        elif fmt == "flow":
+            name = (f"{stem}_states_as_physical_flow.net" if higher_order
+                    else f"{stem}_flow.net")
+            plan.append((out_dir / name, fmt, higher_order))
+        else:
+            extension = "nwk" if fmt == "newick" else fmt
+            plan.append((out_dir / f"{stem}.{extension}", fmt, False))
+            if higher_order:
+                plan.append((out_dir / f"{stem}_states.{extension}", fmt, True))
+    return plan
+
+
+def _writer(fmt: str, states: bool, args: argparse.Namespace, network, result,
+            run) -> Callable[[Path], None]:
+    """How to write one file of :func:`_output_plan`."""
+    from .io import (
+        write_clu,
+        write_csv,
+        write_flow_network,
+        write_ftree,
+        write_json,
+        write_newick,
+        write_pajek_network,
+        write_state_network,
+        write_tree,
+    )
+
+    if fmt == "states":
+        # As the official Infomap, a first-order network is written as
+        # states that are their own physical nodes.
+        states_net = network if isinstance(network, StateNetwork) else StateNetwork(
+            network, np.arange(network.num_nodes, dtype=np.int64), network.nodes, network.names)
+        return partial(write_state_network, states_net, run=run)
+    if fmt == "network":
+        return partial(write_pajek_network, network, run=run)
+    if fmt == "flow":
+        return partial(write_flow_network, result, run=run)
+    hide = {"hide_bipartite_nodes": True} if args.hide_bipartite_nodes else {}
+    level = {"states": True} if states else {}
+    writers = {"clu": partial(write_clu, level=args.clu_level, run=run, **hide),
+               "tree": partial(write_tree, run=run, **hide),
+               "ftree": partial(write_ftree, run=run),
+               "newick": partial(write_newick, **hide),
+               "json": partial(write_json, run=run, **hide),
+               "csv": partial(write_csv, **hide)}
+    write = writers[fmt]
+    return lambda path: write(result, path, **level)
+
+
+def _run_info(args: argparse.Namespace, argv: list[str] | None, result):
+    """The command line and fingerprints for the headers of the output files."""
+    from .io import RunInfo, config_fingerprint, input_fingerprint
+    from .io._fingerprint import CANONICAL_CONFIG, config_from_params
+
+    settings = config_from_params(result.params or {}, args.seed)
+    settings.update(directed=bool(args.directed), seed=args.seed,
+                    cluster_data=args.cluster_data or "", no_infomap=bool(args.no_infomap),
+                    converge_trials=bool(getattr(args, "converge", False)))
+    # Options named as the official names them count wherever they exist.
+    for key, _ in CANONICAL_CONFIG:
+        value = getattr(args, key, None)
+        if key not in settings and value is not None and not isinstance(value, str):
+            settings[key] = value
+
+    def fingerprint(path: str | None):
+        if not path or path == "-":
+            return None
+        try:
+            return input_fingerprint(path)
+        except OSError:
+            return None
+
+    return RunInfo(command=shlex.join(argv) if argv is not None else None,
+                   input=fingerprint(args.network), cluster_data=fingerprint(args.cluster_data),
+                   config_fingerprint=config_fingerprint(settings))
+
+
+def _summary_json(result, progress: _Progress | None) -> dict:
+    """The official --summary-json object of the run."""
+    lengths = [float(x) for x in np.asarray(result.trial_codelengths).tolist()]
+    best = int(np.argmin(lengths)) + 1 if lengths else 1
+    top = [None] * len(lengths)
+    if progress is not None:
+        for trial, (num_modules, _) in progress.last.items():
+            if 0 <= trial < len(top):
+                top[trial] = int(num_modules)
+    if lengths:
+        top[best - 1] = int(result.num_top_modules)
+    summary = {
+        "version": __version__,
+        "codelength": float(result.codelength),
+        "top_modules": int(result.num_top_modules),
+        "levels": int(result.num_levels),
+        "trials": len(lengths),
+        "best_trial": best,
+        "auto_stopped": False,
+    }
+    flow = result.flow_data
+    if flow is not None and flow.flow_iterations:
+        summary["flow"] = {"converged": bool(flow.flow_converged),
+                           "iterations": int(flow.flow_iterations),
+                           "error": float(flow.flow_error)}
+    summary.update(trial_codelengths=lengths, trial_top_modules=top)
+    return summary
+
+
+def _timing_json(args: argparse.Namespace, network, result, progress: _Progress | None,
+                 timing: dict[str, float]) -> dict:
+    """The --timing-json object of the run: the official layout, infomap-py's phases."""
+    from .optimize import available_cpus, trial_seeds
+
+    states = network.network if isinstance(network, StateNetwork) else network
+    lengths = np.asarray(result.trial_codelengths).tolist()
+    seeds = trial_seeds(args.seed, len(lengths)) if lengths and not args.no_infomap else []
+    trials = []
+    for t, length in enumerate(lengths):
+        last = progress.last.get(t) if progress is not None else None
+        best = t == int(np.argmin(lengths))
+        trials.append({
+            "trial": t + 1,
+            "seed": int(seeds[t]) if seeds else int(args.seed),
+            "time_s": float(result.seconds) if len(lengths) == 1 else None,
+            "codelength": float(length),
+            "top_modules": (int(result.num_top_modules) if best
+                            else int(last[0]) if last is not None else None),
+            "num_levels": int(result.num_levels) if best else None,
+        })
+    return {
+        "version": __version__,
+        "openmp": False,
+        "threads_requested": args.num_threads,
+        "threads_used": args.num_threads or available_cpus(),
+        "thread_source": "--num-threads" if args.num_threads else "cpus",
+        "network": {"nodes": int(states.num_nodes), "links": int(states.num_links),
+                    "directed": (result.params or {}).get("flow_model", "undirected")
+                    != "undirected"},
+        "timing": {key: float(value) for key, value in timing.items()},
+        "trials": trials,
+    }
+
+
+def _write_json_file(path: str, document: dict) -> None:
+    from .io._atomic import atomic_text_file
+
+    with atomic_text_file(path) as handle:
+        handle.write(json.dumps(document, separators=(",", ":")) + "\n")
 
 
 def main_entry() -> None:

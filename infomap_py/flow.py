@@ -95,6 +95,11 @@ class Flow:
         For the flow of a state network (whose nodes are state nodes): the
         physical node of every state, which the map equation codes
         (:class:`~infomap_py.network.StateNetwork`); ``None`` otherwise.
+    self_nodes, self_flow : numpy.ndarray or None
+        The node of every self-link and its flow (per direction, as
+        ``link_flow``), which the map equation does not code but the
+        official flow network output (``-o flow``) lists; ``None`` where
+        there are none.
     """
 
     node_flow: np.ndarray
@@ -109,6 +114,8 @@ class Flow:
     flow_error: float = 0.0
     flow_converged: bool = True
     physical: np.ndarray | None = None
+    self_nodes: np.ndarray | None = None
+    self_flow: np.ndarray | None = None
 
     @property
     def physical_flow(self) -> np.ndarray:
@@ -315,16 +322,19 @@ def compute_flow(
             src, dst, w, node_flow, flow_model in ("undirected", "undirdir"),
             variable_markov_damping, variable_markov_min_scale)
     source, target = src, dst
+    self_links = {}
     if is_self.any():
         keep = ~is_self
+        half = 0.5 if flow_model == "undirected" else 1.0
+        self_links = dict(self_nodes=src[is_self], self_flow=link_flow[is_self] * half)
         source, target, link_flow = src[keep], dst[keep], link_flow[keep]
     if flow_model == "undirected":
         # Each undirected link carries half its flow in each direction; it is
         # stored once and marked symmetric rather than listed both ways.
         return Flow(node_flow, source, target, link_flow / 2.0, tele_source, tele_weight,
-                    flow_model, True, *convergence)
+                    flow_model, True, *convergence, **self_links)
     return Flow(node_flow, source, target, link_flow, tele_source, tele_weight, flow_model,
-                False, *convergence)
+                False, *convergence, **self_links)
 
 
 # --- Regularized flow (--regularized) and variable Markov time -------------------------

@@ -33,7 +33,7 @@ def contents(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in folder.iterdir()}
 
 
-def failing_writer(result, path):
+def failing_writer(result, path, **options):
     """A writer that fails halfway through its file."""
     with atomic_text_file(path) as handle:
         handle.write("half a file")
@@ -128,7 +128,7 @@ import infomap_py.io
 from infomap_py.io._atomic import atomic_text_file
 from infomap_py.cli import main
 
-def slow_tree(result, path):
+def slow_tree(result, path, **options):
     with atomic_text_file(path) as handle:
         handle.write("# half a tree\\n")
         handle.flush()

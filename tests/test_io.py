@@ -483,7 +483,7 @@ def test_order_paths_and_header(tmp_path, karate_result):
     lines = (tmp_path / "karate.tree").read_text().splitlines()
     assert re.match(r"^# v\d+\.\d+\.\d+ \(infomap-py\)$", lines[0])
     assert lines[1].startswith("# ./infomap-py --two-level")
-    header = "\n".join(lines[:11])
+    header = "\n".join(lines[:12])
     for pattern in (r"# started at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d", r"# completed in \S+ s",
                     r"# trials 1 of 1", r"# seed 3",
                     rf"# partitioned into 2 levels with {result.num_modules} top modules",

@@ -1,4 +1,5 @@
-"""Writing results in the official Infomap's file formats: .clu, .tree, .ftree, .json, .csv.
+"""Writing results in the official Infomap's file formats: .clu, .tree, .ftree, .json, .csv,
+.nwk (Newick), and networks as Pajek files (the parsed network, and its flow).
 
 State networks are written in its state format (:func:`write_state_network`).
 The result of a state (memory) network is written at two levels, as the
@@ -11,7 +12,9 @@ The layout follows the official Infomap (v2) so that its tools read our
 files: modules numbered from 1 by decreasing flow, nodes within a module by
 decreasing flow (ties by node index), paths ``module:rank``, numbers with six
 significant digits, and the same header comment lines, with infomap-py's
-version, arguments and results in them.  Every write is atomic.
+version, arguments and results in them (the command line and the input
+and config fingerprints of a :class:`RunInfo` where one is given).  Every
+write is atomic.
 """
 
 from __future__ import annotations
@@ -25,12 +28,51 @@ from typing import TextIO
 
 import numpy as np
 
-from ..network import StateNetwork
+from ..network import Network, StateNetwork
 from ..result import InfomapResult
 from ..tree import ModuleTree, build_tree, two_level_tree
 from ._atomic import atomic_text_file
+from ._fingerprint import InputFingerprint, config_fingerprint, config_from_params
 
 _CHUNK = 1 << 16
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """What the header of an output file says about the run besides its result.
+
+    The command-line tool fills it in; a writer called without one writes
+    the options equivalent to the result's parameters, no input fingerprint,
+    and the config fingerprint of the result's parameters.
+
+    Attributes
+    ----------
+    command : str or None
+        The arguments as the user typed them (quoted for a shell), written
+        after ``./infomap-py`` in the header and as ``args`` in JSON.
+    input : InputFingerprint or None
+        The official fingerprint of the network file
+        (:func:`infomap_py.io.input_fingerprint`).
+    cluster_data : InputFingerprint or None
+        The fingerprint of the ``--cluster-data`` file, where one was read.
+    config_fingerprint : str or None
+        The official config fingerprint of the run's settings.
+    """
+
+    command: str | None = None
+    input: InputFingerprint | None = None
+    cluster_data: InputFingerprint | None = None
+    config_fingerprint: str | None = None
+
+
+def _command(result: InfomapResult, run: RunInfo | None) -> str:
+    return run.command if run is not None and run.command is not None else _args(result)
+
+
+def _config_fingerprint(result: InfomapResult, run: RunInfo | None) -> str:
+    if run is not None and run.config_fingerprint is not None:
+        return run.config_fingerprint
+    return config_fingerprint(config_from_params(result.params or {}, int(result.seed)))
 
 
 @dataclass(frozen=True)
@@ -177,15 +219,21 @@ def _started_at(result: InfomapResult) -> str:
     return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(time.time() - result.seconds))
 
 
-def _header(result: InfomapResult, layout: _Layout) -> list[str]:
+def _header(result: InfomapResult, layout: _Layout, run: RunInfo | None = None) -> list[str]:
     """Return the official header comment lines, with infomap-py's data."""
     from .. import __version__
 
     trials = len(result.trial_codelengths)
     flow_model = (result.params or {}).get("flow_model", "undirected")
+    fingerprints = []
+    if run is not None and run.input is not None:
+        fingerprints.append(f"# input fingerprint {run.input.hash} ({run.input.size} bytes)")
+    if run is not None and run.cluster_data is not None:
+        fingerprints.append(f"# cluster data fingerprint {run.cluster_data.hash}")
+    fingerprints.append(f"# config fingerprint {_config_fingerprint(result, run)}")
     return [
         f"# v{__version__} (infomap-py)",
-        f"# ./infomap-py {_args(result)}",
+        f"# ./infomap-py {_command(result, run)}",
         f"# started at {_started_at(result)}",
         f"# completed in {_g(result.seconds)} s",
         f"# trials {trials} of {trials}",
@@ -195,7 +243,7 @@ def _header(result: InfomapResult, layout: _Layout) -> list[str]:
         f"# codelength {_g(result.codelength)} bits",
         f"# relative codelength savings {_g(100.0 * result.relative_codelength_savings)}%",
         f"# flow model {flow_model}",
-    ] + ([f"# bipartite start id {start}"]
+    ] + fingerprints + ([f"# bipartite start id {start}"]
          if (start := (result.params or {}).get("bipartite_start_id")) is not None else []
          ) + (["# higher order"] if layout.level else [])
 
@@ -261,7 +309,7 @@ def _tree_rows(layout: _Layout) -> Iterable[str]:
 
 def write_clu(result: InfomapResult, path: str | os.PathLike,
               hide_bipartite_nodes: bool = False, states: bool = False,
-              level: int = 1) -> None:
+              level: int = 1, *, run: RunInfo | None = None) -> None:
     """Write the modules as a ``.clu`` file: ``node_id module flow`` per node.
 
     Modules count from 1 by decreasing flow; nodes are listed module by
@@ -289,6 +337,10 @@ def write_clu(result: InfomapResult, path: str | os.PathLike,
         1 for the top modules, 2 for their sub-modules, ... (a node whose
         branch ends higher keeps its deepest module), -1 for the modules
         that hold the nodes.  Modules of a level count from 1 in tree order.
+    run : RunInfo or None
+        The command line and fingerprints for the header (see
+        :class:`RunInfo`); ``None`` writes the options equivalent to the
+        result's parameters.
 
     Raises
     ------
@@ -316,12 +368,12 @@ def write_clu(result: InfomapResult, path: str | os.PathLike,
         raise ValueError(f"level must be -1 or an integer >= 1, got {level!r}")
     layout = _layout(result, hide_bipartite_nodes, states)
     module, flow, ids = _modules_at_level(layout, int(level)), layout.flow, layout.node_ids
-    level_text = "bottom" if level == -1 else str(level)
+    level_text = str(level)  # -1 as the official writes it
     columns = "# node_id module flow"
     if layout.level == "state":
         columns = ("# state_id module flow node_id layer_id" if layout.layer_ids is not None
                    else "# state_id module flow node_id")
-    lines = _header(result, layout) + _level_line(layout)
+    lines = _header(result, layout, run) + _level_line(layout)
     with atomic_text_file(path) as handle:
         _write_lines(handle, lines + [f"# module level {level_text}", columns])
         if layout.physical_ids is not None:
@@ -355,7 +407,8 @@ def _modules_at_level(layout: _Layout, level: int) -> np.ndarray:
 
 
 def write_tree(result: InfomapResult, path: str | os.PathLike,
-               hide_bipartite_nodes: bool = False, states: bool = False) -> None:
+               hide_bipartite_nodes: bool = False, states: bool = False, *,
+               run: RunInfo | None = None) -> None:
     r"""Write the modules as a ``.tree`` file: ``path flow "name" node_id`` per node.
 
     The path ``m:r`` is the node's module ``m`` (from 1, by decreasing flow)
@@ -378,6 +431,10 @@ def write_tree(result: InfomapResult, path: str | os.PathLike,
         (a row per physical node in each module); the official Infomap
         writes both, the state level to ``NAME_states.*``.  Ignored for a
         first-order network.
+    run : RunInfo or None
+        The command line and fingerprints for the header (see
+        :class:`RunInfo`); ``None`` writes the options equivalent to the
+        result's parameters.
 
     Raises
     ------
@@ -395,12 +452,12 @@ def write_tree(result: InfomapResult, path: str | os.PathLike,
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     write_tree(result, Path(tmp, "barbell.tree"))
     ...     lines = Path(tmp, "barbell.tree").read_text().splitlines()
-    >>> lines[10:13]
+    >>> lines[11:14]
     ['# path flow name node_id', '1:1 0.214286 "2" 2', '1:2 0.142857 "0" 0']
     """
     layout = _layout(result, hide_bipartite_nodes, states)
     with atomic_text_file(path) as handle:
-        _write_lines(handle, _header(result, layout) + _level_line(layout)
+        _write_lines(handle, _header(result, layout, run) + _level_line(layout)
                      + _tree_columns(layout))
         _write_lines(handle, _tree_rows(layout))
 
@@ -494,7 +551,8 @@ def _ftree_link_lines(layout: _Layout, links: _ModuleLinks) -> Iterable[str]:
             yield f"{source[e]} {target[e]} {_g(flow[e])}"
 
 
-def write_ftree(result: InfomapResult, path: str | os.PathLike, states: bool = False) -> None:
+def write_ftree(result: InfomapResult, path: str | os.PathLike, states: bool = False, *,
+                run: RunInfo | None = None) -> None:
     """Write the modules as a ``.ftree`` file: a ``.tree`` plus the flow on links.
 
     The ``.tree`` lines are followed by the flow on the links between
@@ -519,6 +577,10 @@ def write_ftree(result: InfomapResult, path: str | os.PathLike, states: bool = F
         (a row per physical node in each module); the official Infomap
         writes both, the state level to ``NAME_states.*``.  Ignored for a
         first-order network.
+    run : RunInfo or None
+        The command line and fingerprints for the header (see
+        :class:`RunInfo`); ``None`` writes the options equivalent to the
+        result's parameters.
 
     Raises
     ------
@@ -545,7 +607,7 @@ def write_ftree(result: InfomapResult, path: str | os.PathLike, states: bool = F
     # The flow between modules is that of the states, at either level.
     links = _module_links(result, _layout(result, states=True))
     with atomic_text_file(path) as handle:
-        _write_lines(handle, _header(result, layout) + _level_line(layout)
+        _write_lines(handle, _header(result, layout, run) + _level_line(layout)
                      + _tree_columns(layout))
         _write_lines(handle, _tree_rows(layout))
         _write_lines(handle, _ftree_link_lines(layout, links))
@@ -557,7 +619,8 @@ def _json_number(x: float) -> float:
 
 
 def write_json(result: InfomapResult, path: str | os.PathLike,
-               hide_bipartite_nodes: bool = False, states: bool = False) -> None:
+               hide_bipartite_nodes: bool = False, states: bool = False, *,
+               run: RunInfo | None = None) -> None:
     """Write the result as JSON in the official Infomap layout.
 
     Top-level keys give the run (``version``, ``args``, ``codelength``,
@@ -582,6 +645,10 @@ def write_json(result: InfomapResult, path: str | os.PathLike,
         (a row per physical node in each module); the official Infomap
         writes both, the state level to ``NAME_states.*``.  Ignored for a
         first-order network.
+    run : RunInfo or None
+        The command line and fingerprints for the header (see
+        :class:`RunInfo`); ``None`` writes the options equivalent to the
+        result's parameters.
 
     Raises
     ------
@@ -644,13 +711,17 @@ def write_json(result: InfomapResult, path: str | os.PathLike,
     trials = len(result.trial_codelengths)
     document = {
         "version": f"v{__version__}",
-        "args": _args(result),
+        "args": _command(result, run),
         "startedAt": _started_at(result),
         "completedIn": result.seconds,
         "codelength": float(result.codelength),
         "seed": int(result.seed),
         "trials": trials,
         "numTrials": trials,
+        "configFingerprint": _config_fingerprint(result, run),
+        **({"input": run.input.as_dict()} if run is not None and run.input is not None else {}),
+        **({"clusterData": run.cluster_data.as_dict()}
+           if run is not None and run.cluster_data is not None else {}),
         "numLevels": tree.num_levels,
         "numTopModules": tree.num_top_modules,
         "numModules": [int(c) for c in modules_per_level] + [0],
@@ -659,6 +730,8 @@ def write_json(result: InfomapResult, path: str | os.PathLike,
         "flowModel": flow_model,
         "higherOrder": bool(layout.level),
         **({"stateLevel": layout.level == "state"} if layout.level else {}),
+        **({"bipartiteStartId": int(params["bipartite_start_id"])}
+           if params.get("bipartite_start_id") is not None else {}),
         "nodes": nodes,
         "modules": modules,
     }
@@ -770,12 +843,15 @@ def _pajek_names(names: list[str], what: str) -> list[str]:
     return names
 
 
-def _state_network_lines(state_network: StateNetwork) -> Iterable[str]:
+def _state_network_lines(state_network: StateNetwork, run: RunInfo | None = None
+                         ) -> Iterable[str]:
     """Yield the lines of :func:`write_state_network`, without line ends."""
     from .. import __version__
 
     network = state_network.network
     yield f"# v{__version__} (infomap-py)"
+    if run is not None and run.command is not None:
+        yield f"# ./infomap-py {run.command}"
     if state_network.physical_names is not None:
         names = _pajek_names(state_network.physical_node_names, "physical node")
         yield "*Vertices"
@@ -801,7 +877,8 @@ def _state_network_lines(state_network: StateNetwork) -> Iterable[str]:
         yield f"{s} {t} {_pajek_number(w)}"
 
 
-def write_state_network(state_network: StateNetwork, path: str | os.PathLike) -> None:
+def write_state_network(state_network: StateNetwork, path: str | os.PathLike, *,
+                        run: RunInfo | None = None) -> None:
     r"""Write a state network in the official Infomap's state format.
 
     The layout is the one of the official ``--output states`` file: a
@@ -820,6 +897,9 @@ def write_state_network(state_network: StateNetwork, path: str | os.PathLike) ->
         The network to write.
     path : str or os.PathLike
         The file to write.
+    run : RunInfo or None
+        Its ``command`` goes into a second header line, as the official
+        ``# ./Infomap ...``; ``None`` writes the version line only.
 
     Raises
     ------
@@ -847,6 +927,288 @@ def write_state_network(state_network: StateNetwork, path: str | os.PathLike) ->
     1 2 1
     2 3 0.5
     """
-    lines = list(_state_network_lines(state_network))
+    lines = list(_state_network_lines(state_network, run))
     with atomic_text_file(path) as handle:
         _write_lines(handle, lines)
+
+
+def _newick_text(layout: _Layout) -> str:
+    """The Newick tree of ``layout``: ``(children):flow`` per module,
+    ``id:flow`` per node, the root wrapped once more, as the official ``.nwk``."""
+    tree, flow, ids = layout.tree, layout.flow, layout.node_ids
+    chains: dict[int, list[int]] = {}
+
+    def chain_of(module: int) -> list[int]:
+        """The modules from the top down to ``module`` (the root left out)."""
+        if module not in chains:
+            chain, m = [], module
+            while m != 0:
+                chain.append(m)
+                m = int(tree.parent[m])
+            chains[module] = chain[::-1]
+        return chains[module]
+
+    parts, open_chain = ["(("], []
+    for k, i in enumerate(layout.order.tolist()):
+        chain = chain_of(int(layout.leaf[i]))
+        shared = 0
+        while (shared < min(len(chain), len(open_chain))
+               and chain[shared] == open_chain[shared]):
+            shared += 1
+        parts.extend(f"):{_g(tree.flow[m])}" for m in reversed(open_chain[shared:]))
+        if k:
+            parts.append(",")
+        parts.append("(" * (len(chain) - shared))
+        parts.append(f"{ids[i]}:{_g(flow[i])}")
+        open_chain = chain
+    parts.extend(f"):{_g(tree.flow[m])}" for m in reversed(open_chain))
+    root_flow = float(tree.flow[0]) if tree.flow.shape[0] else 0.0
+    parts.append(f"):{_g(root_flow)});")
+    return "".join(parts)
+
+
+def write_newick(result: InfomapResult, path: str | os.PathLike,
+                 hide_bipartite_nodes: bool = False, states: bool = False) -> None:
+    """Write the module tree in the Newick format, as the official ``-o newick`` (``.nwk``).
+
+    Every module is ``(children):flow`` and every node ``node_id:flow``, in
+    the order of the ``.tree`` file, with six significant digits; the root
+    module, whose flow is 1, is wrapped in one more pair of parentheses, as
+    the official Infomap writes it.  The file is one line and has no header.
+    It is written atomically.
+
+    Parameters
+    ----------
+    result : InfomapResult
+        The result to write.
+    path : str or os.PathLike
+        The file to write (replaced if it exists).
+    hide_bipartite_nodes : bool
+        Leave out the feature nodes of a bipartite network (ids at least
+        its bipartite start id), as the official ``--hide-bipartite-nodes``.
+    states : bool
+        For the result of a state network: write the state level (a leaf
+        per state, named by its state id) instead of the physical level (a
+        leaf per physical node in each module); the official Infomap writes
+        both, the state level to ``NAME_states.nwk``.  Ignored for a
+        first-order network.
+
+    Raises
+    ------
+    OutputError
+        When the file cannot be written; nothing is left at ``path`` then.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> import networkx as nx
+    >>> import infomap_py
+    >>> from infomap_py.io import write_newick
+    >>> result = infomap_py.cluster(nx.barbell_graph(3, 0))
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     write_newick(result, Path(tmp, "barbell.nwk"))
+    ...     print(Path(tmp, "barbell.nwk").read_text(), end="")
+    (((2:0.214286,0:0.142857,1:0.142857):0.5,(3:0.214286,4:0.142857,5:0.142857):0.5):1);
+    """
+    text = _newick_text(_layout(result, hide_bipartite_nodes, states))
+    with atomic_text_file(path) as handle:
+        handle.write(text + "\n")
+
+
+def _pajek_header(run: RunInfo | None) -> list[str]:
+    from .. import __version__
+
+    lines = [f"# v{__version__} (infomap-py)"]
+    if run is not None and run.command is not None:
+        lines.append(f"# ./infomap-py {run.command}")
+    return lines
+
+
+def _merged_links(source: np.ndarray, target: np.ndarray, value: np.ndarray
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The links with equal ``(source, target)`` summed, sorted by source and target."""
+    if source.size == 0:
+        return source, target, value
+    order = np.lexsort((target, source))
+    source, target, value = source[order], target[order], value[order]
+    new = np.ones(source.size, dtype=bool)
+    new[1:] = (source[1:] != source[:-1]) | (target[1:] != target[:-1])
+    starts = np.flatnonzero(new)
+    return source[starts], target[starts], np.add.reduceat(value, starts)
+
+
+def _pajek_lines(ids: np.ndarray, names: list[str] | None, node_values: np.ndarray,
+                 source: np.ndarray, target: np.ndarray, values: np.ndarray,
+                 undirected: bool, column: str) -> Iterable[str]:
+    """The ``*Vertices`` and link sections of a Pajek network by node id."""
+    yield "*Vertices"
+    yield f"#id name {column}"
+    labels = [str(i) for i in ids.tolist()] if names is None else _pajek_names(names, "node")
+    order = np.argsort(ids, kind="stable")
+    for k in order.tolist():
+        yield f'{ids[k]} "{labels[k]}" {_g(node_values[k])}'
+    yield "*Edges" if undirected else "*Arcs"
+    yield f"#source target {column}"
+    for s, t, v in zip(source.tolist(), target.tolist(), values.tolist(), strict=True):
+        yield f"{s} {t} {_g(v)}"
+
+
+def write_pajek_network(network: Network | StateNetwork, path: str | os.PathLike, *,
+                        run: RunInfo | None = None) -> None:
+    """Write the network as read, as the official ``-o network`` Pajek file.
+
+    ``*Vertices`` lists ``id "name" weight`` per node by id (weight 1 where
+    the network has no node weights), then ``*Edges`` (an undirected
+    network) or ``*Arcs`` lists ``source target weight`` per link by source
+    and target id, links between the same two nodes in the same direction
+    summed, as the official Infomap aggregates them.  A state network is
+    written as its network of states (the official
+    ``NAME_states_as_physical.net``: states named by their ids).  Weights
+    have six significant digits.  The file is written atomically.
+
+    Parameters
+    ----------
+    network : Network or StateNetwork
+        The network to write.
+    path : str or os.PathLike
+        The file to write (replaced if it exists).
+    run : RunInfo or None
+        Its ``command`` goes into the second header line, as the official
+        ``# ./Infomap ...``; ``None`` writes the version line only.
+
+    Raises
+    ------
+    ValueError
+        When a node name holds a quote or a line break.
+    OutputError
+        When the file cannot be written; nothing is left at ``path`` then.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from infomap_py.io import read_network, write_pajek_network
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     _ = Path(tmp, "net.txt").write_text("2 1 0.5\\n1 2\\n1 2\\n")
+    ...     write_pajek_network(read_network(Path(tmp, "net.txt")), Path(tmp, "net.net"))
+    ...     print(Path(tmp, "net.net").read_text().split("\\n", 1)[1], end="")
+    *Vertices
+    #id name weight
+    1 "1" 1
+    2 "2" 1
+    *Edges
+    #source target weight
+    1 2 2
+    2 1 0.5
+    """
+    lines = _pajek_header(run)
+    names: list[str] | None
+    if isinstance(network, StateNetwork):
+        lines.append("# State network as physical network")
+        network, names = network.network, None
+    else:
+        names = network.node_names
+    ids = network.node_ids
+    weights = (np.ones(network.num_nodes) if network.node_weights is None
+               else np.asarray(network.node_weights, dtype=np.float64))
+    links = _merged_links(ids[network.source], ids[network.target],
+                          np.asarray(network.weight, dtype=np.float64))
+    body = _pajek_lines(ids, names, weights, *links, not network.directed, "weight")
+    with atomic_text_file(path) as handle:
+        _write_lines(handle, lines)
+        _write_lines(handle, body)
+
+
+def write_flow_network(result: InfomapResult, path: str | os.PathLike, *,
+                       run: RunInfo | None = None) -> None:
+    """Write the network with its flow, as the official ``-o flow`` (``NAME_flow.net``).
+
+    The layout is the one of :func:`write_pajek_network` with flow instead
+    of weight: ``id "name" flow`` per node, ``source target flow`` per link,
+    self-links included.  For the undirected flow model a link's flow is
+    that of both directions, and links between the same two nodes in
+    either direction are one line (``min max`` where a link runs that way);
+    otherwise links are arcs.  Link flow is before ``--markov-time`` scales
+    it, as the official writes it.  For a state network the nodes are the
+    states, named by their ids (the official
+    ``NAME_states_as_physical_flow.net``).  The file is written atomically.
+
+    Parameters
+    ----------
+    result : InfomapResult
+        The result whose flow to write; it must carry its ``flow_data``.
+    path : str or os.PathLike
+        The file to write (replaced if it exists).
+    run : RunInfo or None
+        Its ``command`` goes into the second header line, as the official
+        ``# ./Infomap ...``; ``None`` writes the version line only.
+
+    Raises
+    ------
+    ValueError
+        When the result holds no flow data, or a name holds a quote or a
+        line break.
+    OutputError
+        When the file cannot be written; nothing is left at ``path`` then.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> import networkx as nx
+    >>> import infomap_py
+    >>> from infomap_py.io import write_flow_network
+    >>> result = infomap_py.cluster(nx.path_graph(3))
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     write_flow_network(result, Path(tmp, "path_flow.net"))
+    ...     print(Path(tmp, "path_flow.net").read_text().split("\\n", 1)[1], end="")
+    *Vertices
+    #id name flow
+    0 "0" 0.25
+    1 "1" 0.5
+    2 "2" 0.25
+    *Edges
+    #source target flow
+    0 1 0.5
+    1 2 0.5
+    """
+    flow = result.flow_data
+    if flow is None:
+        raise ValueError("the result holds no flow data (flow_data); the flow network needs it")
+    lines = _pajek_header(run)
+    ids = (np.arange(flow.num_nodes, dtype=np.int64) if result.node_ids is None
+           else np.asarray(result.node_ids, dtype=np.int64))
+    names: list[str] | None = None
+    if result.state_network is not None:
+        lines.append("# State network as physical network")
+    elif result.names is not None:
+        names = [str(name) for name in result.names]
+    markov_time = float((result.params or {}).get("markov_time", 1.0))
+    source = ids[np.asarray(flow.source, dtype=np.int64)]
+    target = ids[np.asarray(flow.target, dtype=np.int64)]
+    link_flow = np.asarray(flow.link_flow, dtype=np.float64)
+    undirected = flow.model == "undirected"
+    if undirected:
+        # One line per pair of nodes, the flow of both directions; it runs
+        # from the smaller id where some link does.
+        link_flow = 2.0 * link_flow if flow.symmetric else link_flow
+        low, high = np.minimum(source, target), np.maximum(source, target)
+        low_first = source <= target
+        pairs, pair_of = np.unique(np.stack([low, high], axis=1), axis=0, return_inverse=True)
+        pair_of = pair_of.reshape(-1)
+        pair_has_low_first = np.zeros(pairs.shape[0], dtype=bool)
+        pair_has_low_first[pair_of[low_first]] = True
+        forward = pair_has_low_first[pair_of]
+        source, target = np.where(forward, low, high), np.where(forward, high, low)
+    if flow.self_nodes is not None:
+        self_ids = ids[np.asarray(flow.self_nodes, dtype=np.int64)]
+        source = np.concatenate([source, self_ids])
+        target = np.concatenate([target, self_ids])
+        link_flow = np.concatenate([link_flow, np.asarray(flow.self_flow, dtype=np.float64)])
+    links = _merged_links(source, target, link_flow / markov_time)
+    body = _pajek_lines(ids, names, np.asarray(flow.node_flow, dtype=np.float64), *links,
+                        undirected, "flow")
+    with atomic_text_file(path) as handle:
+        _write_lines(handle, lines)
+        _write_lines(handle, body)
