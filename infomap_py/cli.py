@@ -22,7 +22,7 @@ import numpy as np
 
 from . import __version__
 from ._compile_notice import compile_notice
-from ._validate import MAX_THREADS, MAX_TRIALS
+from ._validate import MAX_LOOPS, MAX_THREADS, MAX_TRIALS
 from .api import cluster, evaluate
 from .errors import InfomapPyError, display_path
 from .flow import FLOW_MODELS
@@ -140,20 +140,56 @@ def build_parser() -> argparse.ArgumentParser:
                         help="two-level partition (default: multilevel, modules within modules)")
     search.add_argument("-F", "--fast-hierarchical-solution", action="count", default=0,
                         help="-F: keep every super-module level and split only the bottom "
-                             "modules; -FF: keep the super-module levels, split nothing")
+                             "modules; -FF: keep the super-module levels, split nothing; "
+                             "-FFF: as -FF (so does the official)")
     search.add_argument("-N", "--num-trials", type=int, default=1, metavar="N",
                         help="independent trials, the shortest wins (default 1, at most "
                              f"{MAX_TRIALS:,})")
     search.add_argument("-s", "--seed", type=int, default=123,
                         help="random seed, 0 to 2**63 - 1 (default 123)")
-    search.add_argument("--num-threads", type=int, metavar="N",
-                        help="threads for trials and module splits (default: every CPU; "
-                             f"at most {MAX_THREADS:,}; the result does not depend on it)")
+    search.add_argument("--num-threads", "--threads", type=_thread_count, metavar="N",
+                        default="auto",
+                        help="threads for trials and module splits: a count (at most "
+                             f"{MAX_THREADS:,}) or auto (default): INFOMAP_NUM_THREADS, "
+                             "SLURM_CPUS_PER_TASK or OMP_NUM_THREADS if set, else every CPU; "
+                             "the result does not depend on it")
     search.add_argument("-c", "--cluster-data", metavar="FILE",
                         help="start from the partition in a .clu or .tree file (its top "
                              "modules)")
     search.add_argument("--no-infomap", action="store_true",
                         help="do not search: only score the partition or tree given with -c")
+    # -- search controls (the official "Accuracy" options) --
+    search.add_argument("-M", "--core-loop-limit", type=int, default=10, metavar="N",
+                        help="sweeps over the nodes per core loop on single nodes, at least 1 "
+                             "(default 10; aggregated levels and coarse-tuning: 20)")
+    search.add_argument("-L", "--core-level-limit", type=int, default=0, metavar="N",
+                        help="levels of aggregation per search of the levels, counting the "
+                             "one it starts from (default 0: no limit)")
+    search.add_argument("-T", "--tune-iteration-limit", type=int, default=0, metavar="N",
+                        help="iterations of the two-level search, the first search of the "
+                             "levels included: N allows N - 1 tuning rounds (default 0: no "
+                             "limit)")
+    search.add_argument("--core-loop-codelength-threshold", type=float, default=1e-10,
+                        metavar="X",
+                        help="a core loop goes on, and a tuning round, super-module level or "
+                             "split counts, only while it gains more than X bits "
+                             "(default 1e-10)")
+    search.add_argument("--tune-iteration-relative-threshold", type=float, default=1e-5,
+                        metavar="X",
+                        help="a tuning round must also gain X times the one-level "
+                             "codelength; two failed rounds in a row end tuning "
+                             "(default 1e-05)")
+    search.add_argument("--prefer-modular-solution", action="store_true",
+                        help="keep the modules even where one module codes shorter")
+    search.add_argument("--trial-offset", type=int, default=0, metavar="N",
+                        help="run trials N, N+1, ... of a run from trial 0 with this seed: "
+                             "-N 1 --trial-offset i repeats trial i+1 of a longer run "
+                             "(default 0)")
+    search.add_argument("--print-all-trials", action="store_true",
+                        help="with -N > 1, also write every trial's result to "
+                             "NAME_trial_K.FMT (K = offset + trial number, from 1) and print "
+                             "its codelength")
+    # -- end of search controls --
     output = parser.add_argument_group("output")
     output.add_argument("-o", "--output", default="tree", metavar="FORMATS",
                         help=f"comma-separated formats among {', '.join(OUTPUT_FORMATS)} "
@@ -185,6 +221,17 @@ class _UsageError(Exception):
     """A bad option value, reported as one line naming the option."""
 
 
+def _thread_count(value: str) -> int | str:
+    """``--num-threads``: ``auto`` or a positive count (checked in
+    :func:`_check_options`)."""
+    if value.strip().lower() == "auto":
+        return "auto"
+    try:
+        return int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be 'auto' or a positive integer, got {value!r}")
+
+
 def _output_formats(value: str) -> list[str]:
     formats = [f.strip().lower() for f in value.split(",") if f.strip()]
     unknown = [f for f in formats if f not in OUTPUT_FORMATS]
@@ -207,18 +254,20 @@ def _check_options(args: argparse.Namespace) -> None:
     if args.num_trials > MAX_TRIALS:
         raise _UsageError(f"argument -N/--num-trials: must be <= {MAX_TRIALS:,}, "
                           f"got {args.num_trials}")
-    if args.num_threads is not None and args.num_threads < 1:
-        raise _UsageError(f"argument --num-threads: must be >= 1, got {args.num_threads}")
-    if args.num_threads is not None and args.num_threads > MAX_THREADS:
+    if args.num_threads != "auto" and args.num_threads < 1:
+        raise _UsageError("argument --num-threads: must be 'auto' or >= 1, got "
+                          f"{args.num_threads}")
+    if args.num_threads != "auto" and args.num_threads > MAX_THREADS:
         raise _UsageError(f"argument --num-threads: must be <= {MAX_THREADS:,}, "
                           f"got {args.num_threads}")
+    _check_search_controls(args)
     if args.seed < 0:
         raise _UsageError(f"argument -s/--seed: must be >= 0, got {args.seed}")
     if args.seed > MAX_SEED:
         raise _UsageError(f"argument -s/--seed: must be <= 2**63 - 1 = {MAX_SEED}, "
                           f"got {args.seed}")
-    if args.fast_hierarchical_solution > 2:
-        raise _UsageError("argument -F/--fast-hierarchical-solution: at most -FF, got "
+    if args.fast_hierarchical_solution > 3:
+        raise _UsageError("argument -F/--fast-hierarchical-solution: at most -FFF, got "
                           f"{args.fast_hierarchical_solution}")
     if args.plot is not None:
         try:
@@ -253,6 +302,26 @@ def _check_options(args: argparse.Namespace) -> None:
             raise _UsageError("argument --out-name: must be a file name stem without a "
                               f"directory (the files go to OUT_DIR), got {name!r}")
     _check_out_dir(Path(args.out_dir))
+
+
+def _check_search_controls(args: argparse.Namespace) -> None:
+    """The checks of the search controls (the official "Accuracy" options)."""
+    counts = (("-M/--core-loop-limit", args.core_loop_limit, 1),
+              ("-L/--core-level-limit", args.core_level_limit, 0),
+              ("-T/--tune-iteration-limit", args.tune_iteration_limit, 0),
+              ("--trial-offset", args.trial_offset, 0))
+    for name, value, minimum in counts:
+        if value < minimum:
+            raise _UsageError(f"argument {name}: must be >= {minimum}, got {value}")
+        limit = MAX_TRIALS if name == "--trial-offset" else MAX_LOOPS
+        if value > limit:
+            raise _UsageError(f"argument {name}: must be <= {limit:,}, got {value}")
+    for name, value in (("--core-loop-codelength-threshold",
+                         args.core_loop_codelength_threshold),
+                        ("--tune-iteration-relative-threshold",
+                         args.tune_iteration_relative_threshold)):
+        if not (np.isfinite(value) and value >= 0):
+            raise _UsageError(f"argument {name}: must be a finite number >= 0, got {value}")
 
 
 def _check_out_dir(out_dir: Path) -> None:
@@ -470,8 +539,10 @@ def _run(args: argparse.Namespace) -> int:
                              initial_partition=initial, two_level=args.two_level,
                              fast_hierarchical=args.fast_hierarchical_solution,
                              n_jobs=args.num_threads,
-                             progress=progress, **options)
+                             progress=progress, **_search_controls(args), **options)
             progress.finish()
+            if args.print_all_trials and not args.silent:
+                _print_trials(args, result)
 
         out_dir = Path(args.out_dir)
         outputs = _outputs(args, formats, network, result)
@@ -512,6 +583,26 @@ def _run(args: argparse.Namespace) -> int:
               f"({result.relative_codelength_savings:.2%} savings), {seconds:.2f} s; "
               f"wrote {', '.join(display_path(p) for p in targets)}", file=sys.stderr)
     return 0
+
+
+def _search_controls(args: argparse.Namespace) -> dict:
+    """The keyword arguments of :func:`cluster` of the search controls."""
+    return dict(core_loop_limit=args.core_loop_limit,
+                core_level_limit=args.core_level_limit,
+                tune_iteration_limit=args.tune_iteration_limit,
+                core_loop_codelength_threshold=args.core_loop_codelength_threshold,
+                tune_iteration_relative_threshold=args.tune_iteration_relative_threshold,
+                prefer_modular_solution=args.prefer_modular_solution,
+                trial_offset=args.trial_offset,
+                print_all_trials=args.print_all_trials)
+
+
+def _print_trials(args: argparse.Namespace, result) -> None:
+    """With --print-all-trials, one line per trial on stderr."""
+    for t, trial in enumerate(result.trial_results or ()):
+        print(f"infomap-py: trial {args.trial_offset + t + 1}: {trial.num_modules} top "
+              f"modules, {trial.num_levels} levels, codelength {trial.codelength:.9f} bits",
+              file=sys.stderr)
 
 
 def _expand_layers(network, args: argparse.Namespace):
@@ -563,6 +654,12 @@ def _outputs(args: argparse.Namespace, formats: list[str], network, result
         if higher_order:
             outputs.append((out_dir / f"{stem}_states.{fmt}",
                             partial(writers[fmt], result, states=True)))
+    # --print-all-trials: every trial's files too, as the official names
+    # them (the state network, the same for every trial, only once).
+    for t, trial in enumerate(result.trial_results or ()):
+        trial_args = argparse.Namespace(**{**vars(args),
+                                           "out_name": f"{stem}_trial_{args.trial_offset + t + 1}"})
+        outputs += _outputs(trial_args, [f for f in formats if f != "states"], network, trial)
     return outputs
 
 

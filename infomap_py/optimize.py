@@ -66,6 +66,38 @@ def available_cpus() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+#: Where ``n_jobs="auto"`` (or ``None``) looks for a thread count, in this
+#: order, before the CPUs this process may run on: the official Infomap's
+#: order.
+THREAD_VARIABLES = ("INFOMAP_NUM_THREADS", "SLURM_CPUS_PER_TASK", "OMP_NUM_THREADS")
+
+
+def _positive_count(text: str | None, first_of_list: bool = False) -> int:
+    """The positive integer ``text`` holds (the first of a comma-separated
+    list with ``first_of_list``), or 0 when it holds none."""
+    if text is None:
+        return 0
+    parts = text.split(",") if first_of_list else [text]
+    counts = []
+    for part in parts:
+        part = part.strip()
+        if not part.isdigit() or int(part) < 1:
+            return 0  # a malformed value counts as unset
+        counts.append(int(part))
+    return counts[0] if counts else 0
+
+
+def auto_threads() -> int:
+    """The thread count of ``n_jobs="auto"``: the first positive count among
+    :data:`THREAD_VARIABLES` (``OMP_NUM_THREADS`` may list one per nesting
+    level; its first counts), else :func:`available_cpus`."""
+    for name in THREAD_VARIABLES:
+        count = _positive_count(os.environ.get(name), first_of_list=name == "OMP_NUM_THREADS")
+        if count:
+            return count
+    return available_cpus()
+
+
 def trial_seeds(seed: int, trials: int, offset: int = 0) -> list[int]:
     """Return one independent 64-bit seed per trial, derived from ``seed``.
 
@@ -183,8 +215,9 @@ def search(
     ``initial_labels`` (one module id per node) starts every trial from that
     partition instead of from single nodes.  ``progress(trial, phase,
     num_top_modules, codelength, seconds)`` is called as every phase of every
-    trial ends, with the seconds the phase took (one call at a time).  Trials run in ``n_jobs`` threads (``None``:
-    every available CPU); a single trial uses them to split modules.  Every
+    trial ends, with the seconds the phase took (one call at a time).  Trials
+    run in ``n_jobs`` threads (``None``: :func:`auto_threads`); a single
+    trial uses them to split modules.  Every
     trial has its own random state and ties are broken by the lower trial
     number, so the result depends on ``seed`` and ``trials`` only, never on
     ``n_jobs``.  Trial ``t`` runs with the random state of trial
@@ -201,7 +234,7 @@ def search(
     net = flow_graph(flow)
     kernel_input = (net, np.array([node_entropy(net), 0.0]))
     seeds = trial_seeds(seed, trials, trial_offset)
-    workers = available_cpus() if n_jobs is None else n_jobs
+    workers = auto_threads() if n_jobs is None else n_jobs
     in_parallel = trials > 1 and workers > 1
     lock = threading.Lock()
 

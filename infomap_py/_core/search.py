@@ -98,12 +98,12 @@ def total_codelength(net, constants, labels, num_modules):
 @inline_jit
 def _move_single_nodes(net, constants, rng, loop_limit, min_improvement, skip_joined):
     """Run the core loop on one level, every node starting alone; return
-    ``(effective_sweeps, labels)``.  The module state is freed on return,
-    before the caller aggregates the level."""
+    ``(old_codelength, new_codelength, labels)``.  The module state is
+    freed on return, before the caller aggregates the level."""
     state = new_partition(net, np.arange(net.node_data.flow.shape[0]))
-    effective = core_loops(net, state, constants, rng, loop_limit, min_improvement,
-                           skip_joined)
-    return effective, state.labels
+    old_codelength = mapeq.codelength(state.terms, constants)
+    core_loops(net, state, constants, rng, loop_limit, min_improvement, skip_joined)
+    return old_codelength, mapeq.codelength(state.terms, constants), state.labels
 
 
 @jit
@@ -119,7 +119,8 @@ def find_top_modules(net, constants, leaf_labels, num_modules, rng, loop_limit, 
     network, from single nodes) leaves nodes that others joined in place
     on the first sweep.  At most ``level_limit`` levels are searched (0: no
     limit).  A core loop goes on while a sweep shortens the codelength by
-    more than ``min_improvement`` bits.
+    more than ``min_improvement`` bits; the levels go on while a level's
+    core loop shortens it by more than ``MIN_IMPROVEMENT``.
     """
     num_leaves = leaf_labels.shape[0]
     leaf_labels = leaf_labels.copy()
@@ -134,10 +135,13 @@ def find_top_modules(net, constants, leaf_labels, num_modules, rng, loop_limit, 
         limit = loop_limit
         if aggregated:
             limit = AGGREGATED_LOOP_LIMIT
-        effective, moved_labels = _move_single_nodes(level, constants, rng, limit,
-                                                     min_improvement,
-                                                     first_loop and not aggregated)
-        if effective == 0:
+        old_length, new_length, moved_labels = _move_single_nodes(
+            level, constants, rng, limit, min_improvement, first_loop and not aggregated)
+        # The level is kept if its moves gain more than MIN_IMPROVEMENT in
+        # all, whatever ``min_improvement`` ends its sweeps (as the official
+        # keeps a level that gains at all): a coarse sweep threshold must
+        # not discard the moves of the sweep it ends.
+        if new_length >= old_length - MIN_IMPROVEMENT:
             break
         new_labels, new_num = compact_labels(moved_labels)
         if new_num == num_modules:
