@@ -62,6 +62,16 @@ a state listed twice, or a file mixing first- and higher-order sections is
 an error (the official accepts them silently), and -o states writes every
 digit a weight needs (the official rounds to six).
 
+The search controls -M, -L, -T, --core-loop-codelength-threshold,
+--tune-iteration-relative-threshold and --prefer-modular-solution count as the
+official counts them (-T 1 tunes nothing, -L counts the level a search starts
+from); deliberate differences: they limit the search of the whole network,
+while the partitions of single modules inside coarse-tuning and the recursive
+split keep the defaults (the official passes the thresholds and
+--prefer-modular-solution down to those too), and trial k draws the k-th
+child seed of the seed, not seed + k: --trial-offset K -N 1 still repeats
+trial K+1 of a longer run with the same seed.
+
 Every output file and the --plot picture is first written under a temporary
 name; all are renamed into place once all are written, so a run leaves all
 its files or none.  Exit status: 0 on success, 2 on bad input or a failed
