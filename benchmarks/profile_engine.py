@@ -26,7 +26,6 @@ import numpy as np
 from benchmarks.generators import planted_partition
 from infomap_py._core import mapeq
 from infomap_py._core.rng import new_state
-from infomap_py._core.search import CORE_LOOP_LIMIT
 from infomap_py.convert import to_network
 from infomap_py.flow import compute_flow, flow_graph
 from infomap_py.optimize import trial_seeds
@@ -96,8 +95,7 @@ def profile(edges: np.ndarray) -> tuple[list[tuple[str, float]], int, float]:
             rounds[0] += 1
             stages.append((f"round {rounds[0]}: {phase} and the levels after it", seconds))
 
-    labels, k, length = partition(net, constants, np.arange(n), n, rng, CORE_LOOP_LIMIT, 0,
-                                  False, report=report)
+    labels, k, length = partition(net, constants, np.arange(n), n, rng, False, report=report)
     timed("module tree of the result", build_tree, flow, *two_level_tree(labels, k), net)
     return stages, k, length
 

@@ -20,6 +20,10 @@ MAX_TRIALS = 1_000_000
 #: The most threads one call may ask for: more only waits on the same cores.
 MAX_THREADS = 10_000
 
+#: The largest loop, level and iteration limit of the search: the kernels
+#: count in int64, and a limit beyond this is a typo rather than a plan.
+MAX_LOOPS = 1_000_000_000
+
 #: A lower bound on the memory one node takes in a run: its flow, enter and
 #: exit flow, module and CSR offset alone are more than eight 8-byte numbers.
 BYTES_PER_NODE = 64

@@ -257,7 +257,17 @@ def cluster(
     initial_partition: Any = None,
     two_level: bool = False,
     fast_hierarchical: int = FULL,
-    n_jobs: int | None = None,
+    n_jobs: int | str | None = None,
+    # -- search controls (the official "Accuracy" options) --
+    core_loop_limit: int = 10,
+    core_level_limit: int = 0,
+    tune_iteration_limit: int = 0,
+    core_loop_codelength_threshold: float = 1e-10,
+    tune_iteration_relative_threshold: float = 1e-5,
+    prefer_modular_solution: bool = False,
+    trial_offset: int = 0,
+    print_all_trials: bool = False,
+    # -- end of search controls --
     verbose: bool = False,
     progress: Callable[[int, str, int, float], None] | None = None,
 ) -> InfomapResult:
@@ -368,15 +378,52 @@ def cluster(
         may move.
     two_level : bool
         Find a two-level partition (modules of nodes) instead of a tree.
-    fast_hierarchical : {0, 1, 2}
+    fast_hierarchical : {0, 1, 2, 3}
         0: the full multilevel search (super-modules, then every top module
         split into sub-modules recursively); 1: keep every level of
         super-modules and split only the bottom modules; 2: keep the
-        super-module levels and split nothing (fastest).
-    n_jobs : int or None
+        super-module levels and split nothing (fastest); 3 (the official
+        ``-FFF``) searches as 2 does, as in the official Infomap.
+    n_jobs : int, "auto" or None
         Threads for the search: trials run in parallel, and a single trial
-        splits its modules in parallel.  ``None`` uses every available CPU.
-        The result does not depend on it.
+        splits its modules in parallel.  ``"auto"`` or ``None``: the first
+        positive count in ``INFOMAP_NUM_THREADS``, ``SLURM_CPUS_PER_TASK``,
+        ``OMP_NUM_THREADS``, else every CPU this process may use (the
+        official ``--num-threads auto``).  The result does not depend on it.
+    core_loop_limit : int
+        Sweeps over the nodes per core loop on single nodes (the finest
+        level and fine-tuning), at least 1 (official ``-M``, default 10);
+        aggregated levels and coarse-tuning sweep up to 20 times.
+    core_level_limit : int
+        Levels of aggregation per search of the levels, counting the level
+        of modules it starts from (official ``-L``; 0: no limit).  1 keeps
+        the modules of the first core loop.
+    tune_iteration_limit : int
+        Iterations of the two-level search, counting the first search of
+        the levels (official ``-T``; 0: no limit): ``n`` allows ``n - 1``
+        rounds of fine- or coarse-tuning, so 1 tunes nothing.
+    core_loop_codelength_threshold : float
+        A core loop goes on, and a tuning round, a super-module level or a
+        split into sub-modules is kept, only while it shortens the
+        codelength by more than this many bits (official default 1e-10;
+        the partitions of single modules inside coarse-tuning and the
+        recursive split keep 1e-10).
+    tune_iteration_relative_threshold : float
+        A tuning round counts as an improvement only if it also shortens
+        the codelength by this fraction of the one-level codelength; two
+        rounds in a row without improvement end the tuning (official
+        default 1e-5).
+    prefer_modular_solution : bool
+        Keep the modules found even where one module codes the walk shorter
+        (by default such a partition becomes one module).
+    trial_offset : int
+        Trial ``t`` runs as trial ``trial_offset + t`` of a run from trial
+        0: ``trials=1, trial_offset=i`` repeats trial ``i`` of a longer run
+        with the same seed (official ``--trial-offset``; default 0).
+    print_all_trials : bool
+        Keep every trial's result, in trial order, in the result's
+        ``trial_results`` (the command-line tool writes each to files of its
+        own, as the official does); only with more than one trial.
     verbose : bool
         Print progress to standard error.
     progress : callable or None
@@ -431,9 +478,15 @@ def cluster(
         seed = check.check_seed(seed)
         two_level = check.check_bool("two_level", two_level)
         fast_hierarchical = check.check_choice("fast_hierarchical", fast_hierarchical,
-                                               range(FULL, SUPER_LEVELS_ONLY + 1))
-        if n_jobs is not None:
+                                               range(FULL, SUPER_LEVELS_ONLY + 2))
+        if n_jobs is not None and not (isinstance(n_jobs, str) and n_jobs == "auto"):
             n_jobs = check.check_count("n_jobs", n_jobs, maximum=check.MAX_THREADS)
+        controls = _search_controls(core_loop_limit, core_level_limit, tune_iteration_limit,
+                                    core_loop_codelength_threshold,
+                                    tune_iteration_relative_threshold, prefer_modular_solution)
+        trial_offset = check.check_count("trial_offset", trial_offset, minimum=0,
+                                         maximum=check.MAX_TRIALS)
+        print_all_trials = check.check_bool("print_all_trials", print_all_trials)
         user_progress = progress
         if user_progress is not None and not callable(user_progress):
             raise TypeError(f"progress must be callable or None, got {user_progress!r}")
@@ -453,13 +506,50 @@ def cluster(
             def progress(trial, phase, k, length, seconds):
                 print(f"trial {trial + 1}/{trials} {phase}: {k} modules, codelength "
                       f"{length:.9f} bits ({seconds:.2f} s)", file=sys.stderr)
+        keep_trials = print_all_trials and trials > 1
         found = search(flow, trials=trials, seed=seed, two_level=two_level,
-                       fast_hierarchical=fast_hierarchical, initial_labels=initial,
-                       progress=progress, n_jobs=n_jobs)
-        params.update(trials=trials, two_level=two_level, fast_hierarchical=fast_hierarchical)
+                       fast_hierarchical=min(fast_hierarchical, SUPER_LEVELS_ONLY),
+                       initial_labels=initial, progress=progress,
+                       n_jobs=None if n_jobs == "auto" else n_jobs,
+                       controls=controls, trial_offset=trial_offset, keep_trials=keep_trials)
+        params.update(trials=trials, two_level=two_level, fast_hierarchical=fast_hierarchical,
+                      **dataclasses.asdict(controls), trial_offset=trial_offset)
         tree = build_tree(flow, found.parent, found.leaf_module, found.kernel_graph)
-        return _make_result(network, flow, params, tree, found.trial_codelengths, seed,
-                            found.seconds, _states_of(G))
+        trial_results = None
+        if keep_trials:
+            trial_results = tuple(
+                _make_result(network, flow, params,
+                             build_tree(flow, parent, leaf_module, found.kernel_graph),
+                             found.trial_codelengths[t:t + 1], seed, 0.0, _states_of(G))
+                for t, (parent, leaf_module) in enumerate(found.trial_trees))
+        result = _make_result(network, flow, params, tree, found.trial_codelengths, seed,
+                              found.seconds, _states_of(G))
+        if trial_results is not None:
+            result = dataclasses.replace(result, trial_results=trial_results)
+        return result
+
+
+def _search_controls(core_loop_limit: Any, core_level_limit: Any, tune_iteration_limit: Any,
+                     core_loop_codelength_threshold: Any,
+                     tune_iteration_relative_threshold: Any,
+                     prefer_modular_solution: Any) -> Any:
+    """Check the search controls; return them as the engine's ``SearchControls``."""
+    from .two_level import SearchControls
+
+    return SearchControls(
+        core_loop_limit=check.check_count("core_loop_limit", core_loop_limit,
+                                          maximum=check.MAX_LOOPS),
+        core_level_limit=check.check_count("core_level_limit", core_level_limit, minimum=0,
+                                           maximum=check.MAX_LOOPS),
+        tune_iteration_limit=check.check_count("tune_iteration_limit", tune_iteration_limit,
+                                               minimum=0, maximum=check.MAX_LOOPS),
+        core_loop_codelength_threshold=check.check_number(
+            "core_loop_codelength_threshold", core_loop_codelength_threshold, 0.0),
+        tune_iteration_relative_threshold=check.check_number(
+            "tune_iteration_relative_threshold", tune_iteration_relative_threshold, 0.0),
+        prefer_modular_solution=check.check_bool("prefer_modular_solution",
+                                                 prefer_modular_solution),
+    )
 
 
 def _as_state_network(G: Any, directed: bool | None = None, weight: str | None = "weight"

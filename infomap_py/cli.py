@@ -25,7 +25,7 @@ import numpy as np
 
 from . import __version__
 from ._compile_notice import compile_notice
-from ._validate import MAX_THREADS, MAX_TRIALS
+from ._validate import MAX_LOOPS, MAX_THREADS, MAX_TRIALS
 from .api import cluster, evaluate
 from .errors import InfomapPyError, display_path
 from .flow import FLOW_MODELS
@@ -85,6 +85,15 @@ says (the official accepts it and reads every node); -k is accepted with a
 note (the official refuses it); a JSON network's edge to a node missing from
 its "nodes" is an error, as in a Pajek file, and its unnamed nodes are
 named by their id; -f precomputed refuses a bipartite network.
+The search controls -M, -L, -T, --core-loop-codelength-threshold,
+--tune-iteration-relative-threshold and --prefer-modular-solution count as the
+official counts them (-T 1 tunes nothing, -L counts the level a search starts
+from); deliberate differences: they limit the search of the whole network,
+while the partitions of single modules inside coarse-tuning and the recursive
+split keep the defaults (the official passes the thresholds and
+--prefer-modular-solution down to those too), and trial k draws the k-th
+child seed of the seed, not seed + k: --trial-offset K -N 1 still repeats
+trial K+1 of a longer run with the same seed.
 
 Every output file and the --plot picture is first written under a temporary
 name; all are renamed into place once all are written, so a run leaves all
@@ -278,20 +287,56 @@ def build_parser() -> argparse.ArgumentParser:
                         help="two-level partition (default: multilevel, modules within modules)")
     search.add_argument("-F", "--fast-hierarchical-solution", action="count", default=0,
                         help="-F: keep every super-module level and split only the bottom "
-                             "modules; -FF: keep the super-module levels, split nothing")
+                             "modules; -FF: keep the super-module levels, split nothing; "
+                             "-FFF: as -FF (so does the official)")
     search.add_argument("-N", "--num-trials", type=int, default=1, metavar="N",
                         help="independent trials, the shortest wins (default 1, at most "
                              f"{MAX_TRIALS:,})")
     search.add_argument("-s", "--seed", type=int, default=123,
                         help="random seed, 0 to 2**63 - 1 (default 123)")
-    search.add_argument("--num-threads", type=int, metavar="N",
-                        help="threads for trials and module splits (default: every CPU; "
-                             f"at most {MAX_THREADS:,}; the result does not depend on it)")
+    search.add_argument("--num-threads", "--threads", type=_thread_count, metavar="N",
+                        default="auto",
+                        help="threads for trials and module splits: a count (at most "
+                             f"{MAX_THREADS:,}) or auto (default): INFOMAP_NUM_THREADS, "
+                             "SLURM_CPUS_PER_TASK or OMP_NUM_THREADS if set, else every CPU; "
+                             "the result does not depend on it")
     search.add_argument("-c", "--cluster-data", metavar="FILE",
                         help="start from the partition in a .clu or .tree file (its top "
                              "modules)")
     search.add_argument("--no-infomap", action="store_true",
                         help="do not search: only score the partition or tree given with -c")
+    # -- search controls (the official "Accuracy" options) --
+    search.add_argument("-M", "--core-loop-limit", type=int, default=10, metavar="N",
+                        help="sweeps over the nodes per core loop on single nodes, at least 1 "
+                             "(default 10; aggregated levels and coarse-tuning: 20)")
+    search.add_argument("-L", "--core-level-limit", type=int, default=0, metavar="N",
+                        help="levels of aggregation per search of the levels, counting the "
+                             "one it starts from (default 0: no limit)")
+    search.add_argument("-T", "--tune-iteration-limit", type=int, default=0, metavar="N",
+                        help="iterations of the two-level search, the first search of the "
+                             "levels included: N allows N - 1 tuning rounds (default 0: no "
+                             "limit)")
+    search.add_argument("--core-loop-codelength-threshold", type=float, default=1e-10,
+                        metavar="X",
+                        help="a core loop goes on, and a tuning round, super-module level or "
+                             "split counts, only while it gains more than X bits "
+                             "(default 1e-10)")
+    search.add_argument("--tune-iteration-relative-threshold", type=float, default=1e-5,
+                        metavar="X",
+                        help="a tuning round must also gain X times the one-level "
+                             "codelength; two failed rounds in a row end tuning "
+                             "(default 1e-05)")
+    search.add_argument("--prefer-modular-solution", action="store_true",
+                        help="keep the modules even where one module codes shorter")
+    search.add_argument("--trial-offset", type=int, default=0, metavar="N",
+                        help="run trials N, N+1, ... of a run from trial 0 with this seed: "
+                             "-N 1 --trial-offset i repeats trial i+1 of a longer run "
+                             "(default 0)")
+    search.add_argument("--print-all-trials", action="store_true",
+                        help="with -N > 1, also write every trial's result to "
+                             "NAME_trial_K.FMT (K = offset + trial number, from 1) and print "
+                             "its codelength")
+    # -- end of search controls --
     output = parser.add_argument_group("output")
     output.add_argument("-o", "--output", metavar="FORMATS",
                         help=f"comma-separated formats among {', '.join(OUTPUT_FORMATS)} "
@@ -350,6 +395,17 @@ class _UsageError(Exception):
     """A bad option value, reported as one line naming the option."""
 
 
+def _thread_count(value: str) -> int | str:
+    """``--num-threads``: ``auto`` or a positive count (checked in
+    :func:`_check_options`)."""
+    if value.strip().lower() == "auto":
+        return "auto"
+    try:
+        return int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be 'auto' or a positive integer, got {value!r}")
+
+
 def _output_formats(args: argparse.Namespace) -> list[str]:
     """The formats of -o and of --tree, --ftree, --clu; tree where none is chosen."""
     formats = []
@@ -377,18 +433,20 @@ def _check_options(args: argparse.Namespace) -> None:
     if args.num_trials > MAX_TRIALS:
         raise _UsageError(f"argument -N/--num-trials: must be <= {MAX_TRIALS:,}, "
                           f"got {args.num_trials}")
-    if args.num_threads is not None and args.num_threads < 1:
-        raise _UsageError(f"argument --num-threads: must be >= 1, got {args.num_threads}")
-    if args.num_threads is not None and args.num_threads > MAX_THREADS:
+    if args.num_threads != "auto" and args.num_threads < 1:
+        raise _UsageError("argument --num-threads: must be 'auto' or >= 1, got "
+                          f"{args.num_threads}")
+    if args.num_threads != "auto" and args.num_threads > MAX_THREADS:
         raise _UsageError(f"argument --num-threads: must be <= {MAX_THREADS:,}, "
                           f"got {args.num_threads}")
+    _check_search_controls(args)
     if args.seed < 0:
         raise _UsageError(f"argument -s/--seed: must be >= 0, got {args.seed}")
     if args.seed > MAX_SEED:
         raise _UsageError(f"argument -s/--seed: must be <= 2**63 - 1 = {MAX_SEED}, "
                           f"got {args.seed}")
-    if args.fast_hierarchical_solution > 2:
-        raise _UsageError("argument -F/--fast-hierarchical-solution: at most -FF, got "
+    if args.fast_hierarchical_solution > 3:
+        raise _UsageError("argument -F/--fast-hierarchical-solution: at most -FFF, got "
                           f"{args.fast_hierarchical_solution}")
     if args.plot is not None:
         try:
@@ -462,9 +520,31 @@ def _check_objective_options(args: argparse.Namespace) -> None:
             None, "undirected", "directed"):
         raise _UsageError("argument --regularized: needs the undirected or directed flow "
                           f"model, got -f {args.flow_model}")
+
+
 def _json_file(network: str) -> bool:
     """Whether the network file names a JSON network (by its ``.json`` suffix)."""
     return network.lower().removesuffix(".gz").endswith(".json")
+
+
+def _check_search_controls(args: argparse.Namespace) -> None:
+    """The checks of the search controls (the official "Accuracy" options)."""
+    counts = (("-M/--core-loop-limit", args.core_loop_limit, 1),
+              ("-L/--core-level-limit", args.core_level_limit, 0),
+              ("-T/--tune-iteration-limit", args.tune_iteration_limit, 0),
+              ("--trial-offset", args.trial_offset, 0))
+    for name, value, minimum in counts:
+        if value < minimum:
+            raise _UsageError(f"argument {name}: must be >= {minimum}, got {value}")
+        limit = MAX_TRIALS if name == "--trial-offset" else MAX_LOOPS
+        if value > limit:
+            raise _UsageError(f"argument {name}: must be <= {limit:,}, got {value}")
+    for name, value in (("--core-loop-codelength-threshold",
+                         args.core_loop_codelength_threshold),
+                        ("--tune-iteration-relative-threshold",
+                         args.tune_iteration_relative_threshold)):
+        if not (np.isfinite(value) and value >= 0):
+            raise _UsageError(f"argument {name}: must be a finite number >= 0, got {value}")
 
 
 def _check_out_dir(out_dir: Path) -> None:
@@ -798,7 +878,7 @@ def _run(args: argparse.Namespace, argv: list[str] | None = None) -> int:
             args, formats, isinstance(network, StateNetwork))
         reports = [Path(p) for p in (args.summary_json, args.timing_json)
                    if p is not None and p != "-"]
-        targets = ([path for path, _, _ in plan] + reports
+        targets = ([path for path, _, _, _ in plan] + reports
                    + ([Path(args.plot)] if args.plot is not None else []))
         try:
             _preflight(args, targets)
@@ -848,10 +928,14 @@ def _run(args: argparse.Namespace, argv: list[str] | None = None) -> int:
         clustered = time.perf_counter() - clustering
         timing["flow_calculation_s"] = max(clustered - result.seconds, 0.0)
         timing["trial_optimize_s"] = result.seconds
+        if args.print_all_trials and not args.silent:
+            _print_trials(args, result)
 
         run_info = _run_info(args, argv, result)
-        outputs = [(path, _writer(fmt, states, args, network, result, run_info))
-                   for path, fmt, states in plan]
+        outputs = [(path, _writer(fmt, states, args, network,
+                                  result if trial is None else result.trial_results[trial],
+                                  run_info))
+                   for path, fmt, states, trial in plan]
         summary = _summary_json(result, progress)
         writing = time.perf_counter()
         # OUT_DIR is created only when a file goes there (not with -0 alone).
@@ -915,9 +999,29 @@ def _search(args: argparse.Namespace, network, initial, options: dict):
                      initial_partition=initial, two_level=args.two_level,
                      fast_hierarchical=args.fast_hierarchical_solution,
                      n_jobs=args.num_threads,
-                     progress=progress, **options)
+                     progress=progress, **_search_controls(args), **options)
     progress.finish()
     return result, progress
+
+
+def _search_controls(args: argparse.Namespace) -> dict:
+    """The keyword arguments of :func:`cluster` of the search controls."""
+    return dict(core_loop_limit=args.core_loop_limit,
+                core_level_limit=args.core_level_limit,
+                tune_iteration_limit=args.tune_iteration_limit,
+                core_loop_codelength_threshold=args.core_loop_codelength_threshold,
+                tune_iteration_relative_threshold=args.tune_iteration_relative_threshold,
+                prefer_modular_solution=args.prefer_modular_solution,
+                trial_offset=args.trial_offset,
+                print_all_trials=args.print_all_trials)
+
+
+def _print_trials(args: argparse.Namespace, result) -> None:
+    """With --print-all-trials, one line per trial on stderr."""
+    for t, trial in enumerate(result.trial_results or ()):
+        print(f"infomap-py: trial {args.trial_offset + t + 1}: {trial.num_modules} top "
+              f"modules, {trial.num_levels} levels, codelength {trial.codelength:.9f} bits",
+              file=sys.stderr)
 
 
 def _expand_layers(network, args: argparse.Namespace):
@@ -943,28 +1047,38 @@ def _undirected(network):
     return dataclasses.replace(network, directed=False)
 
 
-def _output_plan(args: argparse.Namespace, formats: list[str], higher_order: bool
-                 ) -> list[tuple[Path, str, bool]]:
-    """Every output file as ``(path, format, state level)``, named as the
-    official Infomap names them: ``NAME.FMT`` per format and, for a state
-    network, ``NAME_states.FMT`` too."""
+def _output_plan(args: argparse.Namespace, formats: list[str], higher_order: bool,
+                 trial: int | None = None) -> list[tuple[Path, str, bool, int | None]]:
+    """Every output file as ``(path, format, state level, trial)``, named as
+    the official Infomap names them: ``NAME.FMT`` per format and, for a
+    state network, ``NAME_states.FMT`` too.  With --print-all-trials (and
+    -N > 1) also ``NAME_trial_K.FMT`` for every trial (``trial``: its index
+    among the result's ``trial_results``; None for the best result), the
+    state network, the same for every trial, only once."""
     out_dir, stem = Path(args.out_dir), _out_name(args)
     plan = []
     for fmt in formats:
         if fmt == "states":
-            plan.append((out_dir / f"{stem}_states.net", fmt, True))
+            plan.append((out_dir / f"{stem}_states.net", fmt, True, trial))
         elif fmt == "network":
             name = f"{stem}_states_as_physical.net" if higher_order else f"{stem}.net"
-            plan.append((out_dir / name, fmt, higher_order))
+            plan.append((out_dir / name, fmt, higher_order, trial))
         elif fmt == "flow":
             name = (f"{stem}_states_as_physical_flow.net" if higher_order
                     else f"{stem}_flow.net")
-            plan.append((out_dir / name, fmt, higher_order))
+            plan.append((out_dir / name, fmt, higher_order, trial))
         else:
             extension = "nwk" if fmt == "newick" else fmt
-            plan.append((out_dir / f"{stem}.{extension}", fmt, False))
+            plan.append((out_dir / f"{stem}.{extension}", fmt, False, trial))
             if higher_order:
-                plan.append((out_dir / f"{stem}_states.{extension}", fmt, True))
+                plan.append((out_dir / f"{stem}_states.{extension}", fmt, True, trial))
+    if (trial is None and args.print_all_trials and args.num_trials > 1
+            and not args.no_infomap):
+        for t in range(args.num_trials):
+            name = f"{_out_name(args)}_trial_{args.trial_offset + t + 1}"
+            trial_args = argparse.Namespace(**{**vars(args), "out_name": name})
+            plan += _output_plan(trial_args, [f for f in formats if f != "states"],
+                                 higher_order, t)
     return plan
 
 

@@ -34,18 +34,25 @@ from ._core.search import (
     physical_scratch,
     total_codelength,
 )
-from .two_level import partition
+from .two_level import SearchControls, partition
 from .workers import SERIAL, Workers
 
 
+#: The two-level search of a level of super-modules: more sweeps per core
+#: loop, as on every aggregated level.
+_SUPER_LEVEL_CONTROLS = SearchControls(core_loop_limit=AGGREGATED_LOOP_LIMIT)
+
+
 def module_super_levels(level_graph: FlowGraph, flows: ModuleFlows, exit_flow: float,
-                        rng: np.ndarray, level_limit: int) -> list[np.ndarray]:
+                        rng: np.ndarray, level_limit: int,
+                        min_improvement: float = MIN_IMPROVEMENT) -> list[np.ndarray]:
     """Find super-modules of modules, level after level.
 
     The modules (the nodes of ``level_graph``, with their ``flows``) become
     nodes whose flow is their enter flow, and a two-level search on that
     network proposes super-modules; they are kept while they shorten the
-    index codebook, at most ``level_limit`` levels (0: no limit).  Return a
+    index codebook by more than ``min_improvement`` bits, at most
+    ``level_limit`` levels (0: no limit).  Return a
     list of label arrays: the first maps every module to its super-module,
     the next every super-module to its own, and so on.
     """
@@ -57,8 +64,8 @@ def module_super_levels(level_graph: FlowGraph, flows: ModuleFlows, exit_flow: f
         level = FlowNet(level_graph, NodeFlows(enter.copy(), tele, tw), enter, exit_)
         constants = np.array([mapeq.entropy_terms(enter), exit_flow])
         super_labels, num_super, length = partition(level, constants, np.arange(k), k, rng,
-                                                    AGGREGATED_LOOP_LIMIT, 0, True)
-        if num_super == 1 or num_super == k or not length < index_length - MIN_IMPROVEMENT:
+                                                    True, controls=_SUPER_LEVEL_CONTROLS)
+        if num_super == 1 or num_super == k or not length < index_length - min_improvement:
             break
         levels.append(super_labels)
         _, enter, exit_, tele, tw = module_flows(level, super_labels, num_super)
@@ -71,20 +78,22 @@ def module_super_levels(level_graph: FlowGraph, flows: ModuleFlows, exit_flow: f
 
 
 def super_levels(net: tuple, exit_flow: float, labels: np.ndarray, num_modules: int,
-                 rng: np.ndarray, level_limit: int) -> list[np.ndarray]:
+                 rng: np.ndarray, level_limit: int,
+                 min_improvement: float = MIN_IMPROVEMENT) -> list[np.ndarray]:
     """:func:`module_super_levels` above the modules of ``labels`` in
     ``net``, a network left at rate ``exit_flow``."""
     return module_super_levels(aggregate(net.graph, labels, num_modules),
                                module_flows(net, labels, num_modules), exit_flow, rng,
-                               level_limit)
+                               level_limit, min_improvement)
 
 
 def top_super_modules(net: tuple, exit_flow: float, labels: np.ndarray, num_modules: int,
-                      rng: np.ndarray) -> tuple[np.ndarray, int]:
+                      rng: np.ndarray, min_improvement: float = MIN_IMPROVEMENT
+                      ) -> tuple[np.ndarray, int]:
     """Return ``(labels, k)``: every leaf's coarsest super-module (its module
     when no super-modules pay)."""
     k = num_modules
-    for level in super_levels(net, exit_flow, labels, num_modules, rng, 0):
+    for level in super_levels(net, exit_flow, labels, num_modules, rng, 0, min_improvement):
         labels = level[labels]
         k = int(level.max()) + 1
     return labels, k
@@ -113,11 +122,12 @@ def merge_modules(net: tuple, constants: np.ndarray, labels: np.ndarray, num_mod
 
 
 def split_recursively(net: tuple, parent: np.ndarray, leaf_module: np.ndarray,
-                      rng: np.ndarray, workers: Workers = SERIAL
+                      rng: np.ndarray, workers: Workers = SERIAL,
+                      min_improvement: float = MIN_IMPROVEMENT
                       ) -> tuple[np.ndarray, np.ndarray]:
     """Split the modules that hold leaves into sub-modules, and those in
-    turn, level after level, while that shortens their codelength; return
-    the new ``(parent, leaf_module)``.
+    turn, level after level, while that shortens their codelength (by more
+    than ``min_improvement`` bits); return the new ``(parent, leaf_module)``.
 
     A module's leaves are partitioned on their own (the sub-network
     partitioner that coarse-tuning uses); where that finds sub-modules,
@@ -144,7 +154,7 @@ def split_recursively(net: tuple, parent: np.ndarray, leaf_module: np.ndarray,
             local = np.full(n, -1, dtype=np.int64)
             local_phys = physical_scratch(net)
             for m in modules:
-                _keep_split_if_shorter(net, split, m, local, local_phys)
+                _keep_split_if_shorter(net, split, m, local, local_phys, min_improvement)
 
         workers.run(split_part, queue, start[queue + 1] - start[queue])
         num_sub = split.num_sub[queue].copy()
@@ -154,7 +164,7 @@ def split_recursively(net: tuple, parent: np.ndarray, leaf_module: np.ndarray,
 
 
 def _keep_split_if_shorter(net: tuple, split, m: int, local: np.ndarray,
-                           local_phys: np.ndarray) -> None:
+                           local_phys: np.ndarray, min_improvement: float) -> None:
     """Decide module ``m``'s split (in ``split``, in place): its sub-modules'
     coarsest super-modules become its children if they code it shorter than
     it codes itself; otherwise ``num_sub[m] = 0`` (it stays whole)."""
@@ -167,11 +177,12 @@ def _keep_split_if_shorter(net: tuple, split, m: int, local: np.ndarray,
     sub_net = module_subnetwork(net, nodes, local, local_phys)
     exit_flow = split.exit_flow[m]
     rng = split.seeds[m:m + 1].copy()
-    labels, k = top_super_modules(sub_net, exit_flow, split.sub_labels[nodes], k, rng)
+    labels, k = top_super_modules(sub_net, exit_flow, split.sub_labels[nodes], k, rng,
+                                  min_improvement)
     constants = np.array([node_entropy(sub_net), exit_flow])
     length = total_codelength(sub_net, constants, labels, k)
     whole = one_level_length(sub_net, exit_flow)
-    if k == 1 or k == size or not length < whole - MIN_IMPROVEMENT:
+    if k == 1 or k == size or not length < whole - min_improvement:
         split.num_sub[m] = 0
         return
     split.sub_labels[nodes] = labels

@@ -14,7 +14,7 @@ import numpy as np
 
 from ._core.memory import is_memory
 from ._core.rng import new_state
-from ._core.search import CORE_LOOP_LIMIT, MIN_IMPROVEMENT, node_entropy
+from ._core.search import node_entropy
 from ._core.tree import dissolve_unpaid_modules, module_codelengths
 from .flow import Flow, flow_graph
 from .multilevel import merge_modules, split_recursively, super_levels
@@ -26,12 +26,13 @@ from .tree import (
     tree_flows,
     two_level_tree,
 )
-from .two_level import PhaseClock, partition
+from .two_level import DEFAULT_CONTROLS, PhaseClock, SearchControls, partition
 from .workers import SERIAL, Workers
 
 #: ``fast_hierarchical`` values: the full multilevel search; keep every
 #: super-module level and refine only the bottom modules; keep the
-#: super-module levels and skip the recursive refinement.
+#: super-module levels and skip the recursive refinement.  (The official
+#: ``-FFF``, 3, searches as ``-FF`` does.)
 FULL, KEEP_SUPER_LEVELS, SUPER_LEVELS_ONLY = 0, 1, 2
 
 
@@ -43,6 +44,8 @@ class SearchResult:
     :mod:`infomap_py._core.hierarchy` (not yet ordered by flow);
     ``kernel_graph`` is the ``flow_graph`` the search ran on (``None`` for a
     network without links), for scoring the tree without building it again.
+    ``trial_trees`` holds every trial's ``(parent, leaf_module)`` in trial
+    order when the search was asked to keep them, else ``None``.
     """
 
     parent: np.ndarray
@@ -52,6 +55,7 @@ class SearchResult:
     best_trial: int
     seconds: float
     kernel_graph: tuple | None = None
+    trial_trees: list[tuple[np.ndarray, np.ndarray]] | None = None
 
 
 def available_cpus() -> int:
@@ -62,10 +66,47 @@ def available_cpus() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def trial_seeds(seed: int, trials: int) -> list[int]:
-    """Return one independent 64-bit seed per trial, derived from ``seed``."""
-    sequence = np.random.SeedSequence(seed)
-    return [int(child.generate_state(1, dtype=np.uint64)[0]) for child in sequence.spawn(trials)]
+#: Where ``n_jobs="auto"`` (or ``None``) looks for a thread count, in this
+#: order, before the CPUs this process may run on: the official Infomap's
+#: order.
+THREAD_VARIABLES = ("INFOMAP_NUM_THREADS", "SLURM_CPUS_PER_TASK", "OMP_NUM_THREADS")
+
+
+def _positive_count(text: str | None, first_of_list: bool = False) -> int:
+    """The positive integer ``text`` holds (the first of a comma-separated
+    list with ``first_of_list``), or 0 when it holds none."""
+    if text is None:
+        return 0
+    parts = text.split(",") if first_of_list else [text]
+    counts = []
+    for part in parts:
+        part = part.strip()
+        if not part.isdigit() or int(part) < 1:
+            return 0  # a malformed value counts as unset
+        counts.append(int(part))
+    return counts[0] if counts else 0
+
+
+def auto_threads() -> int:
+    """The thread count of ``n_jobs="auto"``: the first positive count among
+    :data:`THREAD_VARIABLES` (``OMP_NUM_THREADS`` may list one per nesting
+    level; its first counts), else :func:`available_cpus`."""
+    for name in THREAD_VARIABLES:
+        count = _positive_count(os.environ.get(name), first_of_list=name == "OMP_NUM_THREADS")
+        if count:
+            return count
+    return available_cpus()
+
+
+def trial_seeds(seed: int, trials: int, offset: int = 0) -> list[int]:
+    """Return one independent 64-bit seed per trial, derived from ``seed``.
+
+    Trial ``i`` gets the seed of trial ``offset + i`` of a run from trial 0
+    (the ``i``-th child of ``SeedSequence(seed)``), so that a run with
+    ``offset`` repeats those trials of a longer run.
+    """
+    return [int(np.random.SeedSequence(seed, spawn_key=(offset + t,))
+                .generate_state(1, dtype=np.uint64)[0]) for t in range(trials)]
 
 
 def run_trial(
@@ -77,6 +118,7 @@ def run_trial(
     progress: Callable[[str, int, float, float], None] | None = None,
     workers: Workers = SERIAL,
     merge: bool = True,
+    controls: SearchControls = DEFAULT_CONTROLS,
 ) -> tuple[np.ndarray, np.ndarray, float]:
     """Run one Infomap trial; return ``(parent, leaf_module, codelength)``.
 
@@ -102,7 +144,9 @@ def run_trial(
     constants; ``progress(phase, num_top_modules, codelength, seconds)``
     is called as each phase ends, with the seconds it took (``"merge"``
     after the merging and the search that follows it); ``workers`` share
-    the modules of coarse-tuning and of the recursive split.
+    the modules of coarse-tuning and of the recursive split.  ``controls``
+    limit the two-level searches of the whole network; its codelength
+    threshold also applies to keeping super-modules and sub-modules.
     """
     net, constants = kernel_input
     node_flow = net.node_data.flow
@@ -112,7 +156,7 @@ def run_trial(
     else:
         labels = np.arange(n, dtype=np.int64)
     labels, k, length = partition(net, constants, labels, int(labels.max()) + 1, rng,
-                                  CORE_LOOP_LIMIT, 0, False, workers, progress)
+                                  False, workers, progress, controls)
     phase_done = PhaseClock(progress)  # the phases after the two-level search
     # Merging is scored with the first-order node term: not on state networks.
     if two_level and merge and 2 < k < n and not is_memory(net.phys):
@@ -120,23 +164,25 @@ def run_trial(
         if merged_k < k:
             # The usual search and tuning go on from the merged modules.
             labels, k, length = partition(net, constants, merged, merged_k, rng,
-                                          CORE_LOOP_LIMIT, 0, False, workers)
+                                          False, workers, controls=controls)
         phase_done("merge", k, length)
     flat_parent, flat_leaf_module = two_level_tree(labels, k)
     if two_level or k == 1 or k == n:
         return flat_parent, flat_leaf_module, length
     flat_length = length
 
-    levels = super_levels(net, 0.0, labels, k, rng, 0)
+    min_improvement = controls.core_loop_codelength_threshold
+    levels = super_levels(net, 0.0, labels, k, rng, 0, min_improvement)
     parent, leaf_module = super_tree(labels, k, levels, keep_levels=fast_hierarchical != FULL)
     if progress is not None:
         phase_done("super-modules", int((parent[1:] == 0).sum()),
                    tree_codelength(net, parent, leaf_module))
     if fast_hierarchical != SUPER_LEVELS_ONLY:
-        parent, leaf_module = split_recursively(net, parent, leaf_module, rng, workers)
+        parent, leaf_module = split_recursively(net, parent, leaf_module, rng, workers,
+                                                min_improvement)
     _, enter, exit_ = tree_flows(net, parent, leaf_module)
     parent, dissolved = dissolve_unpaid_modules(node_flow, parent, leaf_module, enter,
-                                                exit_, MIN_IMPROVEMENT)
+                                                exit_, min_improvement)
     if dissolved:
         # Dissolving a module leaves the flows of every other module as they were.
         kept = parent != -2
@@ -160,26 +206,35 @@ def search(
     initial_labels: np.ndarray | None = None,
     progress: Callable[[int, str, int, float, float], None] | None = None,
     n_jobs: int | None = None,
+    controls: SearchControls = DEFAULT_CONTROLS,
+    trial_offset: int = 0,
+    keep_trials: bool = False,
 ) -> SearchResult:
     """Run ``trials`` independent Infomap trials on ``flow``; return the best.
 
     ``initial_labels`` (one module id per node) starts every trial from that
     partition instead of from single nodes.  ``progress(trial, phase,
     num_top_modules, codelength, seconds)`` is called as every phase of every
-    trial ends, with the seconds the phase took (one call at a time).  Trials run in ``n_jobs`` threads (``None``:
-    every available CPU); a single trial uses them to split modules.  Every
+    trial ends, with the seconds the phase took (one call at a time).  Trials
+    run in ``n_jobs`` threads (``None``: :func:`auto_threads`); a single
+    trial uses them to split modules.  Every
     trial has its own random state and ties are broken by the lower trial
     number, so the result depends on ``seed`` and ``trials`` only, never on
-    ``n_jobs``.
+    ``n_jobs``.  Trial ``t`` runs with the random state of trial
+    ``trial_offset + t`` of a run from trial 0 (:func:`trial_seeds`);
+    ``controls`` limit each trial's search (:func:`run_trial`);
+    ``keep_trials`` keeps every trial's tree in ``trial_trees``.
     """
     start = time.perf_counter()
     n = flow.num_nodes
     if flow.link_flow.shape[0] == 0:
-        return SearchResult(*two_level_tree(np.arange(n), n), 0.0, np.zeros(trials), 0, 0.0)
+        tree = two_level_tree(np.arange(n), n)
+        return SearchResult(*tree, 0.0, np.zeros(trials), 0, 0.0,
+                            trial_trees=[tree] * trials if keep_trials else None)
     net = flow_graph(flow)
     kernel_input = (net, np.array([node_entropy(net), 0.0]))
-    seeds = trial_seeds(seed, trials)
-    workers = available_cpus() if n_jobs is None else n_jobs
+    seeds = trial_seeds(seed, trials, trial_offset)
+    workers = auto_threads() if n_jobs is None else n_jobs
     in_parallel = trials > 1 and workers > 1
     lock = threading.Lock()
 
@@ -190,7 +245,7 @@ def search(
                 with lock:
                     progress(t, phase, k, length, seconds)
         return run_trial(kernel_input, new_state(seeds[t]), two_level, fast_hierarchical,
-                         initial_labels, report, trial_workers)
+                         initial_labels, report, trial_workers, controls=controls)
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
         if in_parallel:
@@ -204,4 +259,4 @@ def search(
     parent, leaf_module, length = found[best]
     return SearchResult(parent, leaf_module, length, lengths, best,
                         time.perf_counter() - start,
-                        net)
+                        net, [(p, m) for p, m, _ in found] if keep_trials else None)

@@ -75,6 +75,10 @@ class InfomapResult:
     state_network : StateNetwork or None
         For a state (memory) network, the network whose *states* are the
         result's nodes (their physical nodes: :attr:`physical_modules`).
+    trial_results : tuple of InfomapResult or None
+        Every trial's result, in trial order, when
+        ``cluster(print_all_trials=True)`` ran more than one trial; else
+        ``None``.
     """
 
     nodes: list
@@ -94,6 +98,7 @@ class InfomapResult:
     flow_data: Any = None
     tree: Any = None
     state_network: Any = None
+    trial_results: tuple | None = None
 
     @property
     def is_higher_order(self) -> bool:

@@ -11,6 +11,7 @@ two rounds in a row gain too little.  Each phase is reported as it ends.
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
@@ -21,6 +22,7 @@ from ._core.moves import place_linkless_nodes
 from ._core.rng import next_seeds
 from ._core.search import (
     AGGREGATED_LOOP_LIMIT,
+    CORE_LOOP_LIMIT,
     MIN_IMPROVEMENT,
     MIN_RELATIVE_TUNE_IMPROVEMENT,
     find_top_modules,
@@ -35,6 +37,39 @@ from .workers import SERIAL, Workers
 #: ``report(phase, num_modules, codelength, seconds)``: called as each phase
 #: ends, with the seconds since the phase began.
 Report = Callable[[str, int, float, float], None]
+
+
+@dataclass(frozen=True)
+class SearchControls:
+    """The limits and thresholds of a two-level search, named and counted
+    as the official Infomap's options of the same names; the defaults are
+    the official defaults.
+
+    ``core_loop_limit``: sweeps per core loop on single nodes (the finest
+    level and fine-tuning; aggregated levels and coarse-tuning get
+    :data:`~infomap_py._core.search.AGGREGATED_LOOP_LIMIT`).
+    ``core_level_limit``: levels of modules per search of the levels,
+    counting the level of the modules it starts from (0: no limit).
+    ``tune_iteration_limit``: iterations of the search, counting the first
+    search of the levels, so ``n`` allows ``n - 1`` tuning rounds (0: no
+    limit).  ``core_loop_codelength_threshold``: a core loop goes on, and a
+    tuning round counts as an improvement, only while it gains more than
+    this many bits.  ``tune_iteration_relative_threshold``: a tuning round
+    must also gain this fraction of the one-level codelength.
+    ``prefer_modular_solution``: keep modules even where one module codes
+    the walk shorter.
+    """
+
+    core_loop_limit: int = CORE_LOOP_LIMIT
+    core_level_limit: int = 0
+    tune_iteration_limit: int = 0
+    core_loop_codelength_threshold: float = MIN_IMPROVEMENT
+    tune_iteration_relative_threshold: float = MIN_RELATIVE_TUNE_IMPROVEMENT
+    prefer_modular_solution: bool = False
+
+
+#: The official defaults.
+DEFAULT_CONTROLS = SearchControls()
 
 
 class PhaseClock:
@@ -57,45 +92,59 @@ class PhaseClock:
 
 
 def partition(net: tuple, constants: np.ndarray, labels: np.ndarray, num_modules: int,
-              rng: np.ndarray, loop_limit: int, tune_iteration_limit: int,
-              is_subnetwork: bool, workers: Workers = SERIAL,
-              report: Report | None = None) -> tuple[np.ndarray, int, float]:
+              rng: np.ndarray, is_subnetwork: bool, workers: Workers = SERIAL,
+              report: Report | None = None,
+              controls: SearchControls = DEFAULT_CONTROLS) -> tuple[np.ndarray, int, float]:
     """Run one two-level Infomap search; return ``(labels, num_modules,
     codelength)``.
 
     ``net`` is the kernels' :data:`~infomap_py._core.coarsen.FlowNet`.
     The search starts from ``labels`` (``num_modules`` groups; single nodes
-    when ``num_modules`` equals the number of nodes) and runs at most
-    ``tune_iteration_limit`` tuning rounds (0: no limit).  It partitions a
-    whole network or, with ``is_subnetwork``, a network whose flow leaves at
-    rate ``constants[EXIT_NETWORK_FLOW]``.  If one module codes the walk
-    shorter, it returns one module.  Coarse-tuning partitions the modules on
-    ``workers``.
+    when ``num_modules`` equals the number of nodes), within the limits of
+    ``controls``.  It partitions a whole network or, with
+    ``is_subnetwork``, a network whose flow leaves at rate
+    ``constants[EXIT_NETWORK_FLOW]``.  If one module codes the walk shorter,
+    it returns one module (unless ``controls.prefer_modular_solution``).
+    Coarse-tuning partitions the modules on ``workers``.
     """
     n = labels.shape[0]
     one_level = one_level_length(net, constants[EXIT_NETWORK_FLOW])
     phase_done = PhaseClock(report)
+    loop_limit = controls.core_loop_limit
+    min_improvement = controls.core_loop_codelength_threshold
+    level_limit = controls.core_level_limit
+    tune_limit = controls.tune_iteration_limit
+
+    def levels(labels: np.ndarray, k: int, first_loop: bool) -> tuple[np.ndarray, int]:
+        # As the official counts them, the levels include the one the search
+        # starts from: from modules, one level less is left to search.
+        limit = level_limit if k == n or level_limit == 0 else level_limit - 1
+        if level_limit > 0 and limit == 0:
+            return labels, k
+        return find_top_modules(net, constants, labels, k, rng, loop_limit, limit,
+                                first_loop, min_improvement)
 
     first_loop = num_modules == n and not is_subnetwork
-    labels, k = find_top_modules(net, constants, labels, num_modules, rng, loop_limit, 0,
-                                 first_loop)
+    labels, k = levels(labels, num_modules, first_loop)
     length = total_codelength(net, constants, labels, k)
     phase_done("levels", k, length)
     fine = True
     failed_rounds = 0
     rounds = 0
-    while k > 1 and (tune_iteration_limit == 0 or rounds < tune_iteration_limit):
+    # The first search of the levels is the official's first tune iteration.
+    while k > 1 and (tune_limit == 0 or rounds + 1 < tune_limit):
         rounds += 1
         if fine:
-            labels, k = fine_tune(net, constants, labels, rng, loop_limit)
+            labels, k = fine_tune(net, constants, labels, rng, loop_limit, min_improvement)
         else:
-            labels, k = coarse_tune(net, constants, labels, k, rng, workers)
+            labels, k = coarse_tune(net, constants, labels, k, rng, workers, min_improvement)
         if k > 1:
-            labels, k = find_top_modules(net, constants, labels, k, rng, loop_limit, 0, False)
+            labels, k = levels(labels, k, False)
         new_length = total_codelength(net, constants, labels, k)
         phase_done("fine-tune" if fine else "coarse-tune", k, new_length)
-        improved = (new_length <= length - MIN_IMPROVEMENT
-                    and new_length < length - one_level * MIN_RELATIVE_TUNE_IMPROVEMENT)
+        improved = (new_length <= length - min_improvement
+                    and new_length < length
+                    - one_level * controls.tune_iteration_relative_threshold)
         length = new_length
         failed_rounds = 0 if improved else failed_rounds + 1
         if failed_rounds == 2:
@@ -105,7 +154,7 @@ def partition(net: tuple, constants: np.ndarray, labels: np.ndarray, num_modules
         # Nodes without links never see a neighbouring module to join.
         labels, k = place_linkless_nodes(net, labels, constants)
         length = total_codelength(net, constants, labels, k)
-    if k > 1 and length > one_level:
+    if k > 1 and length > one_level and not controls.prefer_modular_solution:
         labels = np.zeros(n, dtype=np.int64)
         k = 1
     if k == 1:
@@ -114,9 +163,11 @@ def partition(net: tuple, constants: np.ndarray, labels: np.ndarray, num_modules
 
 
 def coarse_tune(net: tuple, constants: np.ndarray, labels: np.ndarray, num_modules: int,
-                rng: np.ndarray, workers: Workers = SERIAL) -> tuple[np.ndarray, int]:
+                rng: np.ndarray, workers: Workers = SERIAL,
+                min_improvement: float = MIN_IMPROVEMENT) -> tuple[np.ndarray, int]:
     """Partition every module on its own (on ``workers``), then let the
-    sub-modules move between modules; return ``(labels, num_modules)``.
+    sub-modules move between modules while a sweep gains more than
+    ``min_improvement`` bits; return ``(labels, num_modules)``.
 
     Every module's partition has its own random state drawn from ``rng``,
     so the result does not depend on ``workers``.
@@ -132,5 +183,6 @@ def coarse_tune(net: tuple, constants: np.ndarray, labels: np.ndarray, num_modul
     sub_labels = split.sub_labels + offset[labels]
     sub_net = aggregate_net(net, sub_labels, num_sub)
     module_of_sub = np.repeat(np.arange(num_modules), split.num_sub)
-    module_of_sub, k = fine_tune(sub_net, constants, module_of_sub, rng, AGGREGATED_LOOP_LIMIT)
+    module_of_sub, k = fine_tune(sub_net, constants, module_of_sub, rng, AGGREGATED_LOOP_LIMIT,
+                                 min_improvement)
     return module_of_sub[sub_labels], int(k)

@@ -130,11 +130,11 @@ def test_no_infomap_scores_a_whole_tree(tmp_path):
         res.codelength, abs=1e-9)
 
 
-def test_more_than_two_f_is_refused(tmp_path):
-    proc = run(KARATE, tmp_path, "-FFF")
+def test_more_than_three_f_is_refused(tmp_path):
+    proc = run(KARATE, tmp_path, "-FFFF")
     assert proc.returncode == 2
     assert proc.stderr.strip().splitlines() == [
-        "infomap-py: error: argument -F/--fast-hierarchical-solution: at most -FF, got 3"]
+        "infomap-py: error: argument -F/--fast-hierarchical-solution: at most -FFF, got 4"]
 
 
 @pytest.mark.parametrize("options", [
@@ -438,5 +438,6 @@ def test_num_threads_does_not_change_the_result(tmp_path):
 def test_bad_num_threads(tmp_path):
     proc = run(KARATE, tmp_path, "--num-threads", "0")
     assert proc.returncode == 2
-    assert proc.stderr.strip() == "infomap-py: error: argument --num-threads: must be >= 1, got 0"
+    assert proc.stderr.strip() == ("infomap-py: error: argument --num-threads: must be 'auto' "
+                                   "or >= 1, got 0")
     assert not tmp_path.exists() or files_in(tmp_path) == []

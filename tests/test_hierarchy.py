@@ -270,7 +270,7 @@ def test_progress_reports_the_hierarchy_phases(planted):
 # --- bad input ----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("kwargs, error, pattern", [
-    (dict(fast_hierarchical=3), ValueError, "fast_hierarchical must be one of 0, 1, 2"),
+    (dict(fast_hierarchical=4), ValueError, "fast_hierarchical must be one of 0, 1, 2, 3"),
     (dict(fast_hierarchical=True), ValueError, "fast_hierarchical must be one of"),
     (dict(two_level="yes"), TypeError, "two_level must be True or False"),
 ])

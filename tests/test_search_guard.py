@@ -23,11 +23,11 @@ SCRIPT = textwrap.dedent("""
     import infomap_py
     from infomap_py._core import search
 
-    def swap_pairs(net, constants, rng, loop_limit, skip_joined):
+    def swap_pairs(net, constants, rng, loop_limit, min_improvement, skip_joined):
         n = net.node_data.flow.shape[0]
         labels = np.arange(n) ^ 1
         labels[labels >= n] = n - 1
-        return 1, labels
+        return 1.0, 0.0, labels  # the codelength before and after: a gain
 
     search._move_single_nodes = swap_pairs
     edges = np.array([(i, (i + 1) % 12) for i in range(12)] + [(0, 6), (3, 9)])

@@ -75,19 +75,19 @@ def total_codelength(net, constants, labels, num_modules):
 
 
 @inline_jit
-def _move_single_nodes(net, constants, rng, loop_limit, skip_joined):
+def _move_single_nodes(net, constants, rng, loop_limit, min_improvement, skip_joined):
     """Run the core loop on one level, every node starting alone; return
-    ``(effective_sweeps, labels)``.  The module state is freed on return,
-    before the caller aggregates the level."""
+    ``(old_codelength, new_codelength, labels)``.  The module state is
+    freed on return, before the caller aggregates the level."""
     state = new_partition(net, np.arange(net.node_data.flow.shape[0]))
-    effective = core_loops(net, state, constants, rng, loop_limit, MIN_IMPROVEMENT,
-                           skip_joined)
-    return effective, state.labels
+    old_codelength = mapeq.codelength(state.terms, constants)
+    core_loops(net, state, constants, rng, loop_limit, min_improvement, skip_joined)
+    return old_codelength, mapeq.codelength(state.terms, constants), state.labels
 
 
 @jit
 def find_top_modules(net, constants, leaf_labels, num_modules, rng, loop_limit, level_limit,
-                     first_loop):
+                     first_loop, min_improvement):
     """Move modules (or leaves) into modules, aggregate, and repeat until
     nothing moves; return the new ``(leaf_labels, num_modules)``.
 
@@ -97,7 +97,9 @@ def find_top_modules(net, constants, leaf_labels, num_modules, rng, loop_limit, 
     ``AGGREGATED_LOOP_LIMIT``; ``first_loop`` (the first level of a whole
     network, from single nodes) leaves nodes that others joined in place
     on the first sweep.  At most ``level_limit`` levels are searched (0: no
-    limit).
+    limit).  A core loop goes on while a sweep shortens the codelength by
+    more than ``min_improvement`` bits; the levels go on while a level's
+    core loop shortens it by more than ``MIN_IMPROVEMENT``.
     """
     num_leaves = leaf_labels.shape[0]
     leaf_labels = leaf_labels.copy()
@@ -112,9 +114,13 @@ def find_top_modules(net, constants, leaf_labels, num_modules, rng, loop_limit, 
         limit = loop_limit
         if aggregated:
             limit = AGGREGATED_LOOP_LIMIT
-        effective, moved_labels = _move_single_nodes(level, constants, rng, limit,
-                                                     first_loop and not aggregated)
-        if effective == 0:
+        old_length, new_length, moved_labels = _move_single_nodes(
+            level, constants, rng, limit, min_improvement, first_loop and not aggregated)
+        # The level is kept if its moves gain more than MIN_IMPROVEMENT in
+        # all, whatever ``min_improvement`` ends its sweeps (as the official
+        # keeps a level that gains at all): a coarse sweep threshold must
+        # not discard the moves of the sweep it ends.
+        if new_length >= old_length - MIN_IMPROVEMENT:
             break
         new_labels, new_num = compact_labels(moved_labels)
         if new_num == num_modules:
@@ -132,12 +138,13 @@ def find_top_modules(net, constants, leaf_labels, num_modules, rng, loop_limit, 
 
 
 @jit
-def fine_tune(net, constants, leaf_labels, rng, loop_limit):
+def fine_tune(net, constants, leaf_labels, rng, loop_limit, min_improvement):
     """Let the nodes move between the modules of ``leaf_labels`` (single
-    leaves in fine-tuning, sub-modules in coarse-tuning); return the new
+    leaves in fine-tuning, sub-modules in coarse-tuning), sweeping while a
+    sweep gains more than ``min_improvement`` bits; return the new
     ``(labels, num_modules)``."""
     state = new_partition(net, leaf_labels)
-    core_loops(net, state, constants, rng, loop_limit, MIN_IMPROVEMENT, False)
+    core_loops(net, state, constants, rng, loop_limit, min_improvement, False)
     return compact_labels(state.labels)
 
 
@@ -153,15 +160,17 @@ def partition_subnetwork(net, exit_flow, rng):
     k = node_flow.shape[0]
     constants = np.array([node_entropy(net), exit_flow])
     labels, num = find_top_modules(net, constants, np.arange(k), k, rng, CORE_LOOP_LIMIT, 0,
-                                   False)
+                                   False, MIN_IMPROVEMENT)
     length = total_codelength(net, constants, labels, num)
     for _ in range(SUBNETWORK_TUNE_LIMIT):
         if num <= 1:
             break
-        tuned, tuned_num = fine_tune(net, constants, labels, rng, CORE_LOOP_LIMIT)
+        tuned, tuned_num = fine_tune(net, constants, labels, rng, CORE_LOOP_LIMIT,
+                                     MIN_IMPROVEMENT)
         if tuned_num > 1:
             tuned, tuned_num = find_top_modules(net, constants, tuned, tuned_num, rng,
-                                                AGGREGATED_LOOP_LIMIT, 0, False)
+                                                AGGREGATED_LOOP_LIMIT, 0, False,
+                                                MIN_IMPROVEMENT)
         tuned_length = total_codelength(net, constants, tuned, tuned_num)
         if tuned_length >= length - MIN_IMPROVEMENT:
             break
