@@ -847,6 +847,9 @@ def _run(args: argparse.Namespace, argv: list[str] | None = None) -> int:
         return _fail(str(err))
     start = time.perf_counter()
     timing: dict[str, float] = {}
+    from ._core._jit import load_numba_arrays_without_blas_probe
+
+    load_numba_arrays_without_blas_probe()
     # As in the official Infomap: -d means the directed flow model, and the
     # flow model alone decides whether links are directed.
     flow_model = "directed" if args.directed else (args.flow_model or "undirected")

@@ -15,11 +15,13 @@ from .network import Network, StateNetwork, unit_weights
 
 
 def _is_networkx(graph: Any) -> bool:
-    try:
-        import networkx as nx
-    except ImportError:  # pragma: no cover - networkx is a dependency
-        return False
-    return isinstance(graph, nx.Graph)
+    """Whether ``graph`` is a networkx graph.
+
+    An object can be one only once networkx has been imported, so networkx
+    is not imported to find out (it takes a quarter of a second, which a
+    command-line run on a file would pay for nothing)."""
+    nx = sys.modules.get("networkx")
+    return nx is not None and isinstance(graph, nx.Graph)
 
 
 

@@ -76,3 +76,28 @@ def unless_none(stand_in):
             overload(call, strict=False)(choose)
         return call
     return decorate
+
+
+def load_numba_arrays_without_blas_probe():
+    """Import Numba's NumPy-array support without its BLAS probe.
+
+    When that module is first imported (by the first compile or cache load
+    of any kernel) it imports ``scipy.linalg`` to learn whether ``np.dot``
+    can call BLAS: 0.3-0.45 s, a third of a warm run of the command-line
+    tool, for something no kernel here uses.  The command-line tool, which
+    runs no Numba code but ours, imports it first with ``scipy.linalg``
+    hidden, so the probe answers "no BLAS" at once (then only
+    ``np.correlate``/``np.convolve`` in Numba code would use a plain loop);
+    ``scipy.linalg`` imports normally afterwards.  Not done where SciPy's
+    linear algebra or Numba's array support is loaded already.
+    """
+    import sys
+
+    if "numba.np.arraymath" in sys.modules or "scipy.linalg" in sys.modules:
+        return
+    sys.modules["scipy.linalg"] = None  # an import of it raises ImportError
+    try:
+        import numba.np.arraymath  # noqa: F401
+    finally:
+        if sys.modules.get("scipy.linalg", 0) is None:
+            del sys.modules["scipy.linalg"]
