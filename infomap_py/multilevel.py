@@ -22,7 +22,6 @@ from ._core.coarsen import (
     module_flows,
 )
 from ._core.hierarchy import attach_submodules, index_codebook_length, merge_groups
-from ._core.meta import aggregate_meta
 from ._core.rng import next_seeds
 from ._core.search import (
     AGGREGATED_LOOP_LIMIT,
@@ -46,8 +45,7 @@ _SUPER_LEVEL_CONTROLS = SearchControls(core_loop_limit=AGGREGATED_LOOP_LIMIT)
 
 def module_super_levels(level_graph: FlowGraph, flows: ModuleFlows, exit_flow: float,
                         rng: np.ndarray, level_limit: int,
-                        min_improvement: float = MIN_IMPROVEMENT,
-                        meta: tuple | None = None) -> list[np.ndarray]:
+                        min_improvement: float = MIN_IMPROVEMENT) -> list[np.ndarray]:
     """Find super-modules of modules, level after level.
 
     The modules (the nodes of ``level_graph``, with their ``flows``) become
@@ -58,17 +56,18 @@ def module_super_levels(level_graph: FlowGraph, flows: ModuleFlows, exit_flow: f
     list of label arrays: the first maps every module to its super-module,
     the next every super-module to its own, and so on.
 
-    ``meta`` (:data:`~infomap_py._core.meta.MetaNodes` of the modules, or
-    ``None``): with metadata the search of super-modules codes the
-    categories of each super-module too, as the official Infomap's does,
-    while the index codebook it must shorten does not.
+    With metadata the super-modules are searched without it: the
+    categories are coded in the modules of nodes only, and the official
+    Infomap's trees match this (a search that coded them per super-module
+    kept far fewer super-modules and codes 6-21 % longer than the official
+    on netscience and power).
     """
     levels: list[np.ndarray] = []
     enter, exit_, tele, tw = flows.enter, flows.exit, flows.tele_source, flows.tele_weight
     k = enter.shape[0]
     index_length = index_codebook_length(enter, exit_flow)
     while k > 2 and (level_limit == 0 or len(levels) < level_limit):
-        level = FlowNet(level_graph, NodeFlows(enter.copy(), tele, tw), enter, exit_, None, meta)
+        level = FlowNet(level_graph, NodeFlows(enter.copy(), tele, tw), enter, exit_)
         constants = np.array([mapeq.entropy_terms(enter), exit_flow])
         super_labels, num_super, length = partition(level, constants, np.arange(k), k, rng,
                                                     True, controls=_SUPER_LEVEL_CONTROLS)
@@ -77,8 +76,6 @@ def module_super_levels(level_graph: FlowGraph, flows: ModuleFlows, exit_flow: f
         levels.append(super_labels)
         _, enter, exit_, tele, tw = module_flows(level, super_labels, num_super)
         level_graph = aggregate(level_graph, super_labels, num_super)
-        if meta is not None:
-            meta = aggregate_meta(meta, super_labels, num_super)
         index_length = index_codebook_length(enter, exit_flow)
         k = num_super
         if (np.bincount(super_labels) > 1).sum() <= 1:
@@ -91,13 +88,9 @@ def super_levels(net: tuple, exit_flow: float, labels: np.ndarray, num_modules: 
                  min_improvement: float = MIN_IMPROVEMENT) -> list[np.ndarray]:
     """:func:`module_super_levels` above the modules of ``labels`` in
     ``net``, a network left at rate ``exit_flow``."""
-    meta = None
-    if net.meta is not None:
-        meta = aggregate_meta(net.meta, np.ascontiguousarray(labels, dtype=np.int64),
-                              num_modules)
     return module_super_levels(aggregate(net.graph, labels, num_modules),
                                module_flows(net, labels, num_modules), exit_flow, rng,
-                               level_limit, min_improvement, meta)
+                               level_limit, min_improvement)
 
 
 def top_super_modules(net: tuple, exit_flow: float, labels: np.ndarray, num_modules: int,
