@@ -196,6 +196,73 @@ def _check_regularized(objective: dict, flow_model: str, network: Network) -> No
                          f"prior network is defined for these), got {flow_model!r}")
     if network.bipartite_start_id is not None:
         raise ValueError("regularized=True is not available for a bipartite network")
+
+
+# --- The metadata map equation -------------------------------------------------------
+
+#: The category of the nodes that ``meta_data`` leaves out: one category
+#: they share, as the official Infomap's nodes without a row in the file.
+_MISSING = object()
+
+
+def _meta_categories(meta_data: Any, G: Any, network: Network) -> np.ndarray:
+    """Return every node's metadata category as ids from 0 (in order of
+    first appearance over the nodes), from a ``{node: category}`` dict, a
+    sequence in node order or the name of a networkx node attribute."""
+    nodes = list(network.nodes)
+    if isinstance(meta_data, str):
+        node_view = getattr(G, "nodes", None)
+        if node_view is None or not callable(getattr(node_view, "data", None)):
+            raise TypeError(f"meta_data={meta_data!r} names a node attribute, which needs a "
+                            "networkx graph; pass a dict or one category per node instead")
+        values = [node_view[node].get(meta_data, _MISSING) for node in nodes]
+        if all(v is _MISSING for v in values):
+            raise ValueError(f"meta_data: no node has the attribute {meta_data!r}")
+    elif isinstance(meta_data, dict):
+        known = set(nodes)
+        extra = next((key for key in meta_data if key not in known), _MISSING)
+        if extra is not _MISSING:
+            raise ValueError(f"meta_data has a category for {extra!r}, which is not a node")
+        values = [meta_data.get(node, _MISSING) for node in nodes]
+    else:
+        if isinstance(meta_data, (bytes, set, frozenset)) or not hasattr(meta_data, "__len__"):
+            raise TypeError("meta_data must be a dict {node: category}, a sequence of one "
+                            "category per node or a node attribute name, got "
+                            f"{type(meta_data).__name__}")
+        values = meta_data.tolist() if isinstance(meta_data, np.ndarray) else list(meta_data)
+        if len(values) != len(nodes):
+            raise ValueError(f"meta_data has {len(values)} categories for {len(nodes)} nodes")
+    codes: dict = {}
+    categories = np.empty(len(values), dtype=np.int64)
+    for i, value in enumerate(values):
+        try:
+            categories[i] = codes.setdefault(value, len(codes))
+        except TypeError:
+            raise TypeError(f"meta_data: the category of node {nodes[i]!r} must be hashable, "
+                            f"got {value!r}") from None
+    return categories
+
+
+def _with_meta(G: Any, network: Network, flow: Flow, params: dict, meta_data: Any,
+               meta_data_rate: Any, meta_data_unweighted: Any) -> Flow:
+    """Return ``flow`` coding ``meta_data`` (the metadata map equation), or
+    ``flow`` itself when ``meta_data`` is ``None``; record the options in
+    ``params``."""
+    rate = check.check_number("meta_data_rate", meta_data_rate, 0.0)
+    unweighted = check.check_bool("meta_data_unweighted", meta_data_unweighted)
+    if meta_data is None:
+        return flow
+    if isinstance(G, StateNetwork) or flow.physical is not None:
+        raise ValueError("meta_data is not available for a state or multilayer network (the "
+                         "official Infomap then drops the physical nodes of the memory map "
+                         "equation); to code metadata on the state nodes, pass their network "
+                         "(StateNetwork.network) as a plain network")
+    categories = _meta_categories(meta_data, G, network)
+    params.update(meta_data_rate=rate, meta_data_unweighted=unweighted)
+    return dataclasses.replace(flow, meta=categories, meta_rate=rate,
+                               meta_unweighted=unweighted)
+
+
 def _flow_input(arguments: dict) -> dict:
     """The keywords of :data:`FLOW_INPUT_DEFAULTS` among a front door's ``locals()``."""
     return {name: arguments[name] for name in FLOW_INPUT_DEFAULTS}
@@ -203,10 +270,17 @@ def _flow_input(arguments: dict) -> dict:
 
 def _one_level_codelength(flow: Flow) -> float:
     """The codelength of one module holding every node (coding physical
-    nodes for a state network's flow)."""
+    nodes for a state network's flow, and every node's category with
+    metadata)."""
     from ._core import mapeq
 
-    return mapeq.one_level_codelength(flow.physical_flow, 0.0)
+    length = mapeq.one_level_codelength(flow.physical_flow, 0.0)
+    if flow.meta is not None:
+        from ._core.meta import meta_term
+        from .flow import meta_nodes
+
+        length += meta_term(meta_nodes(flow), np.zeros(flow.num_nodes, dtype=np.int64), 1)
+    return length
 
 
 def _score(flow: Flow, labels: np.ndarray) -> Codelength:
@@ -252,6 +326,11 @@ def cluster(
     weight_threshold: float = 0.0,
     no_self_links: bool = False,
     node_limit: int = 0,
+    # -- metadata map equation --
+    meta_data: Any = None,
+    meta_data_rate: float = 1.0,
+    meta_data_unweighted: bool = False,
+    # -- end of metadata map equation --
     trials: int = 1,
     seed: int = 123,
     initial_partition: Any = None,
@@ -368,6 +447,20 @@ def cluster(
     node_limit : int
         Keep only the nodes whose id is at most this, and their links among
         each other (official ``--node-limit``); 0, the default, keeps all.
+    meta_data : dict, sequence, str or None
+        Node categories to code with the metadata map equation (official
+        ``--meta-data``): ``{node: category}``, one category per node in node
+        order, or the name of a networkx node attribute.  Categories are
+        any hashable values; nodes left out share one category of their
+        own, as in the official Infomap.  Every module then also codes the
+        categories of its nodes, which ``module_codelength`` includes.  Not
+        available for state and multilayer networks.
+    meta_data_rate : float
+        The weight of the metadata term, >= 0 (official ``--meta-data-rate``,
+        default 1: a category is coded at every step).
+    meta_data_unweighted : bool
+        Code every node's category at the same rate ``1 / N`` instead of
+        its flow (official ``--meta-data-unweighted``).
     trials : int
         Independent runs; the shortest codelength wins.
     seed : int
@@ -474,6 +567,8 @@ def cluster(
                                                   bipartite_start_id, bipartite_teleportation,
                                                   skip_adjust_bipartite_flow, objective=objective,
                                                   **_flow_input(locals()))
+        flow = _with_meta(G, network, flow, params, meta_data, meta_data_rate,
+                          meta_data_unweighted)
         trials = check.check_count("trials", trials, maximum=check.MAX_TRIALS)
         seed = check.check_seed(seed)
         two_level = check.check_bool("two_level", two_level)
@@ -673,6 +768,11 @@ def evaluate(
     weight_threshold: float = 0.0,
     no_self_links: bool = False,
     node_limit: int = 0,
+    # -- metadata map equation --
+    meta_data: Any = None,
+    meta_data_rate: float = 1.0,
+    meta_data_unweighted: bool = False,
+    # -- end of metadata map equation --
 ) -> InfomapResult:
     """Return the result object of a given partition or tree, without searching.
 
@@ -697,6 +797,7 @@ def evaluate(
                                               bipartite_start_id, bipartite_teleportation,
                                               skip_adjust_bipartite_flow, objective=objective,
                                               **_flow_input(locals()))
+    flow = _with_meta(G, network, flow, params, meta_data, meta_data_rate, meta_data_unweighted)
     tree = build_tree(flow, *_tree_arrays(partition, list(network.nodes)))
     params.update(trials=0, two_level=tree.num_levels <= 2, fast_hierarchical=FULL)
     return _make_result(network, flow, params, tree, np.array([tree.total_codelength]), 0, 0.0,
@@ -732,6 +833,11 @@ def codelength(
     weight_threshold: float = 0.0,
     no_self_links: bool = False,
     node_limit: int = 0,
+    # -- metadata map equation --
+    meta_data: Any = None,
+    meta_data_rate: float = 1.0,
+    meta_data_unweighted: bool = False,
+    # -- end of metadata map equation --
 ) -> Codelength:
     """Return the codelength of any partition or module tree of ``G``.
 
@@ -758,6 +864,9 @@ def codelength(
         The node-weight and power-iteration options, as for :func:`cluster`.
     flow_tolerance, weight_threshold, no_self_links, node_limit
         As for :func:`cluster`.
+    meta_data, meta_data_rate, meta_data_unweighted
+        The metadata map equation, as for :func:`cluster`: the codelength
+        then includes the metadata term in ``module_codelength``.
 
     Returns
     -------
@@ -784,6 +893,7 @@ def codelength(
                                          bipartite_start_id, bipartite_teleportation,
                                          skip_adjust_bipartite_flow, objective=objective,
                                          **_flow_input(locals()))
+    flow = _with_meta(G, network, flow, {}, meta_data, meta_data_rate, meta_data_unweighted)
     nodes = list(network.nodes)
     if _as_tree(partition, nodes) is None:
         _, dense = np.unique(partition_labels(partition, nodes), return_inverse=True)

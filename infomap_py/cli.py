@@ -95,6 +95,13 @@ split keep the defaults (the official passes the thresholds and
 child seed of the seed, not seed + k: --trial-offset K -N 1 still repeats
 trial K+1 of a longer run with the same seed.
 
+--meta-data reads node categories as the official does (lines 'node_id
+category ...', the first category coded; nodes without a line share one
+category) and codes them with the metadata map equation at --meta-data-rate;
+the codelength matches the official's.  Deliberate difference: a state or
+multilayer network with --meta-data is refused (the official then codes state
+nodes without the memory map equation's physical nodes).
+
 Every output file and the --plot picture is first written under a temporary
 name; all are renamed into place once all are written, so a run leaves all
 its files or none.  Exit status: 0 on success, 2 on bad input or a failed
@@ -337,6 +344,19 @@ def build_parser() -> argparse.ArgumentParser:
                              "NAME_trial_K.FMT (K = offset + trial number, from 1) and print "
                              "its codelength")
     # -- end of search controls --
+    # --- metadata map equation (official --meta-data options) ---
+    meta = parser.add_argument_group("metadata map equation")
+    meta.add_argument("--meta-data", metavar="FILE",
+                      help="code node categories read from FILE (lines 'node_id category', "
+                           "as a .clu file without flow) in every module too; nodes without "
+                           "a line share one category")
+    meta.add_argument("--meta-data-rate", type=float, default=1.0, metavar="X",
+                      help="with --meta-data, the weight of the metadata term, >= 0 "
+                           "(default 1: a category is coded at every step)")
+    meta.add_argument("--meta-data-unweighted", action="store_true",
+                      help="with --meta-data, code every node's category at the same rate "
+                           "instead of by its flow")
+    # --- end of metadata map equation ---
     output = parser.add_argument_group("output")
     output.add_argument("-o", "--output", metavar="FORMATS",
                         help=f"comma-separated formats among {', '.join(OUTPUT_FORMATS)} "
@@ -484,6 +504,9 @@ def _check_options(args: argparse.Namespace) -> None:
                           f"{args.weight_threshold}")
     if args.node_limit < 0:
         raise _UsageError(f"argument --node-limit: must be >= 0, got {args.node_limit}")
+    if not (np.isfinite(args.meta_data_rate) and args.meta_data_rate >= 0):
+        raise _UsageError(f"argument --meta-data-rate: must be a finite number >= 0, got "
+                          f"{args.meta_data_rate}")
     if args.assign_to_neighbouring_module and not args.cluster_data:
         raise _UsageError("argument --assign-to-neighbouring-module: needs a partition given "
                           "with -c/--cluster-data")
@@ -908,6 +931,7 @@ def _run(args: argparse.Namespace, argv: list[str] | None = None) -> int:
             min_flow_iterations=args.min_flow_iterations,
             flow_tolerance=args.flow_tolerance,
         )
+        options.update(_meta_options(args, network))
         initial = None
         if args.cluster_data or json_paths is not None:
             # As the official: the paths of a JSON network are its initial
@@ -989,6 +1013,24 @@ def _run(args: argparse.Namespace, argv: list[str] | None = None) -> int:
               f"wrote {', '.join(display_path(p) for p in targets) or 'no files'}",
               file=sys.stderr)
     return 0
+
+
+def _meta_options(args: argparse.Namespace, network) -> dict:
+    """The keyword arguments of the metadata map equation: the categories
+    of --meta-data in node order (-1, one category, for the nodes the file
+    does not list, as the official Infomap gives them; lines of nodes the
+    network lacks are ignored, as there)."""
+    if not args.meta_data:
+        return {}
+    from .io import read_meta_data
+
+    given = read_meta_data(args.meta_data)
+    if isinstance(network, StateNetwork):
+        meta_data = [given.get(int(i), -1) for i in network.network.node_ids]
+    else:
+        meta_data = [given.get(int(i), -1) for i in network.node_ids]
+    return dict(meta_data=meta_data, meta_data_rate=args.meta_data_rate,
+                meta_data_unweighted=args.meta_data_unweighted)
 
 
 def _search(args: argparse.Namespace, network, initial, options: dict):

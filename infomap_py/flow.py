@@ -100,6 +100,15 @@ class Flow:
         ``link_flow``), which the map equation does not code but the
         official flow network output (``-o flow``) lists; ``None`` where
         there are none.
+    meta : numpy.ndarray of int64 or None
+        For the metadata map equation: every node's category (ids from
+        0); ``None`` codes no metadata.
+    meta_rate : float
+        The weight of the metadata term in the codelength (official
+        ``--meta-data-rate``).
+    meta_unweighted : bool
+        Code every node's category at rate ``1 / N`` instead of its flow
+        (official ``--meta-data-unweighted``).
     """
 
     node_flow: np.ndarray
@@ -116,6 +125,9 @@ class Flow:
     physical: np.ndarray | None = None
     self_nodes: np.ndarray | None = None
     self_flow: np.ndarray | None = None
+    meta: np.ndarray | None = None
+    meta_rate: float = 1.0
+    meta_unweighted: bool = False
 
     @property
     def physical_flow(self) -> np.ndarray:
@@ -736,7 +748,8 @@ def flow_graph(flow: Flow):
     Returns a :data:`~infomap_py._core.coarsen.FlowNet`: the CSR flow graph
     with out- and in-flow per neighbour (duplicates merged), the node data
     (flow, teleportation source and weight), every node's own enter and
-    exit flow, and for a state network every state's physical node.
+    exit flow, for a state network every state's physical node, and with
+    metadata every node's category.
     """
     from ._core.coarsen import FlowNet, NodeFlows, build_flow_graph, node_enter_exit
     from ._core.memory import PhysNodes
@@ -758,4 +771,23 @@ def flow_graph(flow: Flow):
     if flow.physical is not None:
         phys = PhysNodes(np.arange(flow.num_nodes + 1, dtype=np.int64),
                          np.array(flow.physical, dtype=np.int64), node_data.flow)
-    return FlowNet(graph, node_data, node_enter, node_exit, phys)
+    meta = None
+    if flow.meta is not None:
+        meta = meta_nodes(flow)
+    return FlowNet(graph, node_data, node_enter, node_exit, phys, meta)
+
+
+def meta_nodes(flow: Flow):
+    """Return the :data:`~infomap_py._core.meta.MetaNodes` of a flow with
+    metadata: one category per node, coded at the node's flow (``1 / N``
+    with ``meta_unweighted``)."""
+    from ._core.meta import MetaNodes
+
+    n = flow.num_nodes
+    if flow.meta_unweighted:
+        meta_flow = np.full(n, 1.0 / n if n else 0.0)
+    else:
+        meta_flow = np.ascontiguousarray(flow.node_flow, dtype=np.float64)
+    return MetaNodes(np.arange(n + 1, dtype=np.int64),
+                     np.ascontiguousarray(flow.meta, dtype=np.int64), meta_flow,
+                     float(flow.meta_rate))

@@ -19,6 +19,7 @@ from ._core.tree import dissolve_unpaid_modules, module_codelengths
 from .flow import Flow, flow_graph
 from .multilevel import merge_modules, split_recursively, super_levels
 from .tree import (
+    add_meta_lengths,
     coded_leaves,
     compact_tree,
     super_tree,
@@ -158,8 +159,9 @@ def run_trial(
     labels, k, length = partition(net, constants, labels, int(labels.max()) + 1, rng,
                                   False, workers, progress, controls)
     phase_done = PhaseClock(progress)  # the phases after the two-level search
-    # Merging is scored with the first-order node term: not on state networks.
-    if two_level and merge and 2 < k < n and not is_memory(net.phys):
+    # Merging is scored with the first-order node term: not on state networks
+    # nor with metadata.
+    if two_level and merge and 2 < k < n and not is_memory(net.phys) and net.meta is None:
         merged, merged_k = merge_modules(net, constants, labels, k, rng)
         if merged_k < k:
             # The usual search and tuning go on from the merged modules.
@@ -189,7 +191,8 @@ def run_trial(
         enter, exit_ = enter[kept], exit_[kept]
         parent, leaf_module = compact_tree(parent, leaf_module)
     leaf_flow, leaf_of = coded_leaves(net, leaf_module, parent.shape[0])
-    length = float(module_codelengths(leaf_flow, parent, leaf_of, enter, exit_).sum())
+    length = float(add_meta_lengths(net, module_codelengths(leaf_flow, parent, leaf_of, enter,
+                                                            exit_), leaf_module).sum())
     if length > flat_length:
         # Re-splitting the coarsest super-modules lost structure: keep the partition.
         parent, leaf_module, length = flat_parent, flat_leaf_module, flat_length

@@ -51,7 +51,7 @@ class InfomapResult:
         root's) and of all other codebooks.
     one_level_codelength : float
         The codelength with all nodes in one module (the entropy of the
-        node flow).
+        node flow; with metadata, plus the metadata term of that module).
     flow : numpy.ndarray
         The visit rate of every node.
     module_flow : numpy.ndarray
@@ -99,6 +99,38 @@ class InfomapResult:
     tree: Any = None
     state_network: Any = None
     trial_results: tuple | None = None
+
+    @property
+    def meta_codelength(self) -> float:
+        """The metadata term (bits) that :attr:`module_codelength` includes:
+        ``meta_data_rate`` times :attr:`meta_entropy` (0 without metadata;
+        the official ``meta_codelength``)."""
+        flow = self.flow_data
+        if flow is None or getattr(flow, "meta", None) is None:
+            return 0.0
+        return flow.meta_rate * self.meta_entropy
+
+    @property
+    def meta_entropy(self) -> float:
+        """The metadata term before ``meta_data_rate`` weighs it: over the
+        top modules, the meta flow times the entropy of the categories (0
+        without metadata; the official ``meta_entropy``).
+
+        As the official Infomap reports it, this is the term of the top
+        modules; where modules hold sub-modules, the codelength codes the
+        categories in the modules of nodes instead, for a smaller term.
+        """
+        flow = self.flow_data
+        if flow is None or getattr(flow, "meta", None) is None:
+            return 0.0
+        import dataclasses
+
+        from ._core.meta import meta_term
+        from .flow import meta_nodes
+
+        meta = meta_nodes(dataclasses.replace(flow, meta_rate=1.0))
+        labels = np.ascontiguousarray(self.labels, dtype=np.int64)
+        return float(meta_term(meta, labels, int(labels.max()) + 1 if labels.size else 0))
 
     @property
     def is_higher_order(self) -> bool:

@@ -238,7 +238,22 @@ def tree_codelength(net: tuple, parent: np.ndarray, leaf_module: np.ndarray) -> 
 
     _, enter, exit_ = tree_flows(net, parent, leaf_module)
     leaf_flow, leaf_of = coded_leaves(net, leaf_module, parent.shape[0])
-    return float(module_codelengths(leaf_flow, parent, leaf_of, enter, exit_).sum())
+    lengths = module_codelengths(leaf_flow, parent, leaf_of, enter, exit_)
+    return float(add_meta_lengths(net, lengths, leaf_module).sum())
+
+
+def add_meta_lengths(net: tuple, lengths: np.ndarray, leaf_module: np.ndarray) -> np.ndarray:
+    """Return the codebook ``lengths`` of a tree's modules with, for a
+    network with metadata, the metadata term of every module of leaves
+    added (the metadata map equation codes the categories of a module's
+    nodes in its codebook); ``lengths`` itself otherwise."""
+    if net.meta is None:
+        return lengths
+    from ._core.meta import module_meta_terms
+
+    return lengths + module_meta_terms(net.meta, np.ascontiguousarray(leaf_module,
+                                                                      dtype=np.int64),
+                                       lengths.shape[0])
 
 
 def coded_leaves(net: tuple, leaf_module: np.ndarray, num_tree: int
@@ -319,7 +334,8 @@ def build_tree(flow: Flow, parent: np.ndarray, leaf_module: np.ndarray,
     leaf_rank[leaf_order] = np.arange(n) - starts[leaf_module[leaf_order]] + 1
     mflow, enter, exit_ = mflow[inverse], enter[inverse], exit_[inverse]
     leaf_flow, leaf_of = coded_leaves(net, leaf_module, num_tree)
-    lengths = module_codelengths(leaf_flow, new_parent, leaf_of, enter, exit_)
+    lengths = add_meta_lengths(net, module_codelengths(leaf_flow, new_parent, leaf_of, enter,
+                                                       exit_), leaf_module)
     return ModuleTree(new_parent, rank[inverse], leaf_module, leaf_rank, mflow, enter,
                       exit_, lengths)
 

@@ -8,8 +8,9 @@ specializations and a first run compiled for minutes.  The runs below go
 through every path a user meets (two-level and multilevel, undirected,
 directed and recorded teleportation, a start partition, the command-line
 tool); afterwards no kernel may hold more than one specialization, and none
-of the memory map equation's kernels may have compiled (first-order runs
-pass ``None`` for the physical nodes, and Numba picks the stand-ins by type).  It runs
+of the memory or metadata map equation's kernels may have compiled (first-order
+runs pass ``None`` for the physical nodes and the metadata, and Numba picks the
+stand-ins by type).  It runs
 in a subprocess on an empty Numba cache (kernels loaded from a cache call
 their callees directly, so only a compile shows the specializations), so
 that other tests' calls do not count.
@@ -51,8 +52,9 @@ SCRIPT = textwrap.dedent("""
             value = getattr(value, "kernel", value)  # a kernel behind _jit.unless_none
             if isinstance(value, CPUDispatcher) and len(value.signatures) > 1:
                 print(f"{info.name}.{name}: {len(value.signatures)} specializations")
-            if info.name == "memory" and isinstance(value, CPUDispatcher) and value.signatures:
-                print(f"memory.{name}: compiled by a first-order run")
+            if (info.name in ("memory", "meta") and isinstance(value, CPUDispatcher)
+                    and value.signatures):
+                print(f"{info.name}.{name}: compiled by a first-order run")
     print("checked")
 """)
 

@@ -258,7 +258,7 @@ def test_optimizer_move_terms_equal_recomputed_difference(case, seed, exit_netwo
     (an empty one included), with directed flow and recorded teleportation."""
     ref = ReferenceMoves(case, seed, exit_network)
     net, constants = ref.kernel_input()
-    graph, node_data, node_enter, node_exit, _ = net
+    graph, node_data, node_enter, node_exit = net[:4]
     teleports, enter_is_exit = moves._flow_kind(net)
     assert teleports == ref.recorded
     labels = start_labels(seed, ref.n)

@@ -21,6 +21,7 @@ import numpy as np
 
 from ._jit import inline_jit, jit
 from .memory import aggregate_physical
+from .meta import aggregate_meta
 
 #: A CSR flow graph (see above): node ``u``'s neighbours are
 #: ``neighbours[indptr[u]:indptr[u + 1]]``, with the flow to each and from each.
@@ -31,10 +32,11 @@ FlowGraph = namedtuple("FlowGraph", "indptr neighbours out_flow in_flow")
 NodeFlows = namedtuple("NodeFlows", "flow tele_source tele_weight")
 
 #: What every kernel that moves nodes works on: the flow graph, the node
-#: data, every node's own enter and exit flow, and its physical nodes
-#: (:data:`.memory.PhysNodes`; ``None`` unless a state network).
-FlowNet = namedtuple("FlowNet", "graph node_data node_enter node_exit phys",
-                     defaults=(None,))
+#: data, every node's own enter and exit flow, its physical nodes
+#: (:data:`.memory.PhysNodes`; ``None`` unless a state network) and its
+#: metadata categories (:data:`.meta.MetaNodes`; ``None`` without metadata).
+FlowNet = namedtuple("FlowNet", "graph node_data node_enter node_exit phys meta",
+                     defaults=(None, None))
 
 #: Flows per module: visit rate, enter and exit flow, teleportation source
 #: and weight (as :data:`NodeFlows` for nodes).
@@ -192,11 +194,12 @@ def module_flows(net, labels, num_modules):
 def aggregate_net(net, labels, num_modules):
     """Return the :data:`FlowNet` of the modules of ``labels``: one node
     per module, with the module's flows as its node data and the physical
-    nodes of its members."""
+    nodes and metadata categories of its members."""
     flows = module_flows(net, labels, num_modules)
     return FlowNet(aggregate(net.graph, labels, num_modules),
                    aggregate_node_data(net.node_data, labels, num_modules),
-                   flows.enter, flows.exit, aggregate_physical(net.phys, labels, num_modules))
+                   flows.enter, flows.exit, aggregate_physical(net.phys, labels, num_modules),
+                   aggregate_meta(net.meta, labels, num_modules))
 
 
 @jit

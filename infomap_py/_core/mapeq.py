@@ -29,12 +29,21 @@ node term :math:`\sum_\alpha \mathrm{plogp}(p_\alpha)` becomes
 :math:`\sum_{m}\sum_{i \in m} \mathrm{plogp}(p_{i,m})`, which changes as
 states move (the memory map equation).
 
+With metadata (the metadata map equation) every module also codes the
+categories of its nodes: :math:`r \sum_m \big(\mathrm{plogp}(F_m) -
+\sum_c \mathrm{plogp}(f_{m,c})\big)` joins the module codelength, with
+:math:`f_{m,c}` the meta flow of category :math:`c` in module :math:`m`,
+:math:`F_m` their sum and :math:`r` the metadata rate (see :mod:`.meta`).
+
 The optimizer keeps the running sums of this formula in a ``terms`` array
 and updates them in O(1) per move (the physical term in O(physical nodes of
-the mover)); ``constants`` holds what does not change while nodes move.
+the mover), the metadata term in O(categories of the mover));
+``constants`` holds what does not change while nodes move.
 
 ``terms``:     ``[sum_enter, sum_plogp_enter, sum_plogp_exit, sum_plogp_exit_plus_flow,
-sum_plogp_physical_flow]`` (the last is 0 for a first-order network)
+sum_plogp_physical_flow, meta_codelength]`` (the physical term is 0 for a
+first-order network; the last, the metadata term of :mod:`.meta`, is 0
+without metadata)
 ``constants``: ``[sum_plogp_node_flow, exit_network_flow]`` (the first is 0
 for a state network, whose node term is in ``terms``)
 """
@@ -48,7 +57,8 @@ SUM_PLOGP_ENTER = 1
 SUM_PLOGP_EXIT = 2
 SUM_PLOGP_EXIT_FLOW = 3
 SUM_PLOGP_PHYSICAL_FLOW = 4
-NUM_TERMS = 5
+META_CODELENGTH = 5
+NUM_TERMS = 6
 
 SUM_PLOGP_NODE_FLOW = 0
 EXIT_NETWORK_FLOW = 1
@@ -98,6 +108,7 @@ def module_codelength(terms, constants):
         - terms[SUM_PLOGP_EXIT]
         - constants[SUM_PLOGP_NODE_FLOW]
         - terms[SUM_PLOGP_PHYSICAL_FLOW]
+        + terms[META_CODELENGTH]
     )
 
 

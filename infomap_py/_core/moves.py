@@ -12,6 +12,10 @@ On a state (memory) network every module also knows the flow of each
 physical node in it (:data:`.memory.MemoryState`): the map equation codes physical
 nodes, and the modules that hold a physical node of the mover are
 candidates too, as in the official Infomap.
+
+With metadata every module also knows the meta flow of each category in it
+(:data:`.meta.MetaState`); the candidates stay those of the links, as in
+the official Infomap.
 """
 
 from collections import namedtuple
@@ -21,6 +25,7 @@ import numpy as np
 from . import mapeq
 from ._jit import inline_jit, jit
 from . import memory as mem
+from . import meta as md
 from .coarsen import compact_labels, module_flows
 from .rng import rand_below, shuffle
 
@@ -35,9 +40,12 @@ FLOW, ENTER, EXIT, TELE, TW, PLOGP_ENTER, PLOGP_EXIT, PLOGP_EXIT_FLOW = range(8)
 #: The module state of a core loop: every node's module (``labels``), the
 #: ``(n, 8)`` module data (columns above), each module's number of nodes
 #: (``members``), a stack of the empty modules (``empty``, its height in the
-#: one-element ``num_empty``) and the map equation's running sums (``terms``).
+#: one-element ``num_empty``) and the map equation's running sums (``terms``);
+#: ``memory`` and ``meta`` are the :data:`.memory.MemoryState` and
+#: :data:`.meta.MetaState` (``None`` where the network has none).
 ModuleState = namedtuple("ModuleState",
-                         "labels modules members empty num_empty terms memory")
+                         "labels modules members empty num_empty terms memory meta",
+                         defaults=(None,))
 
 #: The scratch of a core loop: which nodes may move (``dirty``), the order
 #: of a sweep, and the candidate modules of the node being moved: each
@@ -81,7 +89,10 @@ def new_partition(net, labels):
     terms = mapeq.init_terms(flow, enter, exit_, n)
     memory, physical_term = mem.new_memory(net.phys, labels, members)
     terms[mapeq.SUM_PLOGP_PHYSICAL_FLOW] = physical_term
-    return ModuleState(labels.copy(), modules, members, empty, num_empty, terms, memory)
+    meta_state, meta_term = md.new_meta(net.meta, labels)
+    terms[mapeq.META_CODELENGTH] = meta_term
+    return ModuleState(labels.copy(), modules, members, empty, num_empty, terms, memory,
+                       meta_state)
 
 
 @jit
@@ -109,9 +120,11 @@ def _move(net, state, i, new, delta_old, delta_new):
     and the rest of its old module / the new module (both directions)."""
     node_flow, node_tele, node_tw = net.node_data
     node_enter, node_exit = net.node_enter, net.node_exit
-    labels, modules, members, empty, num_empty, terms, memory = state
+    labels, modules, members, empty, num_empty, terms, memory, meta_state = state
     old = labels[i]
     terms[mapeq.SUM_PLOGP_PHYSICAL_FLOW] += mem.move(memory, net.phys, i, old, new)
+    if md.is_meta(net.meta):
+        terms[mapeq.META_CODELENGTH] += md.move(meta_state, net.meta, i, old, new)
     if members[new] == 0:
         num_empty[0] -= 1
     if members[old] == 1:
@@ -178,14 +191,15 @@ def sweep(net, state, constants, rng, scratch, skip_joined, teleports, enter_is_
     ``teleports`` and ``enter_is_exit`` are what :func:`_flow_kind` says of
     the level.
     """
-    graph, node_data, node_enter, node_exit, phys = net
+    graph, node_data, node_enter, node_exit, phys, meta = net
     indptr, neighbours, out_flow, in_flow = graph
     node_flow = node_data.flow
     dirty, order = scratch.dirty, scratch.order
     scratch_slot, scratch_module = scratch.slot, scratch.module
     scratch_flow, scratch_out, scratch_mem = scratch.flow, scratch.out, scratch.mem
-    labels, modules, members, empty, num_empty, terms, memory = state
+    labels, modules, members, empty, num_empty, terms, memory, meta_state = state
     memory_net = mem.is_memory(phys)
+    meta_net = md.is_meta(meta)
     exit_network_flow = constants[mapeq.EXIT_NETWORK_FLOW]
     num_moved = 0
     for idx in range(order.shape[0]):
@@ -240,6 +254,8 @@ def sweep(net, state, constants, rng, scratch, skip_joined, teleports, enter_is_
         leave = mapeq.leave_delta(node_flow[i], node_enter[i], node_exit[i],
                                   modules[old, FLOW], modules[old, ENTER], modules[old, EXIT],
                                   delta_old)
+        if meta_net:
+            leave += md.leave_delta(meta_state, meta, i, old)
         sum_enter = terms[mapeq.SUM_ENTER] + exit_network_flow
         plogp_sum_enter = mapeq.plogp(sum_enter)
         best_module = old
@@ -264,6 +280,8 @@ def sweep(net, state, constants, rng, scratch, skip_joined, teleports, enter_is_
             )
             if memory_net:
                 delta -= memory_leave + scratch_mem[c]
+            if meta_net:
+                delta += md.join_delta(meta_state, meta, i, m)
             if delta < best_delta - MIN_SINGLE_NODE_IMPROVEMENT:
                 best_module = m
                 best_delta = delta
@@ -312,6 +330,8 @@ def sweep(net, state, constants, rng, scratch, skip_joined, teleports, enter_is_
                 follow_old, follow_new)
             if memory_net:
                 follow_delta -= mem.move_delta(memory, phys, v, old, new)
+            if meta_net:
+                follow_delta += md.move_delta(meta_state, meta, v, old, new)
             if follow_delta > MIN_SINGLE_NODE_IMPROVEMENT:
                 continue
             _move(net, state, v, new, follow_old, follow_new)
@@ -380,11 +400,11 @@ def place_linkless_nodes(net, labels, constants):
     """Move every node without links, but with teleportation flow, into the
     module where it codes shortest (only recorded teleportation gives such
     nodes a reason to join a module); return the new labels, dense ``0..k-1``."""
-    graph, node_data, node_enter, node_exit, phys = net
+    graph, node_data, node_enter, node_exit, phys, meta = net
     indptr = graph.indptr
     node_tele = node_data.tele_source
     state = new_partition(net, labels)
-    labels_now, modules, members, empty, num_empty, terms, memory = state
+    labels_now, modules, members, empty, num_empty, terms, memory, meta_state = state
     n = labels.shape[0]
     for i in range(n):
         if indptr[i + 1] > indptr[i] or node_tele[i] <= 0.0:
@@ -404,6 +424,7 @@ def place_linkless_nodes(net, labels, constants):
                                      modules[m, FLOW], modules[m, ENTER], modules[m, EXIT],
                                      delta_old, delta_new)
             delta -= mem.move_delta(memory, phys, i, old, m)
+            delta += md.move_delta(meta_state, meta, i, old, m)
             if delta < best_delta:
                 best_module = m
                 best_delta = delta

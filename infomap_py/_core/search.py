@@ -21,6 +21,7 @@ from . import mapeq
 from ._jit import inline_jit, jit
 from .coarsen import FlowNet, NodeFlows, aggregate_net, compact_labels, module_flows, subnetwork
 from .memory import is_memory, num_physical, physical_flow, physical_term, subnetwork_physical
+from .meta import is_meta, meta_term, subnetwork_meta
 from .moves import core_loops, new_partition
 
 #: Sweeps per core loop on the finest level (the official default).
@@ -53,8 +54,12 @@ def node_entropy(net):
 @jit
 def one_level_length(net, exit_flow):
     """Return the codelength of one module holding every node of ``net``
-    (coding physical nodes on a state network), left at rate ``exit_flow``."""
-    return mapeq.one_level_codelength(physical_flow(net.phys, net.node_data.flow), exit_flow)
+    (coding physical nodes on a state network, and the categories of all
+    nodes with metadata), left at rate ``exit_flow``."""
+    length = mapeq.one_level_codelength(physical_flow(net.phys, net.node_data.flow), exit_flow)
+    if is_meta(net.meta):
+        length += meta_term(net.meta, np.zeros(net.node_data.flow.shape[0], dtype=np.int64), 1)
+    return length
 
 
 @inline_jit
@@ -63,6 +68,7 @@ def score(net, constants, labels, num_modules):
     flows = module_flows(net, labels, num_modules)
     terms = mapeq.init_terms(flows.flow, flows.enter, flows.exit, num_modules)
     terms[mapeq.SUM_PLOGP_PHYSICAL_FLOW] = physical_term(net.phys, labels, num_modules)
+    terms[mapeq.META_CODELENGTH] = meta_term(net.meta, labels, num_modules)
     return (mapeq.index_codelength(terms, constants),
             mapeq.module_codelength(terms, constants))
 
@@ -194,7 +200,8 @@ def module_subnetwork(net, nodes, local, local_phys):
                    NodeFlows(data.flow[nodes], data.tele_source[nodes],
                              data.tele_weight[nodes]),
                    net.node_enter[nodes], net.node_exit[nodes],
-                   subnetwork_physical(net.phys, nodes, local_phys))
+                   subnetwork_physical(net.phys, nodes, local_phys),
+                   subnetwork_meta(net.meta, nodes))
 
 
 @jit

@@ -11,7 +11,7 @@ write is atomic (a temporary file renamed into place).
 """
 
 from ._fingerprint import InputFingerprint, config_fingerprint, input_fingerprint
-from .partitions import read_partition, read_tree
+from .partitions import read_meta_data, read_partition, read_tree
 from .readers import read_network
 from .writers import (
     RunInfo,
@@ -32,6 +32,7 @@ __all__ = [
     "config_fingerprint",
     "input_fingerprint",
     "read_network",
+    "read_meta_data",
     "read_partition",
     "read_tree",
     "write_clu",

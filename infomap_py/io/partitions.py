@@ -207,3 +207,78 @@ def _read_tree(name: str, lines: list[str]) -> dict[int, tuple[int, ...]]:
         partition[node] = tuple(steps)
         first_line[node] = number
     return partition
+
+
+META_FORMAT = "expected 'node_id category [category ...]'"
+
+#: The largest category id the official Infomap reads (a C ``int``).
+MAX_META_CATEGORY = 2**31 - 1
+
+
+def read_meta_data(path: str | os.PathLike) -> dict[int, int]:
+    r"""Read node categories for the metadata map equation (official ``--meta-data``).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A text file (possibly gzipped) of lines ``node_id category
+        [category ...]``, as the official Infomap reads it: ``#`` starts a
+        comment, blank lines are skipped, reading stops at the first line
+        that starts with ``*``; every line has the same number of
+        categories, and the first one is coded.  Ids and categories are
+        non-negative integers (categories at most ``2**31 - 1``).  A node
+        listed twice keeps its last line.
+
+    Returns
+    -------
+    dict
+        ``{node_id: category}``.
+
+    Raises
+    ------
+    InputFormatError
+        For a missing or unreadable file, a malformed line, a line with a
+        different number of categories than the first, or a file without
+        any node; the message names the file and the line.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from infomap_py.io import read_meta_data
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = Path(tmp, "meta.clu")
+    ...     _ = path.write_text("# node category\n1 0\n2 0 # a comment\n3 1\n")
+    ...     read_meta_data(path)
+    {1: 0, 2: 0, 3: 1}
+    """
+    data, name = read_bytes(path)
+    categories: dict[int, int] = {}
+    columns = 0
+    for number, raw in enumerate(decode(data[start_offset(data):]).split("\n"), 1):
+        stripped = raw.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        if stripped.startswith("*"):
+            break
+        tokens = stripped.split("#", 1)[0].split()
+        node = _positive_int(tokens[0])
+        if node is None:
+            raise InputFormatError(name, number, "node id must be a non-negative integer, got "
+                                                 f"{tokens[0]!r}")
+        if len(tokens) < 2:
+            raise InputFormatError(name, number, f"{META_FORMAT}, got {stripped!r}")
+        values = [_positive_int(token) for token in tokens[1:]]
+        for token, value in zip(tokens[1:], values):
+            if value is None or value > MAX_META_CATEGORY:
+                raise InputFormatError(name, number, "category must be an integer from 0 to "
+                                                     f"{MAX_META_CATEGORY}, got {token!r}")
+        if columns and len(values) != columns:
+            raise InputFormatError(name, number, f"{len(values)} categories where the lines "
+                                                 f"before have {columns}")
+        columns = len(values)
+        categories[node] = values[0]
+    if not categories:
+        raise InputFormatError(name, None, f"no nodes: the file holds no metadata lines "
+                                           f"({META_FORMAT})")
+    return categories
