@@ -25,15 +25,12 @@ from infomap_py.errors import InputFormatError
 from infomap_py.flow import flow_graph
 from infomap_py.io import read_meta_data
 
-def _data_dir() -> Path:
-    import os
-
-    return Path(os.environ.get("INFOMAP_PY_SHARED_DATA", "/work/shared/data"))
+from conftest import SHARED_DATA
 
 
 def real_network(name: str) -> tuple[nx.Graph, np.ndarray]:
     """A shared network with its ground-truth labels as metadata (integers)."""
-    folder = _data_dir() / name
+    folder = SHARED_DATA / name
     if not (folder / "labels.tsv").exists():
         pytest.skip(f"shared data {name} not available")
     edges = np.loadtxt(folder / "edges.tsv", dtype=np.int64, comments="#")
