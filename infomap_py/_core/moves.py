@@ -187,6 +187,8 @@ def sweep(net, state, constants, rng, scratch, skip_joined, teleports, enter_is_
     labels, modules, members, empty, num_empty, terms, memory = state
     memory_net = mem.is_memory(phys)
     exit_network_flow = constants[mapeq.EXIT_NETWORK_FLOW]
+    biased = mapeq.is_biased(constants)
+    n = labels.shape[0]
     num_moved = 0
     for idx in range(order.shape[0]):
         i = order[idx]
@@ -242,6 +244,15 @@ def sweep(net, state, constants, rng, scratch, skip_joined, teleports, enter_is_
                                   delta_old)
         sum_enter = terms[mapeq.SUM_ENTER] + exit_network_flow
         plogp_sum_enter = mapeq.plogp(sum_enter)
+        bias_leave = 0.0
+        bias_fill = 0.0
+        if biased:
+            # The biased map equation: a move that empties the old module, or
+            # fills an empty one, changes the number of modules.
+            if members[old] == 1:
+                bias_leave = mapeq.count_change(n - num_empty[0], -1, constants)
+            else:
+                bias_fill = mapeq.count_change(n - num_empty[0], 1, constants)
         best_module = old
         best_delta = 0.0
         best_flow = 0.0
@@ -264,6 +275,8 @@ def sweep(net, state, constants, rng, scratch, skip_joined, teleports, enter_is_
             )
             if memory_net:
                 delta -= memory_leave + scratch_mem[c]
+            if biased:
+                delta += bias_fill if members[m] == 0 else bias_leave
             if delta < best_delta - MIN_SINGLE_NODE_IMPROVEMENT:
                 best_module = m
                 best_delta = delta
@@ -312,6 +325,8 @@ def sweep(net, state, constants, rng, scratch, skip_joined, teleports, enter_is_
                 follow_old, follow_new)
             if memory_net:
                 follow_delta -= mem.move_delta(memory, phys, v, old, new)
+            if biased:
+                follow_delta += mapeq.count_change(n - num_empty[0], -1, constants)
             if follow_delta > MIN_SINGLE_NODE_IMPROVEMENT:
                 continue
             _move(net, state, v, new, follow_old, follow_new)
@@ -320,6 +335,15 @@ def sweep(net, state, constants, rng, scratch, skip_joined, teleports, enter_is_
                 for e in range(indptr[v], indptr[v + 1]):
                     dirty[neighbours[e]] = True
     return num_moved
+
+
+@inline_jit
+def state_codelength(state, constants):
+    """Return the codelength of a module state: the running sums, plus the
+    biased map equation's terms of its number of modules."""
+    num_modules = state.labels.shape[0] - state.num_empty[0]
+    return (mapeq.codelength(state.terms, constants)
+            + mapeq.module_count_cost(num_modules, constants))
 
 
 @jit
@@ -361,13 +385,13 @@ def core_loops(net, state, constants, rng, loop_limit, min_improvement, skip_joi
                       np.full(n, -1, dtype=np.int64), np.empty(room, dtype=np.int64),
                       np.empty(room), np.empty(room), np.empty(room))
     teleports, enter_is_exit = _flow_kind(net)
-    old_codelength = mapeq.codelength(state.terms, constants)
+    old_codelength = state_codelength(state, constants)
     effective = 0
     for _ in range(loop_limit):
         shuffle(rng, scratch.order)
         moved = sweep(net, state, constants, rng, scratch, skip_joined, teleports,
                       enter_is_exit)
-        new_codelength = mapeq.codelength(state.terms, constants)
+        new_codelength = state_codelength(state, constants)
         if moved == 0 or new_codelength >= old_codelength - min_improvement:
             break
         effective += 1
@@ -404,6 +428,8 @@ def place_linkless_nodes(net, labels, constants):
                                      modules[m, FLOW], modules[m, ENTER], modules[m, EXIT],
                                      delta_old, delta_new)
             delta -= mem.move_delta(memory, phys, i, old, m)
+            if members[old] == 1:
+                delta += mapeq.count_change(n - num_empty[0], -1, constants)
             if delta < best_delta:
                 best_module = m
                 best_delta = delta
