@@ -189,8 +189,7 @@ def run_trial(
                                                 min_improvement, constants)
     _, enter, exit_ = tree_flows(net, parent, leaf_module)
     parent, dissolved = dissolve_unpaid_modules(node_flow, parent, leaf_module, enter,
-                                                exit_, min_improvement,
-                                                constants[mapeq.MODULE_CORRECTION])
+                                                exit_, min_improvement, constants)
     if dissolved:
         # Dissolving a module leaves the flows of every other module as they were.
         kept = parent != -2

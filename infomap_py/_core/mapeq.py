@@ -296,11 +296,18 @@ def module_count_cost(num_modules, constants):
     """Return the biased map equation's terms for ``num_modules`` modules, as
     the optimizer tracks them (see the module docstring); 0 for the plain
     map equation."""
-    cost = constants[MODULE_CORRECTION] * (num_modules - 1) + constants[NODE_CORRECTION]
+    return (constants[MODULE_CORRECTION] * (num_modules - 1) + constants[NODE_CORRECTION]
+            + preference_cost(num_modules, constants))
+
+
+@jit
+def preference_cost(num_modules, constants):
+    """Return ``|num_modules - preferred|`` bits, or 0 without a preferred
+    number of modules."""
     preferred = constants[PREFERRED_NUM_MODULES]
     if preferred > 0.0:
-        cost += abs(num_modules - preferred)
-    return cost
+        return abs(num_modules - preferred)
+    return 0.0
 
 
 @jit
@@ -323,7 +330,4 @@ def count_bias(num_modules, constants):
         index = 0.0
         module = constants[NODE_CORRECTION] - constants[MODULE_CORRECTION]
         num_modules = 1
-    preferred = constants[PREFERRED_NUM_MODULES]
-    if preferred > 0.0:
-        module += abs(num_modules - preferred)
-    return index, module
+    return index, module + preference_cost(num_modules, constants)

@@ -227,6 +227,17 @@ def sweep(net, state, constants, rng, scratch, skip_joined, teleports, enter_is_
             scratch_out[num_candidates] = 0.0
             scratch_mem[num_candidates] = 0.0
             num_candidates += 1
+        if num_candidates == 0 and biased and n > 1:
+            # A node without links joins nothing, but under the biased map
+            # equation its module costs bits of its own: it may join the
+            # module of a random node (the official's random moves do this).
+            m = labels[rand_below(rng, n)]
+            if m != old:
+                scratch_module[0] = m
+                scratch_flow[0] = 0.0
+                scratch_out[0] = 0.0
+                scratch_mem[0] = 0.0
+                num_candidates = 1
         if num_candidates == 0:
             dirty[i] = False
             continue
