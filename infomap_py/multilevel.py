@@ -79,10 +79,12 @@ def module_super_levels(level_graph: FlowGraph, flows: ModuleFlows, exit_flow: f
         # codebook, plus the preference's cost of the current number of top
         # modules, less one module's correction (the super-level's search
         # counts k - 1 for k super-modules, which add k modules to the tree).
-        k = enter.shape[0]
-        return (index_codebook_length(enter, exit_flow)
-                + mapeq.module_count_cost(k, constants)
-                - constants[mapeq.MODULE_CORRECTION] * k)
+        length = index_codebook_length(enter, exit_flow)
+        if bias.any():  # (the plain map equation compiles no bias kernel)
+            k = enter.shape[0]
+            length += (mapeq.module_count_cost(k, constants)
+                       - constants[mapeq.MODULE_CORRECTION] * k)
+        return length
 
     constants = mapeq.new_constants(mapeq.entropy_terms(enter), exit_flow, bias)
     index_length = biased_index_length(enter, constants)

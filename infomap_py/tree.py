@@ -280,8 +280,9 @@ def tree_bias(parent: np.ndarray, leaf_module: np.ndarray, bias: np.ndarray
         children[0] = 0.0
     else:
         children[0] -= 1.0
-    preferred = bias[0]
-    preference = float(abs(top.size - preferred)) if preferred > 0 else 0.0
+    from ._core.mapeq import new_constants, preference_cost
+
+    preference = float(preference_cost(top.size, new_constants(0.0, 0.0, bias)))
     return bias[1] * children, preference
 
 

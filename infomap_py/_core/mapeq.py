@@ -56,7 +56,7 @@ solution: :math:`c (N - 1) / (2 D \ln 2)`).
 
 import numpy as np
 
-from ._jit import jit
+from ._jit import inline_jit, jit
 
 SUM_ENTER = 0
 SUM_PLOGP_ENTER = 1
@@ -270,28 +270,23 @@ def add_module_terms(terms, flow, enter, exit_):
     return plogp_enter, plogp_exit, plogp_exit_flow
 
 
-@jit
 def new_constants(sum_plogp_node_flow, exit_network_flow, bias):
     """Return the ``constants`` of a (sub-)network: its node term, the flow
     that leaves it, and ``bias``, the biased map equation's
     ``[preferred_num_modules, module_correction, node_correction]`` (zeros
-    for the plain map equation)."""
-    constants = np.empty(NUM_CONSTANTS)
-    constants[SUM_PLOGP_NODE_FLOW] = sum_plogp_node_flow
-    constants[EXIT_NETWORK_FLOW] = exit_network_flow
-    constants[PREFERRED_NUM_MODULES] = bias[0]
-    constants[MODULE_CORRECTION] = bias[1]
-    constants[NODE_CORRECTION] = bias[2]
-    return constants
+    for the plain map equation).  Called from Python only: plain NumPy, so
+    that it compiles nothing."""
+    return np.concatenate([[sum_plogp_node_flow, exit_network_flow],
+                           np.asarray(bias, dtype=np.float64)[:3]])
 
 
-@jit
+@inline_jit
 def is_biased(constants):
     """Whether the number of modules has a cost of its own (the biased map equation)."""
     return constants[PREFERRED_NUM_MODULES] > 0.0 or constants[MODULE_CORRECTION] != 0.0
 
 
-@jit
+@inline_jit
 def module_count_cost(num_modules, constants):
     """Return the biased map equation's terms for ``num_modules`` modules, as
     the optimizer tracks them (see the module docstring); 0 for the plain
@@ -300,7 +295,7 @@ def module_count_cost(num_modules, constants):
             + preference_cost(num_modules, constants))
 
 
-@jit
+@inline_jit
 def preference_cost(num_modules, constants):
     """Return ``|num_modules - preferred|`` bits, or 0 without a preferred
     number of modules."""
@@ -310,7 +305,7 @@ def preference_cost(num_modules, constants):
     return 0.0
 
 
-@jit
+@inline_jit
 def count_change(num_modules, change, constants):
     """Return the change of :func:`module_count_cost` when a move changes the
     number of modules from ``num_modules`` by ``change`` (-1, 0 or 1)."""
@@ -318,7 +313,7 @@ def count_change(num_modules, change, constants):
             - module_count_cost(num_modules, constants))
 
 
-@jit
+@inline_jit
 def count_bias(num_modules, constants):
     """Return ``(index, module)``: the biased map equation's terms of a
     partition into ``num_modules`` modules, as parts of the index and of the

@@ -62,7 +62,7 @@ def one_level_length(net, constants):
             + index_bias + module_bias)
 
 
-@jit
+@inline_jit
 def subnetwork_constants(net, exit_flow, constants):
     """Return the ``constants`` of a module's sub-network ``net``, left at
     rate ``exit_flow``, searched within a network of ``constants``: the
