@@ -27,7 +27,7 @@ from infomap_py.optimize import run_trial, trial_seeds
 def kernel_input(G) -> tuple:
     """The arrays a trial runs on, built as ``optimize.search`` builds them."""
     net = flow_graph(infomap_py.compute_flow(G))
-    return net, np.array([mapeq.entropy_terms(net.node_data.flow), 0.0])
+    return net, mapeq.new_constants(mapeq.entropy_terms(net.node_data.flow), 0.0, np.zeros(3))
 
 
 def compare(name: str, kernel: tuple, seeds: list[int]) -> None:

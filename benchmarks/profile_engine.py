@@ -83,7 +83,7 @@ def profile(edges: np.ndarray) -> tuple[list[tuple[str, float]], int, float]:
     network = timed("network from the edge array", to_network, edges)
     flow = timed("flow (undirected)", compute_flow, network, "undirected")
     net = timed("CSR flow graph", flow_graph, flow)
-    constants = np.array([mapeq.entropy_terms(net[1][0]), 0.0])
+    constants = mapeq.new_constants(mapeq.entropy_terms(net[1][0]), 0.0, np.zeros(3))
     rng = new_state(trial_seeds(123, 1)[0])
     n = network.num_nodes
     rounds = [0]

@@ -263,15 +263,67 @@ def _with_meta(G: Any, network: Network, flow: Flow, params: dict, meta_data: An
                                meta_unweighted=unweighted)
 
 
+# --- The biased map equation: entropy correction, preferred number of modules -----------
+
+def _bias_options(entropy_corrected: Any = False, entropy_correction_strength: Any = 1.0,
+                  preferred_number_of_modules: Any = 0) -> dict:
+    """Return the options of the biased map equation, checked."""
+    return {
+        "entropy_corrected": check.check_bool("entropy_corrected", entropy_corrected),
+        "entropy_correction_strength": check.check_number(
+            "entropy_correction_strength", entropy_correction_strength, 0.0),
+        "preferred_number_of_modules": check.check_count(
+            "preferred_number_of_modules", preferred_number_of_modules, minimum=0),
+    }
+
+
+def _total_degree(network: Network) -> float:
+    """The official entropy correction's total degree: twice the link
+    weight (a self-link counted once), or twice the number of links where
+    that is more (the correction counts discrete link events)."""
+    source, target = network.source, network.target
+    weight = np.asarray(network.weight, dtype=float)
+    keys = np.unique(np.stack([source, target], axis=1), axis=0) if source.size else source
+    self_links = source == target
+    weighted = 2.0 * weight.sum() - weight[self_links].sum()
+    unweighted = 2 * len(keys) - int((keys[:, 0] == keys[:, 1]).sum()) if source.size else 0
+    return max(weighted, float(unweighted))
+
+
+def _bias(G: Any, network: Network, options: dict) -> np.ndarray | None:
+    """Return the biased map equation's ``[preferred_num_modules,
+    module_correction, node_correction]`` (see :mod:`infomap_py._core.mapeq`),
+    or ``None`` for the plain map equation.  As the official Infomap, a
+    state network's objective (the memory map equation) leaves both out,
+    with a warning."""
+    preferred = options["preferred_number_of_modules"]
+    corrected = options["entropy_corrected"]
+    if not corrected and not preferred:
+        return None
+    if isinstance(G, StateNetwork):
+        for name, on in (("entropy_corrected", corrected),
+                         ("preferred_number_of_modules", preferred)):
+            if on:
+                warnings.warn(f"{name} has no effect on a state or multilayer network: "
+                              f"the memory map equation is optimized and reported without "
+                              f"it, as in the official Infomap", UserWarning, stacklevel=3)
+        return None
+    correction = 0.0
+    degree = _total_degree(network)
+    if corrected and degree > 0.0:
+        correction = options["entropy_correction_strength"] / (2.0 * degree * np.log(2.0))
+    return np.array([float(preferred), correction, correction * network.num_nodes])
+
+
 def _flow_input(arguments: dict) -> dict:
     """The keywords of :data:`FLOW_INPUT_DEFAULTS` among a front door's ``locals()``."""
     return {name: arguments[name] for name in FLOW_INPUT_DEFAULTS}
 
 
-def _one_level_codelength(flow: Flow) -> float:
+def _one_level_codelength(flow: Flow, bias: np.ndarray | None = None) -> float:
     """The codelength of one module holding every node (coding physical
     nodes for a state network's flow, and every node's category with
-    metadata)."""
+    metadata), under the biased map equation's ``bias`` if given."""
     from ._core import mapeq
 
     length = mapeq.one_level_codelength(flow.physical_flow, 0.0)
@@ -280,18 +332,24 @@ def _one_level_codelength(flow: Flow) -> float:
         from .flow import meta_nodes
 
         length += meta_term(meta_nodes(flow), np.zeros(flow.num_nodes, dtype=np.int64), 1)
+    if bias is not None:
+        index, module = mapeq.count_bias(1, mapeq.new_constants(0.0, 0.0, bias))
+        length += index + module
     return length
 
 
-def _score(flow: Flow, labels: np.ndarray) -> Codelength:
-    """Return the two-level codelength of ``labels`` (dense ``0..k-1``) under ``flow``."""
+def _score(flow: Flow, labels: np.ndarray, bias: np.ndarray | None = None) -> Codelength:
+    """Return the two-level codelength of ``labels`` (dense ``0..k-1``) under
+    ``flow`` (and the biased map equation's ``bias``)."""
+    from ._core import mapeq
     from ._core.search import node_entropy, score
 
     if flow.link_flow.shape[0] == 0 and not flow.node_flow.any():
         return Codelength(0.0, 0.0, 0.0)
     net = flow_graph(flow)
-    one_level = _one_level_codelength(flow)
-    constants = np.array([node_entropy(net), 0.0])
+    one_level = _one_level_codelength(flow, bias)
+    constants = mapeq.new_constants(node_entropy(net), 0.0,
+                                    np.zeros(3) if bias is None else bias)
     num_modules = int(labels.max()) + 1 if labels.size else 0
     index, module = score(net, constants, np.ascontiguousarray(labels, dtype=np.int64),
                           num_modules)
@@ -318,6 +376,11 @@ def cluster(
     variable_markov_time: bool = False,
     variable_markov_damping: float = 1.0,
     variable_markov_min_scale: float = 1.0,
+    # -- the biased map equation --
+    entropy_corrected: bool = False,
+    entropy_correction_strength: float = 1.0,
+    preferred_number_of_modules: int = 0,
+    # -- end of the biased map equation --
     node_weights: Any = None,
     use_node_weights_as_flow: bool = False,
     max_flow_iterations: int = DEFAULT_MAX_FLOW_ITERATIONS,
@@ -415,6 +478,20 @@ def cluster(
         from feature nodes to primary nodes).
     skip_adjust_bipartite_flow : bool
         Keep the flow model's flow on feature nodes (no adjustment).
+    entropy_corrected : bool
+        Optimize and report the biased map equation's entropy correction
+        (official ``--entropy-corrected``): ``strength * (k - 1 + N) / (2 D
+        ln 2)`` bits for ``k`` modules of ``N`` nodes with total degree ``D``
+        (twice the link weight, or twice the number of links where that is
+        more), which penalizes many small modules in sparse data.
+    entropy_correction_strength : float
+        Scales the correction, >= 0 (official default 1).
+    preferred_number_of_modules : int
+        Add ``|k - preferred|`` bits to the codelength of ``k`` top modules
+        (official ``--preferred-number-of-modules``; 0, the default, sets no
+        preference).  As in the official Infomap, the partition is then
+        never replaced by one module, and no super-modules are searched
+        above that many top modules.
     node_weights : str, array_like or None
         Node weights (the official node weight, default 1): the name of a
         node attribute of a networkx graph (a node without it weighs 1), or
@@ -558,6 +635,8 @@ def cluster(
         regularized, regularization_strength, intra_regularization_strength,
         inter_regularization_strength, multilayer_skip_absent_nodes, variable_markov_time,
         variable_markov_damping, variable_markov_min_scale)
+    bias_options = _bias_options(entropy_corrected, entropy_correction_strength,
+                                 preferred_number_of_modules)
     verbose = check.check_bool("verbose", verbose)
     # With verbose=True, say so while the kernels compile on a first run.
     with compile_notice(verbose):
@@ -602,23 +681,27 @@ def cluster(
                 print(f"trial {trial + 1}/{trials} {phase}: {k} modules, codelength "
                       f"{length:.9f} bits ({seconds:.2f} s)", file=sys.stderr)
         keep_trials = print_all_trials and trials > 1
+        bias = _bias(G, network, bias_options)
+        if bias is not None:
+            params.update(bias_options)
         found = search(flow, trials=trials, seed=seed, two_level=two_level,
                        fast_hierarchical=min(fast_hierarchical, SUPER_LEVELS_ONLY),
                        initial_labels=initial, progress=progress,
                        n_jobs=None if n_jobs == "auto" else n_jobs,
-                       controls=controls, trial_offset=trial_offset, keep_trials=keep_trials)
+                       controls=controls, trial_offset=trial_offset, keep_trials=keep_trials,
+                       bias=bias)
         params.update(trials=trials, two_level=two_level, fast_hierarchical=fast_hierarchical,
                       **dataclasses.asdict(controls), trial_offset=trial_offset)
-        tree = build_tree(flow, found.parent, found.leaf_module, found.kernel_graph)
+        tree = build_tree(flow, found.parent, found.leaf_module, found.kernel_graph, bias)
         trial_results = None
         if keep_trials:
             trial_results = tuple(
                 _make_result(network, flow, params,
-                             build_tree(flow, parent, leaf_module, found.kernel_graph),
-                             found.trial_codelengths[t:t + 1], seed, 0.0, _states_of(G))
+                             build_tree(flow, parent, leaf_module, found.kernel_graph, bias),
+                             found.trial_codelengths[t:t + 1], seed, 0.0, _states_of(G), bias)
                 for t, (parent, leaf_module) in enumerate(found.trial_trees))
         result = _make_result(network, flow, params, tree, found.trial_codelengths, seed,
-                              found.seconds, _states_of(G))
+                              found.seconds, _states_of(G), bias)
         if trial_results is not None:
             result = dataclasses.replace(result, trial_results=trial_results)
         return result
@@ -666,8 +749,9 @@ def _states_of(G: Any) -> StateNetwork | None:
 
 def _make_result(network: Network, flow: Flow, params: dict, tree: ModuleTree,
                  trial_codelengths: np.ndarray, seed: int, seconds: float,
-                 states: StateNetwork | None = None) -> InfomapResult:
-    length = _tree_codelength(flow, tree)
+                 states: StateNetwork | None = None,
+                 bias: np.ndarray | None = None) -> InfomapResult:
+    length = _tree_codelength(flow, tree, bias)
     num_top = tree.num_top_modules
     return InfomapResult(
         nodes=list(network.nodes),
@@ -690,12 +774,14 @@ def _make_result(network: Network, flow: Flow, params: dict, tree: ModuleTree,
     )
 
 
-def _tree_codelength(flow: Flow, tree: ModuleTree) -> Codelength:
-    one_level = _one_level_codelength(flow)
+def _tree_codelength(flow: Flow, tree: ModuleTree, bias: np.ndarray | None = None
+                     ) -> Codelength:
+    one_level = _one_level_codelength(flow, bias)
     if flow.link_flow.shape[0] == 0 and not flow.node_flow.any():
         return Codelength(0.0, 0.0, 0.0)
     index = float(tree.codelength[0])
-    return Codelength(index, float(tree.codelength[1:].sum()), one_level)
+    module = float(tree.codelength[1:].sum()) + tree.preference_codelength
+    return Codelength(index, module, one_level)
 
 
 def _tree_arrays(partition: Any, nodes: list) -> tuple[np.ndarray, np.ndarray]:
@@ -760,6 +846,11 @@ def evaluate(
     variable_markov_time: bool = False,
     variable_markov_damping: float = 1.0,
     variable_markov_min_scale: float = 1.0,
+    # -- the biased map equation --
+    entropy_corrected: bool = False,
+    entropy_correction_strength: float = 1.0,
+    preferred_number_of_modules: int = 0,
+    # -- end of the biased map equation --
     node_weights: Any = None,
     use_node_weights_as_flow: bool = False,
     max_flow_iterations: int = DEFAULT_MAX_FLOW_ITERATIONS,
@@ -798,10 +889,15 @@ def evaluate(
                                               skip_adjust_bipartite_flow, objective=objective,
                                               **_flow_input(locals()))
     flow = _with_meta(G, network, flow, params, meta_data, meta_data_rate, meta_data_unweighted)
-    tree = build_tree(flow, *_tree_arrays(partition, list(network.nodes)))
+    bias_options = _bias_options(entropy_corrected, entropy_correction_strength,
+                                 preferred_number_of_modules)
+    bias = _bias(G, network, bias_options)
+    if bias is not None:
+        params.update(bias_options)
+    tree = build_tree(flow, *_tree_arrays(partition, list(network.nodes)), bias=bias)
     params.update(trials=0, two_level=tree.num_levels <= 2, fast_hierarchical=FULL)
     return _make_result(network, flow, params, tree, np.array([tree.total_codelength]), 0, 0.0,
-                        _states_of(G))
+                        _states_of(G), bias)
 
 
 def codelength(
@@ -825,6 +921,11 @@ def codelength(
     variable_markov_time: bool = False,
     variable_markov_damping: float = 1.0,
     variable_markov_min_scale: float = 1.0,
+    # -- the biased map equation --
+    entropy_corrected: bool = False,
+    entropy_correction_strength: float = 1.0,
+    preferred_number_of_modules: int = 0,
+    # -- end of the biased map equation --
     node_weights: Any = None,
     use_node_weights_as_flow: bool = False,
     max_flow_iterations: int = DEFAULT_MAX_FLOW_ITERATIONS,
@@ -860,6 +961,11 @@ def codelength(
         The flow options, as for :func:`cluster`.
     bipartite_start_id, bipartite_teleportation, skip_adjust_bipartite_flow
         The bipartite options, as for :func:`cluster`.
+    entropy_corrected, entropy_correction_strength, preferred_number_of_modules
+        The biased map equation, as for :func:`cluster`: its terms are part
+        of the codelength (the correction of ``k - 1`` modules of the index
+        codelength, the rest of the module codelength, as the official
+        reports them).
     node_weights, use_node_weights_as_flow, max_flow_iterations, min_flow_iterations
         The node-weight and power-iteration options, as for :func:`cluster`.
     flow_tolerance, weight_threshold, no_self_links, node_limit
@@ -894,11 +1000,14 @@ def codelength(
                                          skip_adjust_bipartite_flow, objective=objective,
                                          **_flow_input(locals()))
     flow = _with_meta(G, network, flow, {}, meta_data, meta_data_rate, meta_data_unweighted)
+    bias = _bias(G, network, _bias_options(entropy_corrected, entropy_correction_strength,
+                                           preferred_number_of_modules))
     nodes = list(network.nodes)
     if _as_tree(partition, nodes) is None:
         _, dense = np.unique(partition_labels(partition, nodes), return_inverse=True)
-        return _score(flow, dense.astype(np.int64))
-    return _tree_codelength(flow, build_tree(flow, *_tree_arrays(partition, nodes)))
+        return _score(flow, dense.astype(np.int64), bias)
+    return _tree_codelength(flow, build_tree(flow, *_tree_arrays(partition, nodes), bias=bias),
+                            bias)
 
 
 def compute_flow(

@@ -85,6 +85,14 @@ says (the official accepts it and reads every node); -k is accepted with a
 note (the official refuses it); a JSON network's edge to a node missing from
 its "nodes" is an error, as in a Pajek file, and its unnamed nodes are
 named by their id; -f precomputed refuses a bipartite network.
+--entropy-corrected, --entropy-correction-strength and
+--preferred-number-of-modules give the biased map equation and report it as
+the official 2.16 does (a tree's correction counts its modules and leaves less
+one; one module codes as the one-level solution).  Deliberate differences: the
+multilevel search weighs the correction and the preference in the codelength
+of the tree it builds (the official's super-module test also charges the
+nodes' correction, so it keeps fewer super-modules), and
+--preferred-number-of-levels and its strength are not available.
 The search controls -M, -L, -T, --core-loop-codelength-threshold,
 --tune-iteration-relative-threshold and --prefer-modular-solution count as the
 official counts them (-T 1 tunes nothing, -L counts the level a search starts
@@ -234,6 +242,19 @@ def build_parser() -> argparse.ArgumentParser:
                            help="with --variable-markov-time: the least local scale (default "
                                 "1, > 0)")
     # --- end of the objective options ----------------------------------------------------
+    # --- The biased map equation (issue 17; official names and defaults) ----------------
+    biased = parser.add_argument_group("objective: the biased map equation")
+    biased.add_argument("--entropy-corrected", action="store_true",
+                        help="correct for the negative entropy bias of small samples: add "
+                             "(k - 1 + N) / (2 D ln 2) bits for k modules of N nodes of "
+                             "total degree D, against solutions with many modules")
+    biased.add_argument("--entropy-correction-strength", type=float, default=1.0,
+                        metavar="C", help="with --entropy-corrected: scale the correction "
+                                          "(default 1, >= 0)")
+    biased.add_argument("--preferred-number-of-modules", type=int, default=0, metavar="K",
+                        help="add |k - K| bits to the codelength of k top modules (default "
+                             "0: no preference)")
+    # --- end of the biased map equation --------------------------------------------------
     # -- flow from node weights and the power iteration (official names and defaults) --
     flow.add_argument("--use-node-weights-as-flow", action="store_true",
                       help="use the node weights (*Vertices lines' weights, default 1), "
@@ -485,6 +506,7 @@ def _check_options(args: argparse.Namespace) -> None:
         if not (plot.parent.is_dir() or plot.parent.resolve() == Path(args.out_dir).resolve()):
             raise _UsageError(f"argument --plot: no directory {str(plot.parent)!r}")
     _check_objective_options(args)
+    _check_biased_options(args)
     if not 0.0 <= args.multilayer_relax_rate <= 1.0:
         raise _UsageError("argument --multilayer-relax-rate: must be in [0, 1], got "
                           f"{args.multilayer_relax_rate}")
@@ -543,6 +565,16 @@ def _check_objective_options(args: argparse.Namespace) -> None:
             None, "undirected", "directed"):
         raise _UsageError("argument --regularized: needs the undirected or directed flow "
                           f"model, got -f {args.flow_model}")
+
+
+def _check_biased_options(args: argparse.Namespace) -> None:
+    """Check the options of the biased map equation."""
+    strength = args.entropy_correction_strength
+    if not (np.isfinite(strength) and strength >= 0.0):
+        raise _UsageError(f"argument --entropy-correction-strength: must be >= 0, got {strength}")
+    if args.preferred_number_of_modules < 0:
+        raise _UsageError("argument --preferred-number-of-modules: must be >= 0, got "
+                          f"{args.preferred_number_of_modules}")
 
 
 def _json_file(network: str) -> bool:
@@ -926,6 +958,9 @@ def _run(args: argparse.Namespace, argv: list[str] | None = None) -> int:
             variable_markov_time=args.variable_markov_time,
             variable_markov_damping=args.variable_markov_damping,
             variable_markov_min_scale=args.variable_markov_min_scale,
+            entropy_corrected=args.entropy_corrected,
+            entropy_correction_strength=args.entropy_correction_strength,
+            preferred_number_of_modules=args.preferred_number_of_modules,
             use_node_weights_as_flow=args.use_node_weights_as_flow,
             max_flow_iterations=args.max_flow_iterations,
             min_flow_iterations=args.min_flow_iterations,

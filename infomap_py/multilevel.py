@@ -28,10 +28,10 @@ from ._core.search import (
     MIN_IMPROVEMENT,
     module_subnetwork,
     new_module_split,
-    node_entropy,
     one_level_length,
     partition_modules,
     physical_scratch,
+    subnetwork_constants,
     total_codelength,
 )
 from .two_level import SearchControls, partition
@@ -42,17 +42,29 @@ from .workers import SERIAL, Workers
 #: loop, as on every aggregated level.
 _SUPER_LEVEL_CONTROLS = SearchControls(core_loop_limit=AGGREGATED_LOOP_LIMIT)
 
+#: The biased map equation's ``[preferred_num_modules, module_correction,
+#: node_correction]`` (see :mod:`infomap_py._core.mapeq`) of the plain map equation.
+NO_BIAS = np.zeros(3)
+
+
+def bias_of(constants: np.ndarray) -> np.ndarray:
+    """The biased map equation's parameters in a network's ``constants``."""
+    return constants[mapeq.PREFERRED_NUM_MODULES:mapeq.NUM_CONSTANTS].copy()
+
 
 def module_super_levels(level_graph: FlowGraph, flows: ModuleFlows, exit_flow: float,
                         rng: np.ndarray, level_limit: int,
-                        min_improvement: float = MIN_IMPROVEMENT) -> list[np.ndarray]:
+                        min_improvement: float = MIN_IMPROVEMENT,
+                        bias: np.ndarray = NO_BIAS) -> list[np.ndarray]:
     """Find super-modules of modules, level after level.
 
     The modules (the nodes of ``level_graph``, with their ``flows``) become
     nodes whose flow is their enter flow, and a two-level search on that
     network proposes super-modules; they are kept while they shorten the
     index codebook by more than ``min_improvement`` bits, at most
-    ``level_limit`` levels (0: no limit).  Return a
+    ``level_limit`` levels (0: no limit).  With the biased map equation's
+    ``bias``, a level of super-modules also pays for its modules (the entropy
+    correction) and for the change of the number of top modules.  Return a
     list of label arrays: the first maps every module to its super-module,
     the next every super-module to its own, and so on.
 
@@ -65,10 +77,26 @@ def module_super_levels(level_graph: FlowGraph, flows: ModuleFlows, exit_flow: f
     levels: list[np.ndarray] = []
     enter, exit_, tele, tw = flows.enter, flows.exit, flows.tele_source, flows.tele_weight
     k = enter.shape[0]
-    index_length = index_codebook_length(enter, exit_flow)
+    bias = bias.copy()
+    bias[2] = 0.0  # the leaves' correction: the same with or without super-modules
+
+    def biased_index_length(enter: np.ndarray, constants: np.ndarray) -> float:
+        # What a level of super-modules must code shorter than: the index
+        # codebook, plus the preference's cost of the current number of top
+        # modules, less one module's correction (the super-level's search
+        # counts k - 1 for k super-modules, which add k modules to the tree).
+        length = index_codebook_length(enter, exit_flow)
+        if bias.any():  # (the plain map equation compiles no bias kernel)
+            k = enter.shape[0]
+            length += (mapeq.module_count_cost(k, constants)
+                       - constants[mapeq.MODULE_CORRECTION] * k)
+        return length
+
+    constants = mapeq.new_constants(mapeq.entropy_terms(enter), exit_flow, bias)
+    index_length = biased_index_length(enter, constants)
     while k > 2 and (level_limit == 0 or len(levels) < level_limit):
         level = FlowNet(level_graph, NodeFlows(enter.copy(), tele, tw), enter, exit_)
-        constants = np.array([mapeq.entropy_terms(enter), exit_flow])
+        constants = mapeq.new_constants(mapeq.entropy_terms(enter), exit_flow, bias)
         super_labels, num_super, length = partition(level, constants, np.arange(k), k, rng,
                                                     True, controls=_SUPER_LEVEL_CONTROLS)
         if num_super == 1 or num_super == k or not length < index_length - min_improvement:
@@ -76,7 +104,7 @@ def module_super_levels(level_graph: FlowGraph, flows: ModuleFlows, exit_flow: f
         levels.append(super_labels)
         _, enter, exit_, tele, tw = module_flows(level, super_labels, num_super)
         level_graph = aggregate(level_graph, super_labels, num_super)
-        index_length = index_codebook_length(enter, exit_flow)
+        index_length = biased_index_length(enter, constants)
         k = num_super
         if (np.bincount(super_labels) > 1).sum() <= 1:
             break
@@ -85,21 +113,23 @@ def module_super_levels(level_graph: FlowGraph, flows: ModuleFlows, exit_flow: f
 
 def super_levels(net: tuple, exit_flow: float, labels: np.ndarray, num_modules: int,
                  rng: np.ndarray, level_limit: int,
-                 min_improvement: float = MIN_IMPROVEMENT) -> list[np.ndarray]:
+                 min_improvement: float = MIN_IMPROVEMENT,
+                 bias: np.ndarray = NO_BIAS) -> list[np.ndarray]:
     """:func:`module_super_levels` above the modules of ``labels`` in
     ``net``, a network left at rate ``exit_flow``."""
     return module_super_levels(aggregate(net.graph, labels, num_modules),
                                module_flows(net, labels, num_modules), exit_flow, rng,
-                               level_limit, min_improvement)
+                               level_limit, min_improvement, bias)
 
 
 def top_super_modules(net: tuple, exit_flow: float, labels: np.ndarray, num_modules: int,
-                      rng: np.ndarray, min_improvement: float = MIN_IMPROVEMENT
-                      ) -> tuple[np.ndarray, int]:
+                      rng: np.ndarray, min_improvement: float = MIN_IMPROVEMENT,
+                      bias: np.ndarray = NO_BIAS) -> tuple[np.ndarray, int]:
     """Return ``(labels, k)``: every leaf's coarsest super-module (its module
     when no super-modules pay)."""
     k = num_modules
-    for level in super_levels(net, exit_flow, labels, num_modules, rng, 0, min_improvement):
+    for level in super_levels(net, exit_flow, labels, num_modules, rng, 0, min_improvement,
+                              bias):
         labels = level[labels]
         k = int(level.max()) + 1
     return labels, k
@@ -120,7 +150,8 @@ def merge_modules(net: tuple, constants: np.ndarray, labels: np.ndarray, num_mod
     """
     flows = module_flows(net, labels, num_modules)
     level_graph = aggregate(net.graph, labels, num_modules)
-    levels = module_super_levels(level_graph, flows, constants[mapeq.EXIT_NETWORK_FLOW], rng, 1)
+    levels = module_super_levels(level_graph, flows, constants[mapeq.EXIT_NETWORK_FLOW], rng, 1,
+                                 bias=bias_of(constants))
     if not levels:
         return labels, num_modules
     merged, k = merge_groups(level_graph, flows, constants, labels, num_modules, levels[0])
@@ -129,7 +160,8 @@ def merge_modules(net: tuple, constants: np.ndarray, labels: np.ndarray, num_mod
 
 def split_recursively(net: tuple, parent: np.ndarray, leaf_module: np.ndarray,
                       rng: np.ndarray, workers: Workers = SERIAL,
-                      min_improvement: float = MIN_IMPROVEMENT
+                      min_improvement: float = MIN_IMPROVEMENT,
+                      constants: np.ndarray | None = None
                       ) -> tuple[np.ndarray, np.ndarray]:
     """Split the modules that hold leaves into sub-modules, and those in
     turn, level after level, while that shortens their codelength (by more
@@ -141,8 +173,11 @@ def split_recursively(net: tuple, parent: np.ndarray, leaf_module: np.ndarray,
     the module shorter than it codes itself.  Each module gets a random
     state drawn from ``rng`` in queue order, so the result does not depend
     on ``workers``.  The levels are a loop, not a recursion: deep trees
-    cost no stack.
+    cost no stack.  ``constants`` are the whole network's (for the biased
+    map equation; ``None``: the plain map equation).
     """
+    if constants is None:
+        constants = mapeq.new_constants(0.0, 0.0, NO_BIAS)
     n = leaf_module.shape[0]
     num_tree = parent.shape[0]
     # Room for the sub-modules: splits create at most two per leaf.
@@ -156,11 +191,12 @@ def split_recursively(net: tuple, parent: np.ndarray, leaf_module: np.ndarray,
         split = new_module_split(start, members, seeds, n)
 
         def split_part(modules: np.ndarray) -> None:
-            partition_modules(net, modules, split, 3)
+            partition_modules(net, modules, split, 3, constants)
             local = np.full(n, -1, dtype=np.int64)
             local_phys = physical_scratch(net)
             for m in modules:
-                _keep_split_if_shorter(net, split, m, local, local_phys, min_improvement)
+                _keep_split_if_shorter(net, split, m, local, local_phys, min_improvement,
+                                       constants)
 
         workers.run(split_part, queue, start[queue + 1] - start[queue])
         num_sub = split.num_sub[queue].copy()
@@ -170,7 +206,8 @@ def split_recursively(net: tuple, parent: np.ndarray, leaf_module: np.ndarray,
 
 
 def _keep_split_if_shorter(net: tuple, split, m: int, local: np.ndarray,
-                           local_phys: np.ndarray, min_improvement: float) -> None:
+                           local_phys: np.ndarray, min_improvement: float,
+                           network_constants: np.ndarray) -> None:
     """Decide module ``m``'s split (in ``split``, in place): its sub-modules'
     coarsest super-modules become its children if they code it shorter than
     it codes itself; otherwise ``num_sub[m] = 0`` (it stays whole)."""
@@ -183,11 +220,11 @@ def _keep_split_if_shorter(net: tuple, split, m: int, local: np.ndarray,
     sub_net = module_subnetwork(net, nodes, local, local_phys)
     exit_flow = split.exit_flow[m]
     rng = split.seeds[m:m + 1].copy()
+    constants = subnetwork_constants(sub_net, exit_flow, network_constants)
     labels, k = top_super_modules(sub_net, exit_flow, split.sub_labels[nodes], k, rng,
-                                  min_improvement)
-    constants = np.array([node_entropy(sub_net), exit_flow])
+                                  min_improvement, bias_of(constants))
     length = total_codelength(sub_net, constants, labels, k)
-    whole = one_level_length(sub_net, exit_flow)
+    whole = one_level_length(sub_net, constants)
     if k == 1 or k == size or not length < whole - min_improvement:
         split.num_sub[m] = 0
         return

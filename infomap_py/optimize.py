@@ -12,14 +12,16 @@ from typing import Callable
 
 import numpy as np
 
+from ._core import mapeq
 from ._core.memory import is_memory
 from ._core.rng import new_state
 from ._core.search import node_entropy
 from ._core.tree import dissolve_unpaid_modules, module_codelengths
 from .flow import Flow, flow_graph
-from .multilevel import merge_modules, split_recursively, super_levels
+from .multilevel import NO_BIAS, bias_of, merge_modules, split_recursively, super_levels
 from .tree import (
     add_meta_lengths,
+    biased_tree_length,
     coded_leaves,
     compact_tree,
     super_tree,
@@ -174,25 +176,30 @@ def run_trial(
     flat_length = length
 
     min_improvement = controls.core_loop_codelength_threshold
-    levels = super_levels(net, 0.0, labels, k, rng, 0, min_improvement)
+    bias = bias_of(constants)
+    preferred = constants[mapeq.PREFERRED_NUM_MODULES]
+    levels = []
+    # As the official: no super-modules at or below a preferred number of modules.
+    if preferred == 0.0 or k > preferred:
+        levels = super_levels(net, 0.0, labels, k, rng, 0, min_improvement, bias)
     parent, leaf_module = super_tree(labels, k, levels, keep_levels=fast_hierarchical != FULL)
     if progress is not None:
         phase_done("super-modules", int((parent[1:] == 0).sum()),
-                   tree_codelength(net, parent, leaf_module))
+                   tree_codelength(net, parent, leaf_module, bias))
     if fast_hierarchical != SUPER_LEVELS_ONLY:
         parent, leaf_module = split_recursively(net, parent, leaf_module, rng, workers,
-                                                min_improvement)
+                                                min_improvement, constants)
     _, enter, exit_ = tree_flows(net, parent, leaf_module)
     parent, dissolved = dissolve_unpaid_modules(node_flow, parent, leaf_module, enter,
-                                                exit_, min_improvement)
+                                                exit_, min_improvement, constants)
     if dissolved:
         # Dissolving a module leaves the flows of every other module as they were.
         kept = parent != -2
         enter, exit_ = enter[kept], exit_[kept]
         parent, leaf_module = compact_tree(parent, leaf_module)
     leaf_flow, leaf_of = coded_leaves(net, leaf_module, parent.shape[0])
-    length = float(add_meta_lengths(net, module_codelengths(leaf_flow, parent, leaf_of, enter,
-                                                            exit_), leaf_module).sum())
+    length = biased_tree_length(add_meta_lengths(net, module_codelengths(
+        leaf_flow, parent, leaf_of, enter, exit_), leaf_module), parent, leaf_module, bias)
     if length > flat_length:
         # Re-splitting the coarsest super-modules lost structure: keep the partition.
         parent, leaf_module, length = flat_parent, flat_leaf_module, flat_length
@@ -212,6 +219,7 @@ def search(
     controls: SearchControls = DEFAULT_CONTROLS,
     trial_offset: int = 0,
     keep_trials: bool = False,
+    bias: np.ndarray | None = None,
 ) -> SearchResult:
     """Run ``trials`` independent Infomap trials on ``flow``; return the best.
 
@@ -226,7 +234,9 @@ def search(
     ``n_jobs``.  Trial ``t`` runs with the random state of trial
     ``trial_offset + t`` of a run from trial 0 (:func:`trial_seeds`);
     ``controls`` limit each trial's search (:func:`run_trial`);
-    ``keep_trials`` keeps every trial's tree in ``trial_trees``.
+    ``keep_trials`` keeps every trial's tree in ``trial_trees``.  ``bias``
+    turns on the biased map equation: ``[preferred_num_modules,
+    module_correction, node_correction]`` (see :mod:`infomap_py._core.mapeq`).
     """
     start = time.perf_counter()
     n = flow.num_nodes
@@ -235,7 +245,8 @@ def search(
         return SearchResult(*tree, 0.0, np.zeros(trials), 0, 0.0,
                             trial_trees=[tree] * trials if keep_trials else None)
     net = flow_graph(flow)
-    kernel_input = (net, np.array([node_entropy(net), 0.0]))
+    bias = NO_BIAS if bias is None else np.asarray(bias, dtype=float)
+    kernel_input = (net, mapeq.new_constants(node_entropy(net), 0.0, bias))
     seeds = trial_seeds(seed, trials, trial_offset)
     workers = auto_threads() if n_jobs is None else n_jobs
     in_parallel = trials > 1 and workers > 1

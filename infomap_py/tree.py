@@ -34,7 +34,14 @@ class ModuleTree:
         Visit rate, enter flow and exit flow of every tree module.
     codelength : numpy.ndarray
         The length (bits) of every module's codebook; the root's is the
-        index codebook.  Their sum is the codelength of the tree.
+        index codebook.  With the entropy correction of the biased map
+        equation each includes its share of the correction (see
+        :func:`tree_bias`).
+    preference_codelength : float
+        The cost (bits) of the number of top modules under a preferred
+        number of modules (0 without one): part of the module codelength,
+        of no codebook.  The codebooks and this sum to the codelength of
+        the tree.
     """
 
     parent: np.ndarray
@@ -45,6 +52,7 @@ class ModuleTree:
     enter: np.ndarray
     exit: np.ndarray
     codelength: np.ndarray
+    preference_codelength: float = 0.0
 
     @cached_property
     def depth(self) -> np.ndarray:
@@ -55,8 +63,9 @@ class ModuleTree:
 
     @property
     def total_codelength(self) -> float:
-        """The multilevel codelength (bits): the sum over all codebooks."""
-        return float(self.codelength.sum())
+        """The multilevel codelength (bits): the sum over all codebooks
+        (and :attr:`preference_codelength`)."""
+        return float(self.codelength.sum()) + self.preference_codelength
 
     @property
     def num_levels(self) -> int:
@@ -78,8 +87,12 @@ class ModuleTree:
     def level_codelengths(self) -> np.ndarray:
         """The codelength of the codebooks at every depth: entry 0 is the
         index codebook of the root, entry 1 the codebooks of the top
-        modules, and so on; they sum to the total."""
-        return np.bincount(self.depth, weights=self.codelength)
+        modules (and :attr:`preference_codelength`), and so on; they sum to
+        the total."""
+        levels = np.bincount(self.depth, weights=self.codelength)
+        if self.preference_codelength and levels.shape[0] > 1:
+            levels[1] += self.preference_codelength
+        return levels
 
     @cached_property
     def module_paths(self) -> list[tuple[int, ...]]:
@@ -231,15 +244,18 @@ def tree_flows(net: tuple, parent: np.ndarray, leaf_module: np.ndarray
     return flow, enter, exit_
 
 
-def tree_codelength(net: tuple, parent: np.ndarray, leaf_module: np.ndarray) -> float:
+def tree_codelength(net: tuple, parent: np.ndarray, leaf_module: np.ndarray,
+                    bias: np.ndarray | None = None) -> float:
     """Return the multilevel codelength of a tree (no dissolved entries) on
-    the kernels' :data:`~infomap_py._core.coarsen.FlowNet` ``net``."""
+    the kernels' :data:`~infomap_py._core.coarsen.FlowNet` ``net``, under
+    the biased map equation's ``bias`` if given (see :func:`tree_bias`)."""
     from ._core.tree import module_codelengths
 
     _, enter, exit_ = tree_flows(net, parent, leaf_module)
     leaf_flow, leaf_of = coded_leaves(net, leaf_module, parent.shape[0])
     lengths = module_codelengths(leaf_flow, parent, leaf_of, enter, exit_)
-    return float(add_meta_lengths(net, lengths, leaf_module).sum())
+    return biased_tree_length(add_meta_lengths(net, lengths, leaf_module), parent,
+                              leaf_module, bias)
 
 
 def add_meta_lengths(net: tuple, lengths: np.ndarray, leaf_module: np.ndarray) -> np.ndarray:
@@ -254,6 +270,45 @@ def add_meta_lengths(net: tuple, lengths: np.ndarray, leaf_module: np.ndarray) -
     return lengths + module_meta_terms(net.meta, np.ascontiguousarray(leaf_module,
                                                                       dtype=np.int64),
                                        lengths.shape[0])
+
+
+def tree_bias(parent: np.ndarray, leaf_module: np.ndarray, bias: np.ndarray
+              ) -> tuple[np.ndarray, float]:
+    """Return the biased map equation's terms of a tree: the entropy
+    correction of every module, and the preference's cost.
+
+    ``bias`` is ``[preferred_num_modules, module_correction,
+    node_correction]`` (:mod:`infomap_py._core.mapeq`).  As the official
+    Infomap reports it, the correction of a tree is ``module_correction``
+    times the number of its modules and leaves less one: each module is
+    charged for its children (sub-modules and leaves), the root for its
+    children less one; a tree of one top module codes as the one-level
+    solution (the top module is charged for its children less one).  The
+    preference costs ``|top modules - preferred|`` bits.
+    """
+    num_tree = parent.shape[0]
+    children = (np.bincount(parent[1:], minlength=num_tree)
+                + np.bincount(leaf_module, minlength=num_tree)).astype(float)
+    top = np.flatnonzero(parent == 0)
+    if top.size == 1:
+        children[top] -= 1.0
+        children[0] = 0.0
+    else:
+        children[0] -= 1.0
+    from ._core.mapeq import new_constants, preference_cost
+
+    preference = float(preference_cost(top.size, new_constants(0.0, 0.0, bias)))
+    return bias[1] * children, preference
+
+
+def biased_tree_length(lengths: np.ndarray, parent: np.ndarray, leaf_module: np.ndarray,
+                       bias: np.ndarray | None) -> float:
+    """Return the codelength of a tree of codebook ``lengths`` under the
+    biased map equation's ``bias`` (``None``: the plain map equation)."""
+    if bias is None or not bias.any():
+        return float(lengths.sum())
+    correction, preference = tree_bias(parent, leaf_module, bias)
+    return float((lengths + correction).sum()) + preference
 
 
 def coded_leaves(net: tuple, leaf_module: np.ndarray, num_tree: int
@@ -272,10 +327,12 @@ def coded_leaves(net: tuple, leaf_module: np.ndarray, num_tree: int
 
 
 def build_tree(flow: Flow, parent: np.ndarray, leaf_module: np.ndarray,
-               kernel_graph: tuple | None = None) -> ModuleTree:
+               kernel_graph: tuple | None = None, bias: np.ndarray | None = None
+               ) -> ModuleTree:
     """Return the ordered :class:`ModuleTree` of a tree given as ``parent``
     (root 0, parent -1) and ``leaf_module`` arrays in any numbering, with
-    its flows and codelengths under ``flow``.  ``kernel_graph`` is
+    its flows and codelengths under ``flow`` (and the biased map equation's
+    ``bias``, see :func:`tree_bias`).  ``kernel_graph`` is
     ``flow_graph(flow)`` when the caller has it already.
 
     Modules that hold neither nodes nor sub-modules are dropped.
@@ -336,8 +393,12 @@ def build_tree(flow: Flow, parent: np.ndarray, leaf_module: np.ndarray,
     leaf_flow, leaf_of = coded_leaves(net, leaf_module, num_tree)
     lengths = add_meta_lengths(net, module_codelengths(leaf_flow, new_parent, leaf_of, enter,
                                                        exit_), leaf_module)
+    preference = 0.0
+    if bias is not None and bias.any():
+        correction, preference = tree_bias(new_parent, leaf_module, bias)
+        lengths = lengths + correction
     return ModuleTree(new_parent, rank[inverse], leaf_module, leaf_rank, mflow, enter,
-                      exit_, lengths)
+                      exit_, lengths, preference)
 
 
 def tree_from_paths(paths: Sequence[Sequence[int]]) -> tuple[np.ndarray, np.ndarray]:

@@ -17,7 +17,7 @@ from typing import Callable
 import numpy as np
 
 from ._core.coarsen import aggregate_net, members_by_label
-from ._core.mapeq import EXIT_NETWORK_FLOW
+from ._core.mapeq import EXIT_NETWORK_FLOW, PREFERRED_NUM_MODULES
 from ._core.moves import place_linkless_nodes
 from ._core.rng import next_seeds
 from ._core.search import (
@@ -104,11 +104,12 @@ def partition(net: tuple, constants: np.ndarray, labels: np.ndarray, num_modules
     ``controls``.  It partitions a whole network or, with
     ``is_subnetwork``, a network whose flow leaves at rate
     ``constants[EXIT_NETWORK_FLOW]``.  If one module codes the walk shorter,
-    it returns one module (unless ``controls.prefer_modular_solution``).
+    it returns one module (unless ``controls.prefer_modular_solution`` or a
+    preferred number of modules in ``constants``).
     Coarse-tuning partitions the modules on ``workers``.
     """
     n = labels.shape[0]
-    one_level = one_level_length(net, constants[EXIT_NETWORK_FLOW])
+    one_level = one_level_length(net, constants)
     phase_done = PhaseClock(report)
     loop_limit = controls.core_loop_limit
     min_improvement = controls.core_loop_codelength_threshold
@@ -154,7 +155,9 @@ def partition(net: tuple, constants: np.ndarray, labels: np.ndarray, num_modules
         # Nodes without links never see a neighbouring module to join.
         labels, k = place_linkless_nodes(net, labels, constants)
         length = total_codelength(net, constants, labels, k)
-    if k > 1 and length > one_level and not controls.prefer_modular_solution:
+    # As the official, a preferred number of modules keeps the modules too.
+    if (k > 1 and length > one_level and not controls.prefer_modular_solution
+            and constants[PREFERRED_NUM_MODULES] == 0.0):
         labels = np.zeros(n, dtype=np.int64)
         k = 1
     if k == 1:
@@ -174,7 +177,7 @@ def coarse_tune(net: tuple, constants: np.ndarray, labels: np.ndarray, num_modul
     """
     start, members = members_by_label(labels, num_modules)
     split = new_module_split(start, members, next_seeds(rng, num_modules), labels.shape[0])
-    workers.run(lambda modules: partition_modules(net, modules, split, 2),
+    workers.run(lambda modules: partition_modules(net, modules, split, 2, constants),
                 np.arange(num_modules), np.diff(start))
     # The sub-modules become nodes, numbered in module order, and start in
     # the module they came from; then they move as single nodes do.

@@ -26,7 +26,7 @@ CLIQUES = np.arange(80) // 5
 
 def kernel_input(G, markov_time=1.0):
     net = flow_graph(infomap_py.compute_flow(G, markov_time=markov_time))
-    return net, np.array([mapeq.entropy_terms(net.node_data.flow), 0.0])
+    return net, mapeq.new_constants(mapeq.entropy_terms(net.node_data.flow), 0.0, np.zeros(3))
 
 
 def sweep_once(kernel, labels, node, seed):

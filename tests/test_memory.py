@@ -41,7 +41,7 @@ def state_network(num_nodes: int = 60, directed: bool = False, seed: int = 3) ->
 def kernel_input(states: StateNetwork) -> tuple:
     flow = infomap_py.compute_flow(states)
     net = flow_graph(flow)
-    return net, np.array([node_entropy(net), 0.0])
+    return net, mapeq.new_constants(node_entropy(net), 0.0, np.zeros(3))
 
 
 def physical_term(states: StateNetwork, flow: np.ndarray, labels: np.ndarray) -> float:

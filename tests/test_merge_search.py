@@ -37,7 +37,7 @@ def ninetriangles():
 
 def kernel_input(G, **flow_options):
     net = flow_graph(infomap_py.compute_flow(G, **flow_options))
-    return net, np.array([mapeq.entropy_terms(net.node_data.flow), 0.0])
+    return net, mapeq.new_constants(mapeq.entropy_terms(net.node_data.flow), 0.0, np.zeros(3))
 
 
 def recomputed(kernel, labels):

@@ -95,7 +95,7 @@ def test_every_move_delta_equals_the_recomputed_difference(directed):
     categories = rng.integers(0, 4, 30)
     flow = dataclasses.replace(infomap_py.compute_flow(G), meta=categories, meta_rate=1.3)
     net = flow_graph(flow)
-    constants = np.array([node_entropy(net), 0.0])
+    constants = mapeq.new_constants(node_entropy(net), 0.0, np.zeros(3))
     labels = rng.integers(0, 6, 30).astype(np.int64)
     state = moves.new_partition(net, labels)
     for _ in range(150):

@@ -68,7 +68,7 @@ def test_pagerank_flow_matches_reference(seed, to_nodes):
 
 def kernel_score(flow, labels):
     net = flow_graph(flow)
-    constants = np.array([mapeq.entropy_terms(net.node_data.flow), 0.0])
+    constants = mapeq.new_constants(mapeq.entropy_terms(net.node_data.flow), 0.0, np.zeros(3))
     labels = np.asarray(labels, dtype=np.int64)
     return score(net, constants, labels, int(labels.max()) + 1)
 
@@ -195,7 +195,8 @@ class ReferenceMoves:
         network = as_network(self.edges, self.n, options.pop("directed"))
         flow = infomap_py.compute_flow(network, **options)
         net = flow_graph(flow)
-        constants = np.array([mapeq.entropy_terms(net.node_data.flow), self.exit_network])
+        constants = mapeq.new_constants(mapeq.entropy_terms(net.node_data.flow),
+                                        self.exit_network, np.zeros(3))
         return net, constants
 
 
@@ -340,7 +341,7 @@ def test_aggregation_keeps_the_codelength(directed, seed):
     flow = infomap_py.compute_flow(network, recorded_teleportation=directed and seed % 2 == 1)
     net = flow_graph(flow)
     graph, node_data = net.graph, net.node_data
-    constants = np.array([mapeq.entropy_terms(node_data.flow), 0.0])
+    constants = mapeq.new_constants(mapeq.entropy_terms(node_data.flow), 0.0, np.zeros(3))
     rng = np.random.default_rng(seed)
     fine = np.unique(rng.integers(0, 6, n), return_inverse=True)[1].astype(np.int64)
     k = int(fine.max()) + 1

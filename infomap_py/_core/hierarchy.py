@@ -41,14 +41,18 @@ def merge_groups(level_graph, flows, constants, labels, num_modules, groups):
     group_flow, group_enter, group_exit, _, _ = module_flows(level, groups, num_groups)
     start, members = members_by_label(groups, num_groups)
     terms = mapeq.init_terms(flow, enter, exit_, num_modules)
-    length = mapeq.codelength(terms, constants)
+    # The biased map equation's terms follow the number of modules.
+    k = num_modules
+    length = mapeq.codelength(terms, constants) + mapeq.module_count_cost(k, constants)
     # What merging each group alone gains; then the groups that gain most first.
     gain = np.zeros(num_groups)
     for g in range(num_groups):
-        if start[g + 1] - start[g] > 1:
+        size = start[g + 1] - start[g]
+        if size > 1:
             gain[g] = length - mapeq.codelength(
                 _merged_terms(terms, flow, enter, exit_, members[start[g]:start[g + 1]],
-                              group_flow[g], group_enter[g], group_exit[g]), constants)
+                              group_flow[g], group_enter[g], group_exit[g]), constants
+            ) - mapeq.module_count_cost(k - size + 1, constants)
     target = np.arange(num_modules)
     merged = False
     for g in np.argsort(-gain):
@@ -57,9 +61,11 @@ def merge_groups(level_graph, flows, constants, labels, num_modules, groups):
         group = members[start[g]:start[g + 1]]
         new_terms = _merged_terms(terms, flow, enter, exit_, group, group_flow[g],
                                   group_enter[g], group_exit[g])
-        new_length = mapeq.codelength(new_terms, constants)
+        new_k = k - group.shape[0] + 1
+        new_length = (mapeq.codelength(new_terms, constants)
+                      + mapeq.module_count_cost(new_k, constants))
         if new_length < length - MIN_IMPROVEMENT:
-            terms, length = new_terms, new_length
+            terms, length, k = new_terms, new_length, new_k
             for m in group:
                 target[m] = group[0]
             merged = True

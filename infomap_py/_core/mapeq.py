@@ -44,13 +44,28 @@ the mover), the metadata term in O(categories of the mover));
 sum_plogp_physical_flow, meta_codelength]`` (the physical term is 0 for a
 first-order network; the last, the metadata term of :mod:`.meta`, is 0
 without metadata)
-``constants``: ``[sum_plogp_node_flow, exit_network_flow]`` (the first is 0
-for a state network, whose node term is in ``terms``)
+``constants``: ``[sum_plogp_node_flow, exit_network_flow, preferred_num_modules,
+module_correction, node_correction]`` (the first is 0 for a state network,
+whose node term is in ``terms``; the last three are 0 for the plain map
+equation, see below)
+
+The biased map equation (the official ``--preferred-number-of-modules`` and
+``--entropy-corrected``) adds terms that depend on the number of modules
+:math:`k` only: :math:`|k - k^*|` bits for a preferred number :math:`k^* > 0`,
+and the entropy bias correction
+:math:`c\,(k - 1 + N) / (2 D \ln 2)` for :math:`N` nodes of total degree
+:math:`D` (strength :math:`c`); ``module_correction`` is
+:math:`c / (2 D \ln 2)` and ``node_correction`` :math:`c N / (2 D \ln 2)`.
+The optimizer adds :func:`count_change` to a move that empties a module or
+fills an empty one (the running number of modules is ``n - num_empty``);
+:func:`count_bias` splits the terms between the index and the module
+codelength as the official reports them (one module codes as the one-level
+solution: :math:`c (N - 1) / (2 D \ln 2)`).
 """
 
 import numpy as np
 
-from ._jit import jit
+from ._jit import inline_jit, jit
 
 SUM_ENTER = 0
 SUM_PLOGP_ENTER = 1
@@ -62,6 +77,10 @@ NUM_TERMS = 6
 
 SUM_PLOGP_NODE_FLOW = 0
 EXIT_NETWORK_FLOW = 1
+PREFERRED_NUM_MODULES = 2
+MODULE_CORRECTION = 3
+NODE_CORRECTION = 4
+NUM_CONSTANTS = 5
 
 
 @jit
@@ -260,3 +279,61 @@ def add_module_terms(terms, flow, enter, exit_):
     terms[SUM_PLOGP_EXIT] += plogp_exit
     terms[SUM_PLOGP_EXIT_FLOW] += plogp_exit_flow
     return plogp_enter, plogp_exit, plogp_exit_flow
+
+
+def new_constants(sum_plogp_node_flow, exit_network_flow, bias):
+    """Return the ``constants`` of a (sub-)network: its node term, the flow
+    that leaves it, and ``bias``, the biased map equation's
+    ``[preferred_num_modules, module_correction, node_correction]`` (zeros
+    for the plain map equation).  Called from Python only: plain NumPy, so
+    that it compiles nothing."""
+    return np.concatenate([[sum_plogp_node_flow, exit_network_flow],
+                           np.asarray(bias, dtype=np.float64)[:3]])
+
+
+@inline_jit
+def is_biased(constants):
+    """Whether the number of modules has a cost of its own (the biased map equation)."""
+    return constants[PREFERRED_NUM_MODULES] > 0.0 or constants[MODULE_CORRECTION] != 0.0
+
+
+@inline_jit
+def module_count_cost(num_modules, constants):
+    """Return the biased map equation's terms for ``num_modules`` modules, as
+    the optimizer tracks them (see the module docstring); 0 for the plain
+    map equation."""
+    return (constants[MODULE_CORRECTION] * (num_modules - 1) + constants[NODE_CORRECTION]
+            + preference_cost(num_modules, constants))
+
+
+@inline_jit
+def preference_cost(num_modules, constants):
+    """Return ``|num_modules - preferred|`` bits, or 0 without a preferred
+    number of modules."""
+    preferred = constants[PREFERRED_NUM_MODULES]
+    if preferred > 0.0:
+        return abs(num_modules - preferred)
+    return 0.0
+
+
+@inline_jit
+def count_change(num_modules, change, constants):
+    """Return the change of :func:`module_count_cost` when a move changes the
+    number of modules from ``num_modules`` by ``change`` (-1, 0 or 1)."""
+    return (module_count_cost(num_modules + change, constants)
+            - module_count_cost(num_modules, constants))
+
+
+@inline_jit
+def count_bias(num_modules, constants):
+    """Return ``(index, module)``: the biased map equation's terms of a
+    partition into ``num_modules`` modules, as parts of the index and of the
+    module codelength (one module, or none, codes as the one-level solution)."""
+    if num_modules > 1:
+        index = constants[MODULE_CORRECTION] * (num_modules - 1)
+        module = constants[NODE_CORRECTION]
+    else:
+        index = 0.0
+        module = constants[NODE_CORRECTION] - constants[MODULE_CORRECTION]
+        num_modules = 1
+    return index, module + preference_cost(num_modules, constants)

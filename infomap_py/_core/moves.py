@@ -201,6 +201,8 @@ def sweep(net, state, constants, rng, scratch, skip_joined, teleports, enter_is_
     memory_net = mem.is_memory(phys)
     meta_net = md.is_meta(meta)
     exit_network_flow = constants[mapeq.EXIT_NETWORK_FLOW]
+    biased = mapeq.is_biased(constants)
+    n = labels.shape[0]
     num_moved = 0
     for idx in range(order.shape[0]):
         i = order[idx]
@@ -239,6 +241,17 @@ def sweep(net, state, constants, rng, scratch, skip_joined, teleports, enter_is_
             scratch_out[num_candidates] = 0.0
             scratch_mem[num_candidates] = 0.0
             num_candidates += 1
+        if num_candidates == 0 and biased and n > 1:
+            # A node without links joins nothing, but under the biased map
+            # equation its module costs bits of its own: it may join the
+            # module of a random node (the official's random moves do this).
+            m = labels[rand_below(rng, n)]
+            if m != old:
+                scratch_module[0] = m
+                scratch_flow[0] = 0.0
+                scratch_out[0] = 0.0
+                scratch_mem[0] = 0.0
+                num_candidates = 1
         if num_candidates == 0:
             dirty[i] = False
             continue
@@ -258,6 +271,15 @@ def sweep(net, state, constants, rng, scratch, skip_joined, teleports, enter_is_
             leave += md.leave_delta(meta_state, meta, i, old)
         sum_enter = terms[mapeq.SUM_ENTER] + exit_network_flow
         plogp_sum_enter = mapeq.plogp(sum_enter)
+        bias_leave = 0.0
+        bias_fill = 0.0
+        if biased:
+            # The biased map equation: a move that empties the old module, or
+            # fills an empty one, changes the number of modules.
+            if members[old] == 1:
+                bias_leave = mapeq.count_change(n - num_empty[0], -1, constants)
+            else:
+                bias_fill = mapeq.count_change(n - num_empty[0], 1, constants)
         best_module = old
         best_delta = 0.0
         best_flow = 0.0
@@ -282,6 +304,8 @@ def sweep(net, state, constants, rng, scratch, skip_joined, teleports, enter_is_
                 delta -= memory_leave + scratch_mem[c]
             if meta_net:
                 delta += md.join_delta(meta_state, meta, i, m)
+            if biased:
+                delta += bias_fill if members[m] == 0 else bias_leave
             if delta < best_delta - MIN_SINGLE_NODE_IMPROVEMENT:
                 best_module = m
                 best_delta = delta
@@ -332,6 +356,8 @@ def sweep(net, state, constants, rng, scratch, skip_joined, teleports, enter_is_
                 follow_delta -= mem.move_delta(memory, phys, v, old, new)
             if meta_net:
                 follow_delta += md.move_delta(meta_state, meta, v, old, new)
+            if biased:
+                follow_delta += mapeq.count_change(n - num_empty[0], -1, constants)
             if follow_delta > MIN_SINGLE_NODE_IMPROVEMENT:
                 continue
             _move(net, state, v, new, follow_old, follow_new)
@@ -340,6 +366,15 @@ def sweep(net, state, constants, rng, scratch, skip_joined, teleports, enter_is_
                 for e in range(indptr[v], indptr[v + 1]):
                     dirty[neighbours[e]] = True
     return num_moved
+
+
+@inline_jit
+def state_codelength(state, constants):
+    """Return the codelength of a module state: the running sums, plus the
+    biased map equation's terms of its number of modules."""
+    num_modules = state.labels.shape[0] - state.num_empty[0]
+    return (mapeq.codelength(state.terms, constants)
+            + mapeq.module_count_cost(num_modules, constants))
 
 
 @jit
@@ -381,13 +416,13 @@ def core_loops(net, state, constants, rng, loop_limit, min_improvement, skip_joi
                       np.full(n, -1, dtype=np.int64), np.empty(room, dtype=np.int64),
                       np.empty(room), np.empty(room), np.empty(room))
     teleports, enter_is_exit = _flow_kind(net)
-    old_codelength = mapeq.codelength(state.terms, constants)
+    old_codelength = state_codelength(state, constants)
     effective = 0
     for _ in range(loop_limit):
         shuffle(rng, scratch.order)
         moved = sweep(net, state, constants, rng, scratch, skip_joined, teleports,
                       enter_is_exit)
-        new_codelength = mapeq.codelength(state.terms, constants)
+        new_codelength = state_codelength(state, constants)
         if moved == 0 or new_codelength >= old_codelength - min_improvement:
             break
         effective += 1
@@ -425,6 +460,8 @@ def place_linkless_nodes(net, labels, constants):
                                      delta_old, delta_new)
             delta -= mem.move_delta(memory, phys, i, old, m)
             delta += md.move_delta(meta_state, meta, i, old, m)
+            if members[old] == 1:
+                delta += mapeq.count_change(n - num_empty[0], -1, constants)
             if delta < best_delta:
                 best_module = m
                 best_delta = delta

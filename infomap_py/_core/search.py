@@ -22,7 +22,7 @@ from ._jit import inline_jit, jit
 from .coarsen import FlowNet, NodeFlows, aggregate_net, compact_labels, module_flows, subnetwork
 from .memory import is_memory, num_physical, physical_flow, physical_term, subnetwork_physical
 from .meta import is_meta, meta_term, subnetwork_meta
-from .moves import core_loops, new_partition
+from .moves import core_loops, new_partition, state_codelength
 
 #: Sweeps per core loop on the finest level (the official default).
 CORE_LOOP_LIMIT = 10
@@ -52,14 +52,32 @@ def node_entropy(net):
 
 
 @jit
-def one_level_length(net, exit_flow):
+def one_level_length(net, constants):
     """Return the codelength of one module holding every node of ``net``
     (coding physical nodes on a state network, and the categories of all
-    nodes with metadata), left at rate ``exit_flow``."""
-    length = mapeq.one_level_codelength(physical_flow(net.phys, net.node_data.flow), exit_flow)
+    nodes with metadata), left at rate ``constants[EXIT_NETWORK_FLOW]``,
+    with the biased map equation's terms of one module."""
+    index_bias, module_bias = mapeq.count_bias(1, constants)
+    length = (mapeq.one_level_codelength(physical_flow(net.phys, net.node_data.flow),
+                                         constants[mapeq.EXIT_NETWORK_FLOW])
+              + index_bias + module_bias)
     if is_meta(net.meta):
         length += meta_term(net.meta, np.zeros(net.node_data.flow.shape[0], dtype=np.int64), 1)
     return length
+
+
+@inline_jit
+def subnetwork_constants(net, exit_flow, constants):
+    """Return the ``constants`` of a module's sub-network ``net``, left at
+    rate ``exit_flow``, searched within a network of ``constants``: the
+    whole network's entropy correction per module, and no preferred number
+    of modules (as the official's searches of sub-networks)."""
+    sub = constants.copy()
+    sub[mapeq.SUM_PLOGP_NODE_FLOW] = node_entropy(net)
+    sub[mapeq.EXIT_NETWORK_FLOW] = exit_flow
+    sub[mapeq.PREFERRED_NUM_MODULES] = 0.0
+    sub[mapeq.NODE_CORRECTION] = 0.0  # the same for every partition of the module
+    return sub
 
 
 @inline_jit
@@ -69,8 +87,9 @@ def score(net, constants, labels, num_modules):
     terms = mapeq.init_terms(flows.flow, flows.enter, flows.exit, num_modules)
     terms[mapeq.SUM_PLOGP_PHYSICAL_FLOW] = physical_term(net.phys, labels, num_modules)
     terms[mapeq.META_CODELENGTH] = meta_term(net.meta, labels, num_modules)
-    return (mapeq.index_codelength(terms, constants),
-            mapeq.module_codelength(terms, constants))
+    index_bias, module_bias = mapeq.count_bias(num_modules, constants)
+    return (mapeq.index_codelength(terms, constants) + index_bias,
+            mapeq.module_codelength(terms, constants) + module_bias)
 
 
 @jit
@@ -86,9 +105,9 @@ def _move_single_nodes(net, constants, rng, loop_limit, min_improvement, skip_jo
     ``(old_codelength, new_codelength, labels)``.  The module state is
     freed on return, before the caller aggregates the level."""
     state = new_partition(net, np.arange(net.node_data.flow.shape[0]))
-    old_codelength = mapeq.codelength(state.terms, constants)
+    old_codelength = state_codelength(state, constants)
     core_loops(net, state, constants, rng, loop_limit, min_improvement, skip_joined)
-    return old_codelength, mapeq.codelength(state.terms, constants), state.labels
+    return old_codelength, state_codelength(state, constants), state.labels
 
 
 @jit
@@ -155,16 +174,17 @@ def fine_tune(net, constants, leaf_labels, rng, loop_limit, min_improvement):
 
 
 @inline_jit
-def partition_subnetwork(net, exit_flow, rng):
+def partition_subnetwork(net, exit_flow, rng, constants):
     """Two-level Infomap on the sub-network of one module, whose flow leaves
-    the rest of the network at rate ``exit_flow``: the core loops from
+    the rest of the network at rate ``exit_flow``, within a network of
+    ``constants`` (:func:`subnetwork_constants`): the core loops from
     single nodes, then one round of fine-tuning, kept if it codes shorter.
     Return ``(labels, k, codelength)``, one module when splitting does not
     pay.  Coarse-tuning and the recursive split of the multilevel search
     both partition modules with it."""
     node_flow = net.node_data.flow
     k = node_flow.shape[0]
-    constants = np.array([node_entropy(net), exit_flow])
+    constants = subnetwork_constants(net, exit_flow, constants)
     labels, num = find_top_modules(net, constants, np.arange(k), k, rng, CORE_LOOP_LIMIT, 0,
                                    False, MIN_IMPROVEMENT)
     length = total_codelength(net, constants, labels, num)
@@ -181,7 +201,7 @@ def partition_subnetwork(net, exit_flow, rng):
         if tuned_length >= length - MIN_IMPROVEMENT:
             break
         labels, num, length = tuned, tuned_num, tuned_length
-    one_level = one_level_length(net, exit_flow)
+    one_level = one_level_length(net, constants)
     if num > 1 and length > one_level:
         labels[:] = 0
         num = 1
@@ -231,11 +251,12 @@ def new_module_split(start, members, seeds, num_nodes):
 
 
 @jit
-def partition_modules(net, modules, split, min_nodes):
+def partition_modules(net, modules, split, min_nodes, constants):
     """Partition the sub-network of each module in ``modules`` on its own
     (:func:`partition_subnetwork`), one after the other, and write the
     results into ``split`` (a :data:`ModuleSplit`).  Modules of fewer than
-    ``min_nodes`` nodes stay whole (one sub-module).
+    ``min_nodes`` nodes stay whole (one sub-module).  ``constants`` are the
+    whole network's (for the biased map equation's terms).
 
     Threads may run this kernel on disjoint ``modules`` (the GIL is
     released): every module has its own seed, so the result does not depend
@@ -257,7 +278,7 @@ def partition_modules(net, modules, split, min_nodes):
         exit_flow = module_flows(sub_net, np.zeros(size, dtype=np.int64), 1).exit[0]
         rng = np.empty(1, dtype=np.uint64)
         rng[0] = split.seeds[m]
-        labels, k, length = partition_subnetwork(sub_net, exit_flow, rng)
+        labels, k, length = partition_subnetwork(sub_net, exit_flow, rng, constants)
         for j in range(size):
             split.sub_labels[nodes[j]] = labels[j]
         split.num_sub[m] = k

@@ -67,9 +67,13 @@ def _by_depth(depth):
 
 
 @jit
-def dissolve_unpaid_modules(node_flow, parent, leaf_module, enter, exit_, min_improvement):
+def dissolve_unpaid_modules(node_flow, parent, leaf_module, enter, exit_, min_improvement,
+                            constants):
     """Dissolve every module of sub-modules whose codebook costs more than
-    it saves: its sub-modules move up into its parent.  Return the new
+    it saves: its sub-modules move up into its parent.  Under the biased
+    map equation of the network's ``constants`` every module also costs its
+    entropy correction, and a preferred number of modules weighs the number
+    of top modules.  Return the new
     ``parent`` (dissolved modules keep an entry, with parent -2) and the
     number dissolved.  Modules are visited from the top down, so a
     sub-module that moves up is judged again in its new place."""
@@ -98,7 +102,12 @@ def dissolve_unpaid_modules(node_flow, parent, leaf_module, enter, exit_, min_im
                   + mapeq.codebook_length(exit_[t], sum_rate[t], sum_plogp[t]))
         rate = sum_rate[p] - enter[t] + sum_rate[t]
         plogp_rate = sum_plogp[p] - mapeq.plogp(enter[t]) + sum_plogp[t]
-        after = mapeq.codebook_length(p_exit, rate, plogp_rate)
+        after = (mapeq.codebook_length(p_exit, rate, plogp_rate)
+                 - constants[mapeq.MODULE_CORRECTION])
+        if p == 0:
+            top = children[0]
+            after += (mapeq.preference_cost(top + children[t] - 1, constants)
+                      - mapeq.preference_cost(top, constants))
         if after < before - min_improvement:
             for c in range(1, num_tree):
                 if parent[c] == t:
