@@ -98,7 +98,8 @@ def _options(actions: Iterable[argparse.Action]) -> list[argparse.Action]:
     return [a for a in actions if a.option_strings and _names(a)[0]]
 
 
-def parameters_json(actions: Iterable[argparse.Action], basic: frozenset) -> dict:
+def parameters_json(actions: Iterable[argparse.Action], basic: frozenset,
+                    formats: Iterable[str] = ()) -> dict:
     """Return the options as the official ``--print-json-parameters`` lists
     its parameters.
 
@@ -109,6 +110,8 @@ def parameters_json(actions: Iterable[argparse.Action], basic: frozenset) -> dic
     basic : frozenset of str
         The ``dest`` names of the options that ``-h`` shows (the rest are
         advanced).
+    formats : iterable of str
+        The output formats, the choices of ``--output``.
 
     Returns
     -------
@@ -139,9 +142,15 @@ def parameters_json(actions: Iterable[argparse.Action], basic: frozenset) -> dic
         if takes:
             kind = _value_type(action, name)
             entry.update(longType=kind, shortType=_SHORT_TYPES[kind])
-            if action.choices:
-                entry["choices"] = list(action.choices)
+            choices = list(formats) if name == "output" else action.choices
+            if choices:
+                entry["choices"] = list(choices)
         parameters.append(entry)
+        for alias in action.option_strings:
+            if alias.startswith("--") and alias != f"--{name}":
+                # An alias is a parameter of its own in the official's list.
+                parameters.append({**entry, "long": alias, "short": "",
+                                   "description": f"Alias for --{name}."})
     parameters.sort(key=lambda entry: _GROUP_ORDER.index(entry["group"]))
     return {"parameters": parameters}
 

@@ -443,7 +443,7 @@ def build_parser() -> argparse.ArgumentParser:
                              "the bytes per node and per link")
     output.add_argument("--trial-results", metavar="PATH",
                         help="write every trial's seed, codelength, modules and levels as "
-                             "JSON to PATH, for merging the shards of a run split with "
+                             "JSON to PATH (- for standard output), for merging the shards of a run split with "
                              "--trial-offset; with tree output the best trial's tree is "
                              "written to NAME_trial_K.tree too")
     output.add_argument("--no-final-output", action="store_true",
@@ -903,7 +903,8 @@ def _about(parser: _Parser, argv: list[str]) -> int | None:
         if arg == "--":
             break
         if arg == "--print-json-parameters":
-            print(json.dumps(parameters_json(parser.options, BASIC_OPTIONS), indent=2))
+            print(json.dumps(parameters_json(parser.options, BASIC_OPTIONS, OUTPUT_FORMATS),
+                             indent=2))
             return 0
         if arg == "--completion":
             shell = argv[k + 1] if k + 1 < len(argv) else ""
@@ -947,8 +948,6 @@ def _check_report_paths(args: argparse.Namespace) -> None:
     """Refuse a report path (--summary-json, --timing-json, --manifest-json,
     --trial-results) that cannot be written, or that two of them name."""
     out_dir = Path(args.out_dir).resolve()
-    if args.trial_results == "-":
-        raise _UsageError("argument --trial-results: must name a file, got '-'")
     seen: dict[str, str] = {}
     for flag, value in _report_paths(args).items():
         path = Path(value)
@@ -1159,10 +1158,10 @@ def _run(args: argparse.Namespace, argv: list[str] | None = None) -> int:
                                           isinstance(network, StateNetwork))
                 if args.manifest_json not in (None, "-"):
                     _write_json_file(args.manifest_json, manifest)
-                if args.trial_results is not None:
-                    _write_json_file(args.trial_results,
-                                     _trial_results_json(args, result, run_info, plan,
-                                                         isinstance(network, StateNetwork)))
+                trials = None if args.trial_results is None else _trial_results_json(
+                    args, result, run_info, plan, isinstance(network, StateNetwork))
+                if args.trial_results not in (None, "-"):
+                    _write_json_file(args.trial_results, trials)
                 timing["output_s"] = time.perf_counter() - writing
                 timing["total_s"] = time.perf_counter() - start
                 report = _timing_json(args, network, result, progress, timing)
@@ -1181,6 +1180,8 @@ def _run(args: argparse.Namespace, argv: list[str] | None = None) -> int:
         print(json.dumps(report, separators=(",", ":")))
     if args.manifest_json == "-":
         print(json.dumps(manifest, separators=(",", ":")))
+    if args.trial_results == "-":
+        print(json.dumps(trials, separators=(",", ":")))
     if not args.silent:
         seconds = time.perf_counter() - start
         size = (f"{network.num_states} states of {network.num_physical} physical nodes, "
@@ -1249,12 +1250,13 @@ def _converge(args: argparse.Namespace, search: Callable, progress: _Progress):
             progress(k, phase, num_modules, length)
 
         trial = search(trials=1, progress=report, **{**controls, "trial_offset": k})
-        before = np.inf if best is None else best.codelength
-        lengths.append(float(trial.codelength))
+        length = float(np.asarray(trial.trial_codelengths)[0])  # as a run of -N trials
+        before = min(lengths, default=np.inf)
+        lengths.append(length)
         if args.print_all_trials:
             results.append(trial)
-        improved = trial.codelength < before * (1.0 - CONVERGE_TOLERANCE)
-        if best is None or trial.codelength < best.codelength:
+        improved = length < before * (1.0 - CONVERGE_TOLERANCE)
+        if best is None or length < before:
             best = trial
         since_improvement = 0 if improved else since_improvement + 1
         if k + 1 >= CONVERGE_MIN_TRIALS and since_improvement >= CONVERGE_PATIENCE:
@@ -1519,7 +1521,7 @@ def _trial_results_json(args: argparse.Namespace, result, run, plan: list,
         "best_tree_file": "",
     }
     stem = f"{_out_name(args)}_trial_{args.trial_offset + best + 1}"
-    folder = os.path.dirname(args.trial_results)
+    folder = "" if args.trial_results == "-" else os.path.dirname(args.trial_results)
 
     def relative(path: Path) -> str:
         text = os.fspath(path)
