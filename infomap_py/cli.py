@@ -34,10 +34,19 @@ from .network import StateNetwork
 OUTPUT_FORMATS = ("clu", "tree", "ftree", "newick", "json", "csv", "network", "states", "flow")
 
 #: The options that the official Infomap's -h shows; -hh shows the others too.
-BASIC_OPTIONS = frozenset({"network", "out_dir", "help", "version", "cluster_data",
+BASIC_OPTIONS = frozenset({"network", "out_dir", "help", "version", "completion",
+                           "print_json_parameters", "cluster_data",
                            "no_infomap", "two_level", "flow_model", "directed", "seed",
                            "num_trials", "converge", "tree", "ftree", "clu", "verbose",
                            "silent", "pretty", "plot"})
+
+#: --converge (as the official Infomap 2.16): the trial cap without -N, and
+#: the plateau rule: stop after PATIENCE trials in a row that do not shorten
+#: the best codelength by more than TOLERANCE of it, once MIN_TRIALS have run.
+CONVERGE_MAX_TRIALS = 50
+CONVERGE_TOLERANCE = 1e-6
+CONVERGE_PATIENCE = 5
+CONVERGE_MIN_TRIALS = 5
 
 #: The largest seed: the official Infomap's seeds are 64-bit integers too.
 MAX_SEED = 2**63 - 1
@@ -317,9 +326,24 @@ def build_parser() -> argparse.ArgumentParser:
                         help="-F: keep every super-module level and split only the bottom "
                              "modules; -FF: keep the super-module levels, split nothing; "
                              "-FFF: as -FF (so does the official)")
-    search.add_argument("-N", "--num-trials", type=int, default=1, metavar="N",
+    search.add_argument("-N", "--num-trials", type=int, default=None, metavar="N",
                         help="independent trials, the shortest wins (default 1, at most "
-                             f"{MAX_TRIALS:,})")
+                             f"{MAX_TRIALS:,}; with --converge the cap, default "
+                             f"{CONVERGE_MAX_TRIALS})")
+    search.add_argument("--converge", action="store_true",
+                        help="take -N as a cap and stop once the best codelength has "
+                             f"plateaued: {CONVERGE_PATIENCE} trials in a row that do not "
+                             f"shorten it by more than {CONVERGE_TOLERANCE:g} of it, after at "
+                             f"least {CONVERGE_MIN_TRIALS} trials (trials run one by one; not "
+                             "with --parallel-trials, --trial-offset or --trial-results)")
+    search.add_argument("--parallel-trials", action="store_true",
+                        help="accepted for the official's sake: trials already run in "
+                             "parallel threads when --num-threads > 1, with the same result "
+                             "as serial trials")
+    search.add_argument("--inner-parallelization", action="store_true",
+                        help="accepted and ignored (the official's experimental parallel node "
+                             "moves): infomap-py moves nodes serially, so the partition is "
+                             "the serial one; module splits run in threads already")
     search.add_argument("-s", "--seed", type=int, default=123,
                         help="random seed, 0 to 2**63 - 1 (default 123)")
     search.add_argument("--num-threads", "--threads", type=_thread_count, metavar="N",
@@ -410,6 +434,28 @@ def build_parser() -> argparse.ArgumentParser:
     output.add_argument("--timing-json", metavar="PATH",
                         help="write the run's timing as JSON to PATH (- for standard "
                              "output): threads, network size, seconds per phase and per trial")
+    output.add_argument("--manifest-json", metavar="PATH",
+                        help="write the run's manifest as JSON to PATH (- for standard "
+                             "output): command, trials, canonical config and its fingerprint, "
+                             "input fingerprints and the output files")
+    output.add_argument("--memory-report", action="store_true",
+                        help="with --timing-json, also report the peak resident memory and "
+                             "the bytes per node and per link")
+    output.add_argument("--trial-results", metavar="PATH",
+                        help="write every trial's seed, codelength, modules and levels as "
+                             "JSON to PATH (- for standard output), for merging the shards of a run split with "
+                             "--trial-offset; with tree output the best trial's tree is "
+                             "written to NAME_trial_K.tree too")
+    output.add_argument("--no-final-output", action="store_true",
+                        help="do not write the best result's files (NAME.FMT); per-trial "
+                             "files and the reports are still written")
+    output.add_argument("--print-config-fingerprint", action="store_true",
+                        help="print the official config fingerprint of the options and exit")
+    output.add_argument("--print-json-parameters", action="store_true",
+                        help="print the options as JSON, in the official's layout, and exit")
+    output.add_argument("--completion", choices=("bash", "zsh"), metavar="SHELL",
+                        help="print a completion script for bash or zsh and exit (bash: "
+                             "source <(infomap-py --completion bash))")
     # --- end of output files and run reports ---
     output.add_argument("--clu-level", type=int, default=1, metavar="N",
                         help="module depth of the clu output: 1 top modules (default), 2 "
@@ -425,6 +471,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="leave the feature nodes of a bipartite network out of the "
                              "clu, tree, json and csv files (the ftree keeps them)")
     output.add_argument("--silent", action="store_true", help="print nothing but errors")
+    output.add_argument("--pretty", action="store_true",
+                        help="deprecated, does nothing (as in the official 2.16)")
     output.add_argument("-v", "--verbose", action="count", default=0,
                         help="print every phase of every trial")
     output.add_argument("-V", "--version", action="version", version=f"infomap-py {__version__}",
@@ -797,7 +845,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     if level:
         print(parser.format_help() if level > 1 else parser.format_basic_help(), end="")
         return 0
+    about = _about(parser, argv)
+    if about is not None:
+        return about
     args = parser.parse_args(_negative_values_attached(parser, argv))
+    if args.num_trials is None:
+        # As the official: --converge without -N caps the trials at a default.
+        args.num_trials = (CONVERGE_MAX_TRIALS if args.converge and not args.no_infomap
+                           else 1)
+    args.num_trials_cap = args.num_trials
     with _sigterm_raises():
         try:
             # An empty Numba cache means seconds of compiling: say so.
@@ -836,6 +892,32 @@ def _negative_values_attached(parser: _Parser, argv: list[str]) -> list[str]:
     return joined
 
 
+def _about(parser: _Parser, argv: list[str]) -> int | None:
+    """--print-json-parameters and --completion SHELL, which need no network
+    (as in the official): print and return 0, or 2 for an unknown shell;
+    None without them."""
+    from ._cli_meta import completion_script, parameters_json
+
+    shell = None
+    for k, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg == "--print-json-parameters":
+            print(json.dumps(parameters_json(parser.options, BASIC_OPTIONS, OUTPUT_FORMATS),
+                             indent=2))
+            return 0
+        if arg == "--completion":
+            shell = argv[k + 1] if k + 1 < len(argv) else ""
+        elif arg.startswith("--completion="):
+            shell = arg.split("=", 1)[1]
+    if shell is None:
+        return None
+    if shell not in ("bash", "zsh"):
+        return _fail(f"argument --completion: must be bash or zsh, got {shell!r}")
+    print(completion_script(parser.options, shell, OUTPUT_FORMATS), end="")
+    return 0
+
+
 def _help_level(argv: list[str]) -> int:
     """1 for -h or --help, 2 for -hh (more h's count as two); 0 without."""
     level = 0
@@ -849,22 +931,51 @@ def _help_level(argv: list[str]) -> int:
     return level
 
 
+#: The JSON reports, by option, with their key in the official manifest.
+_REPORTS = (("--summary-json", "summary_json", "summary_json"),
+            ("--timing-json", "timing_json", "timing_json"),
+            ("--manifest-json", "manifest_json", "run_manifest"),
+            ("--trial-results", "trial_results", "trial_results"))
+
+
+def _report_paths(args: argparse.Namespace) -> dict[str, str]:
+    """The JSON reports written to files, ``{option: path}`` (not those to stdout)."""
+    return {flag: getattr(args, dest) for flag, dest, _ in _REPORTS
+            if getattr(args, dest) not in (None, "-")}
+
+
 def _check_report_paths(args: argparse.Namespace) -> None:
-    """Refuse a --summary-json or --timing-json path that cannot be written."""
+    """Refuse a report path (--summary-json, --timing-json, --manifest-json,
+    --trial-results) that cannot be written, or that two of them name."""
     out_dir = Path(args.out_dir).resolve()
-    for flag, value in (("--summary-json", args.summary_json),
-                        ("--timing-json", args.timing_json)):
-        if value is None or value == "-":
-            continue
+    seen: dict[str, str] = {}
+    for flag, value in _report_paths(args).items():
         path = Path(value)
         if value == "" or path.is_dir():
             raise _UsageError(f"argument {flag}: {value!r} is a directory, not a file")
         if not (path.parent.is_dir() or path.parent.resolve() == out_dir):
             raise _UsageError(f"argument {flag}: no directory {str(path.parent)!r}")
-    if (args.summary_json is not None and args.summary_json == args.timing_json
-            and args.summary_json != "-"):
-        raise _UsageError("arguments --summary-json and --timing-json: both name "
-                          f"{args.summary_json!r}")
+        key = os.path.abspath(value)
+        if key in seen:
+            raise _UsageError(f"arguments {seen[key]} and {flag}: both name {value!r}")
+        seen[key] = flag
+
+
+def _check_run_options(args: argparse.Namespace) -> None:
+    """The rules of the official run options: --memory-report needs
+    --timing-json, and --converge cannot be combined with parallel trials
+    or the sharding of a run (its shards cannot agree when to stop)."""
+    if args.memory_report and args.timing_json is None:
+        raise _UsageError("argument --memory-report: needs --timing-json")
+    if args.converge:
+        if args.parallel_trials:
+            raise _UsageError("argument --converge: cannot be combined with "
+                              "--parallel-trials (each trial must end before the next "
+                              "decides whether to run)")
+        if args.trial_offset > 0 or args.trial_results is not None:
+            raise _UsageError("argument --converge: cannot be combined with --trial-offset "
+                              "or --trial-results (the shards of a run cannot agree when to "
+                              "stop)")
 
 
 def _same_file(a: str | Path, b: str | Path) -> bool:
@@ -898,8 +1009,15 @@ def _run(args: argparse.Namespace, argv: list[str] | None = None) -> int:
         formats = _output_formats(args)
         _check_options(args)
         _check_report_paths(args)
+        _check_run_options(args)
     except _UsageError as err:
         return _fail(str(err))
+    if args.print_config_fingerprint:
+        # As the official: the options' fingerprint, without reading the network.
+        from .io import config_fingerprint
+
+        print(config_fingerprint(_config_settings(args, _params_from_args(args))))
+        return 0
     start = time.perf_counter()
     timing: dict[str, float] = {}
     from ._core._jit import load_numba_arrays_without_blas_probe
@@ -910,6 +1028,10 @@ def _run(args: argparse.Namespace, argv: list[str] | None = None) -> int:
     flow_model = "directed" if args.directed else (args.flow_model or "undirected")
     directed = flow_model != "undirected"
     network_name = "standard input" if args.network == "-" else display_path(args.network)
+    if args.inner_parallelization and not args.silent:
+        print("infomap-py: note: --inner-parallelization does nothing here: nodes move "
+              "serially, which gives the serial partition the official's option may differ "
+              "from", file=sys.stderr)
     if args.include_self_links and not args.silent:
         print("infomap-py: note: -k/--include-self-links is deprecated and does nothing: "
               "self-links are included by default (--no-self-links excludes them)",
@@ -934,8 +1056,7 @@ def _run(args: argparse.Namespace, argv: list[str] | None = None) -> int:
         out_dir = Path(args.out_dir)
         plan = [] if args.no_file_output else _output_plan(
             args, formats, isinstance(network, StateNetwork))
-        reports = [Path(p) for p in (args.summary_json, args.timing_json)
-                   if p is not None and p != "-"]
+        reports = [Path(p) for p in _report_paths(args).values()]
         targets = ([path for path, _, _, _ in plan] + reports
                    + ([Path(args.plot)] if args.plot is not None else []))
         try:
@@ -993,12 +1114,25 @@ def _run(args: argparse.Namespace, argv: list[str] | None = None) -> int:
         if args.print_all_trials and not args.silent:
             _print_trials(args, result)
 
+        if args.converge and not args.no_infomap:
+            # The plan was made for the cap; the run may have stopped earlier.
+            args.num_trials = len(result.trial_codelengths)
+            plan = [] if args.no_file_output else _output_plan(
+                args, formats, isinstance(network, StateNetwork))
+            targets = ([path for path, _, _, _ in plan] + reports
+                       + ([Path(args.plot)] if args.plot is not None else []))
+        if args.trial_results is not None and not args.no_file_output and "tree" in formats:
+            best_tree = _best_trial_plan(args, result, isinstance(network, StateNetwork),
+                                         {path for path, _, _, _ in plan})
+            plan += best_tree
+            targets += [path for path, _, _, _ in best_tree]
         run_info = _run_info(args, argv, result)
         outputs = [(path, _writer(fmt, states, args, network,
                                   result if trial is None else result.trial_results[trial],
                                   run_info))
                    for path, fmt, states, trial in plan]
         summary = _summary_json(result, progress)
+        summary["auto_stopped"] = bool(getattr(args, "auto_stopped", False))
         writing = time.perf_counter()
         # OUT_DIR is created only when a file goes there (not with -0 alone).
         needs_out_dir = any(Path(t).parent.resolve() == out_dir.resolve() for t in targets)
@@ -1020,6 +1154,14 @@ def _run(args: argparse.Namespace, argv: list[str] | None = None) -> int:
                     save_picture(network, result, args.plot)
                 if args.summary_json not in (None, "-"):
                     _write_json_file(args.summary_json, summary)
+                manifest = _manifest_json(args, argv, result, run_info, formats,
+                                          isinstance(network, StateNetwork))
+                if args.manifest_json not in (None, "-"):
+                    _write_json_file(args.manifest_json, manifest)
+                trials = None if args.trial_results is None else _trial_results_json(
+                    args, result, run_info, plan, isinstance(network, StateNetwork))
+                if args.trial_results not in (None, "-"):
+                    _write_json_file(args.trial_results, trials)
                 timing["output_s"] = time.perf_counter() - writing
                 timing["total_s"] = time.perf_counter() - start
                 report = _timing_json(args, network, result, progress, timing)
@@ -1036,6 +1178,10 @@ def _run(args: argparse.Namespace, argv: list[str] | None = None) -> int:
         print(json.dumps(summary, separators=(",", ":")))
     if args.timing_json == "-":
         print(json.dumps(report, separators=(",", ":")))
+    if args.manifest_json == "-":
+        print(json.dumps(manifest, separators=(",", ":")))
+    if args.trial_results == "-":
+        print(json.dumps(trials, separators=(",", ":")))
     if not args.silent:
         seconds = time.perf_counter() - start
         size = (f"{network.num_states} states of {network.num_physical} physical nodes, "
@@ -1075,13 +1221,51 @@ def _search(args: argparse.Namespace, network, initial, options: dict):
         return evaluate(network, initial, **options), None
     progress = _Progress(args.num_trials, enabled=not args.silent and sys.stderr.isatty(),
                          verbose=args.verbose > 0 and not args.silent)
-    result = cluster(network, trials=args.num_trials, seed=args.seed,
-                     initial_partition=initial, two_level=args.two_level,
+    search = partial(cluster, network, seed=args.seed, initial_partition=initial,
+                     two_level=args.two_level,
                      fast_hierarchical=args.fast_hierarchical_solution,
-                     n_jobs=args.num_threads,
-                     progress=progress, **_search_controls(args), **options)
+                     n_jobs=args.num_threads, **options)
+    if args.converge:
+        result = _converge(args, search, progress)
+    else:
+        result = search(trials=args.num_trials, progress=progress, **_search_controls(args))
     progress.finish()
     return result, progress
+
+
+def _converge(args: argparse.Namespace, search: Callable, progress: _Progress):
+    """--converge: run trials 1, 2, ... of the run one at a time (trial k as
+    ``--trial-offset k-1 -N 1`` would) and stop at the official's plateau
+    (:data:`CONVERGE_PATIENCE` trials in a row that do not shorten the best
+    codelength by more than :data:`CONVERGE_TOLERANCE` of it, once
+    :data:`CONVERGE_MIN_TRIALS` have run) or at -N; return the best trial's
+    result with every trial's codelength (and, with --print-all-trials,
+    result).  Sets ``args.auto_stopped``."""
+    controls = {**_search_controls(args), "print_all_trials": False}
+    results, lengths = [], []
+    best, since_improvement = None, 0
+    args.auto_stopped = False
+    for k in range(args.num_trials):
+        def report(trial, phase, num_modules, length, k=k):
+            progress(k, phase, num_modules, length)
+
+        trial = search(trials=1, progress=report, **{**controls, "trial_offset": k})
+        length = float(np.asarray(trial.trial_codelengths)[0])  # as a run of -N trials
+        before = min(lengths, default=np.inf)
+        lengths.append(length)
+        if args.print_all_trials:
+            results.append(trial)
+        improved = length < before * (1.0 - CONVERGE_TOLERANCE)
+        if best is None or length < before:
+            best = trial
+        since_improvement = 0 if improved else since_improvement + 1
+        if k + 1 >= CONVERGE_MIN_TRIALS and since_improvement >= CONVERGE_PATIENCE:
+            args.auto_stopped = True
+            break
+    seconds = sum(float(r.seconds) for r in results) if results else best.seconds
+    return dataclasses.replace(
+        best, trial_codelengths=np.asarray(lengths), seconds=seconds,
+        trial_results=tuple(results) if len(results) > 1 else None)
 
 
 def _search_controls(args: argparse.Namespace) -> dict:
@@ -1093,7 +1277,8 @@ def _search_controls(args: argparse.Namespace) -> dict:
                 tune_iteration_relative_threshold=args.tune_iteration_relative_threshold,
                 prefer_modular_solution=args.prefer_modular_solution,
                 trial_offset=args.trial_offset,
-                print_all_trials=args.print_all_trials)
+                # --trial-results reports every trial's modules and levels too.
+                print_all_trials=args.print_all_trials or args.trial_results is not None)
 
 
 def _print_trials(args: argparse.Namespace, result) -> None:
@@ -1137,7 +1322,8 @@ def _output_plan(args: argparse.Namespace, formats: list[str], higher_order: boo
     state network, the same for every trial, only once."""
     out_dir, stem = Path(args.out_dir), _out_name(args)
     plan = []
-    for fmt in formats:
+    # --no-final-output: no files of the best result, only those of every trial.
+    for fmt in formats if trial is not None or not args.no_final_output else ():
         if fmt == "states":
             plan.append((out_dir / f"{stem}_states.net", fmt, True, trial))
         elif fmt == "network":
@@ -1160,6 +1346,23 @@ def _output_plan(args: argparse.Namespace, formats: list[str], higher_order: boo
             plan += _output_plan(trial_args, [f for f in formats if f != "states"],
                                  higher_order, t)
     return plan
+
+
+def _best_trial_plan(args: argparse.Namespace, result, higher_order: bool,
+                     planned: set) -> list[tuple[Path, str, bool, int | None]]:
+    """With --trial-results and tree output: the best trial's tree as
+    ``NAME_trial_K.tree`` (K its number in the whole run, from 1), and for
+    a state network ``NAME_trial_K_states.tree`` too, as the official
+    writes them for merging shards; a file already planned (by
+    --print-all-trials), or already there with --no-overwrite, is left as
+    it is."""
+    best = int(np.argmin(np.asarray(result.trial_codelengths)))
+    stem = f"{_out_name(args)}_trial_{args.trial_offset + best + 1}"
+    plan = [(Path(args.out_dir) / f"{stem}.tree", "tree", False, None)]
+    if higher_order:
+        plan.append((Path(args.out_dir) / f"{stem}_states.tree", "tree", True, None))
+    return [entry for entry in plan if entry[0] not in planned
+            and not (args.no_overwrite and os.path.lexists(entry[0]))]
 
 
 def _writer(fmt: str, states: bool, args: argparse.Namespace, network, result,
@@ -1199,32 +1402,145 @@ def _writer(fmt: str, states: bool, args: argparse.Namespace, network, result,
     return lambda path: write(result, path, **level)
 
 
-def _run_info(args: argparse.Namespace, argv: list[str] | None, result):
-    """The command line and fingerprints for the headers of the output files."""
-    from .io import RunInfo, config_fingerprint, input_fingerprint
+def _params_from_args(args: argparse.Namespace) -> dict:
+    """The ``params`` that :func:`cluster` would record for these options
+    (what --print-config-fingerprint knows without reading the network)."""
+    return {"flow_model": "directed" if args.directed else (args.flow_model or "undirected"),
+            "two_level": args.two_level, "trials": 0 if args.no_infomap else args.num_trials,
+            "recorded_teleportation": args.recorded_teleportation or args.regularized,
+            "teleportation": args.teleportation_probability, "markov_time": args.markov_time,
+            "to_nodes": args.to_nodes, "bipartite_teleportation": args.bipartite_teleportation,
+            "skip_adjust_bipartite_flow": args.skip_adjust_bipartite_flow,
+            "fast_hierarchical": args.fast_hierarchical_solution}
+
+
+def _config_settings(args: argparse.Namespace, params: dict) -> dict:
+    """The official canonical settings of a run with these options and
+    ``params`` (a result's)."""
     from .io._fingerprint import CANONICAL_CONFIG, config_from_params
 
-    settings = config_from_params(result.params or {}, args.seed)
+    settings = config_from_params(params or {}, args.seed)
     settings.update(directed=bool(args.directed), seed=args.seed,
                     cluster_data=args.cluster_data or "", no_infomap=bool(args.no_infomap),
+                    meta_data=getattr(args, "meta_data", None) or "",
                     converge_trials=bool(getattr(args, "converge", False)))
     # Options named as the official names them count wherever they exist.
     for key, _ in CANONICAL_CONFIG:
         value = getattr(args, key, None)
         if key not in settings and value is not None and not isinstance(value, str):
             settings[key] = value
+    return settings
 
-    def fingerprint(path: str | None):
-        if not path or path == "-":
-            return None
-        try:
-            return input_fingerprint(path)
-        except OSError:
-            return None
 
+def _file_fingerprint(path: str | None):
+    """The official input fingerprint of a file; None for none, standard
+    input or a file that cannot be read."""
+    from .io import input_fingerprint
+
+    if not path or path == "-":
+        return None
+    try:
+        return input_fingerprint(path)
+    except OSError:
+        return None
+
+
+def _run_info(args: argparse.Namespace, argv: list[str] | None, result):
+    """The command line and fingerprints for the headers of the output files."""
+    from .io import RunInfo, config_fingerprint
+
+    settings = _config_settings(args, result.params)
     return RunInfo(command=shlex.join(argv) if argv is not None else None,
-                   input=fingerprint(args.network), cluster_data=fingerprint(args.cluster_data),
+                   input=_file_fingerprint(args.network),
+                   cluster_data=_file_fingerprint(args.cluster_data),
                    config_fingerprint=config_fingerprint(settings))
+
+
+#: The order of the result files in the official manifest, by format.
+_MANIFEST_ORDER = ("states", "network", "flow", "tree", "ftree", "newick", "json", "csv", "clu")
+
+
+def _manifest_json(args: argparse.Namespace, argv: list[str] | None, result, run,
+                   formats: list[str], higher_order: bool) -> dict:
+    """The official --manifest-json object: the command, the trial cap, the
+    canonical config and its fingerprint, the input files' fingerprints and
+    the files the run writes (the best result's and the reports, not the
+    per-trial files, as the official lists them)."""
+    from .io._fingerprint import canonical_config
+
+    def described(fingerprint) -> dict | None:
+        return None if fingerprint is None else fingerprint.as_dict()
+
+    outputs = []
+    plan = [] if args.no_file_output else _output_plan(
+        argparse.Namespace(**{**vars(args), "print_all_trials": False}), formats, higher_order)
+    plan.sort(key=lambda entry: _MANIFEST_ORDER.index(entry[1]))
+    for path, fmt, states, _ in plan:
+        if fmt in ("network", "flow"):
+            key = ("states_as_physical" if fmt == "network" else "flow_as_physical") \
+                if higher_order else ("net" if fmt == "network" else "flow")
+        else:
+            key = {"states": "states"}.get(fmt, f"{fmt}_states" if states else fmt)
+        outputs.append({"key": key, "path": os.fspath(path)})
+    for flag, dest, key in _REPORTS:
+        value = getattr(args, dest)
+        if value not in (None, "-"):
+            outputs.append({"key": key, "path": value})
+    return {
+        "version": __version__,
+        "command": shlex.join(argv) if argv is not None else "",
+        "num_trials": int(args.num_trials_cap),
+        "config": canonical_config(_config_settings(args, result.params)),
+        "config_fingerprint": run.config_fingerprint,
+        "input": described(run.input),
+        "cluster_data": described(run.cluster_data),
+        "meta_data": described(_file_fingerprint(getattr(args, "meta_data", None))),
+        "outputs": outputs,
+    }
+
+
+def _trial_results_json(args: argparse.Namespace, result, run, plan: list,
+                        higher_order: bool) -> dict:
+    """The official --trial-results object: every trial of this process
+    (numbered in the whole run, from 0) with its seed, codelength, top
+    modules and levels, and the best trial's tree file, by a path relative
+    to the results file's directory where it lies under it."""
+    from .optimize import trial_seeds
+
+    lengths = [float(x) for x in np.asarray(result.trial_codelengths).tolist()]
+    seeds = trial_seeds(args.seed, len(lengths), args.trial_offset)
+    per_trial = result.trial_results or (result,)
+    best = int(np.argmin(lengths))
+    document = {
+        "network_fingerprint": run.input.hash if run.input is not None else "",
+        "config_fingerprint": run.config_fingerprint,
+        "infomap_version": __version__,
+        "base_seed": int(args.seed),
+        "trial_offset": int(args.trial_offset),
+        "num_trials": len(lengths),
+        "best_tree_file": "",
+    }
+    stem = f"{_out_name(args)}_trial_{args.trial_offset + best + 1}"
+    folder = "" if args.trial_results == "-" else os.path.dirname(args.trial_results)
+
+    def relative(path: Path) -> str:
+        text = os.fspath(path)
+        prefix = folder + os.sep if folder else ""
+        return text[len(prefix):] if prefix and text.startswith(prefix) else text
+
+    if not args.no_file_output and "tree" in _output_formats(args):
+        tree = Path(args.out_dir) / f"{stem}.tree"
+        document["best_tree_file"] = relative(tree)
+        if higher_order:
+            document["best_states_tree_file"] = relative(
+                Path(args.out_dir) / f"{stem}_states.tree")
+    document["trials"] = [
+        {"trial": args.trial_offset + t, "seed": int(seeds[t]), "codelength": length,
+         "num_top_modules": int(per_trial[t].num_top_modules),
+         "num_levels": int(per_trial[t].num_levels), "thread": 0,
+         "time_s": float(result.seconds) if len(lengths) == 1 else None}
+        for t, length in enumerate(lengths)]
+    return document
 
 
 def _summary_json(result, progress: _Progress | None) -> dict:
@@ -1263,7 +1579,8 @@ def _timing_json(args: argparse.Namespace, network, result, progress: _Progress 
 
     states = network.network if isinstance(network, StateNetwork) else network
     lengths = np.asarray(result.trial_codelengths).tolist()
-    seeds = trial_seeds(args.seed, len(lengths)) if lengths and not args.no_infomap else []
+    seeds = (trial_seeds(args.seed, len(lengths), args.trial_offset)
+             if lengths and not args.no_infomap else [])
     trials = []
     for t, length in enumerate(lengths):
         last = progress.last.get(t) if progress is not None else None
@@ -1277,7 +1594,7 @@ def _timing_json(args: argparse.Namespace, network, result, progress: _Progress 
                             else int(last[0]) if last is not None else None),
             "num_levels": int(result.num_levels) if best else None,
         })
-    return {
+    report = {
         "version": __version__,
         "openmp": False,
         "threads_requested": args.num_threads,
@@ -1289,6 +1606,28 @@ def _timing_json(args: argparse.Namespace, network, result, progress: _Progress 
         "timing": {key: float(value) for key, value in timing.items()},
         "trials": trials,
     }
+    if args.memory_report:
+        report["memory"] = _memory_report(int(states.num_nodes), int(states.num_links))
+    return report
+
+
+def _memory_report(num_nodes: int, num_links: int) -> dict:
+    """--memory-report, as the official computes it: the process's peak
+    resident memory so far (MiB) and that divided by the nodes and by the
+    links (left out for none); an empty object where the platform does not
+    tell (Windows)."""
+    try:
+        import resource
+    except ImportError:
+        return {}
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak *= 1 if sys.platform == "darwin" else 1024  # bytes on macOS, KiB on Linux
+    memory = {"rss_peak_mb": peak / (1024.0 * 1024.0)}
+    if num_nodes > 0:
+        memory["bytes_per_node"] = peak / num_nodes
+    if num_links > 0:
+        memory["bytes_per_link"] = peak / num_links
+    return memory
 
 
 def _write_json_file(path: str, document: dict) -> None:
