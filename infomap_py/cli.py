@@ -1575,9 +1575,13 @@ def _summary_json(result, progress: _Progress | None) -> dict:
 def _timing_json(args: argparse.Namespace, network, result, progress: _Progress | None,
                  timing: dict[str, float]) -> dict:
     """The --timing-json object of the run: the official layout, infomap-py's phases."""
-    from .optimize import available_cpus, trial_seeds
+    from .optimize import auto_threads_and_source, trial_seeds
 
     states = network.network if isinstance(network, StateNetwork) else network
+    if isinstance(args.num_threads, int):
+        threads, source = args.num_threads, "--num-threads"
+    else:
+        threads, source = auto_threads_and_source()
     lengths = np.asarray(result.trial_codelengths).tolist()
     seeds = (trial_seeds(args.seed, len(lengths), args.trial_offset)
              if lengths and not args.no_infomap else [])
@@ -1597,9 +1601,9 @@ def _timing_json(args: argparse.Namespace, network, result, progress: _Progress 
     report = {
         "version": __version__,
         "openmp": False,
-        "threads_requested": args.num_threads,
-        "threads_used": args.num_threads or available_cpus(),
-        "thread_source": "--num-threads" if args.num_threads else "cpus",
+        "threads_requested": threads,
+        "threads_used": threads,
+        "thread_source": source,
         "network": {"nodes": int(states.num_nodes), "links": int(states.num_links),
                     "directed": (result.params or {}).get("flow_model", "undirected")
                     != "undirected"},
@@ -1638,5 +1642,16 @@ def _write_json_file(path: str, document: dict) -> None:
 
 
 def main_entry() -> None:
-    """Console-script entry point: exit with :func:`main`'s status."""
-    sys.exit(main())
+    """Console-script entry point: exit with :func:`main`'s status.
+
+    A reader that closes the pipe early (``infomap-py ... --summary-json - |
+    head``) ends the run quietly, as other command-line tools do, instead of
+    with a traceback."""
+    try:
+        status = main()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Python would complain again when it flushes stdout at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        status = 141  # 128 + SIGPIPE, as a shell reports it
+    sys.exit(status)

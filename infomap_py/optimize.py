@@ -94,11 +94,18 @@ def auto_threads() -> int:
     """The thread count of ``n_jobs="auto"``: the first positive count among
     :data:`THREAD_VARIABLES` (``OMP_NUM_THREADS`` may list one per nesting
     level; its first counts), else :func:`available_cpus`."""
+    return auto_threads_and_source()[0]
+
+
+def auto_threads_and_source() -> tuple[int, str]:
+    """:func:`auto_threads` and where it comes from: the variable's name, or
+    ``"cpuset"`` for the CPUs this process may run on (as the official's
+    timing report names it)."""
     for name in THREAD_VARIABLES:
         count = _positive_count(os.environ.get(name), first_of_list=name == "OMP_NUM_THREADS")
         if count:
-            return count
-    return available_cpus()
+            return count, name
+    return available_cpus(), "cpuset"
 
 
 def trial_seeds(seed: int, trials: int, offset: int = 0) -> list[int]:

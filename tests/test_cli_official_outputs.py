@@ -6,6 +6,7 @@ checked against the installed official command-line tool."""
 from __future__ import annotations
 
 import json
+import os
 import shlex
 import shutil
 import subprocess
@@ -312,3 +313,23 @@ def test_version_and_help_levels(capsys):
                    "--out-name", "--no-overwrite"):
         assert option not in basic and option in every, option
     assert "-hh" in basic
+
+
+@pytest.mark.parametrize("variables", [{}, {"OMP_NUM_THREADS": "1"},
+                                       {"INFOMAP_NUM_THREADS": "3", "OMP_NUM_THREADS": "1"}])
+def test_timing_json_names_the_threads_and_their_source_as_the_official(
+        work, monkeypatch, capsys, variables):
+    """With --num-threads left at auto, the report gives the count it
+    resolved to and where it came from, as the official's does."""
+    for name in ("INFOMAP_NUM_THREADS", "SLURM_CPUS_PER_TASK", "OMP_NUM_THREADS"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+    assert ours("karate.txt", "-0", "--timing-json", "-", cwd=work, monkeypatch=monkeypatch) == 0
+    mine = json.loads(capsys.readouterr().out)
+    done = subprocess.run(["infomap", "karate.txt", "-0", "--timing-json", "-", "--silent"],
+                          cwd=work, capture_output=True, text=True, timeout=120,
+                          env={**os.environ, **variables})
+    off = json.loads(done.stdout)
+    keys = ("threads_requested", "threads_used", "thread_source")
+    assert [mine[k] for k in keys] == [off[k] for k in keys]

@@ -306,3 +306,19 @@ def test_cli_messages_show_file_names_safely(tmp_path, capsys):
                  "--out-name", f"club{NASTY}"]) == 0
     summary = assert_one_safe_line(capsys.readouterr().err)
     assert f"club{SHOWN}.tree" in summary and f"{SHOWN}.png" in summary
+
+
+def test_a_reader_that_closes_the_pipe_early_ends_the_run_quietly(tmp_path):
+    """``infomap-py ... --summary-json - | head -c 1``: the write to a closed
+    pipe ends the run with status 141 (128 + SIGPIPE) and no traceback."""
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "infomap_py", str(ROOT / "examples" / "karate.txt"),
+         str(tmp_path), "--summary-json", "-", "--silent"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    process.stdout.close()  # before the run writes its summary
+    with process.stderr:
+        stderr = process.stderr.read().decode()
+    assert process.wait(timeout=300) == 141, stderr
+    assert "Traceback" not in stderr
