@@ -148,8 +148,11 @@ def run_trial(
     is called as each phase ends, with the seconds it took (``"merge"``
     after the merging and the search that follows it); ``workers`` share
     the modules of coarse-tuning and of the recursive split.  ``controls``
-    limit the two-level searches of the whole network; its codelength
-    threshold also applies to keeping super-modules and sub-modules.
+    limit the two-level searches of the whole network and of its modules
+    (coarse-tuning, the recursive split), as the official hands its options
+    down; the searches for super-modules take its thresholds and
+    ``prefer_modular_solution``, and its codelength threshold also applies
+    to keeping super-modules and sub-modules.
     """
     net, constants = kernel_input
     node_flow = net.node_data.flow
@@ -164,7 +167,7 @@ def run_trial(
     # Merging is scored with the first-order node term: not on state networks
     # nor with metadata.
     if two_level and merge and 2 < k < n and not is_memory(net.phys) and net.meta is None:
-        merged, merged_k = merge_modules(net, constants, labels, k, rng)
+        merged, merged_k = merge_modules(net, constants, labels, k, rng, controls)
         if merged_k < k:
             # The usual search and tuning go on from the merged modules.
             labels, k, length = partition(net, constants, merged, merged_k, rng,
@@ -181,14 +184,14 @@ def run_trial(
     levels = []
     # As the official: no super-modules at or below a preferred number of modules.
     if preferred == 0.0 or k > preferred:
-        levels = super_levels(net, 0.0, labels, k, rng, 0, min_improvement, bias)
+        levels = super_levels(net, 0.0, labels, k, rng, 0, controls, bias)
     parent, leaf_module = super_tree(labels, k, levels, keep_levels=fast_hierarchical != FULL)
     if progress is not None:
         phase_done("super-modules", int((parent[1:] == 0).sum()),
                    tree_codelength(net, parent, leaf_module, bias))
     if fast_hierarchical != SUPER_LEVELS_ONLY:
         parent, leaf_module = split_recursively(net, parent, leaf_module, rng, workers,
-                                                min_improvement, constants)
+                                                controls, constants)
     _, enter, exit_ = tree_flows(net, parent, leaf_module)
     parent, dissolved = dissolve_unpaid_modules(node_flow, parent, leaf_module, enter,
                                                 exit_, min_improvement, constants)
