@@ -9,6 +9,9 @@ The module tree is held as in :mod:`infomap_py._core.hierarchy`:
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
+
 import numpy as np
 
 from ._core import mapeq
@@ -40,6 +43,47 @@ from .workers import SERIAL, Workers
 NO_BIAS = np.zeros(3)
 
 
+@dataclass(frozen=True)
+class LevelPreference:
+    """A soft preference for the depth of the module tree (the official
+    ``--preferred-number-of-levels`` and its ``-strength``).
+
+    Every test that keeps a new level of super-modules, or a module's
+    sub-modules, compares codelengths with :meth:`bias` added: the
+    log-odds, in bits, of a prior on the depth that the level makes,
+    ``strength * (levels - depth + 1/2) / ln 2``: positive (the level is
+    kept even where it codes a little longer) below the preferred depth,
+    negative above it.  ``levels == 0`` or ``strength <= 0``: no
+    preference.  Depths count as the official counts them: a level of
+    super-modules above a two-level partition makes depth 3, the next 4
+    (also inside a module's search, whose partition counts as two
+    levels); splitting a module at depth ``d`` (top modules: 1) makes
+    depth ``d + 1``.
+    """
+
+    levels: int = 0
+    strength: float = 1.0
+
+    @property
+    def active(self) -> bool:
+        """Whether the preference biases anything."""
+        return self.levels > 0 and self.strength > 0.0
+
+    def bias(self, depth: int) -> float:
+        """The bits a level that makes the tree ``depth`` deep may code
+        longer by and still be kept (negative: must code shorter by)."""
+        if not self.active:
+            return 0.0
+        return self.strength * (self.levels - depth + 0.5) / math.log(2.0)
+
+
+#: No preference for the depth of the tree.
+NO_PREFERENCE = LevelPreference()
+
+#: The depth of a two-level partition, where the levels of super-modules start.
+_TWO_LEVEL_DEPTH = 2
+
+
 def bias_of(constants: np.ndarray) -> np.ndarray:
     """The biased map equation's parameters in a network's ``constants``."""
     return constants[mapeq.PREFERRED_NUM_MODULES:mapeq.NUM_CONSTANTS].copy()
@@ -48,7 +92,8 @@ def bias_of(constants: np.ndarray) -> np.ndarray:
 def module_super_levels(level_graph: FlowGraph, flows: ModuleFlows, exit_flow: float,
                         rng: np.ndarray, level_limit: int,
                         controls: SearchControls = DEFAULT_CONTROLS,
-                        bias: np.ndarray = NO_BIAS) -> list[np.ndarray]:
+                        bias: np.ndarray = NO_BIAS,
+                        preference: LevelPreference = NO_PREFERENCE) -> list[np.ndarray]:
     """Find super-modules of modules, level after level.
 
     The modules (the nodes of ``level_graph``, with their ``flows``) become
@@ -59,7 +104,10 @@ def module_super_levels(level_graph: FlowGraph, flows: ModuleFlows, exit_flow: f
     the thresholds and ``prefer_modular_solution`` of ``controls``
     (:meth:`~infomap_py.two_level.SearchControls.for_super_levels`).  With the biased map equation's
     ``bias``, a level of super-modules also pays for its modules (the entropy
-    correction) and for the change of the number of top modules.  Return a
+    correction) and for the change of the number of top modules.  With a
+    ``preference`` for the depth of the tree, a level is kept if it codes
+    shorter than that plus :meth:`LevelPreference.bias` of the depth it
+    makes (a two-level partition below counts as depth 2).  Return a
     list of label arrays: the first maps every module to its super-module,
     the next every super-module to its own, and so on.
 
@@ -97,7 +145,9 @@ def module_super_levels(level_graph: FlowGraph, flows: ModuleFlows, exit_flow: f
         super_labels, num_super, length = partition(level, constants, np.arange(k), k, rng,
                                                     True, controls=level_controls,
                                                     module_controls=module_controls)
-        if num_super == 1 or num_super == k or not length < index_length - min_improvement:
+        depth = _TWO_LEVEL_DEPTH + len(levels) + 1
+        if (num_super == 1 or num_super == k
+                or not length < index_length - min_improvement + preference.bias(depth)):
             break
         levels.append(super_labels)
         _, enter, exit_, tele, tw = module_flows(level, super_labels, num_super)
@@ -112,21 +162,24 @@ def module_super_levels(level_graph: FlowGraph, flows: ModuleFlows, exit_flow: f
 def super_levels(net: tuple, exit_flow: float, labels: np.ndarray, num_modules: int,
                  rng: np.ndarray, level_limit: int,
                  controls: SearchControls = DEFAULT_CONTROLS,
-                 bias: np.ndarray = NO_BIAS) -> list[np.ndarray]:
+                 bias: np.ndarray = NO_BIAS,
+                 preference: LevelPreference = NO_PREFERENCE) -> list[np.ndarray]:
     """:func:`module_super_levels` above the modules of ``labels`` in
     ``net``, a network left at rate ``exit_flow``."""
     return module_super_levels(aggregate(net.graph, labels, num_modules),
                                module_flows(net, labels, num_modules), exit_flow, rng,
-                               level_limit, controls, bias)
+                               level_limit, controls, bias, preference)
 
 
 def top_super_modules(net: tuple, exit_flow: float, labels: np.ndarray, num_modules: int,
                       rng: np.ndarray, controls: SearchControls = DEFAULT_CONTROLS,
-                      bias: np.ndarray = NO_BIAS) -> tuple[np.ndarray, int]:
+                      bias: np.ndarray = NO_BIAS,
+                      preference: LevelPreference = NO_PREFERENCE) -> tuple[np.ndarray, int]:
     """Return ``(labels, k)``: every leaf's coarsest super-module (its module
     when no super-modules pay)."""
     k = num_modules
-    for level in super_levels(net, exit_flow, labels, num_modules, rng, 0, controls, bias):
+    for level in super_levels(net, exit_flow, labels, num_modules, rng, 0, controls, bias,
+                              preference):
         labels = level[labels]
         k = int(level.max()) + 1
     return labels, k
@@ -159,7 +212,8 @@ def merge_modules(net: tuple, constants: np.ndarray, labels: np.ndarray, num_mod
 def split_recursively(net: tuple, parent: np.ndarray, leaf_module: np.ndarray,
                       rng: np.ndarray, workers: Workers = SERIAL,
                       controls: SearchControls = DEFAULT_CONTROLS,
-                      constants: np.ndarray | None = None
+                      constants: np.ndarray | None = None,
+                      preference: LevelPreference = NO_PREFERENCE
                       ) -> tuple[np.ndarray, np.ndarray]:
     """Split the modules that hold leaves into sub-modules, and those in
     turn, level after level, while that shortens their codelength (by more
@@ -174,7 +228,12 @@ def split_recursively(net: tuple, parent: np.ndarray, leaf_module: np.ndarray,
     state drawn from ``rng`` in queue order, so the result does not depend
     on ``workers``.  The levels are a loop, not a recursion: deep trees
     cost no stack.  ``constants`` are the whole network's (for the biased
-    map equation; ``None``: the plain map equation).
+    map equation; ``None``: the plain map equation).  With a ``preference``
+    for the depth of the tree, a module at depth ``d`` is split if its
+    sub-modules code it shorter than it codes itself plus
+    :meth:`LevelPreference.bias` of depth ``d + 1`` (as the official biases
+    its recursion), and the searches for super-modules inside it are
+    biased as on the whole network.
     """
     if constants is None:
         constants = mapeq.new_constants(0.0, 0.0, NO_BIAS)
@@ -190,6 +249,10 @@ def split_recursively(net: tuple, parent: np.ndarray, leaf_module: np.ndarray,
         seeds = np.zeros(num_tree, dtype=np.uint64)
         seeds[queue] = next_seeds(rng, queue.size)
         split = new_module_split(start, members, seeds, n)
+        split_bias = np.zeros(num_tree)
+        if preference.active:
+            for m in queue:
+                split_bias[m] = preference.bias(_depth(parent, m) + 1)
 
         def split_part(modules: np.ndarray) -> None:
             partition_modules(net, modules, split, 3, constants, module_limits)
@@ -197,7 +260,7 @@ def split_recursively(net: tuple, parent: np.ndarray, leaf_module: np.ndarray,
             local_phys = physical_scratch(net)
             for m in modules:
                 _keep_split_if_shorter(net, split, m, local, local_phys, controls,
-                                       constants)
+                                       constants, split_bias[m], preference)
 
         workers.run(split_part, queue, start[queue + 1] - start[queue])
         num_sub = split.num_sub[queue].copy()
@@ -208,10 +271,12 @@ def split_recursively(net: tuple, parent: np.ndarray, leaf_module: np.ndarray,
 
 def _keep_split_if_shorter(net: tuple, split, m: int, local: np.ndarray,
                            local_phys: np.ndarray, controls: SearchControls,
-                           network_constants: np.ndarray) -> None:
+                           network_constants: np.ndarray, depth_bias: float,
+                           preference: LevelPreference) -> None:
     """Decide module ``m``'s split (in ``split``, in place): its sub-modules'
     coarsest super-modules become its children if they code it shorter than
-    it codes itself; otherwise ``num_sub[m] = 0`` (it stays whole)."""
+    it codes itself plus ``depth_bias`` bits; otherwise ``num_sub[m] = 0``
+    (it stays whole)."""
     nodes = split.members[split.start[m]:split.start[m + 1]]
     size = nodes.shape[0]
     k = int(split.num_sub[m])
@@ -223,11 +288,21 @@ def _keep_split_if_shorter(net: tuple, split, m: int, local: np.ndarray,
     rng = split.seeds[m:m + 1].copy()
     constants = subnetwork_constants(sub_net, exit_flow, network_constants)
     labels, k = top_super_modules(sub_net, exit_flow, split.sub_labels[nodes], k, rng,
-                                  controls, bias_of(constants))
+                                  controls, bias_of(constants), preference)
     length = total_codelength(sub_net, constants, labels, k)
     whole = one_level_length(sub_net, constants)
-    if k == 1 or k == size or not length < whole - controls.core_loop_codelength_threshold:
+    if (k == 1 or k == size
+            or not length < whole - controls.core_loop_codelength_threshold + depth_bias):
         split.num_sub[m] = 0
         return
     split.sub_labels[nodes] = labels
     split.num_sub[m] = k
+
+
+def _depth(parent: np.ndarray, module: int) -> int:
+    """The depth of tree module ``module`` (the root's children: 1)."""
+    depth = 0
+    while module != 0:
+        module = int(parent[module])
+        depth += 1
+    return depth

@@ -153,7 +153,8 @@ def partition(net: tuple, constants: np.ndarray, labels: np.ndarray, num_modules
         return find_top_modules(net, constants, labels, k, rng, loop_limit, limit,
                                 first_loop, min_improvement)
 
-    first_loop = num_modules == n and not is_subnetwork
+    # As the official, -T 1 lets nodes that others joined move on the first sweep too.
+    first_loop = num_modules == n and not is_subnetwork and tune_limit != 1
     labels, k = levels(labels, num_modules, first_loop)
     length = total_codelength(net, constants, labels, k)
     phase_done("levels", k, length)
