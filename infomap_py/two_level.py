@@ -62,8 +62,9 @@ class SearchControls:
 
     As the official hands its options down to the searches of single
     modules (in coarse-tuning and in the recursive split of the multilevel
-    search), those partitions are limited alike (:meth:`for_modules`); the
-    relative threshold there stays the default's single tuning round.
+    search), those partitions are limited alike (:meth:`for_modules`):
+    sweeps, levels, at most one tuning round (none with an iteration limit
+    of 1), the codelength threshold and ``prefer_modular_solution``.
     """
 
     core_loop_limit: int = CORE_LOOP_LIMIT
