@@ -54,8 +54,9 @@ _VALUE_TYPES = {"teleportation-probability": "probability",
                 "threads": "string", "out-name": "string"}
 _SHORT_TYPES = {"integer": "n", "number": "f", "probability": "P", "path": "p",
                 "string": "s", "list": "l", "option": "o"}
-#: Defaults that the parser resolves after parsing.
-_SHOWN_DEFAULTS = {"num-trials": 1}
+#: Defaults that the parser resolves after parsing (or leaves unset to tell
+#: "not given" from a value the official refuses, as a depth of 0).
+_SHOWN_DEFAULTS = {"num-trials": 1, "preferred-number-of-levels": 0}
 _GROUP_ORDER = ("About", "Input", "Algorithm", "Accuracy", "Output")
 #: Options that the official JSON leaves out (help about the help itself).
 _NOT_PARAMETERS = frozenset({"completion", "print-json-parameters", "include-self-links",

@@ -410,6 +410,10 @@ def cluster(
     trial_offset: int = 0,
     print_all_trials: bool = False,
     # -- end of search controls --
+    # -- preferred depth of the tree --
+    preferred_number_of_levels: int = 0,
+    preferred_number_of_levels_strength: float = 1.0,
+    # -- end of preferred depth of the tree --
     verbose: bool = False,
     progress: Callable[[int, str, int, float], None] | None = None,
 ) -> InfomapResult:
@@ -575,9 +579,7 @@ def cluster(
     core_loop_codelength_threshold : float
         A core loop goes on, and a tuning round, a super-module level or a
         split into sub-modules is kept, only while it shortens the
-        codelength by more than this many bits (official default 1e-10;
-        the partitions of single modules inside coarse-tuning and the
-        recursive split keep 1e-10).
+        codelength by more than this many bits (official default 1e-10).
     tune_iteration_relative_threshold : float
         A tuning round counts as an improvement only if it also shortens
         the codelength by this fraction of the one-level codelength; two
@@ -594,6 +596,18 @@ def cluster(
         Keep every trial's result, in trial order, in the result's
         ``trial_results`` (the command-line tool writes each to files of its
         own, as the official does); only with more than one trial.
+    preferred_number_of_levels : int
+        A soft preference for the depth of the module tree, in the
+        official's levels (a two-level partition has 2; 0, the default: no
+        preference).  A level of super-modules or of sub-modules is kept
+        even if it codes up to ``strength * (preferred - depth + 1/2) / ln
+        2`` bits longer (below the preferred depth) or only if it codes that
+        much shorter (at or above it); the tree is then kept as found, with
+        no module dissolved for not paying.  Steering to a shallower tree is
+        reliable, deeper is best-effort.  No effect with ``two_level``
+        (official ``--preferred-number-of-levels``).
+    preferred_number_of_levels_strength : float
+        Scales the preference (>= 0; 0 turns it off; default 1).
     verbose : bool
         Print progress to standard error.
     progress : callable or None
@@ -660,6 +674,8 @@ def cluster(
                                     tune_iteration_relative_threshold, prefer_modular_solution)
         trial_offset = check.check_count("trial_offset", trial_offset, minimum=0,
                                          maximum=check.MAX_TRIALS)
+        preference = _level_preference(preferred_number_of_levels,
+                                       preferred_number_of_levels_strength)
         print_all_trials = check.check_bool("print_all_trials", print_all_trials)
         user_progress = progress
         if user_progress is not None and not callable(user_progress):
@@ -689,9 +705,12 @@ def cluster(
                        initial_labels=initial, progress=progress,
                        n_jobs=None if n_jobs == "auto" else n_jobs,
                        controls=controls, trial_offset=trial_offset, keep_trials=keep_trials,
-                       bias=bias)
+                       bias=bias, preference=preference)
         params.update(trials=trials, two_level=two_level, fast_hierarchical=fast_hierarchical,
                       **dataclasses.asdict(controls), trial_offset=trial_offset)
+        if preference.levels:
+            params.update(preferred_number_of_levels=preference.levels,
+                          preferred_number_of_levels_strength=preference.strength)
         tree = build_tree(flow, found.parent, found.leaf_module, found.kernel_graph, bias)
         trial_results = None
         if keep_trials:
@@ -728,6 +747,19 @@ def _search_controls(core_loop_limit: Any, core_level_limit: Any, tune_iteration
         prefer_modular_solution=check.check_bool("prefer_modular_solution",
                                                  prefer_modular_solution),
     )
+
+
+def _level_preference(preferred_number_of_levels: Any,
+                      preferred_number_of_levels_strength: Any) -> Any:
+    """Check the preference for the depth of the tree; return it as the
+    engine's ``LevelPreference``."""
+    from .multilevel import LevelPreference
+
+    return LevelPreference(
+        levels=check.check_count("preferred_number_of_levels", preferred_number_of_levels,
+                                 minimum=0, maximum=check.MAX_LOOPS),
+        strength=check.check_number("preferred_number_of_levels_strength",
+                                    preferred_number_of_levels_strength, 0.0))
 
 
 def _as_state_network(G: Any, directed: bool | None = None, weight: str | None = "weight"

@@ -100,17 +100,19 @@ the official 2.16 does (a tree's correction counts its modules and leaves less
 one; one module codes as the one-level solution).  Deliberate differences: the
 multilevel search weighs the correction and the preference in the codelength
 of the tree it builds (the official's super-module test also charges the
-nodes' correction, so it keeps fewer super-modules), and
---preferred-number-of-levels and its strength are not available.
+nodes' correction, so it keeps fewer super-modules).
+--preferred-number-of-levels N and its strength bias the tests that keep
+super-modules and sub-modules by the depth they make, as the official 2.16
+does, and then keep the tree as found (no module dissolved for not paying).
 The search controls -M, -L, -T, --core-loop-codelength-threshold,
 --tune-iteration-relative-threshold and --prefer-modular-solution count as the
 official counts them (-T 1 tunes nothing, -L counts the level a search starts
-from); deliberate differences: they limit the search of the whole network,
-while the partitions of single modules inside coarse-tuning and the recursive
-split keep the defaults (the official passes the thresholds and
---prefer-modular-solution down to those too), and trial k draws the k-th
-child seed of the seed, not seed + k: --trial-offset K -N 1 still repeats
-trial K+1 of a longer run with the same seed.
+from); as in the official, they also limit the partitions of single modules
+inside coarse-tuning and the recursive split, and the searches for
+super-modules take the thresholds and --prefer-modular-solution.  Deliberate
+difference: trial k draws the k-th child seed of the seed, not seed + k:
+--trial-offset K -N 1 still repeats trial K+1 of a longer run with the same
+seed.
 
 --meta-data reads node categories as the official does (lines 'node_id
 category ...', the first category coded; nodes without a line share one
@@ -389,6 +391,19 @@ def build_parser() -> argparse.ArgumentParser:
                              "NAME_trial_K.FMT (K = offset + trial number, from 1) and print "
                              "its codelength")
     # -- end of search controls --
+    # -- preferred depth of the tree (official --preferred-number-of-levels) --
+    search.add_argument("--preferred-number-of-levels", type=int, default=None, metavar="N",
+                        help="soft preference for the depth of the tree, in levels (a "
+                             "two-level partition has 2): below N a level of super- or "
+                             "sub-modules is kept even if it codes up to (N - depth + 1/2) / "
+                             "ln 2 bits longer, at or above N only if it codes that much "
+                             "shorter, and no module is dissolved for not paying; shallower is "
+                             "reliable, deeper best-effort; no-op with --two-level (default: "
+                             "none)")
+    search.add_argument("--preferred-number-of-levels-strength", type=float, default=1.0,
+                        metavar="X",
+                        help="scale the preference for the depth; 0 turns it off (default 1)")
+    # -- end of preferred depth of the tree --
     # --- metadata map equation (official --meta-data options) ---
     meta = parser.add_argument_group("metadata map equation")
     meta.add_argument("--meta-data", metavar="FILE",
@@ -529,6 +544,7 @@ def _check_options(args: argparse.Namespace) -> None:
         raise _UsageError(f"argument --num-threads: must be <= {MAX_THREADS:,}, "
                           f"got {args.num_threads}")
     _check_search_controls(args)
+    _check_level_preference(args)
     if args.seed < 0:
         raise _UsageError(f"argument -s/--seed: must be >= 0, got {args.seed}")
     if args.seed > MAX_SEED:
@@ -648,6 +664,25 @@ def _check_search_controls(args: argparse.Namespace) -> None:
                          args.tune_iteration_relative_threshold)):
         if not (np.isfinite(value) and value >= 0):
             raise _UsageError(f"argument {name}: must be a finite number >= 0, got {value}")
+
+
+def _check_level_preference(args: argparse.Namespace) -> None:
+    """The checks of --preferred-number-of-levels and its strength (as the
+    official: given, the number of levels is at least 1)."""
+    levels = args.preferred_number_of_levels
+    if levels is not None and not 1 <= levels <= MAX_LOOPS:
+        raise _UsageError("argument --preferred-number-of-levels: must be >= 1 and <= "
+                          f"{MAX_LOOPS:,}, got {levels}")
+    strength = args.preferred_number_of_levels_strength
+    if not (np.isfinite(strength) and strength >= 0):
+        raise _UsageError("argument --preferred-number-of-levels-strength: must be a finite "
+                          f"number >= 0, got {strength}")
+
+
+def _level_preference(args: argparse.Namespace) -> dict:
+    """The keyword arguments of :func:`cluster` of the preferred depth."""
+    return dict(preferred_number_of_levels=args.preferred_number_of_levels or 0,
+                preferred_number_of_levels_strength=args.preferred_number_of_levels_strength)
 
 
 def _check_out_dir(out_dir: Path) -> None:
@@ -1224,7 +1259,7 @@ def _search(args: argparse.Namespace, network, initial, options: dict):
     search = partial(cluster, network, seed=args.seed, initial_partition=initial,
                      two_level=args.two_level,
                      fast_hierarchical=args.fast_hierarchical_solution,
-                     n_jobs=args.num_threads, **options)
+                     n_jobs=args.num_threads, **_level_preference(args), **options)
     if args.converge:
         result = _converge(args, search, progress)
     else:

@@ -9,6 +9,9 @@ The module tree is held as in :mod:`infomap_py._core.hierarchy`:
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
+
 import numpy as np
 
 from ._core import mapeq
@@ -24,8 +27,6 @@ from ._core.coarsen import (
 from ._core.hierarchy import attach_submodules, index_codebook_length, merge_groups
 from ._core.rng import next_seeds
 from ._core.search import (
-    AGGREGATED_LOOP_LIMIT,
-    MIN_IMPROVEMENT,
     module_subnetwork,
     new_module_split,
     one_level_length,
@@ -34,17 +35,53 @@ from ._core.search import (
     subnetwork_constants,
     total_codelength,
 )
-from .two_level import SearchControls, partition
+from .two_level import DEFAULT_CONTROLS, SearchControls, partition
 from .workers import SERIAL, Workers
-
-
-#: The two-level search of a level of super-modules: more sweeps per core
-#: loop, as on every aggregated level.
-_SUPER_LEVEL_CONTROLS = SearchControls(core_loop_limit=AGGREGATED_LOOP_LIMIT)
 
 #: The biased map equation's ``[preferred_num_modules, module_correction,
 #: node_correction]`` (see :mod:`infomap_py._core.mapeq`) of the plain map equation.
 NO_BIAS = np.zeros(3)
+
+
+@dataclass(frozen=True)
+class LevelPreference:
+    """A soft preference for the depth of the module tree (the official
+    ``--preferred-number-of-levels`` and its ``-strength``).
+
+    Every test that keeps a new level of super-modules, or a module's
+    sub-modules, compares codelengths with :meth:`bias` added: the
+    log-odds, in bits, of a prior on the depth that the level makes,
+    ``strength * (levels - depth + 1/2) / ln 2``: positive (the level is
+    kept even where it codes a little longer) below the preferred depth,
+    negative above it.  ``levels == 0`` or ``strength <= 0``: no
+    preference.  Depths count as the official counts them: a level of
+    super-modules above a two-level partition makes depth 3, the next 4
+    (also inside a module's search, whose partition counts as two
+    levels); splitting a module at depth ``d`` (top modules: 1) makes
+    depth ``d + 1``.
+    """
+
+    levels: int = 0
+    strength: float = 1.0
+
+    @property
+    def active(self) -> bool:
+        """Whether the preference biases anything."""
+        return self.levels > 0 and self.strength > 0.0
+
+    def bias(self, depth: int) -> float:
+        """The bits a level that makes the tree ``depth`` deep may code
+        longer by and still be kept (negative: must code shorter by)."""
+        if not self.active:
+            return 0.0
+        return self.strength * (self.levels - depth + 0.5) / math.log(2.0)
+
+
+#: No preference for the depth of the tree.
+NO_PREFERENCE = LevelPreference()
+
+#: The depth of a two-level partition, where the levels of super-modules start.
+_TWO_LEVEL_DEPTH = 2
 
 
 def bias_of(constants: np.ndarray) -> np.ndarray:
@@ -54,17 +91,23 @@ def bias_of(constants: np.ndarray) -> np.ndarray:
 
 def module_super_levels(level_graph: FlowGraph, flows: ModuleFlows, exit_flow: float,
                         rng: np.ndarray, level_limit: int,
-                        min_improvement: float = MIN_IMPROVEMENT,
-                        bias: np.ndarray = NO_BIAS) -> list[np.ndarray]:
+                        controls: SearchControls = DEFAULT_CONTROLS,
+                        bias: np.ndarray = NO_BIAS,
+                        preference: LevelPreference = NO_PREFERENCE) -> list[np.ndarray]:
     """Find super-modules of modules, level after level.
 
     The modules (the nodes of ``level_graph``, with their ``flows``) become
     nodes whose flow is their enter flow, and a two-level search on that
     network proposes super-modules; they are kept while they shorten the
-    index codebook by more than ``min_improvement`` bits, at most
-    ``level_limit`` levels (0: no limit).  With the biased map equation's
+    index codebook by more than ``controls.core_loop_codelength_threshold``
+    bits, at most ``level_limit`` levels (0: no limit); the search takes
+    the thresholds and ``prefer_modular_solution`` of ``controls``
+    (:meth:`~infomap_py.two_level.SearchControls.for_super_levels`).  With the biased map equation's
     ``bias``, a level of super-modules also pays for its modules (the entropy
-    correction) and for the change of the number of top modules.  Return a
+    correction) and for the change of the number of top modules.  With a
+    ``preference`` for the depth of the tree, a level is kept if it codes
+    shorter than that plus :meth:`LevelPreference.bias` of the depth it
+    makes (a two-level partition below counts as depth 2).  Return a
     list of label arrays: the first maps every module to its super-module,
     the next every super-module to its own, and so on.
 
@@ -75,6 +118,8 @@ def module_super_levels(level_graph: FlowGraph, flows: ModuleFlows, exit_flow: f
     on netscience and power).
     """
     levels: list[np.ndarray] = []
+    min_improvement = controls.core_loop_codelength_threshold
+    level_controls, module_controls = controls.for_super_levels()
     enter, exit_, tele, tw = flows.enter, flows.exit, flows.tele_source, flows.tele_weight
     k = enter.shape[0]
     bias = bias.copy()
@@ -98,8 +143,11 @@ def module_super_levels(level_graph: FlowGraph, flows: ModuleFlows, exit_flow: f
         level = FlowNet(level_graph, NodeFlows(enter.copy(), tele, tw), enter, exit_)
         constants = mapeq.new_constants(mapeq.entropy_terms(enter), exit_flow, bias)
         super_labels, num_super, length = partition(level, constants, np.arange(k), k, rng,
-                                                    True, controls=_SUPER_LEVEL_CONTROLS)
-        if num_super == 1 or num_super == k or not length < index_length - min_improvement:
+                                                    True, controls=level_controls,
+                                                    module_controls=module_controls)
+        depth = _TWO_LEVEL_DEPTH + len(levels) + 1
+        if (num_super == 1 or num_super == k
+                or not length < index_length - min_improvement + preference.bias(depth)):
             break
         levels.append(super_labels)
         _, enter, exit_, tele, tw = module_flows(level, super_labels, num_super)
@@ -113,30 +161,33 @@ def module_super_levels(level_graph: FlowGraph, flows: ModuleFlows, exit_flow: f
 
 def super_levels(net: tuple, exit_flow: float, labels: np.ndarray, num_modules: int,
                  rng: np.ndarray, level_limit: int,
-                 min_improvement: float = MIN_IMPROVEMENT,
-                 bias: np.ndarray = NO_BIAS) -> list[np.ndarray]:
+                 controls: SearchControls = DEFAULT_CONTROLS,
+                 bias: np.ndarray = NO_BIAS,
+                 preference: LevelPreference = NO_PREFERENCE) -> list[np.ndarray]:
     """:func:`module_super_levels` above the modules of ``labels`` in
     ``net``, a network left at rate ``exit_flow``."""
     return module_super_levels(aggregate(net.graph, labels, num_modules),
                                module_flows(net, labels, num_modules), exit_flow, rng,
-                               level_limit, min_improvement, bias)
+                               level_limit, controls, bias, preference)
 
 
 def top_super_modules(net: tuple, exit_flow: float, labels: np.ndarray, num_modules: int,
-                      rng: np.ndarray, min_improvement: float = MIN_IMPROVEMENT,
-                      bias: np.ndarray = NO_BIAS) -> tuple[np.ndarray, int]:
+                      rng: np.ndarray, controls: SearchControls = DEFAULT_CONTROLS,
+                      bias: np.ndarray = NO_BIAS,
+                      preference: LevelPreference = NO_PREFERENCE) -> tuple[np.ndarray, int]:
     """Return ``(labels, k)``: every leaf's coarsest super-module (its module
     when no super-modules pay)."""
     k = num_modules
-    for level in super_levels(net, exit_flow, labels, num_modules, rng, 0, min_improvement,
-                              bias):
+    for level in super_levels(net, exit_flow, labels, num_modules, rng, 0, controls, bias,
+                              preference):
         labels = level[labels]
         k = int(level.max()) + 1
     return labels, k
 
 
 def merge_modules(net: tuple, constants: np.ndarray, labels: np.ndarray, num_modules: int,
-                  rng: np.ndarray) -> tuple[np.ndarray, int]:
+                  rng: np.ndarray, controls: SearchControls = DEFAULT_CONTROLS
+                  ) -> tuple[np.ndarray, int]:
     """Merge groups of modules that no single-node move brings together.
 
     A two-level search on the network of modules (the first level of
@@ -151,7 +202,7 @@ def merge_modules(net: tuple, constants: np.ndarray, labels: np.ndarray, num_mod
     flows = module_flows(net, labels, num_modules)
     level_graph = aggregate(net.graph, labels, num_modules)
     levels = module_super_levels(level_graph, flows, constants[mapeq.EXIT_NETWORK_FLOW], rng, 1,
-                                 bias=bias_of(constants))
+                                 controls, bias_of(constants))
     if not levels:
         return labels, num_modules
     merged, k = merge_groups(level_graph, flows, constants, labels, num_modules, levels[0])
@@ -160,12 +211,15 @@ def merge_modules(net: tuple, constants: np.ndarray, labels: np.ndarray, num_mod
 
 def split_recursively(net: tuple, parent: np.ndarray, leaf_module: np.ndarray,
                       rng: np.ndarray, workers: Workers = SERIAL,
-                      min_improvement: float = MIN_IMPROVEMENT,
-                      constants: np.ndarray | None = None
+                      controls: SearchControls = DEFAULT_CONTROLS,
+                      constants: np.ndarray | None = None,
+                      preference: LevelPreference = NO_PREFERENCE
                       ) -> tuple[np.ndarray, np.ndarray]:
     """Split the modules that hold leaves into sub-modules, and those in
     turn, level after level, while that shortens their codelength (by more
-    than ``min_improvement`` bits); return the new ``(parent, leaf_module)``.
+    than ``controls.core_loop_codelength_threshold`` bits); return the new
+    ``(parent, leaf_module)``.  The modules are partitioned within
+    ``controls``, as the official's searches of modules get its options.
 
     A module's leaves are partitioned on their own (the sub-network
     partitioner that coarse-tuning uses); where that finds sub-modules,
@@ -174,7 +228,12 @@ def split_recursively(net: tuple, parent: np.ndarray, leaf_module: np.ndarray,
     state drawn from ``rng`` in queue order, so the result does not depend
     on ``workers``.  The levels are a loop, not a recursion: deep trees
     cost no stack.  ``constants`` are the whole network's (for the biased
-    map equation; ``None``: the plain map equation).
+    map equation; ``None``: the plain map equation).  With a ``preference``
+    for the depth of the tree, a module at depth ``d`` is split if its
+    sub-modules code it shorter than it codes itself plus
+    :meth:`LevelPreference.bias` of depth ``d + 1`` (as the official biases
+    its recursion), and the searches for super-modules inside it are
+    biased as on the whole network.
     """
     if constants is None:
         constants = mapeq.new_constants(0.0, 0.0, NO_BIAS)
@@ -184,19 +243,24 @@ def split_recursively(net: tuple, parent: np.ndarray, leaf_module: np.ndarray,
     parent = np.concatenate([parent, np.zeros(2 * n, dtype=np.int64)])
     leaf_module = leaf_module.copy()
     queue = np.unique(leaf_module)
+    module_limits = controls.for_modules()
     while queue.size:
         start, members = members_by_label(leaf_module, num_tree)
         seeds = np.zeros(num_tree, dtype=np.uint64)
         seeds[queue] = next_seeds(rng, queue.size)
         split = new_module_split(start, members, seeds, n)
+        split_bias = np.zeros(num_tree)
+        if preference.active:
+            for m in queue:
+                split_bias[m] = preference.bias(_depth(parent, m) + 1)
 
         def split_part(modules: np.ndarray) -> None:
-            partition_modules(net, modules, split, 3, constants)
+            partition_modules(net, modules, split, 3, constants, module_limits)
             local = np.full(n, -1, dtype=np.int64)
             local_phys = physical_scratch(net)
             for m in modules:
-                _keep_split_if_shorter(net, split, m, local, local_phys, min_improvement,
-                                       constants)
+                _keep_split_if_shorter(net, split, m, local, local_phys, controls,
+                                       constants, split_bias[m], preference)
 
         workers.run(split_part, queue, start[queue + 1] - start[queue])
         num_sub = split.num_sub[queue].copy()
@@ -206,11 +270,13 @@ def split_recursively(net: tuple, parent: np.ndarray, leaf_module: np.ndarray,
 
 
 def _keep_split_if_shorter(net: tuple, split, m: int, local: np.ndarray,
-                           local_phys: np.ndarray, min_improvement: float,
-                           network_constants: np.ndarray) -> None:
+                           local_phys: np.ndarray, controls: SearchControls,
+                           network_constants: np.ndarray, depth_bias: float,
+                           preference: LevelPreference) -> None:
     """Decide module ``m``'s split (in ``split``, in place): its sub-modules'
     coarsest super-modules become its children if they code it shorter than
-    it codes itself; otherwise ``num_sub[m] = 0`` (it stays whole)."""
+    it codes itself plus ``depth_bias`` bits; otherwise ``num_sub[m] = 0``
+    (it stays whole)."""
     nodes = split.members[split.start[m]:split.start[m + 1]]
     size = nodes.shape[0]
     k = int(split.num_sub[m])
@@ -222,11 +288,21 @@ def _keep_split_if_shorter(net: tuple, split, m: int, local: np.ndarray,
     rng = split.seeds[m:m + 1].copy()
     constants = subnetwork_constants(sub_net, exit_flow, network_constants)
     labels, k = top_super_modules(sub_net, exit_flow, split.sub_labels[nodes], k, rng,
-                                  min_improvement, bias_of(constants))
+                                  controls, bias_of(constants), preference)
     length = total_codelength(sub_net, constants, labels, k)
     whole = one_level_length(sub_net, constants)
-    if k == 1 or k == size or not length < whole - min_improvement:
+    if (k == 1 or k == size
+            or not length < whole - controls.core_loop_codelength_threshold + depth_bias):
         split.num_sub[m] = 0
         return
     split.sub_labels[nodes] = labels
     split.num_sub[m] = k
+
+
+def _depth(parent: np.ndarray, module: int) -> int:
+    """The depth of tree module ``module`` (the root's children: 1)."""
+    depth = 0
+    while module != 0:
+        module = int(parent[module])
+        depth += 1
+    return depth

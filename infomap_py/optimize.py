@@ -18,7 +18,15 @@ from ._core.rng import new_state
 from ._core.search import node_entropy
 from ._core.tree import dissolve_unpaid_modules, module_codelengths
 from .flow import Flow, flow_graph
-from .multilevel import NO_BIAS, bias_of, merge_modules, split_recursively, super_levels
+from .multilevel import (
+    NO_BIAS,
+    NO_PREFERENCE,
+    LevelPreference,
+    bias_of,
+    merge_modules,
+    split_recursively,
+    super_levels,
+)
 from .tree import (
     add_meta_lengths,
     biased_tree_length,
@@ -129,6 +137,7 @@ def run_trial(
     workers: Workers = SERIAL,
     merge: bool = True,
     controls: SearchControls = DEFAULT_CONTROLS,
+    preference: LevelPreference = NO_PREFERENCE,
 ) -> tuple[np.ndarray, np.ndarray, float]:
     """Run one Infomap trial; return ``(parent, leaf_module, codelength)``.
 
@@ -155,8 +164,15 @@ def run_trial(
     is called as each phase ends, with the seconds it took (``"merge"``
     after the merging and the search that follows it); ``workers`` share
     the modules of coarse-tuning and of the recursive split.  ``controls``
-    limit the two-level searches of the whole network; its codelength
-    threshold also applies to keeping super-modules and sub-modules.
+    limit the two-level searches of the whole network and of its modules
+    (coarse-tuning, the recursive split), as the official hands its options
+    down; the searches for super-modules take its thresholds and
+    ``prefer_modular_solution``, and its codelength threshold also applies
+    to keeping super-modules and sub-modules.  A ``preference`` for the
+    depth of the tree biases the tests that keep super-modules and
+    sub-modules (:class:`~infomap_py.multilevel.LevelPreference`); as the
+    official, the tree is then kept as found: no module is dissolved for
+    not paying, and the two-level partition does not replace it.
     """
     net, constants = kernel_input
     node_flow = net.node_data.flow
@@ -171,7 +187,7 @@ def run_trial(
     # Merging is scored with the first-order node term: not on state networks
     # nor with metadata.
     if two_level and merge and 2 < k < n and not is_memory(net.phys) and net.meta is None:
-        merged, merged_k = merge_modules(net, constants, labels, k, rng)
+        merged, merged_k = merge_modules(net, constants, labels, k, rng, controls)
         if merged_k < k:
             # The usual search and tuning go on from the merged modules.
             labels, k, length = partition(net, constants, merged, merged_k, rng,
@@ -188,17 +204,19 @@ def run_trial(
     levels = []
     # As the official: no super-modules at or below a preferred number of modules.
     if preferred == 0.0 or k > preferred:
-        levels = super_levels(net, 0.0, labels, k, rng, 0, min_improvement, bias)
+        levels = super_levels(net, 0.0, labels, k, rng, 0, controls, bias, preference)
     parent, leaf_module = super_tree(labels, k, levels, keep_levels=fast_hierarchical != FULL)
     if progress is not None:
         phase_done("super-modules", int((parent[1:] == 0).sum()),
                    tree_codelength(net, parent, leaf_module, bias))
     if fast_hierarchical != SUPER_LEVELS_ONLY:
         parent, leaf_module = split_recursively(net, parent, leaf_module, rng, workers,
-                                                min_improvement, constants)
+                                                controls, constants, preference)
     _, enter, exit_ = tree_flows(net, parent, leaf_module)
-    parent, dissolved = dissolve_unpaid_modules(node_flow, parent, leaf_module, enter,
-                                                exit_, min_improvement, constants)
+    dissolved = False
+    if not preference.active:
+        parent, dissolved = dissolve_unpaid_modules(node_flow, parent, leaf_module, enter,
+                                                    exit_, min_improvement, constants)
     if dissolved:
         # Dissolving a module leaves the flows of every other module as they were.
         kept = parent != -2
@@ -207,7 +225,7 @@ def run_trial(
     leaf_flow, leaf_of = coded_leaves(net, leaf_module, parent.shape[0])
     length = biased_tree_length(add_meta_lengths(net, module_codelengths(
         leaf_flow, parent, leaf_of, enter, exit_), leaf_module), parent, leaf_module, bias)
-    if length > flat_length:
+    if length > flat_length and not preference.active:
         # Re-splitting the coarsest super-modules lost structure: keep the partition.
         parent, leaf_module, length = flat_parent, flat_leaf_module, flat_length
     phase_done("sub-modules", int((parent[1:] == 0).sum()), length)
@@ -227,6 +245,7 @@ def search(
     trial_offset: int = 0,
     keep_trials: bool = False,
     bias: np.ndarray | None = None,
+    preference: LevelPreference = NO_PREFERENCE,
 ) -> SearchResult:
     """Run ``trials`` independent Infomap trials on ``flow``; return the best.
 
@@ -243,7 +262,9 @@ def search(
     ``controls`` limit each trial's search (:func:`run_trial`);
     ``keep_trials`` keeps every trial's tree in ``trial_trees``.  ``bias``
     turns on the biased map equation: ``[preferred_num_modules,
-    module_correction, node_correction]`` (see :mod:`infomap_py._core.mapeq`).
+    module_correction, node_correction]`` (see :mod:`infomap_py._core.mapeq`);
+    ``preference`` is a preference for the depth of the tree
+    (:class:`~infomap_py.multilevel.LevelPreference`).
     """
     start = time.perf_counter()
     n = flow.num_nodes
@@ -266,7 +287,8 @@ def search(
                 with lock:
                     progress(t, phase, k, length, seconds)
         return run_trial(kernel_input, new_state(seeds[t]), two_level, fast_hierarchical,
-                         initial_labels, report, trial_workers, controls=controls)
+                         initial_labels, report, trial_workers, controls=controls,
+                         preference=preference)
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
         if in_parallel:

@@ -30,6 +30,7 @@ from ._core.search import (
     new_module_split,
     one_level_length,
     partition_modules,
+    subnetwork_controls,
     total_codelength,
 )
 from .workers import SERIAL, Workers
@@ -58,6 +59,12 @@ class SearchControls:
     must also gain this fraction of the one-level codelength.
     ``prefer_modular_solution``: keep modules even where one module codes
     the walk shorter.
+
+    As the official hands its options down to the searches of single
+    modules (in coarse-tuning and in the recursive split of the multilevel
+    search), those partitions are limited alike (:meth:`for_modules`):
+    sweeps, levels, at most one tuning round (none with an iteration limit
+    of 1), the codelength threshold and ``prefer_modular_solution``.
     """
 
     core_loop_limit: int = CORE_LOOP_LIMIT
@@ -66,6 +73,25 @@ class SearchControls:
     core_loop_codelength_threshold: float = MIN_IMPROVEMENT
     tune_iteration_relative_threshold: float = MIN_RELATIVE_TUNE_IMPROVEMENT
     prefer_modular_solution: bool = False
+
+    def for_modules(self) -> np.ndarray:
+        """The kernels' controls of the partition of a single module's
+        sub-network (:func:`~infomap_py._core.search.subnetwork_controls`)."""
+        return subnetwork_controls(self.core_loop_limit, self.core_level_limit,
+                                   self.tune_iteration_limit,
+                                   self.core_loop_codelength_threshold,
+                                   self.prefer_modular_solution)
+
+    def for_super_levels(self) -> tuple[SearchControls, SearchControls]:
+        """The controls of a search for super-modules on the network of
+        modules and of the partitions of its modules: as the official's
+        search of super-modules, the thresholds and
+        ``prefer_modular_solution`` of these controls, the default limits
+        (and more sweeps per core loop, as on every aggregated level)."""
+        kept = dict(core_loop_codelength_threshold=self.core_loop_codelength_threshold,
+                    tune_iteration_relative_threshold=self.tune_iteration_relative_threshold,
+                    prefer_modular_solution=self.prefer_modular_solution)
+        return SearchControls(core_loop_limit=AGGREGATED_LOOP_LIMIT, **kept), SearchControls(**kept)
 
 
 #: The official defaults.
@@ -94,7 +120,8 @@ class PhaseClock:
 def partition(net: tuple, constants: np.ndarray, labels: np.ndarray, num_modules: int,
               rng: np.ndarray, is_subnetwork: bool, workers: Workers = SERIAL,
               report: Report | None = None,
-              controls: SearchControls = DEFAULT_CONTROLS) -> tuple[np.ndarray, int, float]:
+              controls: SearchControls = DEFAULT_CONTROLS,
+              module_controls: SearchControls | None = None) -> tuple[np.ndarray, int, float]:
     """Run one two-level Infomap search; return ``(labels, num_modules,
     codelength)``.
 
@@ -106,7 +133,8 @@ def partition(net: tuple, constants: np.ndarray, labels: np.ndarray, num_modules
     ``constants[EXIT_NETWORK_FLOW]``.  If one module codes the walk shorter,
     it returns one module (unless ``controls.prefer_modular_solution`` or a
     preferred number of modules in ``constants``).
-    Coarse-tuning partitions the modules on ``workers``.
+    Coarse-tuning partitions the modules on ``workers``, within
+    ``module_controls`` (``None``: ``controls``).
     """
     n = labels.shape[0]
     one_level = one_level_length(net, constants)
@@ -115,6 +143,7 @@ def partition(net: tuple, constants: np.ndarray, labels: np.ndarray, num_modules
     min_improvement = controls.core_loop_codelength_threshold
     level_limit = controls.core_level_limit
     tune_limit = controls.tune_iteration_limit
+    module_limits = (controls if module_controls is None else module_controls).for_modules()
 
     def levels(labels: np.ndarray, k: int, first_loop: bool) -> tuple[np.ndarray, int]:
         # As the official counts them, the levels include the one the search
@@ -125,7 +154,8 @@ def partition(net: tuple, constants: np.ndarray, labels: np.ndarray, num_modules
         return find_top_modules(net, constants, labels, k, rng, loop_limit, limit,
                                 first_loop, min_improvement)
 
-    first_loop = num_modules == n and not is_subnetwork
+    # As the official, -T 1 lets nodes that others joined move on the first sweep too.
+    first_loop = num_modules == n and not is_subnetwork and tune_limit != 1
     labels, k = levels(labels, num_modules, first_loop)
     length = total_codelength(net, constants, labels, k)
     phase_done("levels", k, length)
@@ -138,7 +168,8 @@ def partition(net: tuple, constants: np.ndarray, labels: np.ndarray, num_modules
         if fine:
             labels, k = fine_tune(net, constants, labels, rng, loop_limit, min_improvement)
         else:
-            labels, k = coarse_tune(net, constants, labels, k, rng, workers, min_improvement)
+            labels, k = coarse_tune(net, constants, labels, k, rng, workers, min_improvement,
+                                    module_limits)
         if k > 1:
             labels, k = levels(labels, k, False)
         new_length = total_codelength(net, constants, labels, k)
@@ -167,17 +198,23 @@ def partition(net: tuple, constants: np.ndarray, labels: np.ndarray, num_modules
 
 def coarse_tune(net: tuple, constants: np.ndarray, labels: np.ndarray, num_modules: int,
                 rng: np.ndarray, workers: Workers = SERIAL,
-                min_improvement: float = MIN_IMPROVEMENT) -> tuple[np.ndarray, int]:
-    """Partition every module on its own (on ``workers``), then let the
+                min_improvement: float = MIN_IMPROVEMENT,
+                module_limits: np.ndarray | None = None) -> tuple[np.ndarray, int]:
+    """Partition every module on its own (on ``workers``, within
+    ``module_limits``, the kernels' controls of
+    :meth:`SearchControls.for_modules`; ``None``: the defaults), then let the
     sub-modules move between modules while a sweep gains more than
     ``min_improvement`` bits; return ``(labels, num_modules)``.
 
     Every module's partition has its own random state drawn from ``rng``,
     so the result does not depend on ``workers``.
     """
+    if module_limits is None:
+        module_limits = subnetwork_controls()
     start, members = members_by_label(labels, num_modules)
     split = new_module_split(start, members, next_seeds(rng, num_modules), labels.shape[0])
-    workers.run(lambda modules: partition_modules(net, modules, split, 2, constants),
+    workers.run(lambda modules: partition_modules(net, modules, split, 2, constants,
+                                                 module_limits),
                 np.arange(num_modules), np.diff(start))
     # The sub-modules become nodes, numbered in module order, and start in
     # the module they came from; then they move as single nodes do.

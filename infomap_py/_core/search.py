@@ -40,6 +40,22 @@ MIN_RELATIVE_TUNE_IMPROVEMENT = 1e-5
 #: Fine-tuning rounds of a module's partition during coarse-tuning.
 SUBNETWORK_TUNE_LIMIT = 1
 
+#: The search controls of the partition of a module's sub-network, a
+#: float64 array (:func:`subnetwork_controls`) indexed by these: sweeps per
+#: core loop on single nodes, levels of modules (0: no limit), iterations
+#: of the search counting the first search of the levels (0: no limit),
+#: the codelength threshold of a sweep, and whether to keep modules where
+#: one module codes shorter (1.0) or not (0.0).
+LOOP_LIMIT, LEVEL_LIMIT, TUNE_LIMIT, THRESHOLD, PREFER_MODULAR = range(5)
+
+
+def subnetwork_controls(loop_limit=CORE_LOOP_LIMIT, level_limit=0, tune_limit=0,
+                        threshold=MIN_IMPROVEMENT, prefer_modular=False):
+    """Return the controls array of :func:`partition_subnetwork` (the
+    defaults: the official defaults)."""
+    return np.array([loop_limit, level_limit, tune_limit, threshold, float(prefer_modular)],
+                    dtype=np.float64)
+
 
 @jit
 def node_entropy(net):
@@ -174,35 +190,51 @@ def fine_tune(net, constants, leaf_labels, rng, loop_limit, min_improvement):
 
 
 @inline_jit
-def partition_subnetwork(net, exit_flow, rng, constants):
+def partition_subnetwork(net, exit_flow, rng, constants, controls):
     """Two-level Infomap on the sub-network of one module, whose flow leaves
     the rest of the network at rate ``exit_flow``, within a network of
     ``constants`` (:func:`subnetwork_constants`): the core loops from
     single nodes, then one round of fine-tuning, kept if it codes shorter.
     Return ``(labels, k, codelength)``, one module when splitting does not
     pay.  Coarse-tuning and the recursive split of the multilevel search
-    both partition modules with it."""
+    both partition modules with it.
+
+    ``controls`` (:func:`subnetwork_controls`) limit the search as the
+    whole network's search is limited (the official hands its options
+    down to the searches of modules): the sweeps per core loop on single
+    nodes, the levels (counting the level of modules a search starts
+    from), no tuning round with an iteration limit of 1, the codelength
+    threshold of sweeps and of the tuning round, and modules kept where
+    one module codes shorter.
+    """
     node_flow = net.node_data.flow
     k = node_flow.shape[0]
+    loop_limit = np.int64(controls[LOOP_LIMIT])
+    level_limit = np.int64(controls[LEVEL_LIMIT])
+    tune_limit = np.int64(controls[TUNE_LIMIT])
+    threshold = controls[THRESHOLD]
     constants = subnetwork_constants(net, exit_flow, constants)
-    labels, num = find_top_modules(net, constants, np.arange(k), k, rng, CORE_LOOP_LIMIT, 0,
-                                   False, MIN_IMPROVEMENT)
+    labels, num = find_top_modules(net, constants, np.arange(k), k, rng, loop_limit,
+                                   level_limit, False, threshold)
     length = total_codelength(net, constants, labels, num)
-    for _ in range(SUBNETWORK_TUNE_LIMIT):
+    rounds = SUBNETWORK_TUNE_LIMIT
+    if tune_limit > 0:
+        rounds = min(rounds, tune_limit - 1)
+    for _ in range(rounds):
         if num <= 1:
             break
-        tuned, tuned_num = fine_tune(net, constants, labels, rng, CORE_LOOP_LIMIT,
-                                     MIN_IMPROVEMENT)
-        if tuned_num > 1:
+        tuned, tuned_num = fine_tune(net, constants, labels, rng, loop_limit, threshold)
+        # From modules, one level less is left to search (as on the whole network).
+        if tuned_num > 1 and level_limit != 1:
             tuned, tuned_num = find_top_modules(net, constants, tuned, tuned_num, rng,
-                                                AGGREGATED_LOOP_LIMIT, 0, False,
-                                                MIN_IMPROVEMENT)
+                                                AGGREGATED_LOOP_LIMIT,
+                                                max(level_limit - 1, 0), False, threshold)
         tuned_length = total_codelength(net, constants, tuned, tuned_num)
-        if tuned_length >= length - MIN_IMPROVEMENT:
+        if tuned_length >= length - threshold:
             break
         labels, num, length = tuned, tuned_num, tuned_length
     one_level = one_level_length(net, constants)
-    if num > 1 and length > one_level:
+    if num > 1 and length > one_level and controls[PREFER_MODULAR] == 0.0:
         labels[:] = 0
         num = 1
     if num == 1:
@@ -251,12 +283,13 @@ def new_module_split(start, members, seeds, num_nodes):
 
 
 @jit
-def partition_modules(net, modules, split, min_nodes, constants):
+def partition_modules(net, modules, split, min_nodes, constants, controls):
     """Partition the sub-network of each module in ``modules`` on its own
-    (:func:`partition_subnetwork`), one after the other, and write the
-    results into ``split`` (a :data:`ModuleSplit`).  Modules of fewer than
-    ``min_nodes`` nodes stay whole (one sub-module).  ``constants`` are the
-    whole network's (for the biased map equation's terms).
+    (:func:`partition_subnetwork`, within ``controls``), one after the
+    other, and write the results into ``split`` (a :data:`ModuleSplit`).
+    Modules of fewer than ``min_nodes`` nodes stay whole (one sub-module).
+    ``constants`` are the whole network's (for the biased map equation's
+    terms).
 
     Threads may run this kernel on disjoint ``modules`` (the GIL is
     released): every module has its own seed, so the result does not depend
@@ -278,7 +311,7 @@ def partition_modules(net, modules, split, min_nodes, constants):
         exit_flow = module_flows(sub_net, np.zeros(size, dtype=np.int64), 1).exit[0]
         rng = np.empty(1, dtype=np.uint64)
         rng[0] = split.seeds[m]
-        labels, k, length = partition_subnetwork(sub_net, exit_flow, rng, constants)
+        labels, k, length = partition_subnetwork(sub_net, exit_flow, rng, constants, controls)
         for j in range(size):
             split.sub_labels[nodes[j]] = labels[j]
         split.num_sub[m] = k
