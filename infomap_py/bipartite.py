@@ -151,6 +151,11 @@ def two_step_pagerank(source: np.ndarray, target: np.ndarray, weight: np.ndarray
         node_flow, scale = flow, beta
     else:
         node_flow = np.bincount(second_dst, weights=second_step * tmp[second_src], minlength=n)
+        # That step loses the flow of dangling nodes; the official 2.16 gives
+        # the node flow normalised (its link flow is scaled by the dangling rank).
+        total = float(node_flow.sum())
+        if abs(total - 1.0) > 1e-10 and total > 0.0:
+            node_flow = node_flow / total
         scale = 1.0 / (1.0 - dangling_rank)
     link_flow = step * scale * tmp[source]
     return TwoStepFlow(node_flow, link_flow, tele, iterations, err, err <= tolerance)

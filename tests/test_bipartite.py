@@ -101,13 +101,21 @@ BOTH_WAYS_OPTIONS = [
      "skip_adjust_bipartite_flow": True},
 ]
 
+#: Links both ways where primary node 2 has none out (it is dangling), so the
+#: two-step walk's last step loses flow: the official normalises the node flow.
+DANGLING_LINKS = [(5, 2, 1.0), (4, 6, 2.0), (3, 6, 0.5), (5, 3, 2.0), (1, 5, 0.5),
+                  (1, 6, 0.5), (6, 3, 1.0), (3, 5, 0.5)]
+
 CASES = ([("example", o) for o in OPTIONS] + [("planted", o) for o in OPTIONS]
-         + [("planted-both-ways", o) for o in BOTH_WAYS_OPTIONS])
+         + [("planted-both-ways", o) for o in BOTH_WAYS_OPTIONS]
+         + [("dangling", o) for o in BOTH_WAYS_OPTIONS])
 
 
 def case_links(name):
     if name == "example":
         return example_links()
+    if name == "dangling":
+        return DANGLING_LINKS, 5
     return planted_links(both_ways=name == "planted-both-ways"), START
 
 
