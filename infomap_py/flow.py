@@ -261,7 +261,10 @@ def compute_flow(
         node_flow = np.bincount(dst, weights=step * w, minlength=n)
         total = node_flow.sum()
         link_flow = w * step / total
-        node_flow /= node_flow.sum()
+        if feature is None or skip_adjust_bipartite_flow or bipartite_teleportation:
+            node_flow /= node_flow.sum()
+        # else, as the official, the bipartite adjustment adds the normalised
+        # link flow to the node flow before that is normalised.
     elif feature is not None and bipartite_teleportation:  # directed, two-step
         node_flow, link_flow, tele_weight, convergence, tele_source = _two_step_flow(
             network, src, dst, w, feature, teleportation, to_nodes, recorded_teleportation,
@@ -307,10 +310,12 @@ def compute_flow(
 
     if feature is not None and (bipartite_teleportation or not skip_adjust_bipartite_flow):
         if not bipartite_teleportation:
-            from .bipartite import adjust_flow
+            from .bipartite import adjust_flow, feature_side
 
-            node_flow, uncoded = adjust_flow(node_flow, src, dst, link_flow, feature,
-                                             network.node_ids)
+            node_flow, uncoded = adjust_flow(
+                node_flow, src, dst, link_flow, feature, network.node_ids,
+                feature_side(network.node_ids, network.bipartite_start_id),
+                twins_merged=flow_model == "undirected")
             if recorded_teleportation and flow_model == "directed":
                 # Uncoded nodes get no teleportation; the rest share all of it.
                 tele_weight = np.where(uncoded, 0.0, tele_weight)
@@ -595,14 +600,15 @@ def _two_step_flow(network, src, dst, w, feature, teleportation, to_nodes, recor
                    iteration: FlowIteration = FlowIteration()):
     """The directed flow of ``bipartite_teleportation``: see
     :func:`infomap_py.bipartite.two_step_pagerank`."""
-    from .bipartite import check_two_step_links, two_step_pagerank
+    from .bipartite import check_two_step_links, feature_side, two_step_pagerank
 
     n = network.num_nodes
     check_two_step_links(src, feature)
     if to_nodes:
         weights = (np.ones(n) if network.node_weights is None
                    else scale_to_unit(network.node_weights))
-        if not weights[~feature].sum() > 0.0:
+        weights = np.where(feature, 0.0, weights)
+        if not weights.sum() > 0.0:
             raise ValueError("teleportation to nodes needs a primary node weight > 0; "
                              "every primary node weight is 0")
     else:
@@ -610,7 +616,8 @@ def _two_step_flow(network, src, dst, w, feature, teleportation, to_nodes, recor
         keep = toward >= 0
         weights = np.bincount(toward[keep], weights=w[keep], minlength=n)
     walk = two_step_pagerank(src, dst, w, feature, weights, float(teleportation), recorded,
-                             iteration)
+                             iteration, feature_side(network.node_ids,
+                                                     network.bipartite_start_id))
     tele_source = np.zeros(n)
     tele_weight = np.zeros(n)
     if recorded:
