@@ -384,11 +384,15 @@ def _mean_or_least(strength_sum: np.ndarray, degree: np.ndarray) -> np.ndarray:
     return mean
 
 
-def _degree_totals(src, dst, w, n):
+def _degree_totals(src, dst, w, n, undirected=False):
     """Return ``(sum of weighted degrees, sum of degrees)`` as the official
-    counts them: a self-link once, any other link at both ends."""
+    counts them: a self-link once, any other link at both ends; in an
+    ``undirected`` network a link and its reverse count as one link (the
+    official merges them)."""
     loop = src == dst
     used = w > 0.0  # the official drops links of weight 0
+    if undirected:
+        src, dst = np.minimum(src, dst), np.maximum(src, dst)
     merged_src, merged_dst, _ = _merged_links(src[used], dst[used], n)
     num_links = merged_src.shape[0]
     num_loops = int((merged_src == merged_dst).sum())
@@ -409,7 +413,8 @@ def regularized_undirected_flow(src: np.ndarray, dst: np.ndarray, w: np.ndarray,
     (S + T)``; a link carries ``w / (S + T)`` each way (``link_flow`` is
     both ways together) and node ``i`` teleports ``t_i / (S + T)``.
     """
-    total_strength, total_degree, merged_src, merged_dst = _degree_totals(src, dst, w, n)
+    total_strength, total_degree, merged_src, merged_dst = _degree_totals(src, dst, w, n,
+                                                                          undirected=True)
     loop = src == dst
     strength_sum = (np.bincount(src, weights=w, minlength=n)
                     + np.bincount(dst[~loop], weights=w[~loop], minlength=n))
