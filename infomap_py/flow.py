@@ -337,7 +337,8 @@ def compute_flow(
     if variable_markov_time:
         link_flow = link_flow * variable_markov_scale(
             src, dst, w, node_flow, flow_model in ("undirected", "undirdir"),
-            variable_markov_damping, variable_markov_min_scale)
+            variable_markov_damping, variable_markov_min_scale,
+            merge_reverse=flow_model == "undirected")
     source, target = src, dst
     self_links = {}
     if is_self.any():
@@ -470,33 +471,45 @@ def regularized_directed_flow(src: np.ndarray, dst: np.ndarray, w: np.ndarray, n
 
 
 def linlog(k: np.ndarray | float, q: float) -> np.ndarray | float:
-    """Return the official Infomap's interpolation between ``k`` (``q = 0``)
-    and ``log2(k)`` (``q = 1``): the Tsallis entropy of ``k`` equal
-    outcomes, rescaled so that ``q = 0`` gives ``k`` exactly."""
+    """Return the official Infomap 2.16's interpolation between ``k``
+    (``q = 0``) and ``log2(k)`` (``q = 1``): the Tsallis entropy of ``k``
+    equal outcomes (index ``q``), rescaled by ``r ln 2 + 1 - r`` and shifted
+    by ``r``, with ``r = (1 - q)**2``.
+
+    The official's published source has ``r = 1 - q``; its 2.16 binary gives
+    the codelengths of ``r = (1 - q)**2`` (to 1e-14 bits on karate and
+    lesmis, directed and undirected, at dampings from 0.1 to 0.9).  Both
+    agree at ``q = 0`` and ``q = 1``.
+    """
     if abs(q - 1.0) <= 1e-8:
         return np.log2(k)
     tsallis = 1.0 / (q - 1.0) * (1.0 - np.power(k, 1.0 - q)) / np.log(2.0)
-    return tsallis * ((1.0 - q) * np.log(2.0) + q) + (1.0 - q)
+    r = (1.0 - q) ** 2
+    return tsallis * (r * np.log(2.0) + (1.0 - r)) + r
 
 
 def variable_markov_scale(src: np.ndarray, dst: np.ndarray, w: np.ndarray,
                           node_flow: np.ndarray, undirected: bool,
-                          damping: float, min_scale: float) -> np.ndarray:
+                          damping: float, min_scale: float,
+                          merge_reverse: bool = False) -> np.ndarray:
     """Return the factor of every link's flow under variable Markov time.
 
     A node's local scale is ``linlog(max(min_scale, p K), damping)``, with
     ``p`` its flow and ``K`` the sum of degrees (about its degree where
     flow follows degree); a link's Markov time is the largest scale over
-    the local one, ``linlog(max(p) K, damping) / max(min_scale, local)``,
-    so links in sparse regions get a longer Markov time.  The local scale
+    the local one, ``max(min_scale, linlog(max(p) K, damping)) /
+    max(min_scale, local)``, so links in sparse regions get a longer
+    Markov time, and none a shorter one than 1 (the official 2.16 keeps
+    every link's flow where ``min_scale`` exceeds the largest scale).  The local scale
     of a link is its source's; with undirected flow, the larger of its
     source's and its target's.  Self-links keep factor 1 (they are not
-    coded).
+    coded).  ``merge_reverse`` (the undirected model) counts a link and its
+    reverse as one link in ``K``, as the official merges them.
     """
     n = node_flow.shape[0]
     merged_src, merged_dst, index = _merged_links(src, dst, n)
-    total_degree = _degree_totals(src, dst, w, n)[1]
-    largest = linlog(float(node_flow.max()) * total_degree, damping)
+    total_degree = _degree_totals(src, dst, w, n, undirected=merge_reverse)[1]
+    largest = max(min_scale, linlog(float(node_flow.max()) * total_degree, damping))
     local = linlog(np.maximum(min_scale, node_flow * total_degree), damping)
     scale = local[merged_src]
     if undirected:
