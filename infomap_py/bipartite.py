@@ -45,9 +45,26 @@ def feature_mask(node_ids: np.ndarray, start_id: int) -> np.ndarray:
     return np.asarray(node_ids) >= start_id
 
 
+def feature_side(node_ids: np.ndarray, start_id: int) -> np.ndarray:
+    """Return which nodes the official adjustment of the flow treats as
+    feature nodes (:func:`adjust_flow`).
+
+    The official Infomap 2.16 looks up the position of the node with the
+    start id and compares positions with it.  Those are the feature nodes
+    (its nodes are in id order) where such a node exists; where none has
+    the start id, the look-up gives position 0, and every node counts as a
+    feature node.
+    """
+    node_ids = np.asarray(node_ids)
+    if not (node_ids == start_id).any():
+        return np.ones(node_ids.shape[0], dtype=bool)
+    return feature_mask(node_ids, start_id)
+
+
 def adjust_flow(node_flow: np.ndarray, source: np.ndarray, target: np.ndarray,
                 link_flow: np.ndarray, feature: np.ndarray,
-                node_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+                node_ids: np.ndarray, side: np.ndarray | None = None,
+                twins_merged: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Move the flow of feature nodes onto primary nodes.
 
     Links are taken in the official order (links from primary nodes first,
@@ -55,7 +72,10 @@ def adjust_flow(node_flow: np.ndarray, source: np.ndarray, target: np.ndarray,
     its primary end (the target if the source is a feature node, else the
     source) and leaves its other end uncoded: flow zero, including what it
     had gained before.  On a proper bipartite network (every link between a
-    primary and a feature node) the order does not matter.
+    primary and a feature node) the order does not matter.  ``side``
+    (default ``feature``) says which sources count as feature nodes in
+    that test (:func:`feature_side`: every node, as in the official, where
+    no node has the start id).
 
     Returns
     -------
@@ -65,9 +85,11 @@ def adjust_flow(node_flow: np.ndarray, source: np.ndarray, target: np.ndarray,
         The nodes left without flow (and without teleportation).
     """
     n = node_flow.shape[0]
+    if twins_merged:
+        source, target = _merge_twins(source, target, node_ids)
     order = np.lexsort((node_ids[target], node_ids[source], feature[source]))
     src, dst, flow = source[order], target[order], link_flow[order]
-    from_feature = feature[src]
+    from_feature = (feature if side is None else side)[src]
     gains = np.where(from_feature, dst, src)
     loses = np.where(from_feature, src, dst)
     position = np.arange(src.shape[0])
@@ -79,6 +101,18 @@ def adjust_flow(node_flow: np.ndarray, source: np.ndarray, target: np.ndarray,
         gains[counted], weights=flow[counted], minlength=n)
     total = adjusted.sum()
     return (adjusted / total if total > 0.0 else adjusted), uncoded
+
+
+def _merge_twins(source: np.ndarray, target: np.ndarray, node_ids: np.ndarray):
+    """Return the links with each one whose reverse is also a link turned
+    to run from the lower id to the higher, as the official Infomap
+    merges the two links of an undirected network into one."""
+    ids = np.asarray(node_ids)
+    n = ids.shape[0]
+    keys = source * np.int64(n) + target
+    twin = np.isin(target * np.int64(n) + source, keys) & (source != target)
+    turn = twin & (ids[source] > ids[target])
+    return np.where(turn, target, source), np.where(turn, source, target)
 
 
 def check_two_step_links(source: np.ndarray, feature: np.ndarray) -> None:
@@ -93,7 +127,8 @@ def check_two_step_links(source: np.ndarray, feature: np.ndarray) -> None:
 
 def two_step_pagerank(source: np.ndarray, target: np.ndarray, weight: np.ndarray,
                       feature: np.ndarray, teleport_weight: np.ndarray, alpha: float,
-                      recorded: bool, iteration=None) -> TwoStepFlow:
+                      recorded: bool, iteration=None,
+                      side: np.ndarray | None = None) -> TwoStepFlow:
     """Return the directed flow of a two-step walk primary -> feature -> primary.
 
     The walker teleports (with probability ``alpha``, and from dangling
@@ -103,6 +138,10 @@ def two_step_pagerank(source: np.ndarray, target: np.ndarray, weight: np.ndarray
     teleportation gives the coded flow.  Link flows are not yet doubled.
     ``iteration`` (a :class:`~infomap_py.flow.FlowIteration`) overrides the
     step limits and the tolerance; its cap 0 keeps :data:`MAX_ITERATIONS`.
+    The walk teleports to, and measures its change on, the nodes outside
+    ``side`` (default ``feature``; :func:`feature_side`, under which, as
+    in the official, no node is primary where none has the start id: the
+    walk then only decays, and its flow is what is left after the steps).
     """
     most, least, tolerance = MAX_ITERATIONS, MIN_ITERATIONS, TOLERANCE
     if iteration is not None:
@@ -116,10 +155,9 @@ def two_step_pagerank(source: np.ndarray, target: np.ndarray, weight: np.ndarray
     first = ~feature[source]
     first_src, first_dst, first_step = source[first], target[first], step[first]
     second_src, second_dst, second_step = source[~first], target[~first], step[~first]
-    primary = ~feature
+    primary = ~(feature if side is None else side)
 
-    tele = np.where(feature, 0.0, teleport_weight)
-    tele = tele / tele.sum()
+    tele = teleport_weight / teleport_weight.sum()
     flow = tele.copy()
     tmp = np.zeros(n)
     beta = 1.0 - alpha
@@ -129,13 +167,13 @@ def two_step_pagerank(source: np.ndarray, target: np.ndarray, weight: np.ndarray
     while True:
         old_err = err
         dangling_rank = float(flow[dangling].sum())
-        tmp = np.where(feature, 0.0, (alpha + beta * dangling_rank) * tele)
+        tmp = np.where(primary, (alpha + beta * dangling_rank) * tele, 0.0)
         flow = flow + np.bincount(first_dst, weights=beta * first_step * flow[first_src],
                                   minlength=n)
         tmp += np.bincount(second_dst, weights=second_step * flow[second_src], minlength=n)
         total = float(tmp[primary].sum())
         err = float(np.abs(tmp[primary] - flow[primary]).sum())
-        flow = tmp / total if abs(total - 1.0) > 1e-10 else tmp.copy()
+        flow = tmp / total if abs(total - 1.0) > 1e-10 and total > 0.0 else tmp.copy()
         if abs(err - old_err) < 1e-17:
             alpha += 1e-12
             beta = 1.0 - alpha
@@ -151,6 +189,11 @@ def two_step_pagerank(source: np.ndarray, target: np.ndarray, weight: np.ndarray
         node_flow, scale = flow, beta
     else:
         node_flow = np.bincount(second_dst, weights=second_step * tmp[second_src], minlength=n)
+        # That step loses the flow of dangling nodes; the official 2.16 gives
+        # the node flow normalised (its link flow is scaled by the dangling rank).
+        total = float(node_flow.sum())
+        if abs(total - 1.0) > 1e-10 and total > 0.0:
+            node_flow = node_flow / total
         scale = 1.0 / (1.0 - dangling_rank)
     link_flow = step * scale * tmp[source]
     return TwoStepFlow(node_flow, link_flow, tele, iterations, err, err <= tolerance)

@@ -84,10 +84,10 @@ digit a weight needs (the official rounds to six).
 is built without its regularized multilayer flow and refuses it too), for a
 bipartite network and for flow models other than undirected and directed
 (where the official gives a flow the prior is not defined for).
---variable-markov-time matches the official at damping 0 and 1 (the default);
-at damping strictly between, the official 2.16 binary scales links differently
-from its published source, which infomap-py follows.  A min scale <= 0 is
-refused (it divides by zero).
+--variable-markov-time and --regularized follow the official 2.16 binary where
+it differs from its published source (the damping's interpolation between 0
+and 1; a link given both ways counts once with undirected flow).  A min
+scale <= 0 is refused (it divides by zero).
 Flow and input options differ from the official 2.16 deliberately in four
 ways: --node-limit N reads only the nodes with id at most N, as its help
 says (the official accepts it and reads every node); -k is accepted with a

@@ -261,7 +261,10 @@ def compute_flow(
         node_flow = np.bincount(dst, weights=step * w, minlength=n)
         total = node_flow.sum()
         link_flow = w * step / total
-        node_flow /= node_flow.sum()
+        if feature is None or skip_adjust_bipartite_flow or bipartite_teleportation:
+            node_flow /= node_flow.sum()
+        # else, as the official, the bipartite adjustment adds the normalised
+        # link flow to the node flow before that is normalised.
     elif feature is not None and bipartite_teleportation:  # directed, two-step
         node_flow, link_flow, tele_weight, convergence, tele_source = _two_step_flow(
             network, src, dst, w, feature, teleportation, to_nodes, recorded_teleportation,
@@ -307,10 +310,12 @@ def compute_flow(
 
     if feature is not None and (bipartite_teleportation or not skip_adjust_bipartite_flow):
         if not bipartite_teleportation:
-            from .bipartite import adjust_flow
+            from .bipartite import adjust_flow, feature_side
 
-            node_flow, uncoded = adjust_flow(node_flow, src, dst, link_flow, feature,
-                                             network.node_ids)
+            node_flow, uncoded = adjust_flow(
+                node_flow, src, dst, link_flow, feature, network.node_ids,
+                feature_side(network.node_ids, network.bipartite_start_id),
+                twins_merged=flow_model == "undirected")
             if recorded_teleportation and flow_model == "directed":
                 # Uncoded nodes get no teleportation; the rest share all of it.
                 tele_weight = np.where(uncoded, 0.0, tele_weight)
@@ -332,7 +337,8 @@ def compute_flow(
     if variable_markov_time:
         link_flow = link_flow * variable_markov_scale(
             src, dst, w, node_flow, flow_model in ("undirected", "undirdir"),
-            variable_markov_damping, variable_markov_min_scale)
+            variable_markov_damping, variable_markov_min_scale,
+            merge_reverse=flow_model == "undirected")
     source, target = src, dst
     self_links = {}
     if is_self.any():
@@ -379,11 +385,15 @@ def _mean_or_least(strength_sum: np.ndarray, degree: np.ndarray) -> np.ndarray:
     return mean
 
 
-def _degree_totals(src, dst, w, n):
+def _degree_totals(src, dst, w, n, undirected=False):
     """Return ``(sum of weighted degrees, sum of degrees)`` as the official
-    counts them: a self-link once, any other link at both ends."""
+    counts them: a self-link once, any other link at both ends; in an
+    ``undirected`` network a link and its reverse count as one link (the
+    official merges them)."""
     loop = src == dst
     used = w > 0.0  # the official drops links of weight 0
+    if undirected:
+        src, dst = np.minimum(src, dst), np.maximum(src, dst)
     merged_src, merged_dst, _ = _merged_links(src[used], dst[used], n)
     num_links = merged_src.shape[0]
     num_loops = int((merged_src == merged_dst).sum())
@@ -404,7 +414,8 @@ def regularized_undirected_flow(src: np.ndarray, dst: np.ndarray, w: np.ndarray,
     (S + T)``; a link carries ``w / (S + T)`` each way (``link_flow`` is
     both ways together) and node ``i`` teleports ``t_i / (S + T)``.
     """
-    total_strength, total_degree, merged_src, merged_dst = _degree_totals(src, dst, w, n)
+    total_strength, total_degree, merged_src, merged_dst = _degree_totals(src, dst, w, n,
+                                                                          undirected=True)
     loop = src == dst
     strength_sum = (np.bincount(src, weights=w, minlength=n)
                     + np.bincount(dst[~loop], weights=w[~loop], minlength=n))
@@ -460,33 +471,45 @@ def regularized_directed_flow(src: np.ndarray, dst: np.ndarray, w: np.ndarray, n
 
 
 def linlog(k: np.ndarray | float, q: float) -> np.ndarray | float:
-    """Return the official Infomap's interpolation between ``k`` (``q = 0``)
-    and ``log2(k)`` (``q = 1``): the Tsallis entropy of ``k`` equal
-    outcomes, rescaled so that ``q = 0`` gives ``k`` exactly."""
+    """Return the official Infomap 2.16's interpolation between ``k``
+    (``q = 0``) and ``log2(k)`` (``q = 1``): the Tsallis entropy of ``k``
+    equal outcomes (index ``q``), rescaled by ``r ln 2 + 1 - r`` and shifted
+    by ``r``, with ``r = (1 - q)**2``.
+
+    The official's published source has ``r = 1 - q``; its 2.16 binary gives
+    the codelengths of ``r = (1 - q)**2`` (to 1e-14 bits on karate and
+    lesmis, directed and undirected, at dampings from 0.1 to 0.9).  Both
+    agree at ``q = 0`` and ``q = 1``.
+    """
     if abs(q - 1.0) <= 1e-8:
         return np.log2(k)
     tsallis = 1.0 / (q - 1.0) * (1.0 - np.power(k, 1.0 - q)) / np.log(2.0)
-    return tsallis * ((1.0 - q) * np.log(2.0) + q) + (1.0 - q)
+    r = (1.0 - q) ** 2
+    return tsallis * (r * np.log(2.0) + (1.0 - r)) + r
 
 
 def variable_markov_scale(src: np.ndarray, dst: np.ndarray, w: np.ndarray,
                           node_flow: np.ndarray, undirected: bool,
-                          damping: float, min_scale: float) -> np.ndarray:
+                          damping: float, min_scale: float,
+                          merge_reverse: bool = False) -> np.ndarray:
     """Return the factor of every link's flow under variable Markov time.
 
     A node's local scale is ``linlog(max(min_scale, p K), damping)``, with
     ``p`` its flow and ``K`` the sum of degrees (about its degree where
     flow follows degree); a link's Markov time is the largest scale over
-    the local one, ``linlog(max(p) K, damping) / max(min_scale, local)``,
-    so links in sparse regions get a longer Markov time.  The local scale
+    the local one, ``max(min_scale, linlog(max(p) K, damping)) /
+    max(min_scale, local)``, so links in sparse regions get a longer
+    Markov time, and none a shorter one than 1 (the official 2.16 keeps
+    every link's flow where ``min_scale`` exceeds the largest scale).  The local scale
     of a link is its source's; with undirected flow, the larger of its
     source's and its target's.  Self-links keep factor 1 (they are not
-    coded).
+    coded).  ``merge_reverse`` (the undirected model) counts a link and its
+    reverse as one link in ``K``, as the official merges them.
     """
     n = node_flow.shape[0]
     merged_src, merged_dst, index = _merged_links(src, dst, n)
-    total_degree = _degree_totals(src, dst, w, n)[1]
-    largest = linlog(float(node_flow.max()) * total_degree, damping)
+    total_degree = _degree_totals(src, dst, w, n, undirected=merge_reverse)[1]
+    largest = max(min_scale, linlog(float(node_flow.max()) * total_degree, damping))
     local = linlog(np.maximum(min_scale, node_flow * total_degree), damping)
     scale = local[merged_src]
     if undirected:
@@ -595,14 +618,15 @@ def _two_step_flow(network, src, dst, w, feature, teleportation, to_nodes, recor
                    iteration: FlowIteration = FlowIteration()):
     """The directed flow of ``bipartite_teleportation``: see
     :func:`infomap_py.bipartite.two_step_pagerank`."""
-    from .bipartite import check_two_step_links, two_step_pagerank
+    from .bipartite import check_two_step_links, feature_side, two_step_pagerank
 
     n = network.num_nodes
     check_two_step_links(src, feature)
     if to_nodes:
         weights = (np.ones(n) if network.node_weights is None
                    else scale_to_unit(network.node_weights))
-        if not weights[~feature].sum() > 0.0:
+        weights = np.where(feature, 0.0, weights)
+        if not weights.sum() > 0.0:
             raise ValueError("teleportation to nodes needs a primary node weight > 0; "
                              "every primary node weight is 0")
     else:
@@ -610,7 +634,8 @@ def _two_step_flow(network, src, dst, w, feature, teleportation, to_nodes, recor
         keep = toward >= 0
         weights = np.bincount(toward[keep], weights=w[keep], minlength=n)
     walk = two_step_pagerank(src, dst, w, feature, weights, float(teleportation), recorded,
-                             iteration)
+                             iteration, feature_side(network.node_ids,
+                                                     network.bipartite_start_id))
     tele_source = np.zeros(n)
     tele_weight = np.zeros(n)
     if recorded:

@@ -99,15 +99,35 @@ BOTH_WAYS_OPTIONS = [
     {"flow_model": "directed", "recorded_teleportation": True},
     {"flow_model": "directed", "recorded_teleportation": True,
      "skip_adjust_bipartite_flow": True},
+    # The official adds the link flow to the node flow before normalising it.
+    {"flow_model": "undirdir"},
+    {"flow_model": "outdirdir"},
 ]
 
+#: Links both ways where no node has the start id 5: the official then moves
+#: every link's flow to its target (an undirected link and its reverse count
+#: as one link from the lower id), and the two-step walk teleports nowhere.
+NO_START_LINKS = [(1, 6, 1.0), (2, 6, 1.0), (2, 7, 1.0), (3, 7, 1.0), (3, 8, 1.0),
+                  (4, 8, 1.0), (1, 8, 0.5), (6, 1, 1.0), (7, 3, 1.0), (8, 4, 2.0)]
+
+#: Links both ways where primary node 2 has none out (it is dangling), so the
+#: two-step walk's last step loses flow: the official normalises the node flow.
+DANGLING_LINKS = [(5, 2, 1.0), (4, 6, 2.0), (3, 6, 0.5), (5, 3, 2.0), (1, 5, 0.5),
+                  (1, 6, 0.5), (6, 3, 1.0), (3, 5, 0.5)]
+
 CASES = ([("example", o) for o in OPTIONS] + [("planted", o) for o in OPTIONS]
-         + [("planted-both-ways", o) for o in BOTH_WAYS_OPTIONS])
+         + [("planted-both-ways", o) for o in BOTH_WAYS_OPTIONS]
+         + [("dangling", o) for o in BOTH_WAYS_OPTIONS]
+         + [("no-start", o) for o in OPTIONS + BOTH_WAYS_OPTIONS])
 
 
 def case_links(name):
     if name == "example":
         return example_links()
+    if name == "dangling":
+        return DANGLING_LINKS, 5
+    if name == "no-start":
+        return NO_START_LINKS, 5
     return planted_links(both_ways=name == "planted-both-ways"), START
 
 
@@ -132,7 +152,7 @@ def test_flow_and_codelength_of_partitions_equal_official(case):
     flow = infomap_py.compute_flow(network, **options)
     np.testing.assert_allclose(flow.node_flow, [their_flow[i] for i in ids], rtol=0, atol=1e-9)
     features = network.node_ids >= start
-    if not options.get("skip_adjust_bipartite_flow") and not options.get(
+    if name != "no-start" and not options.get("skip_adjust_bipartite_flow") and not options.get(
             "bipartite_teleportation"):
         assert not flow.node_flow[features].any()
 
