@@ -29,6 +29,32 @@ def planted_partition(num_nodes: int, num_groups: int, mean_degree: float, mixin
     return np.stack([source[keep], target[keep]], axis=1).astype(np.int64), groups
 
 
+def observed_links(edges: np.ndarray, num_nodes: int, mean_degree: float,
+                   weighted: bool = False, seed: int = 1) -> np.ndarray:
+    """Return a sample of a network's links: what an incomplete observation sees.
+
+    The distinct links of ``edges`` (duplicates and direction dropped) are
+    observed ``num_nodes * mean_degree / 2`` times.  Unweighted, each
+    observation picks a different link (a random fraction of the links, the
+    rest missing), so the observed mean degree is ``mean_degree``; weighted,
+    observations pick links with replacement and a link's weight counts its
+    observations (fewer distinct links, mean weighted degree ``mean_degree``).
+    Returns an ``(m, 3)`` float array ``source target weight``.
+    """
+    rng = np.random.default_rng(seed)
+    links = np.unique(np.sort(np.asarray(edges)[:, :2].astype(np.int64), axis=1), axis=0)
+    draws = int(num_nodes * mean_degree / 2)
+    if not weighted:
+        if draws > len(links):
+            raise ValueError(f"mean degree {mean_degree} needs {draws} links; the network "
+                             f"has {len(links)}")
+        picked = links[rng.permutation(len(links))[:draws]]
+        return np.column_stack([picked, np.ones(len(picked))]).astype(float)
+    counts = np.bincount(rng.integers(0, len(links), draws), minlength=len(links))
+    seen = counts > 0
+    return np.column_stack([links[seen], counts[seen]]).astype(float)
+
+
 def hierarchical_planted_partition(num_nodes: int, branching: tuple[int, ...],
                                    mean_degree: float, mixing: tuple[float, ...],
                                    seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
