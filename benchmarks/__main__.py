@@ -24,6 +24,17 @@ memory per link; ``--repeats`` runs of each, median).  It takes about 15
 minutes, most of it the two 10^6 files; the smoke subset takes about a
 minute.  ``--trials`` defaults to 5 there; ``--kinds example,generated``
 runs the quality entries only; ``--tools`` does not apply.
+
+    python -m benchmarks run --suite regularized|regularized-smoke [--out DIR]
+                             [--trials 5] [--seed 1]
+
+The regularized suite (:mod:`benchmarks.regularized`) clusters planted
+partitions of 1000 nodes (10 and 20 groups) observed through a random
+fraction of their links, or through weighted link observations, at observed
+mean degrees 3 to 15, plain and ``--regularized``, by infomap-py and the
+official Infomap: NMI, AMI and the number of modules (``results.json``,
+``report.md``, ``regularized.png``; a few minutes).  The smoke subset runs
+one sample at three degrees.  ``--tools`` does not apply.
 """
 
 from __future__ import annotations
@@ -35,6 +46,7 @@ from pathlib import Path
 from benchmarks.suite import TOOLS, run_suite
 
 HIGHER_ORDER = ("higher-order", "higher-order-smoke")
+REGULARIZED = ("regularized", "regularized-smoke")
 
 
 def main(argv=None) -> int:
@@ -42,10 +54,12 @@ def main(argv=None) -> int:
                                      description="Benchmarks of infomap-py and its peers.")
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="run a suite")
-    run.add_argument("--suite", choices=("smoke", "quick", "full", *HIGHER_ORDER), default="quick")
+    run.add_argument("--suite", choices=("smoke", "quick", "full", *HIGHER_ORDER, *REGULARIZED),
+                     default="quick")
     run.add_argument("--out", type=Path, help="output directory")
     run.add_argument("--trials", type=int, default=None,
-                     help="trials per search (default 1; 5 for the higher-order suites)")
+                     help="trials per search (default 1; 5 for the higher-order and "
+                          "regularized suites)")
     run.add_argument("--seed", type=int, default=1)
     run.add_argument("--tools", help=f"comma-separated subset of {', '.join(TOOLS)}")
     run.add_argument("--repeats", type=int, default=None,
@@ -74,6 +88,19 @@ def main(argv=None) -> int:
                                    kinds=tuple(args.kinds.split(",")))
         print(f"wrote {out / 'results.json'}, {out / 'report.md'} and "
               f"{out / 'higher_order.png'} ({results['seconds'] / 60:.1f} min)")
+        return 0
+    if args.suite in REGULARIZED:
+        from benchmarks.regularized import run_regularized
+
+        smoke = args.suite == "regularized-smoke"
+        results = run_regularized(out, trials=args.trials or 5, seed=args.seed,
+                                  graphs=1 if smoke else 5,
+                                  degrees=(3, 6, 10) if smoke else (3, 4, 5, 5.5, 6, 7, 8, 10, 15),
+                                  samplings=("fraction",) if smoke else ("fraction", "weighted"),
+                                  groups=(10,) if smoke else (10, 20),
+                                  plot=out / "regularized.png")
+        print(f"wrote {out / 'results.json'}, {out / 'report.md'} and "
+              f"{out / 'regularized.png'} ({results['seconds'] / 60:.1f} min)")
         return 0
     results = run_suite(args.suite, out, trials=args.trials or 1, seed=args.seed, tools=tools,
                         timeout=args.timeout, repeats=args.repeats,

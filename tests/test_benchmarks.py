@@ -181,3 +181,29 @@ def test_higher_order_smoke_suite_passes(tmp_path):
     assert speed and all("time_ratio" in e["checks"] for e in speed)
     assert "| states | multilevel |" in (tmp_path / "report.md").read_text()
     assert (tmp_path / "higher_order.png").stat().st_size > 1000
+
+
+def test_observed_links_sample_the_distinct_links():
+    from benchmarks.generators import observed_links, planted_partition
+
+    dense, _ = planted_partition(200, 4, 30, 0.1, seed=2)
+    sample = observed_links(dense, 200, 5, seed=3)
+    assert len(sample) == 500 and np.all(sample[:, 2] == 1)
+    assert len(np.unique(sample[:, :2], axis=0)) == 500
+    weighted = observed_links(dense, 200, 5, weighted=True, seed=3)
+    assert weighted[:, 2].sum() == 500 and len(weighted) < 500
+
+
+@pytest.mark.slow
+def test_regularized_smoke_suite_writes_table_and_plot(tmp_path):
+    """Both packages, plain and regularized, on a sampled planted partition:
+    the regularized searches agree on the planted number of modules at a
+    mean degree of 10, and the report and plot are written."""
+    from benchmarks.__main__ import main
+
+    assert main(["run", "--suite", "regularized-smoke", "--out", str(tmp_path)]) == 0
+    results = json.loads((tmp_path / "results.json").read_text())
+    dense = [p for p in results["points"] if p["degree"] == 10][0]
+    assert np.mean(dense["reg. ours"]["modules"]) == np.mean(dense["reg. official"]["modules"])
+    assert "| fraction | 10 | 10 |" in (tmp_path / "report.md").read_text()
+    assert (tmp_path / "regularized.png").stat().st_size > 1000
