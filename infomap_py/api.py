@@ -803,6 +803,7 @@ def _make_result(network: Network, flow: Flow, params: dict, tree: ModuleTree,
         flow_data=flow,
         tree=tree,
         state_network=states,
+        network=network,
     )
 
 
