@@ -46,7 +46,9 @@ def from_pandas(edges: pandas.DataFrame, directed: bool | None = None,
         One row per link.  Node ids may be any hashable values (strings,
         integers, tuples); they are the node labels, in order of first
         appearance row by row (source, then target), as
-        ``networkx.from_pandas_edgelist`` adds them.
+        ``networkx.from_pandas_edgelist`` adds them.  Repeated rows are
+        links repeated, so their weights add up (a networkx graph keeps the
+        last).
     directed : bool or None
         ``None`` or ``False``: undirected (as ``from_pandas_edgelist``
         builds a ``Graph``); ``True``: every row a link source -> target.
@@ -98,9 +100,10 @@ def from_pandas(edges: pandas.DataFrame, directed: bool | None = None,
                          f"{edges.index[k // 2]!r}")
     codes = codes.astype(np.int64)
     src, tgt = np.ascontiguousarray(codes[0::2]), np.ascontiguousarray(codes[1::2])
-    weights = _column_weights(edges, weight, columns, pd)
-    check_weights(weights, lambda i: f"({s[i]!r}, {t[i]!r}) in row {edges.index[i]!r}")
     nodes = list(uniques.tolist() if hasattr(uniques, "tolist") else uniques)
+    weights = _column_weights(edges, weight, columns, pd)
+    check_weights(weights, lambda i: f"({nodes[src[i]]!r}, {nodes[tgt[i]]!r}) in row "
+                                     f"{edges.index[i]!r}")
     return Network(src, tgt, weights, len(nodes), bool(directed), nodes)
 
 
