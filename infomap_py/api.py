@@ -441,12 +441,19 @@ def cluster(
         nodes are the states, and ``result.physical_modules`` gives the
         physical view.  A :class:`~infomap_py.MultilayerNetwork` is
         expanded into its state network with the official defaults (relax
-        rate 0.15); call its ``to_state_network`` for other options.
+        rate 0.15); call its ``to_state_network`` for other options.  Or an
+        ``igraph.Graph`` (vertex ``name``s as node labels), a
+        ``pandas.DataFrame`` edge list (columns ``source``, ``target`` and
+        optionally ``weight``; any hashable ids) or a torch ``edge_index``
+        tensor of shape ``(2, m)``; see :mod:`infomap_py.adapters`.
     directed : bool or None
-        ``None`` takes it from the input (a ``DiGraph`` is directed, a sparse
-        matrix unless it is symmetric, an edge array is undirected).
-    weight : str or None
-        The networkx edge attribute holding link weights; ``None`` for 1.
+        ``None`` takes it from the input (a ``DiGraph`` or directed igraph
+        graph is directed, a sparse matrix unless it is symmetric; an edge
+        array, a DataFrame and an ``edge_index`` are undirected).
+    weight : str, torch.Tensor, array_like or None
+        The networkx or igraph edge attribute, or the DataFrame column,
+        holding link weights (missing means 1); with an ``edge_index``, a
+        tensor or array of one weight per column.  ``None`` for 1.
     flow_model : {"undirected", "directed", "undirdir", "outdirdir", "rawdir", \
 "precomputed"} or None
         How flow is computed, with the official Infomap meanings; ``None``
@@ -803,6 +810,7 @@ def _make_result(network: Network, flow: Flow, params: dict, tree: ModuleTree,
         flow_data=flow,
         tree=tree,
         state_network=states,
+        network=network,
     )
 
 

@@ -36,14 +36,22 @@ def _is_sparse(graph: Any) -> bool:
     return sparse is not None and bool(sparse.issparse(graph))
 
 
-def to_network(graph: Any, directed: bool | None = None, weight: str | None = "weight") -> Network:
+def to_network(graph: Any, directed: bool | None = None, weight: Any = "weight") -> Network:
     """Return ``graph`` as a :class:`Network`.
 
     Parameters
     ----------
-    graph : networkx.Graph, scipy.sparse matrix or array, or array_like
+    graph : networkx.Graph, igraph.Graph, pandas.DataFrame, torch.Tensor, \
+scipy.sparse matrix or array, or array_like
         A networkx graph (any hashable node labels, isolated nodes kept;
-        weights must be real numbers), a square sparse adjacency matrix
+        weights must be real numbers), an igraph graph (vertex ``name``s as
+        node labels, else indices; see
+        :func:`~infomap_py.adapters.igraph.from_igraph`), a DataFrame edge
+        list with the columns ``source``, ``target`` and optionally
+        ``weight`` (any hashable ids, kept as labels; see
+        :func:`~infomap_py.adapters.pandas.from_pandas`), a torch
+        ``edge_index`` of shape ``(2, m)`` (see
+        :func:`~infomap_py.adapters.torch.from_edge_index`), a square sparse adjacency matrix
         (entry ``[i, j]`` is the weight of the link ``i -> j``), or an edge
         array of shape ``(m, 2)`` or ``(m, 3)`` with integer node ids
         (weights in the third column).  The node ids of an edge array are
@@ -55,11 +63,14 @@ def to_network(graph: Any, directed: bool | None = None, weight: str | None = "w
         or ``(3, 3)`` could be either, so it is refused; pass two or three
         links as a networkx graph (or a :class:`Network`) instead.
     directed : bool or None
-        ``None`` takes it from the input: a ``DiGraph`` is directed, a sparse
-        matrix is directed unless symmetric, an edge array is undirected.
-    weight : str or None
-        The networkx edge attribute holding the weight (missing means 1);
-        ``None`` gives every edge weight 1.
+        ``None`` takes it from the input: a ``DiGraph`` and a directed igraph
+        graph are directed, a sparse matrix is directed unless symmetric, an
+        edge array, a DataFrame and an ``edge_index`` are undirected.
+    weight : str, torch.Tensor, array_like or None
+        The networkx or igraph edge attribute, or the DataFrame column,
+        holding the weight (missing means 1); for an ``edge_index``, a
+        tensor or array of one weight per column.  ``None`` gives every edge
+        weight 1.
 
     Raises
     ------
@@ -75,8 +86,20 @@ def to_network(graph: Any, directed: bool | None = None, weight: str | None = "w
     """
     if directed is not None and not isinstance(directed, (bool, np.bool_)):
         raise TypeError(f"directed must be True, False or None, got {directed!r}")
+    from .adapters import igraph as igraph_adapter, pandas as pandas_adapter, torch as torch_adapter
+
+    if torch_adapter.is_tensor(graph):
+        return torch_adapter.from_edge_index(graph, directed, weight)
+    if weight is not None and not isinstance(weight, str):
+        raise TypeError("weight must be the name of an edge attribute (or column) or None; an "
+                        "array of weights goes with a torch edge_index only, got "
+                        f"{type(weight).__name__}")
     if _is_networkx(graph):
         return _from_networkx(graph, directed, weight)
+    if igraph_adapter.is_igraph(graph):
+        return igraph_adapter.from_igraph(graph, directed, weight)
+    if pandas_adapter.is_dataframe(graph):
+        return pandas_adapter.from_pandas(graph, directed, weight)
     if _is_sparse(graph):
         return _from_sparse(graph, directed)
     if isinstance(graph, (np.ndarray, list, tuple)):
@@ -87,7 +110,8 @@ def to_network(graph: Any, directed: bool | None = None, weight: str | None = "w
                              "'source target weight'") from None
         return _from_edge_array(edges, directed)
     raise TypeError(
-        "graph must be a networkx graph, a scipy sparse adjacency matrix or an "
+        "graph must be a networkx graph, an igraph graph, a pandas DataFrame edge list, a "
+        "torch edge_index tensor of shape (2, m), a scipy sparse adjacency matrix or an "
         f"edge array of shape (m, 2) or (m, 3), got {type(graph).__name__}"
     )
 

@@ -79,6 +79,10 @@ class InfomapResult:
         Every trial's result, in trial order, when
         ``cluster(print_all_trials=True)`` ran more than one trial; else
         ``None``.
+    network : Network or None
+        The network the modules were found on (of the state nodes, for a
+        state network), whose links :meth:`to_networkx` and
+        :meth:`to_igraph` give their graphs.
     """
 
     nodes: list
@@ -99,6 +103,7 @@ class InfomapResult:
     tree: Any = None
     state_network: Any = None
     trial_results: tuple | None = None
+    network: Any = None
 
     @property
     def meta_codelength(self) -> float:
@@ -265,6 +270,39 @@ class InfomapResult:
         import networkx as nx
 
         nx.set_node_attributes(graph, self.as_dict(), name)
+
+    def to_pandas(self) -> Any:
+        """Return a ``pandas.DataFrame`` with one row per node: ``node``,
+        ``module``, ``path``, ``flow`` and the module at every depth
+        (``module_level_1``, ...); see
+        :func:`infomap_py.adapters.pandas.to_pandas`."""
+        from .adapters.pandas import to_pandas
+
+        return to_pandas(self)
+
+    def to_igraph(self, graph: Any = None, level: int = 1) -> Any:
+        """Return the modules at depth ``level`` as an ``igraph.VertexClustering``
+        on ``graph`` (the igraph graph the result was found on; ``None``
+        builds one from the network); see
+        :func:`infomap_py.adapters.igraph.to_igraph`."""
+        from .adapters.igraph import to_igraph
+
+        return to_igraph(self, graph, level)
+
+    def to_networkx(self, *, module_attribute: str | None = "infomap_module",
+                    path_attribute: str | None = "infomap_path",
+                    include_hierarchy: bool = True,
+                    flow_attribute: str | None = "flow") -> Any:
+        """Return the partitioned network as a networkx graph, as the
+        official ``Result.to_networkx`` builds it: the nodes with their
+        ``name``, top module, tree path (``"1:3:2"``), module at every level
+        and flow as attributes, the links with their ``weight``; see
+        :func:`infomap_py.adapters.networkx.to_networkx`."""
+        from .adapters.networkx import to_networkx
+
+        return to_networkx(self, module_attribute=module_attribute,
+                           path_attribute=path_attribute,
+                           include_hierarchy=include_hierarchy, flow_attribute=flow_attribute)
 
     def __repr__(self) -> str:
         levels = f" and {self.num_levels} levels" if self.num_levels > 2 else ""

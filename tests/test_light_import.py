@@ -31,6 +31,14 @@ def test_public_names_work_without_the_heavy_imports():
     assert _python(code) == "False False"
 
 
+def test_other_inputs_import_no_igraph_pandas_or_torch():
+    code = ("import sys, infomap_py; import networkx as nx; "
+            "infomap_py.codelength([[0, 1], [1, 2], [2, 0]], [0, 0, 0]); "
+            "infomap_py.codelength(nx.path_graph(3), [0, 0, 1]); "
+            "print(any(m in sys.modules for m in ('igraph', 'pandas', 'torch')))")
+    assert _python(code) == "False"
+
+
 def test_first_use_imports_the_engine_and_sparse_input_still_works():
     # Sparse input, in a process where infomap_py was imported before SciPy.
     code = ("import sys, infomap_py; "
