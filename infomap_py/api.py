@@ -409,6 +409,8 @@ def cluster(
     prefer_modular_solution: bool = False,
     trial_offset: int = 0,
     print_all_trials: bool = False,
+    num_random_moves: int | None = None,
+    max_degree_for_random_moves: int = 2,
     # -- end of search controls --
     # -- preferred depth of the tree --
     preferred_number_of_levels: int = 0,
@@ -603,6 +605,19 @@ def cluster(
         Keep every trial's result, in trial order, in the result's
         ``trial_results`` (the command-line tool writes each to files of its
         own, as the official does); only with more than one trial.
+    num_random_moves : int or None
+        In every sweep of the core loop, a node with at most
+        ``max_degree_for_random_moves`` links also tries the modules of this
+        many random nodes (official ``--num-random-moves``, default 5).
+        ``None``: 5 where the objective gives a module or a node bits of its
+        own, so that joining an unlinked module can pay (the biased map
+        equation, metadata, recorded teleportation, ``regularized``), else 0:
+        a plain map-equation run tries none, as such a move never shortens
+        its codelength, and keeps its results for a seed.
+    max_degree_for_random_moves : int
+        Try random moves only for nodes with at most this many links (>= 0;
+        official ``--max-degree-for-random-moves``, default 2; links are
+        counted once per neighbour, both directions together).
     preferred_number_of_levels : int
         A soft preference for the depth of the module tree, in the
         official's levels (a two-level partition has 2; 0, the default: no
@@ -707,12 +722,18 @@ def cluster(
         bias = _bias(G, network, bias_options)
         if bias is not None:
             params.update(bias_options)
+        random_moves = _random_moves(num_random_moves, max_degree_for_random_moves,
+                                     bias is not None or flow.meta is not None
+                                     or bool(params.get("recorded_teleportation")))
+        if random_moves[0] > 0:
+            params.update(num_random_moves=random_moves[0],
+                          max_degree_for_random_moves=random_moves[1])
         found = search(flow, trials=trials, seed=seed, two_level=two_level,
                        fast_hierarchical=min(fast_hierarchical, SUPER_LEVELS_ONLY),
                        initial_labels=initial, progress=progress,
                        n_jobs=None if n_jobs == "auto" else n_jobs,
                        controls=controls, trial_offset=trial_offset, keep_trials=keep_trials,
-                       bias=bias, preference=preference)
+                       bias=bias, preference=preference, random_moves=random_moves)
         params.update(trials=trials, two_level=two_level, fast_hierarchical=fast_hierarchical,
                       **dataclasses.asdict(controls), trial_offset=trial_offset)
         if preference.levels:
@@ -731,6 +752,23 @@ def cluster(
         if trial_results is not None:
             result = dataclasses.replace(result, trial_results=trial_results)
         return result
+
+
+#: The official ``--num-random-moves``, where random moves are on by default.
+NUM_RANDOM_MOVES = 5
+
+
+def _random_moves(num_random_moves: Any, max_degree: Any, objective_variant: bool
+                  ) -> tuple[int, int]:
+    """Return ``(num_random_moves, max_degree_for_random_moves)``, checked:
+    ``None`` turns random moves on (:data:`NUM_RANDOM_MOVES`) only for an
+    ``objective_variant``, where a module or a node costs bits of its own,
+    and leaves plain map-equation runs as they were."""
+    if num_random_moves is None:
+        num_random_moves = NUM_RANDOM_MOVES if objective_variant else 0
+    num_random_moves = check.check_count("num_random_moves", num_random_moves, minimum=0)
+    max_degree = check.check_count("max_degree_for_random_moves", max_degree, minimum=0)
+    return num_random_moves, max_degree
 
 
 def _search_controls(core_loop_limit: Any, core_level_limit: Any, tune_iteration_limit: Any,

@@ -390,6 +390,16 @@ def build_parser() -> argparse.ArgumentParser:
                         help="with -N > 1, also write every trial's result to "
                              "NAME_trial_K.FMT (K = offset + trial number, from 1) and print "
                              "its codelength")
+    search.add_argument("--num-random-moves", type=int, default=None, metavar="N",
+                        help="in every sweep, a node with at most "
+                             "--max-degree-for-random-moves links also tries the modules of N "
+                             "random nodes (default 5 with the biased map equation, --meta-data, "
+                             "-e or --regularized, where a module or a node costs bits of its "
+                             "own; else 0, since they cannot shorten a plain map-equation "
+                             "codelength, and plain runs keep their results)")
+    search.add_argument("--max-degree-for-random-moves", type=int, default=2, metavar="D",
+                        help="try random moves only for nodes with at most D links "
+                             "(default 2)")
     # -- end of search controls --
     # -- preferred depth of the tree (official --preferred-number-of-levels) --
     search.add_argument("--preferred-number-of-levels", type=int, default=None, metavar="N",
@@ -651,7 +661,9 @@ def _check_search_controls(args: argparse.Namespace) -> None:
     counts = (("-M/--core-loop-limit", args.core_loop_limit, 1),
               ("-L/--core-level-limit", args.core_level_limit, 0),
               ("-T/--tune-iteration-limit", args.tune_iteration_limit, 0),
-              ("--trial-offset", args.trial_offset, 0))
+              ("--trial-offset", args.trial_offset, 0),
+              ("--num-random-moves", args.num_random_moves or 0, 0),
+              ("--max-degree-for-random-moves", args.max_degree_for_random_moves, 0))
     for name, value, minimum in counts:
         if value < minimum:
             raise _UsageError(f"argument {name}: must be >= {minimum}, got {value}")
@@ -1312,6 +1324,8 @@ def _search_controls(args: argparse.Namespace) -> dict:
                 tune_iteration_relative_threshold=args.tune_iteration_relative_threshold,
                 prefer_modular_solution=args.prefer_modular_solution,
                 trial_offset=args.trial_offset,
+                num_random_moves=args.num_random_moves,
+                max_degree_for_random_moves=args.max_degree_for_random_moves,
                 # --trial-results reports every trial's modules and levels too.
                 print_all_trials=args.print_all_trials or args.trial_results is not None)
 

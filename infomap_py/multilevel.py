@@ -85,7 +85,8 @@ _TWO_LEVEL_DEPTH = 2
 
 
 def bias_of(constants: np.ndarray) -> np.ndarray:
-    """The biased map equation's parameters in a network's ``constants``."""
+    """The biased map equation's parameters in a network's ``constants``,
+    followed by its random moves (see :func:`.mapeq.new_constants`)."""
     return constants[mapeq.PREFERRED_NUM_MODULES:mapeq.NUM_CONSTANTS].copy()
 
 
@@ -131,7 +132,7 @@ def module_super_levels(level_graph: FlowGraph, flows: ModuleFlows, exit_flow: f
         # modules, less one module's correction (the super-level's search
         # counts k - 1 for k super-modules, which add k modules to the tree).
         length = index_codebook_length(enter, exit_flow)
-        if bias.any():  # (the plain map equation compiles no bias kernel)
+        if bias[:mapeq.NUM_BIAS].any():  # (the plain map equation compiles no bias kernel)
             k = enter.shape[0]
             length += (mapeq.module_count_cost(k, constants)
                        - constants[mapeq.MODULE_CORRECTION] * k)

@@ -246,6 +246,7 @@ def search(
     keep_trials: bool = False,
     bias: np.ndarray | None = None,
     preference: LevelPreference = NO_PREFERENCE,
+    random_moves: tuple[int, int] = (0, 0),
 ) -> SearchResult:
     """Run ``trials`` independent Infomap trials on ``flow``; return the best.
 
@@ -264,7 +265,10 @@ def search(
     turns on the biased map equation: ``[preferred_num_modules,
     module_correction, node_correction]`` (see :mod:`infomap_py._core.mapeq`);
     ``preference`` is a preference for the depth of the tree
-    (:class:`~infomap_py.multilevel.LevelPreference`).
+    (:class:`~infomap_py.multilevel.LevelPreference`).  ``random_moves`` is
+    ``(num_random_moves, max_degree_for_random_moves)``: every node with at
+    most that many links also tries the modules of that many random nodes in
+    each sweep (:func:`infomap_py._core.moves.sweep`; 0: none).
     """
     start = time.perf_counter()
     n = flow.num_nodes
@@ -274,7 +278,8 @@ def search(
                             trial_trees=[tree] * trials if keep_trials else None)
     net = flow_graph(flow)
     bias = NO_BIAS if bias is None else np.asarray(bias, dtype=float)
-    kernel_input = (net, mapeq.new_constants(node_entropy(net), 0.0, bias))
+    objective = np.concatenate([bias[:mapeq.NUM_BIAS], np.asarray(random_moves, dtype=float)])
+    kernel_input = (net, mapeq.new_constants(node_entropy(net), 0.0, objective))
     seeds = trial_seeds(seed, trials, trial_offset)
     workers = auto_threads() if n_jobs is None else n_jobs
     in_parallel = trials > 1 and workers > 1

@@ -305,7 +305,7 @@ def biased_tree_length(lengths: np.ndarray, parent: np.ndarray, leaf_module: np.
                        bias: np.ndarray | None) -> float:
     """Return the codelength of a tree of codebook ``lengths`` under the
     biased map equation's ``bias`` (``None``: the plain map equation)."""
-    if bias is None or not bias.any():
+    if bias is None or not bias[:3].any():  # (random moves may follow the bias)
         return float(lengths.sum())
     correction, preference = tree_bias(parent, leaf_module, bias)
     return float((lengths + correction).sum()) + preference
@@ -394,7 +394,7 @@ def build_tree(flow: Flow, parent: np.ndarray, leaf_module: np.ndarray,
     lengths = add_meta_lengths(net, module_codelengths(leaf_flow, new_parent, leaf_of, enter,
                                                        exit_), leaf_module)
     preference = 0.0
-    if bias is not None and bias.any():
+    if bias is not None and bias[:3].any():
         correction, preference = tree_bias(new_parent, leaf_module, bias)
         lengths = lengths + correction
     return ModuleTree(new_parent, rank[inverse], leaf_module, leaf_rank, mflow, enter,

@@ -45,9 +45,11 @@ sum_plogp_physical_flow, meta_codelength]`` (the physical term is 0 for a
 first-order network; the last, the metadata term of :mod:`.meta`, is 0
 without metadata)
 ``constants``: ``[sum_plogp_node_flow, exit_network_flow, preferred_num_modules,
-module_correction, node_correction]`` (the first is 0 for a state network,
-whose node term is in ``terms``; the last three are 0 for the plain map
-equation, see below)
+module_correction, node_correction, num_random_moves, max_degree_for_random_moves]``
+(the first is 0 for a state network, whose node term is in ``terms``; the
+next three are 0 for the plain map equation, see below; the last two are the
+official ``--num-random-moves`` and ``--max-degree-for-random-moves`` of the
+core loop, :func:`.moves.sweep`, 0 where no random moves are tried)
 
 The biased map equation (the official ``--preferred-number-of-modules`` and
 ``--entropy-corrected``) adds terms that depend on the number of modules
@@ -80,7 +82,12 @@ EXIT_NETWORK_FLOW = 1
 PREFERRED_NUM_MODULES = 2
 MODULE_CORRECTION = 3
 NODE_CORRECTION = 4
-NUM_CONSTANTS = 5
+NUM_RANDOM_MOVES = 5
+MAX_DEGREE_FOR_RANDOM_MOVES = 6
+NUM_CONSTANTS = 7
+
+#: The biased map equation's three entries of ``constants``, from ``PREFERRED_NUM_MODULES``.
+NUM_BIAS = 3
 
 
 @jit
@@ -285,10 +292,16 @@ def new_constants(sum_plogp_node_flow, exit_network_flow, bias):
     """Return the ``constants`` of a (sub-)network: its node term, the flow
     that leaves it, and ``bias``, the biased map equation's
     ``[preferred_num_modules, module_correction, node_correction]`` (zeros
-    for the plain map equation).  Called from Python only: plain NumPy, so
-    that it compiles nothing."""
-    return np.concatenate([[sum_plogp_node_flow, exit_network_flow],
-                           np.asarray(bias, dtype=np.float64)[:3]])
+    for the plain map equation), optionally followed by the random moves'
+    ``[num_random_moves, max_degree_for_random_moves]`` (no random moves if
+    left out).  Called from Python only: plain NumPy, so that it compiles
+    nothing."""
+    bias = np.asarray(bias, dtype=np.float64)[:NUM_CONSTANTS - 2]
+    constants = np.zeros(NUM_CONSTANTS)
+    constants[SUM_PLOGP_NODE_FLOW] = sum_plogp_node_flow
+    constants[EXIT_NETWORK_FLOW] = exit_network_flow
+    constants[PREFERRED_NUM_MODULES:PREFERRED_NUM_MODULES + bias.shape[0]] = bias
+    return constants
 
 
 @inline_jit

@@ -183,8 +183,10 @@ def _shuffle_candidates(rng, scratch, num_candidates):
 def sweep(net, state, constants, rng, scratch, skip_joined, teleports, enter_is_exit):
     """Try to move every dirty node once, in ``order``; return the number moved.
 
-    A node tries the modules of its neighbours and one empty module, in
-    random order; it moves to the one that shortens the codelength most,
+    A node tries the modules of its neighbours and one empty module (and,
+    if it has at most ``constants[MAX_DEGREE_FOR_RANDOM_MOVES]`` links, the
+    modules of ``constants[NUM_RANDOM_MOVES]`` random nodes), in random
+    order; it moves to the one that shortens the codelength most,
     or to the module it sends most flow to if that is as good.  A node left
     alone in its old module, whose only link into that module went to the
     moved node, follows it if that does not lengthen the codelength.
@@ -203,6 +205,8 @@ def sweep(net, state, constants, rng, scratch, skip_joined, teleports, enter_is_
     exit_network_flow = constants[mapeq.EXIT_NETWORK_FLOW]
     biased = mapeq.is_biased(constants)
     n = labels.shape[0]
+    num_random = min(int(constants[mapeq.NUM_RANDOM_MOVES]), n)
+    max_degree_random = constants[mapeq.MAX_DEGREE_FOR_RANDOM_MOVES]
     num_moved = 0
     for idx in range(order.shape[0]):
         i = order[idx]
@@ -231,6 +235,24 @@ def sweep(net, state, constants, rng, scratch, skip_joined, teleports, enter_is_
                 num_candidates += 1
             scratch_flow[s] += w
             scratch_out[s] += out_flow[e]
+        if num_random > 0 and indptr[i + 1] - indptr[i] <= max_degree_random:
+            # Random moves: the modules of random nodes, at no link flow.
+            # They cannot shorten a plain map-equation codelength, but where
+            # a module or a node costs bits of its own (the biased and the
+            # metadata map equation, recorded teleportation) a weakly linked
+            # node may gain by joining a module it has no link to.
+            for _ in range(num_random):
+                m = labels[rand_below(rng, n)]
+                if m == old:
+                    continue
+                s = scratch_slot[m]
+                if s < 0 or s >= num_candidates or scratch_module[s] != m:
+                    scratch_slot[m] = num_candidates
+                    scratch_module[num_candidates] = m
+                    scratch_flow[num_candidates] = 0.0
+                    scratch_out[num_candidates] = 0.0
+                    scratch_mem[num_candidates] = 0.0
+                    num_candidates += 1
         memory_leave = 0.0
         if memory_net:
             num_candidates, memory_leave = mem.add_candidates(memory, phys, scratch, i, old,
@@ -241,10 +263,10 @@ def sweep(net, state, constants, rng, scratch, skip_joined, teleports, enter_is_
             scratch_out[num_candidates] = 0.0
             scratch_mem[num_candidates] = 0.0
             num_candidates += 1
-        if num_candidates == 0 and biased and n > 1:
-            # A node without links joins nothing, but under the biased map
-            # equation its module costs bits of its own: it may join the
-            # module of a random node (the official's random moves do this).
+        if num_candidates == 0 and biased and n > 1 and num_random == 0:
+            # Without random moves a node without links would join nothing,
+            # but under the biased map equation its module costs bits of its
+            # own: it tries the module of one random node.
             m = labels[rand_below(rng, n)]
             if m != old:
                 scratch_module[0] = m
@@ -407,9 +429,10 @@ def core_loops(net, state, constants, rng, loop_limit, min_improvement, skip_joi
     max_degree = 0
     for i in range(n):
         max_degree = max(max_degree, indptr[i + 1] - indptr[i])
-    # A node weighs at most its neighbours' modules and one empty module
-    # (on a state network, also the modules that hold its physical nodes).
-    room = max_degree + 1
+    # A node weighs at most its neighbours' modules, one empty module and
+    # the modules of its random moves (on a state network, also the modules
+    # that hold its physical nodes).
+    room = max_degree + 1 + min(int(constants[mapeq.NUM_RANDOM_MOVES]), n)
     if mem.is_memory(net.phys):
         room = n + 1
     scratch = Scratch(np.ones(n, dtype=np.bool_), np.arange(n),
