@@ -1,6 +1,10 @@
 """Every argument check of the public API, in one place.
 
-Messages name the argument, what is allowed and what was received.
+Messages name the argument, what is allowed and what was received. A value
+out of range raises :class:`~infomap_py.errors.InfomapArgumentError` (a
+``ValueError``), a value of the wrong type the builtin ``TypeError``; a
+negative link weight or a network too large for memory is the network's fault,
+not an argument's, and stays a plain ``ValueError``.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from .errors import InfomapArgumentError
 from .flow import FLOW_MODELS
 
 #: The most trials one call may ask for: each trial keeps its codelength, and
@@ -34,7 +39,7 @@ def check_flow_model(flow_model: Any, directed: bool) -> str:
     if flow_model is None:
         return "directed" if directed else "undirected"
     if not isinstance(flow_model, str) or flow_model not in FLOW_MODELS:
-        raise ValueError(
+        raise InfomapArgumentError(
             f"flow_model must be one of {', '.join(map(repr, FLOW_MODELS))}, got {flow_model!r}"
         )
     return flow_model
@@ -46,7 +51,7 @@ def check_probability(name: str, value: Any) -> float:
         raise TypeError(f"{name} must be a number in (0, 1), got {value!r}")
     value = float(value)
     if not 0.0 < value < 1.0:
-        raise ValueError(f"{name} must be in (0, 1), got {value!r}")
+        raise InfomapArgumentError(f"{name} must be in (0, 1), got {value!r}")
     return value
 
 
@@ -56,7 +61,7 @@ def check_positive(name: str, value: Any) -> float:
         raise TypeError(f"{name} must be a positive number, got {value!r}")
     value = float(value)
     if not (np.isfinite(value) and value > 0.0):
-        raise ValueError(f"{name} must be a finite number > 0, got {value!r}")
+        raise InfomapArgumentError(f"{name} must be a finite number > 0, got {value!r}")
     return value
 
 
@@ -72,7 +77,7 @@ def check_number(name: str, value: Any, low: float, high: float | None = None,
     inside = np.isfinite(x) and (x > low if low_open else x >= low) and (
         high is None or (x < high if high_open else x <= high))
     if not inside:
-        raise ValueError(f"{name} must be a number in {interval}, got {value!r}")
+        raise InfomapArgumentError(f"{name} must be a number in {interval}, got {value!r}")
     return x
 
 
@@ -81,9 +86,9 @@ def check_count(name: str, value: Any, minimum: int = 1, maximum: int | None = N
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} must be an integer >= {minimum}, got {value!r}")
     if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value!r}")
+        raise InfomapArgumentError(f"{name} must be >= {minimum}, got {value!r}")
     if maximum is not None and value > maximum:
-        raise ValueError(f"{name} must be <= {maximum:,}, got {value!r}")
+        raise InfomapArgumentError(f"{name} must be <= {maximum:,}, got {value!r}")
     return int(value)
 
 
@@ -91,7 +96,7 @@ def check_choice(name: str, value: Any, choices: Any) -> int:
     """Return ``value`` as an int if it is one of the integers ``choices``."""
     choices = list(choices)
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value not in choices:
-        raise ValueError(f"{name} must be one of {', '.join(map(str, choices))}, got {value!r}")
+        raise InfomapArgumentError(f"{name} must be one of {', '.join(map(str, choices))}, got {value!r}")
     return int(value)
 
 
@@ -100,7 +105,7 @@ def check_seed(seed: Any) -> int:
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
         raise TypeError(f"seed must be a non-negative integer, got {seed!r}")
     if seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+        raise InfomapArgumentError(f"seed must be a non-negative integer, got {seed!r}")
     return int(seed)
 
 
@@ -161,7 +166,7 @@ def check_bipartite_start_id(value: Any) -> int:
     if not isinstance(value, (int, np.integer)) or isinstance(value, (bool, np.bool_)):
         raise TypeError(f"bipartite_start_id must be an integer node id or None, got {value!r}")
     if not -(1 << 63) <= int(value) < (1 << 63):
-        raise ValueError(f"bipartite_start_id must fit in int64, got {value}")
+        raise InfomapArgumentError(f"bipartite_start_id must fit in int64, got {value}")
     return int(value)
 
 
@@ -191,7 +196,7 @@ def check_node_weights(node_weights: Any, graph: Any, num_nodes: int) -> np.ndar
             raise TypeError("node_weights must be a node attribute name or an array of "
                             f"numbers, got {type(node_weights).__name__}") from None
         if weights.ndim != 1 or weights.shape[0] != num_nodes:
-            raise ValueError(f"node_weights must hold one weight per node ({num_nodes}), got "
+            raise InfomapArgumentError(f"node_weights must hold one weight per node ({num_nodes}), got "
                              f"shape {weights.shape}")
     bad = ~np.isfinite(weights) | (weights < 0)
     if bad.any():

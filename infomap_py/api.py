@@ -12,6 +12,7 @@ import numpy as np
 from . import _validate as check
 from ._compile_notice import compile_notice
 from .convert import is_state_graph, to_network, to_state_network
+from .errors import InfomapArgumentError, NotAPartitionError
 from .flow import (
     DEFAULT_FLOW_TOLERANCE,
     DEFAULT_MAX_FLOW_ITERATIONS,
@@ -23,8 +24,31 @@ from .flow import (
 from .flow import compute_flow as _compute_flow
 from .multilayer import MultilayerNetwork
 from .network import Network, StateNetwork, filter_links
-from .result import Codelength, InfomapResult, partition_labels
+from .result import Codelength, InfomapResult
+from .result import partition_labels
 from .tree import ModuleTree, build_tree, tree_from_paths, two_level_tree
+
+
+def _labels_of(partition: Any, nodes: list) -> np.ndarray:
+    """Return ``partition`` as an int label per node of ``nodes``
+    (:func:`infomap_py.result.partition_labels`), raising
+    :class:`~infomap_py.errors.NotAPartitionError` where it does not fit them."""
+    try:
+        return partition_labels(partition, nodes)
+    except NotAPartitionError:
+        raise
+    except ValueError as err:
+        raise NotAPartitionError(str(err)) from None
+
+
+def _tree_from_paths(paths: Any) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`infomap_py.tree.tree_from_paths`, raising
+    :class:`~infomap_py.errors.NotAPartitionError` for a path that is not one."""
+    try:
+        return tree_from_paths(paths)
+    except ValueError as err:
+        raise NotAPartitionError(str(err)) from None
+
 
 # The engine (``.optimize`` and ``._core``, which import Numba) is imported by
 # the functions that call it, so that ``import infomap_py`` stays light.
@@ -74,7 +98,7 @@ def _network_and_flow(G, directed, weight, flow_model, teleportation, to_nodes,
     objective = _objective_options() if objective is None else objective
     if isinstance(G, StateNetwork):
         if objective["regularized"] and G.layer is not None:
-            raise ValueError("regularized=True is not available for a multilayer network: its "
+            raise InfomapArgumentError("regularized=True is not available for a multilayer network: its "
                              "regularized flow needs a layer-aware map equation, which the "
                              "official Infomap 2.16 release leaves out of its default build "
                              "too; expand it with to_state_network() and pass the "
@@ -84,7 +108,7 @@ def _network_and_flow(G, directed, weight, flow_model, teleportation, to_nodes,
         # were (a walker relaxes one way): ``directed`` described the input.
         directed = None if G.layer is not None else directed
         if inputs["node_limit"]:
-            raise ValueError("node_limit applies to networks of ordinary nodes, not to a "
+            raise InfomapArgumentError("node_limit applies to networks of ordinary nodes, not to a "
                              "state or multilayer network")
         network, flow, params = _network_and_flow(G.network, directed, weight, flow_model,
                                                   teleportation, to_nodes,
@@ -107,7 +131,7 @@ def _network_and_flow(G, directed, weight, flow_model, teleportation, to_nodes,
     no_self_links = check.check_bool("no_self_links", inputs["no_self_links"])
     node_limit = check.check_count("node_limit", inputs["node_limit"], minimum=0)
     if relax_to_self is not None and (threshold > 0.0 or no_self_links):
-        raise ValueError("weight_threshold and no_self_links cannot filter the links of a "
+        raise InfomapArgumentError("weight_threshold and no_self_links cannot filter the links of a "
                          "relax-to-self expansion; filter the layers' links instead")
     network = filter_links(network, threshold, no_self_links, node_limit)
     iteration = FlowIteration(*check.check_flow_iteration(
@@ -182,7 +206,7 @@ def _objective_options(regularized: Any = False, regularization_strength: Any = 
             "variable_markov_min_scale", variable_markov_min_scale),
     }
     if options["multilayer_skip_absent_nodes"] and not options["regularized"]:
-        raise ValueError("multilayer_skip_absent_nodes=True needs regularized=True, as in "
+        raise InfomapArgumentError("multilayer_skip_absent_nodes=True needs regularized=True, as in "
                          "the official Infomap")
     return options
 
@@ -192,10 +216,10 @@ def _check_regularized(objective: dict, flow_model: str, network: Network) -> No
     if not objective["regularized"]:
         return
     if flow_model not in ("undirected", "directed"):
-        raise ValueError(f"regularized=True needs flow_model 'undirected' or 'directed' (the "
+        raise InfomapArgumentError(f"regularized=True needs flow_model 'undirected' or 'directed' (the "
                          f"prior network is defined for these), got {flow_model!r}")
     if network.bipartite_start_id is not None:
-        raise ValueError("regularized=True is not available for a bipartite network")
+        raise InfomapArgumentError("regularized=True is not available for a bipartite network")
 
 
 # --- The metadata map equation -------------------------------------------------------
@@ -217,12 +241,12 @@ def _meta_categories(meta_data: Any, G: Any, network: Network) -> np.ndarray:
                             "networkx graph; pass a dict or one category per node instead")
         values = [node_view[node].get(meta_data, _MISSING) for node in nodes]
         if all(v is _MISSING for v in values):
-            raise ValueError(f"meta_data: no node has the attribute {meta_data!r}")
+            raise InfomapArgumentError(f"meta_data: no node has the attribute {meta_data!r}")
     elif isinstance(meta_data, dict):
         known = set(nodes)
         extra = next((key for key in meta_data if key not in known), _MISSING)
         if extra is not _MISSING:
-            raise ValueError(f"meta_data has a category for {extra!r}, which is not a node")
+            raise InfomapArgumentError(f"meta_data has a category for {extra!r}, which is not a node")
         values = [meta_data.get(node, _MISSING) for node in nodes]
     else:
         if isinstance(meta_data, (bytes, set, frozenset)) or not hasattr(meta_data, "__len__"):
@@ -231,7 +255,7 @@ def _meta_categories(meta_data: Any, G: Any, network: Network) -> np.ndarray:
                             f"{type(meta_data).__name__}")
         values = meta_data.tolist() if isinstance(meta_data, np.ndarray) else list(meta_data)
         if len(values) != len(nodes):
-            raise ValueError(f"meta_data has {len(values)} categories for {len(nodes)} nodes")
+            raise InfomapArgumentError(f"meta_data has {len(values)} categories for {len(nodes)} nodes")
     codes: dict = {}
     categories = np.empty(len(values), dtype=np.int64)
     for i, value in enumerate(values):
@@ -253,7 +277,7 @@ def _with_meta(G: Any, network: Network, flow: Flow, params: dict, meta_data: An
     if meta_data is None:
         return flow
     if isinstance(G, StateNetwork) or flow.physical is not None:
-        raise ValueError("meta_data is not available for a state or multilayer network (the "
+        raise InfomapArgumentError("meta_data is not available for a state or multilayer network (the "
                          "official Infomap then drops the physical nodes of the memory map "
                          "equation); to code metadata on the state nodes, pass their network "
                          "(StateNetwork.network) as a plain network")
@@ -709,7 +733,7 @@ def cluster(
                   file=sys.stderr)
         initial = None
         if initial_partition is not None:
-            initial = partition_labels(initial_partition, list(network.nodes))
+            initial = _labels_of(initial_partition, list(network.nodes))
         progress = None
         if user_progress is not None:
             def progress(trial, phase, k, length, seconds):
@@ -868,7 +892,7 @@ def _tree_arrays(partition: Any, nodes: list) -> tuple[np.ndarray, np.ndarray]:
     tree = _as_tree(partition, nodes)
     if tree is not None:
         return tree
-    _, labels = np.unique(partition_labels(partition, nodes), return_inverse=True)
+    _, labels = np.unique(_labels_of(partition, nodes), return_inverse=True)
     return two_level_tree(labels)
 
 
@@ -880,7 +904,7 @@ def _as_tree(partition: Any, nodes: list) -> tuple[np.ndarray, np.ndarray] | Non
         partition = partition.tree
     if isinstance(partition, ModuleTree):
         if partition.leaf_module.shape[0] != len(nodes):
-            raise ValueError(f"the tree has {partition.leaf_module.shape[0]} nodes, "
+            raise NotAPartitionError(f"the tree has {partition.leaf_module.shape[0]} nodes, "
                              f"the network {len(nodes)}")
         return partition.parent, partition.leaf_module
     if isinstance(partition, dict):
@@ -888,18 +912,18 @@ def _as_tree(partition: Any, nodes: list) -> tuple[np.ndarray, np.ndarray] | Non
         if values and all(isinstance(v, (tuple, list)) for v in values):
             missing = [node for node in nodes if node not in partition]
             if missing:
-                raise ValueError(f"the tree has no path for node {missing[0]!r}")
+                raise NotAPartitionError(f"the tree has no path for node {missing[0]!r}")
             if len(partition) > len(nodes):
                 known = set(nodes)
                 extra = next(key for key in partition if key not in known)
-                raise ValueError(f"the tree has a path for {extra!r}, which is not a node")
-            return tree_from_paths([partition[node] for node in nodes])
+                raise NotAPartitionError(f"the tree has a path for {extra!r}, which is not a node")
+            return _tree_from_paths([partition[node] for node in nodes])
         return None
     if (isinstance(partition, (list, tuple)) and partition
             and all(isinstance(v, (tuple, list)) for v in partition)):
         if len(partition) != len(nodes):
-            raise ValueError(f"the tree has {len(partition)} paths for {len(nodes)} nodes")
-        return tree_from_paths(partition)
+            raise NotAPartitionError(f"the tree has {len(partition)} paths for {len(nodes)} nodes")
+        return _tree_from_paths(partition)
     return None
 
 
@@ -1082,7 +1106,7 @@ def codelength(
                                            preferred_number_of_modules))
     nodes = list(network.nodes)
     if _as_tree(partition, nodes) is None:
-        _, dense = np.unique(partition_labels(partition, nodes), return_inverse=True)
+        _, dense = np.unique(_labels_of(partition, nodes), return_inverse=True)
         return _score(flow, dense.astype(np.int64), bias)
     return _tree_codelength(flow, build_tree(flow, *_tree_arrays(partition, nodes), bias=bias),
                             bias)

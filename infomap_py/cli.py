@@ -27,7 +27,7 @@ from . import __version__
 from ._compile_notice import compile_notice
 from ._validate import MAX_LOOPS, MAX_THREADS, MAX_TRIALS
 from .api import cluster, evaluate
-from .errors import InfomapPyError, display_path
+from .errors import InfomapPyError, NotAPartitionError, display_path
 from .flow import FLOW_MODELS
 from .network import StateNetwork
 
@@ -747,6 +747,19 @@ def _out_name(args: argparse.Namespace) -> str:
     return Path(name).stem or "network"
 
 
+@contextlib.contextmanager
+def _partition_from(path: str):
+    """Name ``path``, the -c file, in a :class:`NotAPartitionError` raised
+    inside: the partition that does not fit is that file's, not the
+    network's (unless the partition is a JSON network's own paths)."""
+    try:
+        yield
+    except NotAPartitionError as err:
+        if err.source is not None:
+            raise
+        raise NotAPartitionError(err.message, source=path) from None
+
+
 def _initial_labels(network, partition: dict, neighbours: bool = False) -> np.ndarray:
     """Module label per node from ``{node_id: module}``; nodes missing from
     the file each get a module of their own, or with ``neighbours`` (the
@@ -760,6 +773,11 @@ def _initial_labels(network, partition: dict, neighbours: bool = False) -> np.nd
     if neighbours:
         _neighbour_module(network, given)
     next_module = max(partition.values(), default=-1) + 1
+    if next_module + network.num_nodes > np.iinfo(np.int64).max:
+        node, module = max(partition.items(), key=lambda item: item[1])
+        most = np.iinfo(np.int64).max - network.num_nodes
+        raise NotAPartitionError(f"module {module} of node {node} is too large: module "
+                                 f"numbers must be at most {most}")
     for i, module in enumerate(given):
         if module is None:
             module = next_module
@@ -1141,12 +1159,13 @@ def _run(args: argparse.Namespace, argv: list[str] | None = None) -> int:
             # partition, unless -c gives one.
             given = read_tree(args.cluster_data) if args.cluster_data else json_paths
             neighbours = args.assign_to_neighbouring_module
-            initial = (_initial_tree(network, given, neighbours) if args.no_infomap
-                       else _initial_labels(network, {n: p[0] for n, p in given.items()},
-                                            neighbours))
+            with _partition_from(args.cluster_data or network_name):
+                initial = (_initial_tree(network, given, neighbours) if args.no_infomap
+                           else _initial_labels(network, {n: p[0] for n, p in given.items()},
+                                                neighbours))
 
         clustering = time.perf_counter()
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), _partition_from(args.cluster_data or network_name):
             # A flow that does not converge is said once, below, not as a Python warning.
             warnings.filterwarnings("ignore", "the flow did not converge", RuntimeWarning)
             result, progress = _search(args, network, initial, options)

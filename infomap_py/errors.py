@@ -35,7 +35,69 @@ def display_path(path: str | os.PathLike) -> str:
 
 
 class InfomapPyError(Exception):
-    """Base class of the errors infomap-py raises on purpose."""
+    """Base class of the errors infomap-py raises on purpose.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> import infomap_py
+    >>> try:
+    ...     infomap_py.cluster(nx.path_graph(4), teleportation=1.5)
+    ... except InfomapPyError as err:
+    ...     print(err)
+    teleportation must be in (0, 1), got 1.5
+    """
+
+
+class InfomapArgumentError(InfomapPyError, ValueError):
+    """An argument out of its allowed range (``teleportation=1.5``).
+
+    The message names the argument, what is allowed and what was received.
+    An argument of the wrong type raises the builtin :class:`TypeError`.
+
+    Examples
+    --------
+    >>> err = InfomapArgumentError("teleportation must be in (0, 1), got 1.5")
+    >>> isinstance(err, ValueError), str(err)
+    (True, 'teleportation must be in (0, 1), got 1.5')
+    """
+
+
+class NotAPartitionError(InfomapPyError, ValueError):
+    """A partition or module tree that does not fit the network.
+
+    Raised where a partition is matched to the nodes of a network: a node
+    without a module, a module for a node the network lacks, a node in two
+    communities, a path that is not a path.
+
+    Parameters
+    ----------
+    message : str
+        What does not fit.
+    source : str or os.PathLike, optional
+        The file the partition was read from (a ``.clu`` or ``.tree``), which
+        the message then names first.
+
+    Examples
+    --------
+    >>> str(NotAPartitionError("partition has no module for node 3"))
+    'partition has no module for node 3'
+    >>> str(NotAPartitionError("partition has no module for node 3", source="given.clu"))
+    'given.clu: partition has no module for node 3'
+    """
+
+    def __init__(self, message: str, source: str | os.PathLike | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.source = None if source is None else str(source)
+
+    def __str__(self) -> str:
+        if self.source is None:
+            return self.message
+        return f"{display_path(self.source)}: {self.message}"
+
+    def __reduce__(self):
+        return type(self), (self.message, self.source)
 
 
 class InputFormatError(InfomapPyError, ValueError):
