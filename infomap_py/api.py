@@ -640,8 +640,9 @@ def cluster(
         its codelength, and keeps its results for a seed.
     max_degree_for_random_moves : int
         Try random moves only for nodes with at most this many links (>= 0;
-        official ``--max-degree-for-random-moves``, default 2; links are
-        counted once per neighbour, both directions together).
+        official ``--max-degree-for-random-moves``, default 2; as the
+        official counts them: a link in each direction counts apart, an
+        undirected link once).
     preferred_number_of_levels : int
         A soft preference for the depth of the module tree, in the
         official's levels (a two-level partition has 2; 0, the default: no

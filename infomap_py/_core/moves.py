@@ -26,7 +26,7 @@ from . import mapeq
 from ._jit import inline_jit, jit
 from . import memory as mem
 from . import meta as md
-from .coarsen import compact_labels, module_flows
+from .coarsen import compact_labels, module_flows, shares_flows
 from .rng import rand_below, shuffle
 
 #: A node moves only if that shortens the codelength by more than this.
@@ -180,6 +180,22 @@ def _shuffle_candidates(rng, scratch, num_candidates):
 
 
 @jit
+def _degree(graph, i, shared):
+    """Node ``i``'s degree as the official Infomap counts it for random
+    moves: its links, a link in each direction counting apart (on a graph
+    of undirected flow, ``shared``, one per neighbour)."""
+    if shared:
+        return graph.indptr[i + 1] - graph.indptr[i]
+    degree = 0
+    for e in range(graph.indptr[i], graph.indptr[i + 1]):
+        if graph.out_flow[e] > 0.0:
+            degree += 1
+        if graph.in_flow[e] > 0.0:
+            degree += 1
+    return degree
+
+
+@jit
 def sweep(net, state, constants, rng, scratch, skip_joined, teleports, enter_is_exit):
     """Try to move every dirty node once, in ``order``; return the number moved.
 
@@ -207,6 +223,7 @@ def sweep(net, state, constants, rng, scratch, skip_joined, teleports, enter_is_
     n = labels.shape[0]
     num_random = min(int(constants[mapeq.NUM_RANDOM_MOVES]), n)
     max_degree_random = constants[mapeq.MAX_DEGREE_FOR_RANDOM_MOVES]
+    shared = shares_flows(out_flow, in_flow)
     num_moved = 0
     for idx in range(order.shape[0]):
         i = order[idx]
@@ -235,7 +252,7 @@ def sweep(net, state, constants, rng, scratch, skip_joined, teleports, enter_is_
                 num_candidates += 1
             scratch_flow[s] += w
             scratch_out[s] += out_flow[e]
-        if num_random > 0 and indptr[i + 1] - indptr[i] <= max_degree_random:
+        if num_random > 0 and _degree(graph, i, shared) <= max_degree_random:
             # Random moves: the modules of random nodes, at no link flow.
             # They cannot shorten a plain map-equation codelength, but where
             # a module or a node costs bits of its own (the biased and the
