@@ -55,8 +55,9 @@ _VALUE_TYPES = {"teleportation-probability": "probability",
 _SHORT_TYPES = {"integer": "n", "number": "f", "probability": "P", "path": "p",
                 "string": "s", "list": "l", "option": "o"}
 #: Defaults that the parser resolves after parsing (or leaves unset to tell
-#: "not given" from a value the official refuses, as a depth of 0).
-_SHOWN_DEFAULTS = {"num-trials": 1, "preferred-number-of-levels": 0}
+#: "not given" from a value the official refuses, as a depth of 0, or from
+#: a default that depends on the objective, as the number of random moves).
+_SHOWN_DEFAULTS = {"num-trials": 1, "preferred-number-of-levels": 0, "num-random-moves": 5}
 _GROUP_ORDER = ("About", "Input", "Algorithm", "Accuracy", "Output")
 #: Options that the official JSON leaves out (help about the help itself).
 _NOT_PARAMETERS = frozenset({"completion", "print-json-parameters", "include-self-links",
