@@ -9,9 +9,80 @@ serves every caller.  Kernels take no default arguments for the same reason
 (an omitted argument is a type of its own too).
 """
 
+import functools
+import hashlib
+import os
+
 import numba
 from numba.core import types
 from numba.extending import overload
+
+
+def kernel_sources_digest(folder: str) -> bytes:
+    """The SHA-256 of every ``.py`` file in ``folder`` (names and contents),
+    in name order: the cache stamp of every kernel there."""
+    digest = hashlib.sha256()
+    for name in sorted(os.listdir(folder)):
+        if name.endswith(".py"):
+            digest.update(name.encode() + b"\0")
+            with open(os.path.join(folder, name), "rb") as handle:
+                digest.update(handle.read() + b"\0")
+    return digest.digest()
+
+
+@functools.lru_cache(maxsize=None)
+def _kernels_stamp() -> bytes:
+    return kernel_sources_digest(_KERNEL_FOLDER)
+
+
+_KERNEL_FOLDER = os.path.dirname(os.path.abspath(__file__))
+
+
+def _stamp_with_every_kernel_file(locator_class):
+    """A subclass of one of Numba's cache locators whose source stamp covers
+    every kernel file, for the kernels in this folder only.
+
+    Numba stamps a cached kernel with its own file alone, but a compiled
+    kernel holds the code of the kernels it calls, which may live in other
+    files: after an edit of ``moves.py`` (a ``git pull``, say), the kernels
+    of ``search.py`` were loaded from the cache with the old sweep in them,
+    and gave the old answers.  With every kernel file in the stamp, any
+    change compiles every kernel again.
+    """
+    class KernelFolderLocator(locator_class):
+        def get_source_stamp(self):
+            return _kernels_stamp()
+
+        @classmethod
+        def from_function(cls, py_func, py_file):
+            if os.path.dirname(os.path.abspath(py_file)) != _KERNEL_FOLDER:
+                return None
+            return super().from_function(py_func, py_file)
+
+    KernelFolderLocator.__name__ = KernelFolderLocator.__qualname__ = (
+        "KernelFolder" + locator_class.__name__.lstrip("_"))
+    return KernelFolderLocator
+
+
+def _install_kernel_locators() -> None:
+    """Put :func:`_stamp_with_every_kernel_file`'s locators first in Numba's
+    list (where this Numba has the classes; otherwise Numba's own apply)."""
+    try:
+        from numba.core import caching
+
+        def named(name):  # Numba spelled these with a leading underscore before 0.60
+            return getattr(caching, name, None) or getattr(caching, "_" + name)
+
+        bases = [named(name) for name in
+                 ("UserProvidedCacheLocator", "InTreeCacheLocator", "UserWideCacheLocator")]
+        impl = named("CacheImpl")
+        impl._locator_classes = ([_stamp_with_every_kernel_file(base) for base in bases]
+                                 + list(impl._locator_classes))
+    except (AttributeError, ImportError):  # pragma: no cover - another Numba's internals
+        pass
+
+
+_install_kernel_locators()
 
 
 def _one_type_per_value(dispatcher):
