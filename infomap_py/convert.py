@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from ._validate import check_num_nodes, check_weights
+from .adapters import is_loaded_instance
 from .network import Network, StateNetwork, unit_weights
 
 
@@ -20,8 +21,7 @@ def _is_networkx(graph: Any) -> bool:
     An object can be one only once networkx has been imported, so networkx
     is not imported to find out (it takes a quarter of a second, which a
     command-line run on a file would pay for nothing)."""
-    nx = sys.modules.get("networkx")
-    return nx is not None and isinstance(graph, nx.Graph)
+    return is_loaded_instance(graph, "networkx", "Graph")
 
 
 

@@ -7,3 +7,24 @@ functions runs (never at ``import infomap_py``): :mod:`.networkx`
 edge lists in, a DataFrame of nodes out) and :mod:`.torch` (an
 ``edge_index`` tensor in).
 """
+
+import importlib
+import sys
+from typing import Any
+
+
+def is_loaded_instance(obj: Any, module: str, class_name: str) -> bool:
+    """Whether ``obj`` is a ``module.class_name``, without importing
+    ``module``: an object can be one only once its library is loaded."""
+    loaded = sys.modules.get(module)
+    return loaded is not None and isinstance(obj, getattr(loaded, class_name))
+
+
+def import_optional(module: str, extra: str, distribution: str | None = None) -> Any:
+    """Import the optional library ``module``, or raise an ``ImportError``
+    that says how to install it (``pip install 'infomap-py[extra]'``)."""
+    try:
+        return importlib.import_module(module)
+    except ImportError:  # pragma: no cover - depends on the environment
+        raise ImportError(f"this needs {distribution or module}: "
+                          f"pip install 'infomap-py[{extra}]'") from None

@@ -8,13 +8,13 @@ no object can be an igraph graph before igraph has been imported.
 
 from __future__ import annotations
 
-import sys
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .._validate import check_weights
 from ..network import Network, unit_weights
+from . import import_optional, is_loaded_instance
 
 if TYPE_CHECKING:  # pragma: no cover
     import igraph
@@ -24,16 +24,11 @@ if TYPE_CHECKING:  # pragma: no cover
 
 def is_igraph(graph: Any) -> bool:
     """Whether ``graph`` is an ``igraph.Graph`` (igraph is not imported to find out)."""
-    ig = sys.modules.get("igraph")
-    return ig is not None and isinstance(graph, ig.Graph)
+    return is_loaded_instance(graph, "igraph", "Graph")
 
 
 def _import_igraph():
-    try:
-        import igraph
-    except ImportError:  # pragma: no cover - depends on the environment
-        raise ImportError("this needs python-igraph: pip install 'infomap-py[igraph]'") from None
-    return igraph
+    return import_optional("igraph", "igraph", "python-igraph")
 
 
 def from_igraph(graph: igraph.Graph, directed: bool | None = None,

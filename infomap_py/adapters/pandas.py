@@ -7,13 +7,13 @@ function needs it: :func:`is_dataframe` looks at ``sys.modules`` instead.
 
 from __future__ import annotations
 
-import sys
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .._validate import check_weights
 from ..network import Network, unit_weights
+from . import import_optional, is_loaded_instance
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas
@@ -23,16 +23,11 @@ if TYPE_CHECKING:  # pragma: no cover
 
 def is_dataframe(data: Any) -> bool:
     """Whether ``data`` is a ``pandas.DataFrame`` (pandas is not imported to find out)."""
-    pd = sys.modules.get("pandas")
-    return pd is not None and isinstance(data, pd.DataFrame)
+    return is_loaded_instance(data, "pandas", "DataFrame")
 
 
 def _import_pandas():
-    try:
-        import pandas
-    except ImportError:  # pragma: no cover - depends on the environment
-        raise ImportError("this needs pandas: pip install 'infomap-py[pandas]'") from None
-    return pandas
+    return import_optional("pandas", "pandas")
 
 
 def from_pandas(edges: pandas.DataFrame, directed: bool | None = None,

@@ -8,19 +8,18 @@ has been imported) and read with its own methods.
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 import numpy as np
 
 from .._validate import check_num_nodes, check_weights
 from ..network import Network, unit_weights
+from . import is_loaded_instance
 
 
 def is_tensor(data: Any) -> bool:
     """Whether ``data`` is a ``torch.Tensor`` (torch is not imported to find out)."""
-    torch = sys.modules.get("torch")
-    return torch is not None and isinstance(data, torch.Tensor)
+    return is_loaded_instance(data, "torch", "Tensor")
 
 
 def _to_numpy(data: Any) -> np.ndarray:
