@@ -82,16 +82,7 @@ def _iterate(source, target, link_flow, transit, relay, dangling, teleport_weigh
         else:
             for e in range(source.shape[0]):
                 tmp[target[e]] += beta * link_flow[e] * flow[source[e]]
-        total = 0.0
-        err = 0.0
-        for i in range(n):
-            total += tmp[i]
-            err += abs(tmp[i] - flow[i])
-        for i in range(n):
-            flow[i] = tmp[i]
-        if abs(total - 1.0) > 1e-10:
-            for i in range(n):
-                flow[i] /= total
+        err = _take_step(flow, tmp)
         if err == old_err and err > tolerance:
             alpha += 1e-10
             beta = 1.0 - alpha
@@ -105,6 +96,23 @@ def _iterate(source, target, link_flow, transit, relay, dangling, teleport_weigh
                 err <= tolerance or iterations - best_at >= STALL_ITERATIONS):
             break
     return flow, tmp, alpha, beta, dangling_rank, iterations, err
+
+
+@inline_jit
+def _take_step(flow, step):
+    """Make ``step`` (the flow after one step of a power iteration) the
+    flow, renormalised where it drifted from 1; return the L1 change."""
+    total = 0.0
+    err = 0.0
+    for i in range(flow.shape[0]):
+        total += step[i]
+        err += abs(step[i] - flow[i])
+    for i in range(flow.shape[0]):
+        flow[i] = step[i]
+    if abs(total - 1.0) > 1e-10:
+        for i in range(flow.shape[0]):
+            flow[i] /= total
+    return err
 
 
 @inline_jit
@@ -151,16 +159,7 @@ def regularized_pagerank(source, target, step_flow, teleport_share, teleport_wei
             tmp[i] = teleported * teleport_weight[i]
         for e in range(source.shape[0]):
             tmp[target[e]] += step_flow[e] * flow[source[e]]
-        total = 0.0
-        err = 0.0
-        for i in range(n):
-            total += tmp[i]
-            err += abs(tmp[i] - flow[i])
-        for i in range(n):
-            flow[i] = tmp[i]
-        if abs(total - 1.0) > 1e-10:
-            for i in range(n):
-                flow[i] /= total
+        err = _take_step(flow, tmp)
         iterations += 1
         if err < best_err:
             best_err = err
