@@ -453,12 +453,15 @@ def regularized_directed_flow(src: np.ndarray, dst: np.ndarray, w: np.ndarray, n
     """
     from ._core import flow as flow_kernels
 
-    total_strength, total_degree, merged_src, merged_dst = _degree_totals(src, dst, w, n)
+    _, _, merged_src, merged_dst = _degree_totals(src, dst, w, n)
     out_strength = np.bincount(src, weights=w, minlength=n)
     in_strength = np.bincount(dst, weights=w, minlength=n)
     mean_out = _mean_or_least(out_strength, np.bincount(merged_src, minlength=n))
     mean_in = _mean_or_least(in_strength, np.bincount(merged_dst, minlength=n))
-    rate = _prior_rate(strength, n, num_physical) / (total_strength / total_degree)
+    # The mean link weight, a self-link counted as any other link: the
+    # official 2.16 binary's directed prior does so (its undirected prior
+    # and its published source count a self-link at one end only).
+    rate = _prior_rate(strength, n, num_physical) / (float(w.sum()) / merged_src.shape[0])
     sum_in = float(mean_in.sum())
     tele_weight = mean_in / sum_in
     prior = rate * mean_out * sum_in

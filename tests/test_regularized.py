@@ -195,6 +195,21 @@ def test_regularized_undirected_counts_a_link_and_its_reverse_once():
     assert float(ours) == pytest.approx(theirs["codelength"], abs=1e-9)
 
 
+def test_regularized_directed_prior_counts_a_self_link_as_any_link():
+    # The official 2.16 binary's directed prior takes the mean link weight
+    # with self-links counted as other links (not at one end only).
+    links = np.array([(0, 1, 1.0), (1, 2, 1.0), (2, 0, 1.0), (2, 3, 1.0), (3, 1, 1.0),
+                      (2, 2, 0.5), (0, 0, 2.0), (3, 4, 1.0), (4, 5, 1.0), (5, 3, 2.0)])
+    n = 6
+    labels = np.array([0, 0, 0, 1, 1, 1])
+    theirs = official_score(links, n, labels, directed=True, regularized=True)
+    network = _ours(links, n, True)
+    flow = infomap_py.compute_flow(network, regularized=True)
+    np.testing.assert_allclose(flow.node_flow, theirs["flow"], rtol=0, atol=1e-9)
+    assert float(infomap_py.codelength(network, labels, regularized=True)) == pytest.approx(
+        theirs["codelength"], abs=1e-9)
+
+
 #: A small directed network whose regularized walk needs about 50 steps to
 #: settle, so that every limit below stops it somewhere else.
 WALK = np.array([(0, 1, 1.0), (1, 2, 2.0), (2, 0, 1.0), (2, 3, 0.5), (3, 4, 1.0), (4, 5, 1.0),
