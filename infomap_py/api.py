@@ -543,10 +543,10 @@ def cluster(
         the node weights are the node flow and the link weights, as they
         are, the link flow.
     max_flow_iterations : int
-        Cap on the power iteration of the directed flow (official
-        ``--max-flow-iterations``); 0, the default, sets none: the iteration
-        runs to ``flow_tolerance`` and where it is slow the stationary flow
-        is solved for directly.
+        Cap on the power iteration of the directed flow, PageRank or the
+        walk of ``regularized`` (official ``--max-flow-iterations``); 0,
+        the default, sets none: the iteration runs to ``flow_tolerance`` and
+        where PageRank is slow its stationary flow is solved for directly.
     min_flow_iterations : int
         Power-iteration steps before the flow may count as converged
         (default 50).

@@ -273,8 +273,9 @@ def build_parser() -> argparse.ArgumentParser:
                            "(-f precomputed: node weights are the node flow and link "
                            "weights, as they are, the link flow)")
     flow.add_argument("--max-flow-iterations", type=int, default=0, metavar="N",
-                      help="cap the power iteration of directed flow at N steps (default 0: "
-                           "no cap; it runs to --flow-tolerance, solving slow cases directly)")
+                      help="cap the power iteration of directed flow (PageRank, or the "
+                           "walk of --regularized) at N steps (default 0: no cap; it runs "
+                           "to --flow-tolerance, solving a slow PageRank directly)")
     flow.add_argument("--min-flow-iterations", type=int, default=50, metavar="N",
                       help="power-iteration steps before the flow may converge (default 50)")
     flow.add_argument("--flow-tolerance", type=float, default=1e-15, metavar="X",

@@ -48,13 +48,14 @@ DEFAULT_FLOW_TOLERANCE = 1e-15
 
 class FlowIteration(NamedTuple):
     """How the power iteration of the directed flow runs (the official
-    ``--max-flow-iterations``, ``--min-flow-iterations``, ``--flow-tolerance``).
+    ``--max-flow-iterations``, ``--min-flow-iterations``, ``--flow-tolerance``):
+    PageRank, the bipartite two-step walk and the regularized walk alike.
 
     ``max_iterations`` 0 means no cap: the iteration runs until the L1 change
-    of one step is at most ``tolerance`` (or stalls), and where it is slow a
-    direct solve of the stationary flow takes over (:func:`_pagerank`).  A cap
-    > 0 runs the plain power iteration for at most that many steps, as the
-    official Infomap does, and the flow may then not have converged.
+    of one step is at most ``tolerance`` (or stalls), and where PageRank is
+    slow a direct solve of the stationary flow takes over (:func:`_pagerank`).
+    A cap > 0 runs the plain power iteration for at most that many steps, as
+    the official Infomap does, and the flow may then not have converged.
     """
 
     max_iterations: int = DEFAULT_MAX_FLOW_ITERATIONS
@@ -248,7 +249,7 @@ def compute_flow(
             src, dst, w, n, regularization_strength, num_physical)
     elif regularized and flow_model == "directed":
         node_flow, link_flow, tele_source, tele_weight, convergence = regularized_directed_flow(
-            src, dst, w, n, start_flow, regularization_strength, num_physical)
+            src, dst, w, n, start_flow, regularization_strength, num_physical, iteration)
     elif flow_model == "undirected":
         node_flow = start_flow
         link_flow = w / (sum_undirected / 2.0)
@@ -435,7 +436,8 @@ def regularized_undirected_flow(src: np.ndarray, dst: np.ndarray, w: np.ndarray,
 
 def regularized_directed_flow(src: np.ndarray, dst: np.ndarray, w: np.ndarray, n: int,
                               start_flow: np.ndarray, strength: float,
-                              num_physical: int | None):
+                              num_physical: int | None,
+                              iteration: FlowIteration = FlowIteration()):
     """Return ``(node_flow, link_flow, teleport_source, teleport_weight,
     (iterations, error, converged))`` of the directed walk with a Bayesian
     prior network.
@@ -444,16 +446,22 @@ def regularized_directed_flow(src: np.ndarray, dst: np.ndarray, w: np.ndarray, n
     node ``i`` teleports with weight ``lambda u_out_i sum(u_in) / u`` and
     lands on ``j`` in proportion to ``u_in_j``; the stationary flow is found
     by power iteration (:func:`~infomap_py._core.flow.regularized_pagerank`),
-    and a link carries its share of its source's flow.
+    and a link carries its share of its source's flow.  The iteration runs
+    under the limits of ``iteration``, as the official Infomap's does; its
+    cap 0 stands for :data:`MAX_ITERATIONS` (no direct solve takes over
+    here).
     """
     from ._core import flow as flow_kernels
 
-    total_strength, total_degree, merged_src, merged_dst = _degree_totals(src, dst, w, n)
+    _, _, merged_src, merged_dst = _degree_totals(src, dst, w, n)
     out_strength = np.bincount(src, weights=w, minlength=n)
     in_strength = np.bincount(dst, weights=w, minlength=n)
     mean_out = _mean_or_least(out_strength, np.bincount(merged_src, minlength=n))
     mean_in = _mean_or_least(in_strength, np.bincount(merged_dst, minlength=n))
-    rate = _prior_rate(strength, n, num_physical) / (total_strength / total_degree)
+    # The mean link weight, a self-link counted as any other link: the
+    # official 2.16 binary's directed prior does so (its undirected prior
+    # and its published source count a self-link at one end only).
+    rate = _prior_rate(strength, n, num_physical) / (float(w.sum()) / merged_src.shape[0])
     sum_in = float(mean_in.sum())
     tele_weight = mean_in / sum_in
     prior = rate * mean_out * sum_in
@@ -464,9 +472,10 @@ def regularized_directed_flow(src: np.ndarray, dst: np.ndarray, w: np.ndarray, n
     node_flow, iterations, error = flow_kernels.regularized_pagerank(
         np.ascontiguousarray(src, dtype=np.int64), np.ascontiguousarray(dst, dtype=np.int64),
         step, share, tele_weight, np.ascontiguousarray(start_flow, dtype=np.float64),
-        MAX_ITERATIONS)
+        int(iteration.max_iterations or MAX_ITERATIONS), int(iteration.min_iterations),
+        float(iteration.tolerance))
     link_flow = step * node_flow[src]
-    convergence = (int(iterations), float(error), bool(error <= flow_kernels.TOLERANCE))
+    convergence = (int(iterations), float(error), bool(error <= iteration.tolerance))
     return node_flow, link_flow, node_flow * share, tele_weight, convergence
 
 

@@ -87,9 +87,9 @@ def _official(edges, n, directed=False, options=None, initial=None, no_infomap=F
             if both_ways and int(row[0]) != int(row[1]):
                 im.add_link(int(row[1]), int(row[0]), w)
         if initial is not None:
-            im.run(initial_partition={i: int(initial[i]) for i in range(n)})
+            run = im.run(initial_partition={i: int(initial[i]) for i in range(n)})
         else:
-            im.run()
+            run = im.run()
         labels = np.zeros(n, dtype=np.int64)
         flow = np.zeros(n)
         for node in im.tree:
@@ -103,6 +103,8 @@ def _official(edges, n, directed=False, options=None, initial=None, no_infomap=F
             "num_modules": im.num_top_modules,
             "labels": labels,
             "flow": flow,
+            "flow_iterations": run.flow_iterations,
+            "flow_converged": run.flow_converged,
         }
 
 

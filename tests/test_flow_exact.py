@@ -17,7 +17,6 @@ from hypothesis import strategies as st
 
 import infomap_py
 from infomap_py import flow as flow_module
-from infomap_py._core import flow as flow_kernels
 from infomap_py.io import read_network
 from infomap_py.network import Network
 
@@ -86,7 +85,7 @@ def test_power_iteration_reaches_the_exact_flow():
     flow = infomap_py.compute_flow(G, teleportation=0.01)
     np.testing.assert_allclose(flow.node_flow, [0.4, 0.2, 0.2, 0.2], rtol=0, atol=1e-12)
     assert flow.flow_converged and flow.flow_error <= 1e-15
-    assert flow.flow_iterations >= flow_kernels.MIN_ITERATIONS
+    assert flow.flow_iterations >= flow_module.DEFAULT_MIN_FLOW_ITERATIONS
     single = infomap_py.compute_flow(nx.DiGraph([(2, 1)]), teleportation=0.01)
     assert single.node_flow.sum() == pytest.approx(1.0, abs=1e-12)
 

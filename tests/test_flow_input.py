@@ -100,6 +100,10 @@ OPTION_SETS = [
           flow_tolerance=1e-4)),
     (["-d", "--flow-tolerance", "1e-3", "--min-flow-iterations", "2"],
      dict(directed=True, flow_tolerance=1e-3, min_flow_iterations=2)),
+    (["-d", "--regularized", "--max-flow-iterations", "3"],
+     dict(directed=True, regularized=True, max_flow_iterations=3)),
+    (["-d", "--regularized", "--flow-tolerance", "1e-3", "--min-flow-iterations", "0"],
+     dict(directed=True, regularized=True, flow_tolerance=1e-3, min_flow_iterations=0)),
     (["--weight-threshold", "0.1"], dict(weight_threshold=0.1)),
     (["-d", "--no-self-links"], dict(directed=True, no_self_links=True)),
 ]

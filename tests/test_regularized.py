@@ -3,6 +3,7 @@ the official Infomap 2.16 and against their own definitions."""
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -192,6 +193,64 @@ def test_regularized_undirected_counts_a_link_and_its_reverse_once():
     theirs = official_score(links, n, labels, directed=False, regularized=True)
     ours = infomap_py.codelength(_ours(links, n, False), labels, regularized=True)
     assert float(ours) == pytest.approx(theirs["codelength"], abs=1e-9)
+
+
+def test_regularized_directed_prior_counts_a_self_link_as_any_link():
+    # The official 2.16 binary's directed prior takes the mean link weight
+    # with self-links counted as other links (not at one end only).
+    links = np.array([(0, 1, 1.0), (1, 2, 1.0), (2, 0, 1.0), (2, 3, 1.0), (3, 1, 1.0),
+                      (2, 2, 0.5), (0, 0, 2.0), (3, 4, 1.0), (4, 5, 1.0), (5, 3, 2.0)])
+    n = 6
+    labels = np.array([0, 0, 0, 1, 1, 1])
+    theirs = official_score(links, n, labels, directed=True, regularized=True)
+    network = _ours(links, n, True)
+    flow = infomap_py.compute_flow(network, regularized=True)
+    np.testing.assert_allclose(flow.node_flow, theirs["flow"], rtol=0, atol=1e-9)
+    assert float(infomap_py.codelength(network, labels, regularized=True)) == pytest.approx(
+        theirs["codelength"], abs=1e-9)
+
+
+#: A small directed network whose regularized walk needs about 50 steps to
+#: settle, so that every limit below stops it somewhere else.
+WALK = np.array([(0, 1, 1.0), (1, 2, 2.0), (2, 0, 1.0), (2, 3, 0.5), (3, 4, 1.0), (4, 5, 1.0),
+                 (5, 3, 3.0), (5, 6, 1.0), (6, 7, 1.0), (7, 6, 1.0), (1, 6, 0.3)])
+
+
+@pytest.mark.parametrize("limits", [
+    dict(max_flow_iterations=1),
+    dict(max_flow_iterations=3),
+    dict(flow_tolerance=1e-3, min_flow_iterations=0),
+    dict(flow_tolerance=1e-2, min_flow_iterations=2),
+    dict(min_flow_iterations=200, max_flow_iterations=60),
+    dict(min_flow_iterations=120),
+], ids=lambda limits: ",".join(f"{k}={v}" for k, v in limits.items()))
+def test_regularized_directed_walk_stops_where_the_officials_does(limits):
+    n = 8
+    labels = np.array([0, 0, 0, 1, 1, 1, 2, 2])
+    theirs = official_score(WALK, n, labels, directed=True, regularized=True, **limits)
+    network = _ours(WALK, n, True)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        flow = infomap_py.compute_flow(network, regularized=True, **limits)
+        length = infomap_py.codelength(network, labels, regularized=True, **limits)
+    np.testing.assert_allclose(flow.node_flow, theirs["flow"], rtol=0, atol=1e-9)
+    assert float(length) == pytest.approx(theirs["codelength"], abs=1e-9)
+    assert flow.flow_iterations == theirs["flow_iterations"]
+    assert flow.flow_converged == theirs["flow_converged"]
+    # As the official: a walk the cap stops above the tolerance is said to
+    # have not converged, once per call.
+    said = [str(w.message) for w in caught if "did not converge" in str(w.message)]
+    assert len(said) == (0 if theirs["flow_converged"] else 2)
+
+
+def test_cli_says_when_the_cap_stops_the_regularized_walk(tmp_path, capsys):
+    path = tmp_path / "walk.txt"
+    path.write_text("".join(f"{int(s)} {int(t)} {w}\n" for s, t, w in WALK))
+    for cap, warned in (("3", True), ("0", False)):
+        assert main([str(path), str(tmp_path / "out"), "-d", "--regularized", "-2",
+                     "--max-flow-iterations", cap]) == 0
+        err = capsys.readouterr().err
+        assert ("did not converge: the power iteration stopped after 3 steps" in err) == warned
 
 
 @pytest.mark.parametrize("name", ["karate", "lesmis"])

@@ -4,14 +4,11 @@ import numpy as np
 
 from ._jit import inline_jit, jit
 
-#: Power iteration runs at least this many steps by default (the official
-#: ``--min-flow-iterations``) ...
-MIN_ITERATIONS = 50
-#: ... and stops once the L1 change of the flow in one step is at most this
-#: (the official ``--flow-tolerance``); both are arguments of the kernels.
-TOLERANCE = 1e-15
-#: It also stops once the change has not fallen below its smallest value for
-#: this many steps (rounding keeps it from falling further).
+#: Power iteration also stops once the L1 change of one step has not fallen
+#: below its smallest value for this many steps (rounding keeps it from
+#: falling further).  Its other limits (the official ``--max-flow-iterations``,
+#: ``--min-flow-iterations`` and ``--flow-tolerance``) are arguments of the
+#: kernels.
 STALL_ITERATIONS = 100
 
 
@@ -87,15 +84,26 @@ def _iterate(source, target, link_flow, transit, relay, dangling, teleport_weigh
             alpha += 1e-10
             beta = 1.0 - alpha
         iterations += 1
-        if err < best_err:
-            best_err = err
-            best_at = iterations
-        if iterations >= max_iterations:
-            break
-        if iterations >= min_iterations and (
-                err <= tolerance or iterations - best_at >= STALL_ITERATIONS):
+        stop, best_err, best_at = _stop_rule(iterations, err, best_err, best_at,
+                                             max_iterations, min_iterations, tolerance)
+        if stop:
             break
     return flow, tmp, alpha, beta, dangling_rank, iterations, err
+
+
+@inline_jit
+def _stop_rule(iterations, err, best_err, best_at, max_iterations, min_iterations, tolerance):
+    """Return ``(stop, best_err, best_at)`` after step ``iterations`` of a
+    power iteration, whose L1 change was ``err``: the smallest change so far
+    and the step it came at, and whether to stop: at ``max_iterations``, or
+    once ``min_iterations`` have run and the change is at most
+    ``tolerance`` or has stalled for :data:`STALL_ITERATIONS` steps."""
+    if err < best_err:
+        best_err = err
+        best_at = iterations
+    stop = iterations >= max_iterations or (iterations >= min_iterations and (
+        err <= tolerance or iterations - best_at >= STALL_ITERATIONS))
+    return stop, best_err, best_at
 
 
 @inline_jit
@@ -133,7 +141,7 @@ def _two_step(source, target, link_flow, transit, relay, beta, flow, arrived, ou
 
 @jit
 def regularized_pagerank(source, target, step_flow, teleport_share, teleport_weight,
-                         start_flow, max_iterations):
+                         start_flow, max_iterations, min_iterations, tolerance):
     """Return ``(flow, iterations, error)`` of the directed regularized walk.
 
     The walk of the Bayesian prior network (``--regularized``): node ``i``
@@ -141,8 +149,9 @@ def regularized_pagerank(source, target, step_flow, teleport_share, teleport_wei
     link weight over its total out-weight, prior included; 1 where it has
     no links) and teleportation lands by ``teleport_weight``.
     ``step_flow[e]`` is the probability of taking link ``e`` from its
-    source, teleportation already discounted.  The stopping rules are
-    those of :func:`pagerank`.
+    source, teleportation already discounted.  The iteration stops as
+    :func:`pagerank`'s does, with the same ``max_iterations``,
+    ``min_iterations`` and ``tolerance``.
     """
     n = start_flow.shape[0]
     flow = start_flow.copy()
@@ -161,13 +170,9 @@ def regularized_pagerank(source, target, step_flow, teleport_share, teleport_wei
             tmp[target[e]] += step_flow[e] * flow[source[e]]
         err = _take_step(flow, tmp)
         iterations += 1
-        if err < best_err:
-            best_err = err
-            best_at = iterations
-        if iterations >= max_iterations:
-            break
-        if iterations >= MIN_ITERATIONS and (
-                err <= TOLERANCE or iterations - best_at >= STALL_ITERATIONS):
+        stop, best_err, best_at = _stop_rule(iterations, err, best_err, best_at,
+                                             max_iterations, min_iterations, tolerance)
+        if stop:
             break
     return flow, iterations, err
 
