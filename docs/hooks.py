@@ -68,8 +68,8 @@ def readme_commands() -> str:
 
 
 def _cell(text: str) -> str:
-    """Text for a Markdown table cell: escaped, pipes kept out of the table."""
-    return html.escape(" ".join(text.split())).replace("|", "&#124;")
+    """Return text for a Markdown table cell, where neither a pipe nor ``*Arcs`` is Markdown."""
+    return html.escape(" ".join(text.split())).replace("|", "&#124;").replace("*", "&#42;")
 
 
 def _option_names(action: argparse.Action) -> str:

@@ -51,7 +51,7 @@ class _Page(HTMLParser):
             self.images.append(attrs["src"])
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _parse(path: Path) -> _Page:
     page = _Page()
     page.feed(path.read_text(encoding="utf-8"))
