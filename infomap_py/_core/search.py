@@ -1,6 +1,7 @@
 """Kernels of the phases of an Infomap trial: core loops with aggregation
-(:func:`find_top_modules`), fine-tuning, the two halves of coarse-tuning
-(:func:`partition_modules`, :func:`move_submodules`) and the one
+(:func:`find_top_modules`), fine-tuning (:func:`fine_tune`, which also moves
+the sub-modules in the second half of coarse-tuning), the first half of
+coarse-tuning (:func:`partition_modules`) and the one
 sub-network partitioner (:func:`partition_subnetwork`) that coarse-tuning
 and the recursive split of the multilevel search share.
 
@@ -246,7 +247,7 @@ def partition_subnetwork(net, exit_flow, rng, constants, controls):
 def module_subnetwork(net, nodes, local, local_phys):
     """Return the :class:`FlowNet` of the sub-network of ``nodes``
     (``local``, ``local_phys``: scratch for :func:`subnetwork` and
-    :func:`~.coarsen.subnetwork_physical`)."""
+    :func:`~.memory.subnetwork_physical`)."""
     data = net.node_data
     return FlowNet(subnetwork(net.graph, nodes, local),
                    NodeFlows(data.flow[nodes], data.tele_source[nodes],

@@ -1,7 +1,7 @@
 """Reading and writing files in the official Infomap's formats.
 
-Networks (link list, Pajek, with the higher-order sections *States,
-*Multilayer/*Intra/*Inter and *Bipartite; state networks are also written),
+Networks (link list, Pajek, with the higher-order sections ``*States``,
+``*Multilayer``/``*Intra``/``*Inter`` and ``*Bipartite``; state networks are also written),
 partitions (.clu, .tree, .ftree) and results
 (.clu, .tree, .ftree, .json, .csv, .nwk); networks as Pajek files, with
 their weights or their flow.
