@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import sys
 import warnings
@@ -11,6 +12,7 @@ import numpy as np
 
 from . import _validate as check
 from ._compile_notice import compile_notice
+from ._progress import TrialProgress
 from .convert import is_state_graph, to_network, to_state_network
 from .errors import InfomapArgumentError, NotAPartitionError
 from .flow import (
@@ -442,6 +444,7 @@ def cluster(
     # -- end of preferred depth of the tree --
     verbose: bool = False,
     progress: Callable[[int, str, int, float], None] | None = None,
+    progress_bar: bool | None = None,
 ) -> InfomapResult:
     """Find the module tree of ``G`` that minimises the map equation.
 
@@ -656,13 +659,22 @@ def cluster(
     preferred_number_of_levels_strength : float
         Scales the preference (>= 0; 0 turns it off; default 1).
     verbose : bool
-        Print progress to standard error.
+        Print progress to standard error: a line per phase of every trial
+        (and, unless ``progress_bar=False``, the progress bar).
     progress : callable or None
         Called as ``progress(trial, phase, num_modules, codelength)`` as
         every phase of every trial ends (``trial`` counts from 0; ``phase`` is
         ``"levels"``, ``"fine-tune"``, ``"coarse-tune"``, then ``"merge"`` for
         a two-level search, or ``"super-modules"`` and ``"sub-modules"`` for a
         tree); replaces the ``verbose`` printing.
+    progress_bar : bool or None
+        Show a progress bar over the trials on standard error, telling the
+        phase that ended last and the best codelength so far: only where
+        standard error is a terminal, and only once the run has lasted two
+        seconds.  It needs tqdm (``pip install 'infomap-py[progress]'``);
+        without it, one status line that updates in place stands in for it
+        (none with ``verbose``).  ``None`` (the default) follows
+        ``verbose``.  The bar changes no result.
 
     Returns
     -------
@@ -699,6 +711,8 @@ def cluster(
     bias_options = _bias_options(entropy_corrected, entropy_correction_strength,
                                  preferred_number_of_modules)
     verbose = check.check_bool("verbose", verbose)
+    progress_bar = verbose if progress_bar is None else check.check_bool("progress_bar",
+                                                                         progress_bar)
     # With verbose=True, say so while the kernels compile on a first run.
     with compile_notice(verbose):
         network, flow, params = _network_and_flow(G, directed, weight, flow_model,
@@ -724,9 +738,9 @@ def cluster(
         preference = _level_preference(preferred_number_of_levels,
                                        preferred_number_of_levels_strength)
         print_all_trials = check.check_bool("print_all_trials", print_all_trials)
-        user_progress = progress
-        if user_progress is not None and not callable(user_progress):
-            raise TypeError(f"progress must be callable or None, got {user_progress!r}")
+        if progress is not None and not (callable(progress)
+                                         or isinstance(progress, TrialProgress)):
+            raise TypeError(f"progress must be callable or None, got {progress!r}")
         if verbose:
             iterations = (f" ({flow.flow_iterations} power iterations, L1 change "
                           f"{flow.flow_error:.2g})" if flow.flow_iterations else "")
@@ -735,14 +749,6 @@ def cluster(
         initial = None
         if initial_partition is not None:
             initial = _labels_of(initial_partition, list(network.nodes))
-        progress = None
-        if user_progress is not None:
-            def progress(trial, phase, k, length, seconds):
-                user_progress(trial, phase, k, length)
-        elif verbose:
-            def progress(trial, phase, k, length, seconds):
-                print(f"trial {trial + 1}/{trials} {phase}: {k} modules, codelength "
-                      f"{length:.9f} bits ({seconds:.2f} s)", file=sys.stderr)
         keep_trials = print_all_trials and trials > 1
         bias = _bias(G, network, bias_options)
         if bias is not None:
@@ -753,12 +759,22 @@ def cluster(
         if random_moves[0] > 0:
             params.update(num_random_moves=random_moves[0],
                           max_degree_for_random_moves=random_moves[1])
-        found = search(flow, trials=trials, seed=seed, two_level=two_level,
-                       fast_hierarchical=min(fast_hierarchical, SUPER_LEVELS_ONLY),
-                       initial_labels=initial, progress=progress,
-                       n_jobs=None if n_jobs == "auto" else n_jobs,
-                       controls=controls, trial_offset=trial_offset, keep_trials=keep_trials,
-                       bias=bias, preference=preference, random_moves=random_moves)
+        if isinstance(progress, TrialProgress):
+            # The command-line tool's: it shows the phases its own way.
+            shown = contextlib.nullcontext(progress)
+        else:
+            shown = TrialProgress(trials, bar=progress_bar, verbose=verbose, callback=progress)
+        with shown as observer:
+            listening = observer.is_active
+            found = search(flow, trials=trials, seed=seed, two_level=two_level,
+                           fast_hierarchical=min(fast_hierarchical, SUPER_LEVELS_ONLY),
+                           initial_labels=initial,
+                           progress=observer.phase if listening else None,
+                           n_jobs=None if n_jobs == "auto" else n_jobs,
+                           controls=controls, trial_offset=trial_offset,
+                           keep_trials=keep_trials, bias=bias, preference=preference,
+                           random_moves=random_moves,
+                           trial_done=observer.trial_done if listening else None)
         params.update(trials=trials, two_level=two_level, fast_hierarchical=fast_hierarchical,
                       **dataclasses.asdict(controls), trial_offset=trial_offset)
         if preference.levels:

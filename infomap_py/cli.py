@@ -25,6 +25,7 @@ import numpy as np
 
 from . import __version__
 from ._compile_notice import compile_notice
+from ._progress import TrialProgress
 from ._validate import MAX_LOOPS, MAX_THREADS, MAX_TRIALS
 from .api import cluster, evaluate
 from .errors import InfomapPyError, NotAPartitionError, display_path
@@ -845,31 +846,37 @@ def _initial_tree(network, paths: dict, neighbours: bool = False) -> list[tuple[
     return tree
 
 
-class _Progress:
-    """Progress on stderr: one updating line on a terminal, or a line per
-    phase with ``--verbose``."""
+class _Progress(TrialProgress):
+    """Progress on stderr: the bar over the trials on a terminal (a status
+    line without tqdm), a line per phase with ``--verbose``; and every
+    trial's last report, for --summary-json and --timing-json."""
 
-    def __init__(self, trials: int, enabled: bool, verbose: bool) -> None:
-        self.trials = trials
-        self.enabled = enabled
-        self.verbose = verbose
-        self.started = time.perf_counter()
-        #: Every trial's last report: (top modules, codelength), for --summary-json.
+    def __init__(self, trials: int, silent: bool, verbose: bool) -> None:
+        super().__init__(trials, bar=not silent, verbose=verbose and not silent)
+        #: Every trial's last report: (top modules, codelength).
         self.last: dict[int, tuple[int, float]] = {}
 
-    def __call__(self, trial: int, phase: str, num_modules: int, length: float) -> None:
-        self.last[trial] = (num_modules, length)
-        elapsed = time.perf_counter() - self.started
-        text = (f"trial {trial + 1}/{self.trials} {phase}: {num_modules} modules, "
-                f"codelength {length:.6f} bits [{elapsed:.1f} s]")
-        if self.verbose:
-            print(text, file=sys.stderr)
-        elif self.enabled:
-            print(f"\r{text:<78s}", end="", file=sys.stderr, flush=True)
+    @property
+    def is_active(self) -> bool:
+        """Always: the reports fill :attr:`last`."""
+        return True
 
-    def finish(self) -> None:
-        if self.enabled and not self.verbose:
-            print("\r" + " " * 78 + "\r", end="", file=sys.stderr, flush=True)
+    def line(self, trial: int, phase: str, num_modules: int, codelength: float,
+             seconds: float) -> str:
+        """The line of ``--verbose``: with the seconds since the run began."""
+        elapsed = time.perf_counter() - self.started
+        return (f"trial {trial + 1}/{self.trials} {phase}: {num_modules} modules, "
+                f"codelength {codelength:.6f} bits [{elapsed:.1f} s]")
+
+    def phase(self, trial: int, phase: str, num_modules: int, codelength: float,
+              seconds: float) -> None:
+        self.last[trial] = (num_modules, codelength)
+        super().phase(trial, phase, num_modules, codelength, seconds)
+
+    def trial_done(self, trial: int, num_modules: int, codelength: float,
+                   seconds: float) -> None:
+        self.last[trial] = (num_modules, codelength)
+        super().trial_done(trial, num_modules, codelength, seconds)
 
 
 def _fail(message: str) -> int:
@@ -1286,17 +1293,16 @@ def _search(args: argparse.Namespace, network, initial, options: dict):
     --no-infomap only ``initial`` scored (``progress`` None)."""
     if args.no_infomap:
         return evaluate(network, initial, **options), None
-    progress = _Progress(args.num_trials, enabled=not args.silent and sys.stderr.isatty(),
-                         verbose=args.verbose > 0 and not args.silent)
     search = partial(cluster, network, seed=args.seed, initial_partition=initial,
                      two_level=args.two_level,
                      fast_hierarchical=args.fast_hierarchical_solution,
                      n_jobs=args.num_threads, **_level_preference(args), **options)
-    if args.converge:
-        result = _converge(args, search, progress)
-    else:
-        result = search(trials=args.num_trials, progress=progress, **_search_controls(args))
-    progress.finish()
+    with _Progress(args.num_trials, silent=args.silent, verbose=args.verbose > 0) as progress:
+        if args.converge:
+            result = _converge(args, search, progress)
+        else:
+            result = search(trials=args.num_trials, progress=progress,
+                            **_search_controls(args))
     return result, progress
 
 
@@ -1313,11 +1319,17 @@ def _converge(args: argparse.Namespace, search: Callable, progress: _Progress):
     best, since_improvement = None, 0
     args.auto_stopped = False
     for k in range(args.num_trials):
-        def report(trial, phase, num_modules, length, k=k):
-            progress(k, phase, num_modules, length)
+        started = time.perf_counter()
+        phase_started = [started]
+
+        def report(trial, phase, num_modules, length, k=k, phase_started=phase_started):
+            now = time.perf_counter()
+            progress.phase(k, phase, num_modules, length, now - phase_started[0])
+            phase_started[0] = now
 
         trial = search(trials=1, progress=report, **{**controls, "trial_offset": k})
         length = float(np.asarray(trial.trial_codelengths)[0])  # as a run of -N trials
+        progress.trial_done(k, trial.num_top_modules, length, time.perf_counter() - started)
         before = min(lengths, default=np.inf)
         lengths.append(length)
         if args.print_all_trials:

@@ -247,6 +247,7 @@ def search(
     bias: np.ndarray | None = None,
     preference: LevelPreference = NO_PREFERENCE,
     random_moves: tuple[int, int] = (0, 0),
+    trial_done: Callable[[int, int, float, float], None] | None = None,
 ) -> SearchResult:
     """Run ``trials`` independent Infomap trials on ``flow``; return the best.
 
@@ -269,6 +270,9 @@ def search(
     ``(num_random_moves, max_degree_for_random_moves)``: every node with at
     most that many links also tries the modules of that many random nodes in
     each sweep (:func:`infomap_py._core.moves.sweep`; 0: none).
+    ``trial_done(trial, num_top_modules, codelength, seconds)`` is called as
+    every trial ends, with the seconds it took (one call at a time, as
+    ``progress``).
     """
     start = time.perf_counter()
     n = flow.num_nodes
@@ -286,14 +290,21 @@ def search(
     lock = threading.Lock()
 
     def trial(t: int, trial_workers: Workers) -> tuple:
+        started = time.perf_counter()
         report = None
         if progress is not None:
             def report(phase, k, length, seconds):
                 with lock:
                     progress(t, phase, k, length, seconds)
-        return run_trial(kernel_input, new_state(seeds[t]), two_level, fast_hierarchical,
-                         initial_labels, report, trial_workers, controls=controls,
-                         preference=preference)
+        found = run_trial(kernel_input, new_state(seeds[t]), two_level, fast_hierarchical,
+                          initial_labels, report, trial_workers, controls=controls,
+                          preference=preference)
+        if trial_done is not None:
+            parent, _, length = found
+            with lock:
+                trial_done(t, int((parent[1:] == 0).sum()), length,
+                           time.perf_counter() - started)
+        return found
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
         if in_parallel:

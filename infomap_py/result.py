@@ -289,6 +289,17 @@ class InfomapResult:
 
         return to_igraph(self, graph, level)
 
+    def to_cdlib(self, graph: Any, level: int = 1) -> Any:
+        """Return the modules at depth ``level`` as a ``cdlib.NodeClustering``
+        on ``graph`` (the networkx or igraph graph the result was found on;
+        for a state network, the graph of its physical nodes gives
+        overlapping communities), for CDlib's evaluation and comparison
+        tools; needs CDlib (``pip install 'infomap-py[cdlib]'``); see
+        :func:`infomap_py.adapters.cdlib.to_cdlib`."""
+        from .adapters.cdlib import to_cdlib
+
+        return to_cdlib(self, graph, level)
+
     def to_networkx(self, *, module_attribute: str | None = "infomap_module",
                     path_attribute: str | None = "infomap_path",
                     include_hierarchy: bool = True,

@@ -22,6 +22,13 @@ def test_import_loads_neither_numba_nor_scipy():
     assert _python(code) == "False False"
 
 
+def test_import_and_a_quiet_run_load_no_tqdm():
+    code = ("import sys, infomap_py; print('tqdm' in sys.modules); "
+            "infomap_py.cluster([[0, 1], [1, 2], [2, 0]], verbose=False); "
+            "print('tqdm' in sys.modules)")
+    assert _python(code).splitlines() == ["False", "False"]
+
+
 def test_public_names_work_without_the_heavy_imports():
     code = ("import sys, infomap_py as ip; "
             "names = [ip.cluster, ip.codelength, ip.evaluate, ip.compute_flow, ip.Network, "
