@@ -22,7 +22,7 @@ from plotcheck import (  # noqa: F401 - close_figures is an autouse fixture
 )
 
 import infomap_py
-from infomap_py.plot._alluvial import alluvial
+from infomap_py.plot._alluvial import SHADES, alluvial
 from infomap_py.plot._common import OTHER_COLOR, PALETTE
 
 POINTS = 24  # points per ribbon edge, as drawn
@@ -88,29 +88,43 @@ def ranked_modules(labels, weight) -> list[list[int]]:
     return sorted(groups.values(), key=lambda g: (-sum(weight[i] for i in g), g[0]))
 
 
-def expected_colours(columns, weight) -> list[list[str]]:
-    """The colour rule spelled out: column 0 by flow rank; later modules take
-    their best column-0 match's colour unless a larger module took it."""
+def shade(colour, step: int):
+    """``colour`` at shade ``step``: mixed with white (SHADES > 0) or black (< 0)."""
+    rgb = np.array(to_rgba(colour)[:3])
+    if step == 0:
+        return tuple(rgb)
+    mix = SHADES[1 + (step - 1) % (len(SHADES) - 1)]
+    return tuple(rgb + abs(mix) * ((1.0 if mix > 0 else 0.0) - rgb))
+
+
+def expected_colours(columns, weight) -> list[list[tuple]]:
+    """The colour rule spelled out: column 0 by flow rank (the palette in
+    turn); a later module descends from the module of the column before
+    that it shares the most flow with; the largest descendant keeps the
+    colour, the others take the first free shade of its family."""
     first = ranked_modules(columns[0], weight)
-    base = [PALETTE[i] if i < len(PALETTE) else OTHER_COLOR for i in range(len(first))]
-    module_of = {i: j for j, g in enumerate(first) for i in g}
-    out = [base]
+    family = list(range(len(first)))
+    shades = [0] * len(first)
+    out = [[shade(PALETTE[f % len(PALETTE)], 0) for f in family]]
+    before = columns[0]
     for labels in columns[1:]:
-        taken, free, colours = set(), len(first), []
+        module_of = {i: j for j, g in enumerate(ranked_modules(before, weight)) for i in g}
+        parents = []
         for group in ranked_modules(labels, weight):
             shared = defaultdict(float)
             for i in group:
                 shared[module_of[i]] += weight[i]
-            best = min(shared, key=lambda j: (-shared[j], j))
-            if base[best] == OTHER_COLOR:
-                colours.append(OTHER_COLOR)
-            elif best not in taken:
-                taken.add(best)
-                colours.append(base[best])
-            else:
-                colours.append(PALETTE[free] if free < len(PALETTE) else OTHER_COLOR)
-                free += 1
-        out.append(colours)
+            parents.append(min(shared, key=lambda j: (-shared[j], j)))
+        keeps = [p not in parents[:m] for m, p in enumerate(parents)]
+        new_family = [family[p] for p in parents]
+        new_shades = [shades[p] for p in parents]
+        for m in range(len(parents)):
+            if not keeps[m]:
+                held = {new_shades[x] for x in range(len(parents)) if x < m or keeps[x]
+                        if new_family[x] == new_family[m]}
+                new_shades[m] = min(set(range(1, len(parents) + 1)) - held)
+        family, shades, before = new_family, new_shades, labels
+        out.append([shade(PALETTE[f % len(PALETTE)], s) for f, s in zip(family, shades)])
     return out
 
 
@@ -138,8 +152,8 @@ def test_karate_club_against_infomap(karate):
         for m, group in enumerate(groups):
             assert blocks[c, m].get_height() == pytest.approx(share[group].sum())
             assert same_rgb(blocks[c, m].get_facecolor(), colours[c][m])
-    distinct = {colour for column in colours for colour in column} - {OTHER_COLOR}
-    assert palette_colours_seen(image) == len(distinct) >= 3
+    distinct = {colour for column in colours for colour in column}
+    assert palette_colours_seen(image, palette=list(distinct)) == len(distinct) >= 3
 
     (polys,) = ribbons_of(ax)
     left, right = thickness(polys)
@@ -223,7 +237,19 @@ def test_identical_partitions_draw_straight_same_colour_ribbons(karate, relabel)
         assert a.get_height() == pytest.approx(b.get_height())
 
 
-def test_split_module_gets_next_colour_and_order_follows_flow():
+def shade_of(colour, parent) -> float:
+    """How far ``colour`` lies from ``parent`` toward white (> 0) or black
+    (< 0); NaN when it is no mix of ``parent`` with white or black."""
+    c, p = np.array(to_rgba(colour)[:3]), np.array(to_rgba(parent)[:3])
+    for toward, sign in ((1.0, 1.0), (0.0, -1.0)):
+        span = toward - p
+        t = np.dot(c - p, span) / max(np.dot(span, span), 1e-12)
+        if 0.0 < t < 1.0 and np.allclose(c, p + t * span, atol=1e-9):
+            return sign * t
+    return 0.0 if np.allclose(c, p) else float("nan")
+
+
+def test_split_module_keeps_its_colour_and_order_follows_flow():
     a = [0] * 5 + [1] * 5
     b = [7, 7, 7, 8, 8, 9, 9, 9, 9, 9]  # 9 = a's module 1; 7 and 8 split a's module 0
     ax = alluvial(a, b)
@@ -231,8 +257,8 @@ def test_split_module_gets_next_colour_and_order_follows_flow():
     colour = {key: block.get_facecolor() for key, block in blocks.items()}
     assert same_rgb(colour[0, 0], PALETTE[0]) and same_rgb(colour[0, 1], PALETTE[1])
     assert same_rgb(colour[1, 0], PALETTE[1])  # module 9 (largest) matches a's module 1
-    assert same_rgb(colour[1, 1], PALETTE[0])  # module 7 matches a's module 0
-    assert same_rgb(colour[1, 2], PALETTE[2])  # module 8 would too, but 7 is larger
+    assert same_rgb(colour[1, 1], PALETTE[0])  # module 7, the larger piece of a's module 0
+    assert shade_of(colour[1, 2], PALETTE[0]) > 0.2  # module 8, the smaller: lighter indigo
     # Right column ordered to follow the left: 7 and 8 (from a's top block) above 9.
     tops = {m: blocks[1, m].get_y() for m in range(3)}
     assert tops[1] > tops[2] > tops[0]
@@ -248,21 +274,52 @@ def test_split_module_gets_next_colour_and_order_follows_flow():
         middle = abs(step[POINTS // 2])
         assert abs(step[0]) < middle / 5 and abs(step[-1]) < middle / 5
 
-    # A custom palette and a colormap work too; grey beyond a short palette.
+    # A custom palette and a colormap work too; a short palette is never grey.
     ax = alluvial(a, b, palette=["red", "blue"])
     colour = {key: block.get_facecolor() for key, block in blocks_of(ax).items()}
-    assert same_rgb(colour[1, 0], "blue") and same_rgb(colour[1, 2], OTHER_COLOR)
+    assert same_rgb(colour[1, 0], "blue") and shade_of(colour[1, 2], "red") > 0.2
     ax = alluvial(a, b, palette="viridis")
-    assert len(blocks_of(ax)) == 5
+    colour = {key: block.get_facecolor() for key, block in blocks_of(ax).items()}
+    assert len(colour) == 5 and same_rgb(colour[1, 1], colour[0, 0])
+    assert shade_of(colour[1, 2], colour[0, 0]) > 0.2
 
 
-def test_many_modules_beyond_the_palette_are_grey():
-    labels = np.repeat(np.arange(12), np.arange(30, 18, -1))
+def test_split_pieces_keep_their_family_colour_over_three_columns():
+    """A module splits in three, then a piece splits again: every piece is
+    its ancestor's colour (the largest exactly, the others lighter or
+    darker), the shades of one family all differ, and no piece is grey."""
+    a = [0] * 12 + [1] * 8
+    b = [0] * 6 + [1] * 4 + [2] * 2 + [3] * 8  # a's module 0 splits 6 / 4 / 2
+    c = [0] * 3 + [4] * 3 + [1] * 4 + [2] * 2 + [3] * 8  # b's largest piece splits 3 / 3
+    ax = alluvial(a, b, c)
+    colour = {key: block.get_facecolor() for key, block in blocks_of(ax).items()}
+    indigo, sand = PALETTE[0], PALETTE[1]
+    # Column 1: modules by flow are 3 (8 nodes, from a's 1), 0 (6), 1 (4), 2 (2).
+    assert same_rgb(colour[1, 0], sand) and same_rgb(colour[1, 1], indigo)
+    pieces = [shade_of(colour[1, m], indigo) for m in (2, 3)]
+    assert all(np.isfinite(pieces)) and 0.0 not in pieces and len(set(pieces)) == 2
+    # Column 2: 3 (8), 1 (4), then the two halves of b's module 0 (3 each), then 2 (2).
+    assert same_rgb(colour[2, 0], sand) and same_rgb(colour[2, 1], colour[1, 2])
+    halves = [shade_of(colour[2, m], indigo) for m in (2, 3)]
+    assert 0.0 in halves  # one half keeps indigo exactly
+    family = [shade_of(colour[2, m], indigo) for m in (1, 2, 3, 4)]
+    assert all(np.isfinite(family)) and len(set(family)) == 4  # all told apart
+    grey = to_rgba(OTHER_COLOR)
+    assert not any(same_rgb(x, grey) for x in colour.values())
+    # The rule as spelled out in expected_colours.
+    expected = expected_colours([a, b, c], np.ones(20) / 20)
+    for (col, m), x in colour.items():
+        assert same_rgb(x, expected[col][m])
+
+
+def test_more_modules_than_colours_repeat_the_palette_in_turn():
+    sizes = np.arange(60, 60 - len(PALETTE) - 7, -1)  # 25 modules, distinct sizes
+    labels = np.repeat(np.arange(sizes.size), sizes)
     ax = alluvial(labels, labels.copy())
     blocks = blocks_of(ax)
-    assert len(blocks) == 24
-    for m in range(12):
-        expected = PALETTE[m] if m < len(PALETTE) else OTHER_COLOR
+    assert len(blocks) == 2 * sizes.size
+    for m in range(sizes.size):
+        expected = PALETTE[m % len(PALETTE)]  # stacked neighbours differ, none is grey
         assert same_rgb(blocks[0, m].get_facecolor(), expected)
         assert same_rgb(blocks[1, m].get_facecolor(), expected)
 

@@ -17,6 +17,7 @@ from matplotlib.colors import to_rgba
 from matplotlib.patches import Circle, FancyArrowPatch
 from plotcheck import (  # noqa: F401 - close_figures is an autouse fixture
     close_figures,
+    colour_distances,
     expected_size,
     ink_fraction,
     palette_colours_seen,
@@ -27,7 +28,7 @@ import infomap_py
 from infomap_py import plot
 from infomap_py.errors import OutputError
 from infomap_py.plot import _save
-from infomap_py.plot._common import PALETTE
+from infomap_py.plot._common import OTHER_COLOR, PALETTE
 
 ROOT = Path(__file__).resolve().parents[1]
 KARATE = ROOT / "examples" / "karate.txt"
@@ -43,6 +44,21 @@ def karate():
 def planted():
     """5,000 nodes in 40 planted groups of 125."""
     G = nx.planted_partition_graph(40, 125, 0.08, 0.0006, seed=7)
+    return G, infomap_py.cluster(G, two_level=True, seed=1)
+
+
+@pytest.fixture(scope="module")
+def ring():
+    """288 nodes in 24 groups of 12 on a ring, each group linked to the two
+    groups either side: more modules than colours, yet few enough
+    neighbours (4) that touching modules can all differ."""
+    groups = 24
+    p = np.zeros((groups, groups))
+    for a in range(groups):
+        for d in (1, 2):
+            p[a, (a + d) % groups] = p[(a + d) % groups, a] = 0.03
+        p[a, a] = 0.6
+    G = nx.stochastic_block_model([12] * groups, p.tolist(), seed=3)
     return G, infomap_py.cluster(G, two_level=True, seed=1)
 
 
@@ -125,7 +141,7 @@ def test_network_by_level_and_given_layouts():
         plot.network(G, res, layout=name, labels=3)
     ax = plot.network(G, res, level=2)
     assert f"{len(set(res.modules_at(2)))} modules (level 2)" in ax.get_title()
-    assert palette_colours_seen(render(ax.figure)) == len(PALETTE)  # 15 sub-modules
+    assert palette_colours_seen(render(ax.figure)) == 15  # every sub-module its own colour
 
 
 def test_network_directed_small_graph_draws_arrows():
@@ -143,8 +159,10 @@ def test_network_on_5000_nodes(planted):
     image = render(ax.figure)
     assert image.shape[:2] == expected_size(ax.figure)
     assert ink_fraction(image) > 0.05
-    assert res.num_modules >= len(PALETTE)
-    assert palette_colours_seen(image) == len(PALETTE)  # the 9 largest; the rest grey
+    assert res.num_modules > len(PALETTE)
+    assert palette_colours_seen(image) == len(PALETTE)  # every colour used
+    grey = np.all(np.isclose(nodes_of(ax).get_facecolors(), to_rgba(OTHER_COLOR)), axis=1)
+    assert not grey.any()
     assert len(links_of(ax).get_segments()) == G.number_of_edges()
     assert len(ax.texts) == 0
     # The modules layout puts each module in a disc of its own: nodes of one
@@ -154,6 +172,97 @@ def test_network_on_5000_nodes(planted):
     centres = np.array([offsets[labels == m].mean(axis=0) for m in range(res.num_modules)])
     nearest = np.argmin(((offsets[:, None, :] - centres[None]) ** 2).sum(axis=2), axis=1)
     assert (nearest == labels).mean() > 0.99
+
+
+def node_colours(ax, res) -> np.ndarray:
+    """The colour of every node of ``res`` (in result order) as drawn."""
+    order = np.argsort(res.flow, kind="stable")  # the scatter draws by increasing flow
+    colours = np.empty((res.num_nodes, 4))
+    colours[order] = nodes_of(ax).get_facecolors()
+    return colours
+
+
+def test_network_colours_every_module_and_linked_modules_differ(ring):
+    G, res = ring
+    assert res.num_modules == 24 > len(PALETTE)
+    ax = plot.network(G, res, layout="circular", labels=False)
+    colours = node_colours(ax, res)
+    module_colour = np.array([colours[res.labels == m][0] for m in range(res.num_modules)])
+    for m in range(res.num_modules):  # one colour per module
+        assert np.allclose(colours[res.labels == m], module_colour[m])
+    assert not any(np.allclose(c, to_rgba(OTHER_COLOR)) for c in module_colour)
+    # The largest modules get the palette in order, so they all differ.
+    assert np.allclose(module_colour[:len(PALETTE)], [to_rgba(c) for c in PALETTE])
+    linked = {(res.labels[u], res.labels[v]) for u, v in G.edges()
+              if res.labels[u] != res.labels[v]}
+    assert len(linked) >= 2 * res.num_modules
+    for a, b in linked:
+        assert not np.allclose(module_colour[a], module_colour[b]), (a, b)
+    # Same input, same colours; and the module map colours its circles alike.
+    again = node_colours(plot.network(G, res, layout="circular", labels=False), res)
+    assert np.array_equal(colours, again)
+    circles = circles_of(plot.module_map(res))
+    assert len(circles) == res.num_modules
+    assert np.allclose([c.get_facecolor() for c in circles], module_colour)
+
+
+def test_network_max_modules_greys_exactly_the_rest(ring):
+    G, res = ring
+    ax = plot.network(G, res, layout="circular", labels=False, max_modules=5, legend=3)
+    colours = node_colours(ax, res)
+    grey = np.all(np.isclose(colours, to_rgba(OTHER_COLOR)), axis=1)
+    assert np.array_equal(grey, res.labels >= 5)
+    assert np.allclose(colours[res.labels < 5], np.array([to_rgba(c) for c in PALETTE[:5]])
+                       [res.labels[res.labels < 5]])
+    texts = [t.get_text() for t in ax.get_legend().get_texts()]
+    share = res.module_flow[5:].sum() / res.module_flow.sum()
+    assert texts[-1] == f"grey: 19 modules beyond the 5 largest ({100 * share:.1f} %)"
+    assert len(texts) == 3 + 2  # three modules, "21 more modules", the grey line
+    # max_modules at or above the number of modules greys nothing.
+    colours = node_colours(plot.network(G, res, layout="circular", max_modules=24,
+                                        labels=False), res)
+    assert not np.all(np.isclose(colours, to_rgba(OTHER_COLOR)), axis=1).any()
+    with pytest.raises(ValueError, match="max_modules must be >= 1, got 0"):
+        plot.network(G, res, max_modules=0)
+    with pytest.raises(TypeError, match="max_modules must be an integer >= 1, got 2.5"):
+        plot.network(G, res, max_modules=2.5)
+
+
+def legend_clear_of_nodes(ax) -> None:
+    """Assert that the legend, drawn, lies inside the figure and covers no
+    node marker (in display coordinates)."""
+    fig = ax.figure
+    fig.canvas.draw()
+    box = ax.get_legend().get_window_extent(fig.canvas.get_renderer())
+    assert fig.bbox.x0 <= box.x0 and box.x1 <= fig.bbox.x1
+    assert fig.bbox.y0 <= box.y0 and box.y1 <= fig.bbox.y1
+    scatter = nodes_of(ax)
+    centres = ax.transData.transform(scatter.get_offsets())
+    radius = np.sqrt(scatter.get_sizes()) / 2 * fig.dpi / 72  # marker size is in points²
+    nearest = np.clip(centres, [box.x0, box.y0], [box.x1, box.y1])
+    gap = np.sqrt(((centres - nearest) ** 2).sum(axis=1)) - radius
+    assert gap.min() > 0
+
+
+@pytest.mark.parametrize("figsize", [(7, 7), (6, 4), (4, 6)])
+def test_network_legend_covers_no_node(ring, karate, figsize):
+    for (G, res), layout in ((karate, "spring"), (ring, "modules")):
+        ax = plot.network(G, res, layout=layout, figsize=figsize)
+        legend_clear_of_nodes(ax)
+        plt.close(ax.figure)
+
+
+def test_saved_picture_keeps_the_legend_in_the_figure(ring, tmp_path, monkeypatch):
+    G, res = ring
+    drawn = []
+
+    def network(*args, **kwargs):
+        drawn.append(plot.network(*args, **kwargs))
+        return drawn[-1]
+
+    monkeypatch.setattr(_save, "network", network)
+    _save.save_picture(G, res, tmp_path / "ring.png")
+    legend_clear_of_nodes(drawn[0])
 
 
 def test_network_bad_input(karate, planted):
@@ -192,6 +301,58 @@ def test_network_bad_input(karate, planted):
         plot.network(G, res, palette="no-such-map")
     with pytest.raises(TypeError, match="ax must be a matplotlib Axes"):
         plot.network(G, res, ax="left")
+
+
+# --- module colours ---------------------------------------------------------------
+
+def test_module_colors_colour_every_module():
+    palette = [to_rgba(c) for c in PALETTE]
+    # No more modules than colours: the palette in order.
+    assert np.allclose(plot.module_colors(len(PALETTE)), palette)
+    # More, and nothing touches: the palette in turn, no grey.
+    many = plot.module_colors(2 * len(PALETTE) + 3)
+    assert np.allclose(many, [palette[i % len(PALETTE)] for i in range(many.shape[0])])
+    # max_modules: exactly the rest grey, with a palette or a colormap.
+    for spec in (None, ["red", "blue"], "viridis"):
+        colours = plot.module_colors(10, spec, max_modules=4)
+        grey = np.all(np.isclose(colours, to_rgba(OTHER_COLOR)), axis=1)
+        assert grey.tolist() == [False] * 4 + [True] * 6
+    with pytest.raises(ValueError, match="max_modules must be >= 1, got 0"):
+        plot.module_colors(3, max_modules=0)
+
+
+def test_module_colors_of_touching_modules_differ():
+    # A wheel: module 0 touches all, the rim 1..30 is a cycle.  Three colours do.
+    rim = np.arange(1, 31)
+    touching = (np.r_[np.zeros(30, dtype=int), rim], np.r_[rim, rim % 30 + 1])
+    colours = plot.module_colors(31, ["red", "green", "blue"], touching=touching)
+    for a, b in zip(*touching):
+        assert not np.allclose(colours[a], colours[b])
+    # With the default palette: first come, the palette in order, then the
+    # colours used least that no touching module holds.
+    index = plot._common.color_indices(31, len(PALETTE), touching)
+    assert index[:len(PALETTE)].tolist() == list(range(len(PALETTE)))
+    assert all(index[a] != index[b] for a, b in zip(*touching))
+    assert np.array_equal(index, plot._common.color_indices(31, len(PALETTE), touching))
+    # A complete graph on more modules than colours: a colour is shared by
+    # as few touching modules as can be (each colour at most twice).
+    a, b = np.triu_indices(5, 1)
+    assert np.bincount(plot._common.color_indices(5, 3, (a, b))).max() == 2
+
+
+def test_palette_is_told_apart_under_colour_blindness():
+    """The palette's documented spacing: CIEDE2000 between any two colours,
+    under normal vision and simulated colour-vision deficiencies."""
+    colours = np.array([to_rgba(c)[:3] for c in PALETTE])
+    normal = colour_distances(colours, "normal")
+    upper = np.triu_indices(len(PALETTE), 1)
+    assert len(set(PALETTE)) == len(PALETTE) == 18 and OTHER_COLOR not in PALETTE
+    assert normal[upper].min() >= 9.8
+    for vision in ("deuteranopia", "protanopia", "tritanopia"):
+        assert colour_distances(colours, vision)[upper].min() >= 6.3
+    grey = np.vstack([colours, to_rgba(OTHER_COLOR)[:3]])
+    for vision in ("normal", "deuteranopia", "protanopia", "tritanopia"):
+        assert colour_distances(grey, vision)[-1, :-1].min() >= 5.7
 
 
 # --- plot.module_map ------------------------------------------------------------
@@ -342,7 +503,7 @@ def test_readme_figure_script(tmp_path):
     assert proc.returncode == 0, proc.stderr
     image = plt.imread(tmp_path / "f.png")[..., :3]
     assert image.shape[:2] == (864, 936)  # 13 x 12 inches at 72 dpi
-    assert palette_colours_seen(image, min_pixels=200) == len(PALETTE)
+    assert palette_colours_seen(image, min_pixels=200) == 12  # every module its own colour
 
 
 def test_plot_is_an_attribute_imported_on_first_use():

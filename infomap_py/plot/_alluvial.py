@@ -10,7 +10,7 @@ import numpy as np
 
 from .._validate import check_number
 from ..result import InfomapResult, order_by_flow, partition_labels
-from ._common import OTHER_COLOR, PALETTE, module_colors, new_axes, percent, text_color
+from ._common import module_colors, new_axes, percent, text_color
 
 _NONE = object()
 #: Points along each edge of a ribbon; enough for a smooth S at any size.
@@ -19,6 +19,11 @@ _RIBBON_POINTS = 24
 _RIBBON_ALPHA = 0.45
 #: The gaps of one column take at most this much height (the flow takes 1).
 _MAX_GAPS = 0.5
+#: How the smaller pieces of a split module are told from its largest piece,
+#: which keeps the module's colour (shade 0): shade ``s`` mixes the colour
+#: with white (> 0) or black (< 0) by ``abs(SHADES[s])``, lighter and darker
+#: in turn; pieces beyond the last shade start again at shade 1.
+SHADES: tuple[float, ...] = (0.0, 0.45, -0.4, 0.7, -0.6)
 
 
 def alluvial(
@@ -41,12 +46,15 @@ def alluvial(
     a module of the next as thick as the flow of the nodes they share.  The
     first column lists its modules by decreasing flow, top down; later
     columns order theirs to keep ribbons from crossing.  The first column's
-    modules take the palette's colours by flow; a module of a later column
-    takes the colour of the first column's module it shares the most flow
-    with, unless a larger module of its column took that colour first, and
-    then the next unused palette colour (grey when none is left).  Identical
-    partitions therefore look identical, and ground truth against found
-    modules reads at a glance.  Ribbons take the colour of their left block.
+    modules take the palette's colours by flow (in turn when there are more
+    modules than colours, so that blocks stacked together differ).  A module
+    of a later column comes from the module of the column before it that it
+    shares the most flow with, and keeps that module's colour; when a module
+    splits, its largest piece keeps the colour exactly and the smaller
+    pieces take lighter and darker shades of it, in turn
+    (:data:`SHADES`).  Every module is coloured, identical partitions look
+    identical, and ground truth against found modules reads at a glance.
+    Ribbons take the colour of their left block.
 
     Parameters
     ----------
@@ -86,8 +94,8 @@ def alluvial(
         The axes to draw on; default: a new figure of ``figsize``.
     palette : sequence of colours or str, optional
         Module colours, largest module of the first column first (default:
-        Paul Tol's colour-blind-safe :data:`~infomap_py.plot.PALETTE`; modules
-        beyond it are grey), or a matplotlib colormap name.
+        the colour-blind-aware :data:`~infomap_py.plot.PALETTE`, repeated in
+        turn beyond its length), or a matplotlib colormap name.
     gap : float, default 0.02
         The vertical space between blocks, as a share of the total flow
         height; a column of many modules shrinks it so that its gaps take at
@@ -602,41 +610,60 @@ def _order_column(pairs: tuple[np.ndarray, np.ndarray, np.ndarray], left_pos: np
 
 def _colors(labels: list[np.ndarray], module_flow: list[np.ndarray], share: np.ndarray,
             palette: Sequence[Any] | str | None) -> list[np.ndarray]:
-    """Return an RGBA colour per module of every column."""
-    first = module_flow[0].size
-    if isinstance(palette, str):  # a colormap: its colours for the first column only
-        pool = module_colors(first, palette)
-        num_colors = first
-    else:
-        pool = module_colors(first + max(mf.size for mf in module_flow), palette)
-        num_colors = len(PALETTE if palette is None else tuple(palette))
-    other = module_colors(1, [OTHER_COLOR])[0]
-    colors = [pool[:first]]
+    """Return an RGBA colour per module of every column.
+
+    The first column's modules take the palette's colours by flow (in turn
+    when there are more modules than colours, so that stacked neighbours
+    differ).  A module of a later column descends from the module of the
+    column before that it shares the most flow with; the largest
+    descendant keeps its parent's colour, the others take the parent's
+    colour family at the first shade (:data:`SHADES`) no other module of
+    that family holds in the column.
+    """
+    base = module_colors(module_flow[0].size, palette)
+    family = np.arange(module_flow[0].size)  # the first column's module a colour comes from
+    shade = np.zeros(module_flow[0].size, dtype=np.int64)
+    colors = [base.copy()]
     for c in range(1, len(labels)):
-        best = _best_match(labels[c], labels[0], share, module_flow[c].size)
-        taken = np.zeros(first, dtype=bool)
-        next_free = first
-        out = np.empty((module_flow[c].size, 4))
-        for m, b in enumerate(best.tolist()):  # modules by decreasing flow
-            if b >= num_colors:  # its match is grey: so is it
-                out[m] = other
-            elif not taken[b]:
-                taken[b] = True
-                out[m] = pool[b]
-            elif next_free < num_colors:
-                out[m] = pool[next_free]
-                next_free += 1
-            else:
-                out[m] = other
-        colors.append(out)
+        parent = _best_match(labels[c], labels[c - 1], share, module_flow[c].size)
+        # Modules come by decreasing flow: the first child of each parent is its largest.
+        _, first_child = np.unique(parent, return_index=True)
+        keeps = np.zeros(parent.size, dtype=bool)
+        keeps[first_child] = True
+        new_family, new_shade = family[parent], shade[parent].copy()
+        taken: dict[int, set[int]] = {}
+        for m in np.flatnonzero(keeps).tolist():
+            taken.setdefault(int(new_family[m]), set()).add(int(new_shade[m]))
+        for m in np.flatnonzero(~keeps).tolist():
+            held = taken.setdefault(int(new_family[m]), set())
+            step = 1
+            while step in held:
+                step += 1
+            held.add(step)
+            new_shade[m] = step
+        family, shade = new_family, new_shade
+        colors.append(np.array([_shaded(base[f], s) for f, s in zip(family.tolist(),
+                                                                     shade.tolist())]))
     return colors
 
 
-def _best_match(labels: np.ndarray, first: np.ndarray, share: np.ndarray,
+def _shaded(color: np.ndarray, step: int) -> np.ndarray:
+    """Return ``color`` at shade ``step`` of :data:`SHADES` (0: itself; the
+    shades repeat after the last)."""
+    if step == 0:
+        return color.copy()
+    mix = SHADES[1 + (step - 1) % (len(SHADES) - 1)]
+    out = color.copy()
+    toward = 1.0 if mix > 0 else 0.0
+    out[:3] = color[:3] + abs(mix) * (toward - color[:3])
+    return out
+
+
+def _best_match(labels: np.ndarray, other: np.ndarray, share: np.ndarray,
                 num_modules: int) -> np.ndarray:
-    """For every module of ``labels``, the first column's module it shares
-    the most flow with (ties: the larger first-column module)."""
-    right, left, f = _pairs(labels, first, share)
+    """For every module of ``labels``, the module of ``other`` it shares
+    the most flow with (ties: the larger module of ``other``)."""
+    right, left, f = _pairs(labels, other, share)
     order = np.lexsort((left, -f, right))  # per module, the largest share first
     best = np.zeros(num_modules, dtype=np.int64)
     right, left = right[order], left[order]

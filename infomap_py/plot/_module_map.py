@@ -78,7 +78,11 @@ def module_map(
         Leave out links carrying less than this share of the largest link's
         flow.
     palette : sequence of colours, str or None
-        Module colours (see :func:`infomap_py.plot.module_colors`).
+        Module colours (see :func:`infomap_py.plot.module_colors`).  Every
+        module drawn is coloured; with more modules than colours, colours
+        repeat, but two modules joined by a link differ wherever the
+        palette allows (the largest modules choose first), as in
+        :func:`~infomap_py.plot.network`.
     seed : int
         Seed of the layout.
     figsize : tuple of float
@@ -128,6 +132,8 @@ def module_map(
     num_modules = module_flow.shape[0]
     directed = result.flow_data.model != "undirected"
     source, target, link_flow, exit_flow = module_links(result, labels, num_modules, directed)
+    # Linked modules differ; the colours match plot.network's for the same result.
+    colors = module_colors(num_modules, palette, touching=(source, target))
 
     shown = min(num_modules, max_modules)
     keep = (source < shown) & (target < shown)
@@ -135,7 +141,6 @@ def module_map(
         keep &= link_flow >= min_link_share * link_flow[keep].max()
     source, target, link_flow = source[keep], target[keep], link_flow[keep]
     centres, radii = module_layout(shown, source, target, link_flow, module_flow[:shown], seed)
-    colors = module_colors(num_modules, palette)
 
     ax = new_axes(ax, figsize)
     largest_link = link_flow.max() if link_flow.size else 1.0

@@ -12,6 +12,7 @@ from ..convert import to_network
 from ..network import Network, StateNetwork
 from ..result import InfomapResult
 from ._common import (
+    OTHER_COLOR,
     check_has_nodes,
     check_result,
     module_colors,
@@ -135,8 +136,9 @@ def network(
     link_alpha: float | None = None,
     labels: bool | int | None = None,
     legend: int = 5,
+    max_modules: int | None = None,
     seed: int = 0,
-    figsize: tuple[float, float] = (7.0, 7.0),
+    figsize: tuple[float, float] = (9.0, 7.0),
 ) -> Any:
     """Draw the network with nodes coloured by module and sized by flow.
 
@@ -178,8 +180,10 @@ def network(
         Colour by the modules at this depth (1: top modules).
     palette : sequence of colours, str or None
         Module colours (see :func:`infomap_py.plot.module_colors`);
-        ``None`` is the colour-blind-safe :data:`~infomap_py.plot.PALETTE`,
-        with modules beyond it in grey.
+        ``None`` is the colour-blind-aware :data:`~infomap_py.plot.PALETTE`.
+        Every module is coloured: with more modules than colours, colours
+        repeat, but two modules joined by a link differ wherever the
+        palette allows (the largest modules choose first).
     node_size : float
         Scales every node's marker (area proportional to flow).
     link_alpha : float or None
@@ -190,11 +194,20 @@ def network(
         highest-flow nodes, ``False`` none; ``None`` writes all names for
         graphs of up to 40 nodes.
     legend : int
-        List this many of the largest modules in a legend (0: none).
+        List this many of the largest modules in a legend (0: none).  The
+        legend stands right of the axes, clear of the nodes; a new figure
+        keeps it inside with matplotlib's ``"compressed"`` layout (on a
+        given ``ax``, call ``fig.tight_layout()``, use a layout engine or
+        save with ``bbox_inches="tight"``).
+    max_modules : int or None
+        Colour only this many modules, the largest; the others are drawn in
+        grey (:data:`~infomap_py.plot.OTHER_COLOR`) and the legend says how
+        many there are and how much flow they hold.  ``None``: colour all.
     seed : int
         Seed of the layout.
     figsize : tuple of float
-        Size in inches of a new figure.
+        Size in inches of a new figure (the default leaves about two
+        inches right of the drawing for the legend).
 
     Returns
     -------
@@ -208,12 +221,13 @@ def network(
     ------
     TypeError
         When ``result`` is not an :class:`~infomap_py.InfomapResult`, or
-        ``node_size``, ``link_alpha`` or ``legend`` is not a number.
+        ``node_size``, ``link_alpha``, ``legend`` or ``max_modules`` is
+        not a number.
     ValueError
         When ``G`` and ``result`` hold different nodes or none, when ``G``
         is missing for a first-order result, or for a bad ``layout``,
         ``level``, ``node_size``, ``link_alpha``,
-        ``labels``, ``legend`` or ``figsize``.
+        ``labels``, ``legend``, ``max_modules`` (below 1) or ``figsize``.
 
     Examples
     --------
@@ -243,6 +257,8 @@ def network(
     check_has_nodes(result)
     node_size = check_number("node_size", node_size, 0.0, low_open=True)
     legend = check_count("legend", legend, 0)
+    if max_modules is not None:
+        max_modules = check_count("max_modules", max_modules, 1)
     if link_alpha is not None:
         link_alpha = check_number("link_alpha", link_alpha, 0.0, 1.0)
     result_labels, module_flow = module_labels(result, level)
@@ -259,10 +275,14 @@ def network(
         shares = None
         legend_names = top_names(names, flow, labels_of, module_flow.shape[0], 2)
     num_modules = module_flow.shape[0]
-    colors = module_colors(num_modules, palette)
+    colors = module_colors(num_modules, palette, touching=_touching(graph, labels_of, shares),
+                           max_modules=max_modules)
     positions = _positions(layout, graph, labels_of, flow, seed)
 
+    new_figure = ax is None
     ax = new_axes(ax, figsize)
+    if new_figure:  # room for the legend right of the axes, made for fixed-aspect axes
+        ax.figure.set_layout_engine("compressed")
     n = graph.num_nodes
     largest = float(np.clip(2500.0 / np.sqrt(max(n, 1)), 12.0, 500.0))
     top = flow.max() if n and flow.max() > 0 else 1.0
@@ -279,7 +299,7 @@ def network(
         draw_pies(ax, shares, positions, sizes, colors, edge_width)
     _write_names(ax, positions, names, flow, labels)
     if legend and num_modules:
-        _legend(ax, colors, module_flow, legend_names, legend)
+        _legend(ax, colors, module_flow, legend_names, legend, max_modules)
     ax.set_title(_title(result, n, num_modules, level, shares), fontsize=10)
     ax.set_aspect("equal")
     ax.autoscale_view()
@@ -340,8 +360,26 @@ def _write_names(ax: Any, positions: np.ndarray, names: list[str], flow: np.ndar
         ax.annotate(names[i], positions[i], fontsize=7, ha="center", va="center", zorder=3)
 
 
+def _touching(graph: Any, labels: np.ndarray, shares: PhysicalShares | None
+              ) -> tuple[np.ndarray, np.ndarray]:
+    """Return the pairs of modules that touch in the drawing: joined by a
+    link, or (for a state network) wedges side by side in a pie."""
+    first, second = labels[graph.source], labels[graph.target]
+    if shares is not None:  # a pie's wedges in row order, the last beside the first
+        rows = np.arange(shares.module.shape[0])
+        next_row = rows + 1
+        starts = np.flatnonzero(np.r_[True, shares.physical[1:] != shares.physical[:-1]])
+        ends = np.r_[starts[1:], rows.shape[0]]
+        next_row[ends - 1] = starts
+        first = np.concatenate([first, shares.module])
+        second = np.concatenate([second, shares.module[next_row]])
+    return first, second
+
+
 def _legend(ax: Any, colors: np.ndarray, module_flow: np.ndarray, names: list[list[str]],
-            count: int) -> None:
+            count: int, max_modules: int | None) -> None:
+    """List the ``count`` largest modules right of the axes, then how many
+    more there are, and which are grey."""
     from matplotlib.lines import Line2D
 
     total = module_flow.sum() or 1.0
@@ -354,5 +392,12 @@ def _legend(ax: Any, colors: np.ndarray, module_flow: np.ndarray, names: list[li
         share = percent(module_flow[shown:].sum() / total)
         handles.append(Line2D([], [], marker="", linestyle="",
                               label=f"{rest} more modules ({share})"))
-    ax.legend(handles=handles, loc="upper left", fontsize=7, framealpha=0.85,
-              title="largest modules (flow)", title_fontsize=7)
+    hidden = 0 if max_modules is None else module_flow.shape[0] - max_modules
+    if hidden > 0:
+        share = percent(module_flow[max_modules:].sum() / total)
+        handles.append(Line2D([], [], marker="o", linestyle="", markersize=7,
+                              color=OTHER_COLOR,
+                              label=f"grey: {hidden} modules beyond the {max_modules} "
+                                    f"largest ({share})"))
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0,
+              fontsize=7, framealpha=0.85, title="largest modules (flow)", title_fontsize=7)

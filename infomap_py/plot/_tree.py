@@ -60,9 +60,10 @@ def tree(
     ax : matplotlib.axes.Axes, optional
         The axes to draw on; a new figure of ``figsize`` when ``None``.
     palette : sequence of colours or str, optional
-        Colours of the top modules by decreasing flow (modules beyond it
-        are grey), or a matplotlib colormap name; the default is the
-        colour-blind-safe :data:`infomap_py.plot.PALETTE`.
+        Colours of the top modules by decreasing flow (repeated in turn
+        when there are more modules, so that neighbours differ), or a
+        matplotlib colormap name; the default is the colour-blind-aware
+        :data:`infomap_py.plot.PALETTE`.
     max_depth : int, optional
         Draw levels ``1..max_depth`` only (all levels when ``None``).
     min_share : float
