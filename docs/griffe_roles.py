@@ -14,12 +14,20 @@ rewritten here, once the package is loaded:
 * a name outside the package (``numpy.random.Generator``) is shown as code.
 
 ``~name`` shows only the last component, as in Sphinx.
+
+The front doors document the keywords they share once, in
+``infomap_py/_options.py``, and fill them into their docstrings when the
+package is imported; their source holds a ``**options`` entry instead.
+Such a docstring, and the ``**options`` of the signature, are replaced
+here by the imported function's first.
 """
 
 from __future__ import annotations
 
 import builtins
 import html
+import importlib
+import inspect
 import logging
 import re
 import sys
@@ -101,6 +109,28 @@ def _rewrite(obj: griffe.Object, collection: griffe.ModulesCollection,
     return ROLE.sub(replace, text)
 
 
+#: What a front door's source docstring says where the shared keywords go.
+SHARED_KEYWORDS = "The shared keywords, documented here once the module is imported."
+
+
+def _as_imported(obj: griffe.Object) -> None:
+    """Give ``obj`` the docstring and parameters of the imported function."""
+    function = getattr(importlib.import_module(obj.module.path), obj.name)
+    obj.docstring.value = inspect.getdoc(function)
+    kinds = {inspect.Parameter.POSITIONAL_ONLY: griffe.ParameterKind.positional_only,
+             inspect.Parameter.POSITIONAL_OR_KEYWORD: griffe.ParameterKind.positional_or_keyword,
+             inspect.Parameter.VAR_POSITIONAL: griffe.ParameterKind.var_positional,
+             inspect.Parameter.KEYWORD_ONLY: griffe.ParameterKind.keyword_only,
+             inspect.Parameter.VAR_KEYWORD: griffe.ParameterKind.var_keyword}
+    static = {parameter.name: parameter for parameter in obj.parameters}
+    obj.parameters = griffe.Parameters(*(
+        static.get(p.name) or griffe.Parameter(
+            p.name, kind=kinds[p.kind],
+            annotation=None if p.annotation is p.empty else inspect.formatannotation(p.annotation),
+            default=None if p.default is p.empty else repr(p.default))
+        for p in inspect.signature(function).parameters.values()))
+
+
 def _walk(obj: griffe.Object):
     yield obj
     for member in obj.members.values():
@@ -122,5 +152,7 @@ class SphinxRoles(griffe.Extension):
             for k in range(len(parts)):
                 by_suffix.setdefault(".".join(parts[k:]), []).append(obj.path)
         for obj in objects:
+            if obj.docstring is not None and SHARED_KEYWORDS in obj.docstring.value:
+                _as_imported(obj)
             if obj.docstring is not None and ":" in obj.docstring.value:
                 obj.docstring.value = _rewrite(obj, collection, by_suffix, obj.docstring.value)

@@ -4,19 +4,23 @@ Messages name the argument, what is allowed and what was received. A value
 out of range raises :class:`~infomap_py.errors.InfomapArgumentError` (a
 ``ValueError``), a value of the wrong type the builtin ``TypeError``; a
 negative link weight or a network too large for memory is the network's fault,
-not an argument's, and stays a plain ``ValueError``.
+not an argument's, and stays a plain ``ValueError``.  A partition or module
+tree that does not fit the nodes raises
+:class:`~infomap_py.errors.NotAPartitionError` (a ``ValueError`` too).
 """
 
 from __future__ import annotations
 
 import numbers
 import os
-from typing import Any
+from typing import Any, Sequence
 
 import numpy as np
 
-from .errors import InfomapArgumentError
+from .errors import InfomapArgumentError, NotAPartitionError
 from .flow import FLOW_MODELS
+from .result import InfomapResult
+from .tree import ModuleTree, tree_from_paths, two_level_tree
 
 #: The most trials one call may ask for: each trial keeps its codelength, and
 #: a count beyond this is a typo rather than a plan.
@@ -214,3 +218,128 @@ def check_flow_iteration(max_flow_iterations: Any, min_flow_iterations: Any,
     least = check_count("min_flow_iterations", min_flow_iterations, minimum=0)
     tolerance = check_number("flow_tolerance", flow_tolerance, 0.0)
     return most, least, tolerance
+
+
+# --- Partitions and module trees --------------------------------------------------------
+
+def check_partition(partition: Any, nodes: Sequence[Any]) -> np.ndarray:
+    """Return ``partition`` as an int label per node of ``nodes``.
+
+    ``partition`` may be a sequence of labels aligned with ``nodes``, a dict
+    ``{node: module}``, a list of sets of nodes (communities), or an
+    :class:`~infomap_py.InfomapResult` (its top modules).  A partition that
+    does not fit the nodes raises
+    :class:`~infomap_py.errors.NotAPartitionError`, one of another type
+    ``TypeError``.
+
+    Examples
+    --------
+    >>> check_partition({"a": "x", "b": "y", "c": "x"}, ["a", "b", "c"]).tolist()
+    [0, 1, 0]
+    >>> check_partition([{"a", "c"}, {"b"}], ["a", "b", "c", "d"])
+    Traceback (most recent call last):
+    ...
+    infomap_py.errors.NotAPartitionError: node 'd' is in no community
+    """
+    n = len(nodes)
+    if isinstance(partition, InfomapResult):
+        partition = partition.labels
+    if isinstance(partition, dict):
+        missing = [node for node in nodes if node not in partition]
+        if missing:
+            raise NotAPartitionError(f"partition has no module for node {missing[0]!r}")
+        if len(partition) > n:
+            node_set = set(nodes)
+            extra = next(key for key in partition if key not in node_set)
+            raise NotAPartitionError(f"partition has a module for {extra!r}, which is not a "
+                                     "node")
+        module_ids: dict = {}
+        return np.array(
+            [module_ids.setdefault(partition[node], len(module_ids)) for node in nodes],
+            dtype=np.int64,
+        )
+    if isinstance(partition, (list, tuple)) and partition and all(
+        isinstance(c, (set, frozenset)) for c in partition
+    ):
+        index = {node: i for i, node in enumerate(nodes)}
+        labels = np.full(n, -1, dtype=np.int64)
+        for module, community in enumerate(partition):
+            for node in community:
+                if node not in index:
+                    raise NotAPartitionError(f"community {module} holds {node!r}, which is "
+                                             "not a node")
+                if labels[index[node]] >= 0:
+                    raise NotAPartitionError(f"node {node!r} is in more than one community")
+                labels[index[node]] = module
+        if (labels < 0).any():
+            node = nodes[int(np.flatnonzero(labels < 0)[0])]
+            raise NotAPartitionError(f"node {node!r} is in no community")
+        return labels
+    try:
+        labels = np.asarray(partition)
+    except (TypeError, ValueError):
+        labels = None
+    if labels is None or labels.ndim != 1 or labels.dtype.kind not in "iu":
+        raise TypeError(
+            "partition must be a sequence of integer labels (one per node), a dict "
+            "{node: module} or a list of sets of nodes"
+        )
+    if labels.shape[0] != n:
+        raise NotAPartitionError(f"partition has {labels.shape[0]} labels for {n} nodes")
+    return labels.astype(np.int64)
+
+
+def check_module_tree(partition: Any, nodes: Sequence[Any]
+                      ) -> tuple[np.ndarray, np.ndarray] | None:
+    """Return ``(parent, leaf_module)`` when ``partition`` is a module tree
+    of ``nodes`` (a result or :class:`~infomap_py.ModuleTree`, or a path
+    per node as a sequence aligned with ``nodes`` or ``{node: path}``);
+    ``None`` for a flat partition.  A tree that does not fit the nodes
+    raises :class:`~infomap_py.errors.NotAPartitionError`."""
+    if isinstance(partition, InfomapResult):
+        partition = partition.tree
+    if isinstance(partition, ModuleTree):
+        if partition.leaf_module.shape[0] != len(nodes):
+            raise NotAPartitionError(f"the tree has {partition.leaf_module.shape[0]} nodes, "
+                                     f"the network {len(nodes)}")
+        return partition.parent, partition.leaf_module
+    if isinstance(partition, dict):
+        values = list(partition.values())
+        if values and all(isinstance(v, (tuple, list)) for v in values):
+            missing = [node for node in nodes if node not in partition]
+            if missing:
+                raise NotAPartitionError(f"the tree has no path for node {missing[0]!r}")
+            if len(partition) > len(nodes):
+                known = set(nodes)
+                extra = next(key for key in partition if key not in known)
+                raise NotAPartitionError(f"the tree has a path for {extra!r}, which is not a "
+                                         "node")
+            return _tree_of_paths([partition[node] for node in nodes])
+        return None
+    if (isinstance(partition, (list, tuple)) and partition
+            and all(isinstance(v, (tuple, list)) for v in partition)):
+        if len(partition) != len(nodes):
+            raise NotAPartitionError(f"the tree has {len(partition)} paths for {len(nodes)} "
+                                     "nodes")
+        return _tree_of_paths(partition)
+    return None
+
+
+def check_partition_tree(partition: Any, nodes: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:
+    """Return ``(parent, leaf_module)`` of a module tree of ``nodes``
+    (:func:`check_module_tree`), or of a flat partition
+    (:func:`check_partition`) as a two-level tree."""
+    tree = check_module_tree(partition, nodes)
+    if tree is not None:
+        return tree
+    _, labels = np.unique(check_partition(partition, nodes), return_inverse=True)
+    return two_level_tree(labels)
+
+
+def _tree_of_paths(paths: Any) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`infomap_py.tree.tree_from_paths`, raising
+    :class:`~infomap_py.errors.NotAPartitionError` for a path that is not one."""
+    try:
+        return tree_from_paths(paths)
+    except ValueError as err:
+        raise NotAPartitionError(str(err)) from None

@@ -1,4 +1,10 @@
-"""The front doors: coerce the input, check the arguments, call the engine."""
+"""The front doors: coerce the input, check the arguments, call the engine.
+
+:func:`cluster`, :func:`codelength`, :func:`evaluate` and :func:`compute_flow`
+take the network (and the partition to score) by position and everything else
+by keyword; the keywords they share are defined once, in
+:mod:`infomap_py._options`.
+"""
 
 from __future__ import annotations
 
@@ -6,70 +12,37 @@ import contextlib
 import dataclasses
 import sys
 import warnings
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import numpy as np
 
 from . import _validate as check
 from ._compile_notice import compile_notice
+from ._options import (
+    FlowKeywords,
+    FlowOptions,
+    MapEquationKeywords,
+    ObjectiveOptions,
+    shares_keywords,
+    split_keywords,
+)
 from ._progress import TrialProgress
 from .convert import is_state_graph, to_network, to_state_network
-from .errors import InfomapArgumentError, NotAPartitionError
-from .flow import (
-    DEFAULT_FLOW_TOLERANCE,
-    DEFAULT_MAX_FLOW_ITERATIONS,
-    DEFAULT_MIN_FLOW_ITERATIONS,
-    Flow,
-    FlowIteration,
-    flow_graph,
-)
+from .errors import InfomapArgumentError
+from .flow import Flow
 from .flow import compute_flow as _compute_flow
 from .multilayer import MultilayerNetwork
 from .network import Network, StateNetwork, filter_links
 from .result import Codelength, InfomapResult
-from .result import partition_labels
-from .tree import ModuleTree, build_tree, tree_from_paths, two_level_tree
+from .tree import ModuleTree, build_tree
 
-
-def _labels_of(partition: Any, nodes: list) -> np.ndarray:
-    """Return ``partition`` as an int label per node of ``nodes``
-    (:func:`infomap_py.result.partition_labels`), raising
-    :class:`~infomap_py.errors.NotAPartitionError` where it does not fit them."""
-    try:
-        return partition_labels(partition, nodes)
-    except NotAPartitionError:
-        raise
-    except ValueError as err:
-        raise NotAPartitionError(str(err)) from None
-
-
-def _tree_from_paths(paths: Any) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`infomap_py.tree.tree_from_paths`, raising
-    :class:`~infomap_py.errors.NotAPartitionError` for a path that is not one."""
-    try:
-        return tree_from_paths(paths)
-    except ValueError as err:
-        raise NotAPartitionError(str(err)) from None
-
+if sys.version_info >= (3, 11):
+    from typing import Unpack
+elif TYPE_CHECKING:  # pragma: no cover - on Python 3.10 only type checkers read it
+    from typing_extensions import Unpack
 
 # The engine (``.optimize`` and ``._core``, which import Numba) is imported by
 # the functions that call it, so that ``import infomap_py`` stays light.
-
-#: The flow and input keywords of every front door, with the official
-#: defaults (``--use-node-weights-as-flow``, ``--max-flow-iterations``,
-#: ``--min-flow-iterations``, ``--flow-tolerance``, ``--weight-threshold``,
-#: ``--no-self-links``, ``--node-limit``); ``node_weights`` gives the node
-#: weights from Python.
-FLOW_INPUT_DEFAULTS: dict[str, Any] = {
-    "node_weights": None,
-    "use_node_weights_as_flow": False,
-    "max_flow_iterations": DEFAULT_MAX_FLOW_ITERATIONS,
-    "min_flow_iterations": DEFAULT_MIN_FLOW_ITERATIONS,
-    "flow_tolerance": DEFAULT_FLOW_TOLERANCE,
-    "weight_threshold": 0.0,
-    "no_self_links": False,
-    "node_limit": 0,
-}
 
 #: ``fast_hierarchical`` values, as in :mod:`infomap_py.optimize` (repeated
 #: here so that the signature of :func:`cluster` needs no engine import): the
@@ -77,149 +50,98 @@ FLOW_INPUT_DEFAULTS: dict[str, Any] = {
 FULL, SUPER_LEVELS_ONLY = 0, 2
 
 
-def _network_and_flow(G, directed, weight, flow_model, teleportation, to_nodes,
-                      recorded_teleportation, markov_time, bipartite_start_id=None,
-                      bipartite_teleportation=False,
-                      skip_adjust_bipartite_flow=False,
-                      relax_to_self=None, objective=None,
-                      num_physical=None, **flow_input) -> tuple[Network, Flow, dict]:
-    """Return ``(network, flow, params)``; for a :class:`StateNetwork` the
-    network of its state nodes, with the flow knowing their physical nodes
-    (a :class:`MultilayerNetwork` is expanded into one first).
-    ``relax_to_self``: the physical node of every state, for the two-step
-    flow of a relax-to-self expansion.  ``objective``: the checked
-    options of :func:`_objective_options` (regularization, variable Markov
-    time); ``num_physical``: the physical nodes of a state network;
-    ``flow_input``: the keywords of :data:`FLOW_INPUT_DEFAULTS` (node
-    weights, power iteration, link filters)."""
-    unknown = set(flow_input) - set(FLOW_INPUT_DEFAULTS)
-    if unknown:  # pragma: no cover - a programming error in this module
-        raise TypeError(f"unknown flow options {sorted(unknown)}")
-    inputs = {**FLOW_INPUT_DEFAULTS, **flow_input}
-    G = _as_state_network(G, directed, weight)  # a no-op where the caller did it
-    objective = _objective_options() if objective is None else objective
-    if isinstance(G, StateNetwork):
-        if objective["regularized"] and G.layer is not None:
-            raise InfomapArgumentError("regularized=True is not available for a multilayer network: its "
-                             "regularized flow needs a layer-aware map equation, which the "
-                             "official Infomap 2.16 release leaves out of its default build "
-                             "too; expand it with to_state_network() and pass the "
-                             "StateNetwork without its layers to regularize the states")
+def _warn(message: str, category: type[Warning]) -> None:
+    """Warn at the caller's line: the first frame outside this package."""
+    level, frame = 2, sys._getframe(1)  # stacklevel 2: the caller of this function
+    while frame is not None and frame.f_globals.get("__name__", "").startswith("infomap_py"):
+        level, frame = level + 1, frame.f_back
+    warnings.warn(message, category, stacklevel=level)
 
+
+def _network_and_flow(G: Any, options: FlowOptions, relax_to_self: np.ndarray | None = None,
+                      num_physical: int | None = None) -> tuple[Network, Flow, dict]:
+    """Return ``(network, flow, params)`` of ``G`` under ``options``; for a
+    :class:`StateNetwork` the network of its state nodes, with the flow
+    knowing their physical nodes (a :class:`MultilayerNetwork` is expanded
+    into one first).  ``relax_to_self``: the physical node of every state,
+    for the two-step flow of a relax-to-self expansion; ``num_physical``:
+    the physical nodes of a state network."""
+    G = _as_state_network(G, options.directed, options.weight)  # a no-op where done
+    if isinstance(G, StateNetwork):
+        if options.regularized and G.layer is not None:
+            raise InfomapArgumentError(
+                "regularized=True is not available for a multilayer network: its "
+                "regularized flow needs a layer-aware map equation, which the official "
+                "Infomap 2.16 release leaves out of its default build too; expand it with "
+                "to_state_network() and pass the StateNetwork without its layers to "
+                "regularize the states")
+        if options.node_limit:
+            raise InfomapArgumentError("node_limit applies to networks of ordinary nodes, "
+                                       "not to a state or multilayer network")
         # A multilayer expansion's links are directed whatever its layers'
         # were (a walker relaxes one way): ``directed`` described the input.
-        directed = None if G.layer is not None else directed
-        if inputs["node_limit"]:
-            raise InfomapArgumentError("node_limit applies to networks of ordinary nodes, not to a "
-                             "state or multilayer network")
-        network, flow, params = _network_and_flow(G.network, directed, weight, flow_model,
-                                                  teleportation, to_nodes,
-                                                  recorded_teleportation, markov_time,
-                                                  bipartite_start_id, bipartite_teleportation,
-                                                  skip_adjust_bipartite_flow,
+        if G.layer is not None:
+            options = dataclasses.replace(options, directed=None)
+        network, flow, params = _network_and_flow(G.network, options,
                                                   G.physical if G.relax_to_self else None,
-                                                  objective, G.num_physical, **inputs)
+                                                  G.num_physical)
         return network, dataclasses.replace(flow, physical=G.physical), params
-    network = G if isinstance(G, Network) else to_network(G, directed=directed, weight=weight)
+    directed = options.directed
+    network = G if isinstance(G, Network) else to_network(G, directed=directed,
+                                                          weight=options.weight)
     if isinstance(G, Network) and directed is not None:
         network = dataclasses.replace(network, directed=bool(directed))
-    if bipartite_start_id is not None:
-        network = dataclasses.replace(
-            network, bipartite_start_id=check.check_bipartite_start_id(bipartite_start_id))
-    if inputs["node_weights"] is not None:
+    if options.bipartite_start_id is not None:
+        network = dataclasses.replace(network, bipartite_start_id=options.bipartite_start_id)
+    if options.node_weights is not None:
         network = dataclasses.replace(network, node_weights=check.check_node_weights(
-            inputs["node_weights"], G, network.num_nodes))
-    threshold = check.check_number("weight_threshold", inputs["weight_threshold"], 0.0)
-    no_self_links = check.check_bool("no_self_links", inputs["no_self_links"])
-    node_limit = check.check_count("node_limit", inputs["node_limit"], minimum=0)
-    if relax_to_self is not None and (threshold > 0.0 or no_self_links):
-        raise InfomapArgumentError("weight_threshold and no_self_links cannot filter the links of a "
-                         "relax-to-self expansion; filter the layers' links instead")
-    network = filter_links(network, threshold, no_self_links, node_limit)
-    iteration = FlowIteration(*check.check_flow_iteration(
-        inputs["max_flow_iterations"], inputs["min_flow_iterations"], inputs["flow_tolerance"]))
-    use_node_weights = check.check_bool("use_node_weights_as_flow",
-                                        inputs["use_node_weights_as_flow"])
+            options.node_weights, G, network.num_nodes))
+    if relax_to_self is not None and (options.weight_threshold > 0.0 or options.no_self_links):
+        raise InfomapArgumentError("weight_threshold and no_self_links cannot filter the "
+                                   "links of a relax-to-self expansion; filter the layers' "
+                                   "links instead")
+    network = filter_links(network, options.weight_threshold, options.no_self_links,
+                           options.node_limit)
     params = {
-        "flow_model": check.check_flow_model(flow_model, network.directed),
-        "teleportation": check.check_probability("teleportation", teleportation),
-        "to_nodes": check.check_bool("to_nodes", to_nodes),
-        "recorded_teleportation": check.check_bool(
-            "recorded_teleportation", recorded_teleportation
-        ),
-        "markov_time": check.check_positive("markov_time", markov_time),
-        "bipartite_teleportation": check.check_bool("bipartite_teleportation",
-                                                    bipartite_teleportation),
-        "skip_adjust_bipartite_flow": check.check_bool("skip_adjust_bipartite_flow",
-                                                       skip_adjust_bipartite_flow),
+        "flow_model": check.check_flow_model(options.flow_model, network.directed),
+        "teleportation": options.teleportation,
+        "to_nodes": options.to_nodes,
+        "recorded_teleportation": options.recorded_teleportation,
+        "markov_time": options.markov_time,
+        "bipartite_teleportation": options.bipartite_teleportation,
+        "skip_adjust_bipartite_flow": options.skip_adjust_bipartite_flow,
     }
-    _check_regularized(objective, params["flow_model"], network)
+    _check_regularized(options, params["flow_model"], network)
     flow = _compute_flow(network, **params, relax_to_self=relax_to_self,
-                         regularized=objective["regularized"],
-                         regularization_strength=objective["regularization_strength"],
+                         regularized=options.regularized,
+                         regularization_strength=options.regularization_strength,
                          num_physical=num_physical,
-                         variable_markov_time=objective["variable_markov_time"],
-                         variable_markov_damping=objective["variable_markov_damping"],
-                         variable_markov_min_scale=objective["variable_markov_min_scale"],
-                         iteration=iteration, use_node_weights_as_flow=use_node_weights)
-    if objective["regularized"]:
+                         variable_markov_time=options.variable_markov_time,
+                         variable_markov_damping=options.variable_markov_damping,
+                         variable_markov_min_scale=options.variable_markov_min_scale,
+                         iteration=options.iteration,
+                         use_node_weights_as_flow=options.use_node_weights_as_flow)
+    if options.regularized:
         params["recorded_teleportation"] = True  # as the official: the prior is recorded
-    params.update(objective)
+    params.update(options.recorded("always"))
     if not flow.flow_converged:
-        warnings.warn(f"the flow did not converge: the power iteration stopped after "
-                      f"{flow.flow_iterations} steps with an L1 change of {flow.flow_error:.3g} "
-                      f"(tolerance {iteration.tolerance:g})", RuntimeWarning, stacklevel=3)
-    for name, value in (("use_node_weights_as_flow", use_node_weights),
-                        ("max_flow_iterations", iteration.max_iterations),
-                        ("min_flow_iterations", iteration.min_iterations),
-                        ("flow_tolerance", iteration.tolerance),
-                        ("weight_threshold", threshold), ("no_self_links", no_self_links),
-                        ("node_limit", node_limit)):
-        if value != FLOW_INPUT_DEFAULTS[name]:
-            params[name] = value
+        _warn(f"the flow did not converge: the power iteration stopped after "
+              f"{flow.flow_iterations} steps with an L1 change of {flow.flow_error:.3g} "
+              f"(tolerance {options.flow_tolerance:g})", RuntimeWarning)
+    params.update(options.recorded("changed"))
     params["directed"] = network.directed
     params["bipartite_start_id"] = network.bipartite_start_id
     return network, flow, params
 
 
-# --- Objective options: regularization and variable Markov time -----------------------
-
-def _objective_options(regularized: Any = False, regularization_strength: Any = 1.0,
-                       intra_regularization_strength: Any = 1.0,
-                       inter_regularization_strength: Any = 1.0,
-                       multilayer_skip_absent_nodes: Any = False,
-                       variable_markov_time: Any = False, variable_markov_damping: Any = 1.0,
-                       variable_markov_min_scale: Any = 1.0) -> dict:
-    """Return the regularization and variable-Markov-time options, checked."""
-    options = {
-        "regularized": check.check_bool("regularized", regularized),
-        "regularization_strength": check.check_number(
-            "regularization_strength", regularization_strength, 0.0),
-        "intra_regularization_strength": check.check_number(
-            "intra_regularization_strength", intra_regularization_strength, 0.0),
-        "inter_regularization_strength": check.check_number(
-            "inter_regularization_strength", inter_regularization_strength, 0.0),
-        "multilayer_skip_absent_nodes": check.check_bool(
-            "multilayer_skip_absent_nodes", multilayer_skip_absent_nodes),
-        "variable_markov_time": check.check_bool("variable_markov_time", variable_markov_time),
-        "variable_markov_damping": check.check_number(
-            "variable_markov_damping", variable_markov_damping, 0.0, 1.0),
-        "variable_markov_min_scale": check.check_positive(
-            "variable_markov_min_scale", variable_markov_min_scale),
-    }
-    if options["multilayer_skip_absent_nodes"] and not options["regularized"]:
-        raise InfomapArgumentError("multilayer_skip_absent_nodes=True needs regularized=True, as in "
-                         "the official Infomap")
-    return options
-
-
-def _check_regularized(objective: dict, flow_model: str, network: Network) -> None:
+def _check_regularized(options: FlowOptions, flow_model: str, network: Network) -> None:
     """Refuse the combinations of ``regularized`` the prior network is not defined for."""
-    if not objective["regularized"]:
+    if not options.regularized:
         return
     if flow_model not in ("undirected", "directed"):
-        raise InfomapArgumentError(f"regularized=True needs flow_model 'undirected' or 'directed' (the "
-                         f"prior network is defined for these), got {flow_model!r}")
+        raise InfomapArgumentError(f"regularized=True needs flow_model 'undirected' or "
+                                   f"'directed' (the prior network is defined for these), "
+                                   f"got {flow_model!r}")
     if network.bipartite_start_id is not None:
         raise InfomapArgumentError("regularized=True is not available for a bipartite network")
 
@@ -269,39 +191,26 @@ def _meta_categories(meta_data: Any, G: Any, network: Network) -> np.ndarray:
     return categories
 
 
-def _with_meta(G: Any, network: Network, flow: Flow, params: dict, meta_data: Any,
-               meta_data_rate: Any, meta_data_unweighted: Any) -> Flow:
-    """Return ``flow`` coding ``meta_data`` (the metadata map equation), or
-    ``flow`` itself when ``meta_data`` is ``None``; record the options in
-    ``params``."""
-    rate = check.check_number("meta_data_rate", meta_data_rate, 0.0)
-    unweighted = check.check_bool("meta_data_unweighted", meta_data_unweighted)
-    if meta_data is None:
+def _with_meta(G: Any, network: Network, flow: Flow, params: dict,
+               objective: ObjectiveOptions) -> Flow:
+    """Return ``flow`` coding ``objective.meta_data`` (the metadata map
+    equation), or ``flow`` itself when that is ``None``; record the options
+    in ``params``."""
+    if objective.meta_data is None:
         return flow
     if isinstance(G, StateNetwork) or flow.physical is not None:
-        raise InfomapArgumentError("meta_data is not available for a state or multilayer network (the "
-                         "official Infomap then drops the physical nodes of the memory map "
-                         "equation); to code metadata on the state nodes, pass their network "
-                         "(StateNetwork.network) as a plain network")
-    categories = _meta_categories(meta_data, G, network)
-    params.update(meta_data_rate=rate, meta_data_unweighted=unweighted)
-    return dataclasses.replace(flow, meta=categories, meta_rate=rate,
-                               meta_unweighted=unweighted)
+        raise InfomapArgumentError("meta_data is not available for a state or multilayer "
+                                   "network (the official Infomap then drops the physical nodes "
+                                   "of the memory map equation); to code metadata on the state "
+                                   "nodes, pass their network (StateNetwork.network) as a plain "
+                                   "network")
+    categories = _meta_categories(objective.meta_data, G, network)
+    params.update(objective.recorded("meta"))
+    return dataclasses.replace(flow, meta=categories, meta_rate=objective.meta_data_rate,
+                               meta_unweighted=objective.meta_data_unweighted)
 
 
 # --- The biased map equation: entropy correction, preferred number of modules -----------
-
-def _bias_options(entropy_corrected: Any = False, entropy_correction_strength: Any = 1.0,
-                  preferred_number_of_modules: Any = 0) -> dict:
-    """Return the options of the biased map equation, checked."""
-    return {
-        "entropy_corrected": check.check_bool("entropy_corrected", entropy_corrected),
-        "entropy_correction_strength": check.check_number(
-            "entropy_correction_strength", entropy_correction_strength, 0.0),
-        "preferred_number_of_modules": check.check_count(
-            "preferred_number_of_modules", preferred_number_of_modules, minimum=0),
-    }
-
 
 def _total_degree(network: Network) -> float:
     """The official entropy correction's total degree: twice the link
@@ -316,34 +225,31 @@ def _total_degree(network: Network) -> float:
     return max(weighted, float(unweighted))
 
 
-def _bias(G: Any, network: Network, options: dict) -> np.ndarray | None:
+def _bias(G: Any, network: Network, objective: ObjectiveOptions, params: dict
+          ) -> np.ndarray | None:
     """Return the biased map equation's ``[preferred_num_modules,
     module_correction, node_correction]`` (see :mod:`infomap_py._core.mapeq`),
-    or ``None`` for the plain map equation.  As the official Infomap, a
-    state network's objective (the memory map equation) leaves both out,
-    with a warning."""
-    preferred = options["preferred_number_of_modules"]
-    corrected = options["entropy_corrected"]
+    or ``None`` for the plain map equation; record the options in ``params``
+    where they apply.  As the official Infomap, a state network's objective
+    (the memory map equation) leaves both out, with a warning."""
+    preferred = objective.preferred_number_of_modules
+    corrected = objective.entropy_corrected
     if not corrected and not preferred:
         return None
     if isinstance(G, StateNetwork):
         for name, on in (("entropy_corrected", corrected),
                          ("preferred_number_of_modules", preferred)):
             if on:
-                warnings.warn(f"{name} has no effect on a state or multilayer network: "
-                              f"the memory map equation is optimized and reported without "
-                              f"it, as in the official Infomap", UserWarning, stacklevel=3)
+                _warn(f"{name} has no effect on a state or multilayer network: the memory "
+                      f"map equation is optimized and reported without it, as in the "
+                      f"official Infomap", UserWarning)
         return None
     correction = 0.0
     degree = _total_degree(network)
     if corrected and degree > 0.0:
-        correction = options["entropy_correction_strength"] / (2.0 * degree * np.log(2.0))
+        correction = objective.entropy_correction_strength / (2.0 * degree * np.log(2.0))
+    params.update(objective.recorded("bias"))
     return np.array([float(preferred), correction, correction * network.num_nodes])
-
-
-def _flow_input(arguments: dict) -> dict:
-    """The keywords of :data:`FLOW_INPUT_DEFAULTS` among a front door's ``locals()``."""
-    return {name: arguments[name] for name in FLOW_INPUT_DEFAULTS}
 
 
 def _one_level_codelength(flow: Flow, bias: np.ndarray | None = None) -> float:
@@ -364,62 +270,10 @@ def _one_level_codelength(flow: Flow, bias: np.ndarray | None = None) -> float:
     return length
 
 
-def _score(flow: Flow, labels: np.ndarray, bias: np.ndarray | None = None) -> Codelength:
-    """Return the two-level codelength of ``labels`` (dense ``0..k-1``) under
-    ``flow`` (and the biased map equation's ``bias``)."""
-    from ._core import mapeq
-    from ._core.search import node_entropy, score
-
-    if flow.link_flow.shape[0] == 0 and not flow.node_flow.any():
-        return Codelength(0.0, 0.0, 0.0)
-    net = flow_graph(flow)
-    one_level = _one_level_codelength(flow, bias)
-    constants = mapeq.new_constants(node_entropy(net), 0.0,
-                                    np.zeros(3) if bias is None else bias)
-    num_modules = int(labels.max()) + 1 if labels.size else 0
-    index, module = score(net, constants, np.ascontiguousarray(labels, dtype=np.int64),
-                          num_modules)
-    return Codelength(index, module, one_level)
-
-
+@shares_keywords(FlowOptions, ObjectiveOptions)
 def cluster(
     G: Any,
-    directed: bool | None = None,
-    weight: str | None = "weight",
-    flow_model: str | None = None,
-    teleportation: float = 0.15,
-    to_nodes: bool = False,
-    recorded_teleportation: bool = False,
-    markov_time: float = 1.0,
-    bipartite_start_id: int | None = None,
-    bipartite_teleportation: bool = False,
-    skip_adjust_bipartite_flow: bool = False,
-    regularized: bool = False,
-    regularization_strength: float = 1.0,
-    intra_regularization_strength: float = 1.0,
-    inter_regularization_strength: float = 1.0,
-    multilayer_skip_absent_nodes: bool = False,
-    variable_markov_time: bool = False,
-    variable_markov_damping: float = 1.0,
-    variable_markov_min_scale: float = 1.0,
-    # -- the biased map equation --
-    entropy_corrected: bool = False,
-    entropy_correction_strength: float = 1.0,
-    preferred_number_of_modules: int = 0,
-    # -- end of the biased map equation --
-    node_weights: Any = None,
-    use_node_weights_as_flow: bool = False,
-    max_flow_iterations: int = DEFAULT_MAX_FLOW_ITERATIONS,
-    min_flow_iterations: int = DEFAULT_MIN_FLOW_ITERATIONS,
-    flow_tolerance: float = DEFAULT_FLOW_TOLERANCE,
-    weight_threshold: float = 0.0,
-    no_self_links: bool = False,
-    node_limit: int = 0,
-    # -- metadata map equation --
-    meta_data: Any = None,
-    meta_data_rate: float = 1.0,
-    meta_data_unweighted: bool = False,
-    # -- end of metadata map equation --
+    *,
     trials: int = 1,
     seed: int = 123,
     initial_partition: Any = None,
@@ -445,6 +299,7 @@ def cluster(
     verbose: bool = False,
     progress: Callable[[int, str, int, float], None] | None = None,
     progress_bar: bool | None = None,
+    **options: Unpack[MapEquationKeywords],
 ) -> InfomapResult:
     """Find the module tree of ``G`` that minimises the map equation.
 
@@ -475,109 +330,8 @@ def cluster(
         ``pandas.DataFrame`` edge list (columns ``source``, ``target`` and
         optionally ``weight``; any hashable ids) or a torch ``edge_index``
         tensor of shape ``(2, m)``; see :mod:`infomap_py.adapters`.
-    directed : bool or None
-        ``None`` takes it from the input (a ``DiGraph`` or directed igraph
-        graph is directed, a sparse matrix unless it is symmetric; an edge
-        array, a DataFrame and an ``edge_index`` are undirected).
-    weight : str, torch.Tensor, array_like or None
-        The networkx or igraph edge attribute, or the DataFrame column,
-        holding link weights (missing means 1); with an ``edge_index``, a
-        tensor or array of one weight per column.  ``None`` for 1.
-    flow_model : {"undirected", "directed", "undirdir", "outdirdir", "rawdir", \
-"precomputed"} or None
-        How flow is computed, with the official Infomap meanings; ``None``
-        means ``"directed"`` for directed input and ``"undirected"`` otherwise.
-        On an undirected graph the directed models use every edge in both
-        directions, so the flow depends on the graph only (not on the order
-        its edges were added in).
-    teleportation : float
-        Teleportation probability of the directed model, in (0, 1).  The
-        PageRank is iterated to convergence (L1 change at most 1e-15) at
-        any teleportation; ``result.flow_iterations``, ``flow_error`` and
-        ``flow_converged`` report it, and a flow that does not converge
-        warns (``RuntimeWarning``).
-    to_nodes : bool
-        Teleport to nodes uniformly (or by node weight) instead of to links.
-    recorded_teleportation : bool
-        Code teleportation steps too (off: only steps along links are coded).
-    markov_time : float
-        Scales the flow on links; larger gives fewer, larger modules.
-    bipartite_start_id : int or None
-        Makes the network bipartite: nodes whose id (``Network.node_ids``:
-        the label where labels are integers, else the node index) is at
-        least this are *feature* nodes, the others primary nodes.  ``None``
-        keeps what the input says (a :class:`Network` read from a
-        ``*Bipartite`` file, a networkx graph with ``bipartite`` node
-        attributes).  By default the feature nodes then hand their flow
-        to the primary nodes they link (they get no flow), and link flows
-        are doubled: a step between primary nodes takes two steps.
-    bipartite_teleportation : bool
-        Keep the feature nodes' flow and double the link flows; with the
-        directed model, flow is a two-step walk primary -> feature ->
-        primary that teleports to primary nodes only (this needs links
-        from feature nodes to primary nodes).
-    skip_adjust_bipartite_flow : bool
-        Keep the flow model's flow on feature nodes (no adjustment).
-    entropy_corrected : bool
-        Optimize and report the biased map equation's entropy correction
-        (official ``--entropy-corrected``): ``strength * (k - 1 + N) / (2 D
-        ln 2)`` bits for ``k`` modules of ``N`` nodes with total degree ``D``
-        (twice the link weight, or twice the number of links where that is
-        more), which penalizes many small modules in sparse data.
-    entropy_correction_strength : float
-        Scales the correction, >= 0 (official default 1).
-    preferred_number_of_modules : int
-        Add ``|k - preferred|`` bits to the codelength of ``k`` top modules
-        (official ``--preferred-number-of-modules``; 0, the default, sets no
-        preference).  As in the official Infomap, the partition is then
-        never replaced by one module, and no super-modules are searched
-        above that many top modules.
-    node_weights : str, array_like or None
-        Node weights (the official node weight, default 1): the name of a
-        node attribute of a networkx graph (a node without it weighs 1), or
-        one number >= 0 per node in node order.  ``None`` keeps the input's
-        (a Pajek file's ``*Vertices`` weights).  They set where teleportation
-        to nodes lands (``to_nodes``) and the node flow of
-        ``flow_model="precomputed"`` and ``use_node_weights_as_flow``.
-    use_node_weights_as_flow : bool
-        Replace the node flow of the flow model by the node weights,
-        normalised to sum 1; link flows stay the model's (official
-        ``--use-node-weights-as-flow``).  With ``flow_model="precomputed"``
-        the node weights are the node flow and the link weights, as they
-        are, the link flow.
-    max_flow_iterations : int
-        Cap on the power iteration of the directed flow, PageRank or the
-        walk of ``regularized`` (official ``--max-flow-iterations``); 0,
-        the default, sets none: the iteration runs to ``flow_tolerance`` and
-        where PageRank is slow its stationary flow is solved for directly.
-    min_flow_iterations : int
-        Power-iteration steps before the flow may count as converged
-        (default 50).
-    flow_tolerance : float
-        The L1 change of the node flow in one step at which the iteration
-        stops (default 1e-15).
-    weight_threshold : float
-        Drop links whose weight is below this (official
-        ``--weight-threshold``; default 0 keeps all).
-    no_self_links : bool
-        Drop links from a node to itself (official ``--no-self-links``).
-    node_limit : int
-        Keep only the nodes whose id is at most this, and their links among
-        each other (official ``--node-limit``); 0, the default, keeps all.
-    meta_data : dict, sequence, str or None
-        Node categories to code with the metadata map equation (official
-        ``--meta-data``): ``{node: category}``, one category per node in node
-        order, or the name of a networkx node attribute.  Categories are
-        any hashable values; nodes left out share one category of their
-        own, as in the official Infomap.  Every module then also codes the
-        categories of its nodes, which ``module_codelength`` includes.  Not
-        available for state and multilayer networks.
-    meta_data_rate : float
-        The weight of the metadata term, >= 0 (official ``--meta-data-rate``,
-        default 1: a category is coded at every step).
-    meta_data_unweighted : bool
-        Code every node's category at the same rate ``1 / N`` instead of
-        its flow (official ``--meta-data-unweighted``).
+    **options
+        The shared keywords, documented here once the module is imported.
     trials : int
         Independent runs; the shortest codelength wins.
     seed : int
@@ -686,9 +440,15 @@ def cluster(
 
     Raises
     ------
-    TypeError, ValueError
-        For an unsupported input, bad weights or bad arguments; the message
-        names the problem.
+    TypeError
+        For an input or argument of the wrong type, an argument after ``G``
+        given by position, or an unknown keyword.
+    ValueError
+        For bad weights or an argument out of range
+        (:class:`~infomap_py.errors.InfomapArgumentError`), or an
+        ``initial_partition`` that does not fit the nodes
+        (:class:`~infomap_py.errors.NotAPartitionError`); the message names
+        the problem.
 
     Examples
     --------
@@ -703,26 +463,16 @@ def cluster(
     """
     from .optimize import search
 
-    G = _as_state_network(G, directed, weight)
-    objective = _objective_options(
-        regularized, regularization_strength, intra_regularization_strength,
-        inter_regularization_strength, multilayer_skip_absent_nodes, variable_markov_time,
-        variable_markov_damping, variable_markov_min_scale)
-    bias_options = _bias_options(entropy_corrected, entropy_correction_strength,
-                                 preferred_number_of_modules)
+    flow_options, objective = split_keywords("cluster", options, FlowOptions,
+                                              ObjectiveOptions)
+    G = _as_state_network(G, flow_options.directed, flow_options.weight)
     verbose = check.check_bool("verbose", verbose)
     progress_bar = verbose if progress_bar is None else check.check_bool("progress_bar",
                                                                          progress_bar)
     # With verbose=True, say so while the kernels compile on a first run.
     with compile_notice(verbose):
-        network, flow, params = _network_and_flow(G, directed, weight, flow_model,
-                                                  teleportation, to_nodes,
-                                                  recorded_teleportation, markov_time,
-                                                  bipartite_start_id, bipartite_teleportation,
-                                                  skip_adjust_bipartite_flow, objective=objective,
-                                                  **_flow_input(locals()))
-        flow = _with_meta(G, network, flow, params, meta_data, meta_data_rate,
-                          meta_data_unweighted)
+        network, flow, params = _network_and_flow(G, flow_options)
+        flow = _with_meta(G, network, flow, params, objective)
         trials = check.check_count("trials", trials, maximum=check.MAX_TRIALS)
         seed = check.check_seed(seed)
         two_level = check.check_bool("two_level", two_level)
@@ -748,11 +498,9 @@ def cluster(
                   file=sys.stderr)
         initial = None
         if initial_partition is not None:
-            initial = _labels_of(initial_partition, list(network.nodes))
+            initial = check.check_partition(initial_partition, list(network.nodes))
         keep_trials = print_all_trials and trials > 1
-        bias = _bias(G, network, bias_options)
-        if bias is not None:
-            params.update(bias_options)
+        bias = _bias(G, network, objective, params)
         random_moves = _random_moves(num_random_moves, max_degree_for_random_moves,
                                      bias is not None or flow.meta is not None
                                      or bool(params.get("recorded_teleportation")))
@@ -903,91 +651,51 @@ def _tree_codelength(flow: Flow, tree: ModuleTree, bias: np.ndarray | None = Non
     return Codelength(index, module, one_level)
 
 
-def _tree_arrays(partition: Any, nodes: list) -> tuple[np.ndarray, np.ndarray]:
-    """Return ``(parent, leaf_module)`` of a tree or of a flat partition
-    (a two-level tree)."""
-    tree = _as_tree(partition, nodes)
-    if tree is not None:
-        return tree
-    _, labels = np.unique(_labels_of(partition, nodes), return_inverse=True)
-    return two_level_tree(labels)
+def _evaluate(door: str, G: Any, partition: Any, options: dict[str, Any]) -> InfomapResult:
+    """The one scoring path of :func:`evaluate` and :func:`codelength`
+    (``door``, which names itself in errors): the result of ``partition``
+    (flat or a tree) of ``G`` under ``options``."""
+    flow_options, objective = split_keywords(door, options, FlowOptions, ObjectiveOptions)
+    G = _as_state_network(G, flow_options.directed, flow_options.weight)
+    network, flow, params = _network_and_flow(G, flow_options)
+    flow = _with_meta(G, network, flow, params, objective)
+    bias = _bias(G, network, objective, params)
+    tree = build_tree(flow, *check.check_partition_tree(partition, list(network.nodes)),
+                      bias=bias)
+    params.update(trials=0, two_level=tree.num_levels <= 2, fast_hierarchical=FULL)
+    return _make_result(network, flow, params, tree, np.array([tree.total_codelength]), 0, 0.0,
+                        _states_of(G), bias)
 
 
-def _as_tree(partition: Any, nodes: list) -> tuple[np.ndarray, np.ndarray] | None:
-    """Return ``(parent, leaf_module)`` when ``partition`` is a module tree
-    (a result or ``ModuleTree`` with more than two levels, or node paths);
-    ``None`` for a flat partition."""
-    if isinstance(partition, InfomapResult):
-        partition = partition.tree
-    if isinstance(partition, ModuleTree):
-        if partition.leaf_module.shape[0] != len(nodes):
-            raise NotAPartitionError(f"the tree has {partition.leaf_module.shape[0]} nodes, "
-                             f"the network {len(nodes)}")
-        return partition.parent, partition.leaf_module
-    if isinstance(partition, dict):
-        values = list(partition.values())
-        if values and all(isinstance(v, (tuple, list)) for v in values):
-            missing = [node for node in nodes if node not in partition]
-            if missing:
-                raise NotAPartitionError(f"the tree has no path for node {missing[0]!r}")
-            if len(partition) > len(nodes):
-                known = set(nodes)
-                extra = next(key for key in partition if key not in known)
-                raise NotAPartitionError(f"the tree has a path for {extra!r}, which is not a node")
-            return _tree_from_paths([partition[node] for node in nodes])
-        return None
-    if (isinstance(partition, (list, tuple)) and partition
-            and all(isinstance(v, (tuple, list)) for v in partition)):
-        if len(partition) != len(nodes):
-            raise NotAPartitionError(f"the tree has {len(partition)} paths for {len(nodes)} nodes")
-        return _tree_from_paths(partition)
-    return None
-
-
-def evaluate(
-    G: Any,
-    partition: Any,
-    directed: bool | None = None,
-    weight: str | None = "weight",
-    flow_model: str | None = None,
-    teleportation: float = 0.15,
-    to_nodes: bool = False,
-    recorded_teleportation: bool = False,
-    markov_time: float = 1.0,
-    bipartite_start_id: int | None = None,
-    bipartite_teleportation: bool = False,
-    skip_adjust_bipartite_flow: bool = False,
-    regularized: bool = False,
-    regularization_strength: float = 1.0,
-    intra_regularization_strength: float = 1.0,
-    inter_regularization_strength: float = 1.0,
-    multilayer_skip_absent_nodes: bool = False,
-    variable_markov_time: bool = False,
-    variable_markov_damping: float = 1.0,
-    variable_markov_min_scale: float = 1.0,
-    # -- the biased map equation --
-    entropy_corrected: bool = False,
-    entropy_correction_strength: float = 1.0,
-    preferred_number_of_modules: int = 0,
-    # -- end of the biased map equation --
-    node_weights: Any = None,
-    use_node_weights_as_flow: bool = False,
-    max_flow_iterations: int = DEFAULT_MAX_FLOW_ITERATIONS,
-    min_flow_iterations: int = DEFAULT_MIN_FLOW_ITERATIONS,
-    flow_tolerance: float = DEFAULT_FLOW_TOLERANCE,
-    weight_threshold: float = 0.0,
-    no_self_links: bool = False,
-    node_limit: int = 0,
-    # -- metadata map equation --
-    meta_data: Any = None,
-    meta_data_rate: float = 1.0,
-    meta_data_unweighted: bool = False,
-    # -- end of metadata map equation --
-) -> InfomapResult:
+@shares_keywords(FlowOptions, ObjectiveOptions)
+def evaluate(G: Any, partition: Any, **options: Unpack[MapEquationKeywords]) -> InfomapResult:
     """Return the result object of a given partition or tree, without searching.
 
-    Like :func:`codelength`, but returns a full :class:`InfomapResult`
-    (modules renumbered by decreasing flow) that the writers can save.
+    The result of :func:`codelength`'s scoring: a full
+    :class:`InfomapResult` (modules renumbered by decreasing flow) that the
+    writers can save; its ``codelength`` is what :func:`codelength` returns.
+
+    Parameters
+    ----------
+    G
+        The network, as for :func:`cluster`.
+    partition
+        As for :func:`codelength`.
+    **options
+        The shared keywords, documented here once the module is imported.
+
+    Returns
+    -------
+    InfomapResult
+        As :func:`cluster` returns it, with ``trials`` 0 in its ``params``.
+
+    Raises
+    ------
+    TypeError
+        As :func:`cluster`, and for a ``partition`` of no form above.
+    ValueError
+        As :func:`cluster`; a ``partition`` that does not fit the nodes
+        raises :class:`~infomap_py.errors.NotAPartitionError`.
 
     Examples
     --------
@@ -997,72 +705,17 @@ def evaluate(
     >>> res.num_modules, round(res.codelength, 6)
     (2, 2.642755)
     """
-    G = _as_state_network(G, directed, weight)
-    objective = _objective_options(
-        regularized, regularization_strength, intra_regularization_strength,
-        inter_regularization_strength, multilayer_skip_absent_nodes, variable_markov_time,
-        variable_markov_damping, variable_markov_min_scale)
-    network, flow, params = _network_and_flow(G, directed, weight, flow_model, teleportation,
-                                              to_nodes, recorded_teleportation, markov_time,
-                                              bipartite_start_id, bipartite_teleportation,
-                                              skip_adjust_bipartite_flow, objective=objective,
-                                              **_flow_input(locals()))
-    flow = _with_meta(G, network, flow, params, meta_data, meta_data_rate, meta_data_unweighted)
-    bias_options = _bias_options(entropy_corrected, entropy_correction_strength,
-                                 preferred_number_of_modules)
-    bias = _bias(G, network, bias_options)
-    if bias is not None:
-        params.update(bias_options)
-    tree = build_tree(flow, *_tree_arrays(partition, list(network.nodes)), bias=bias)
-    params.update(trials=0, two_level=tree.num_levels <= 2, fast_hierarchical=FULL)
-    return _make_result(network, flow, params, tree, np.array([tree.total_codelength]), 0, 0.0,
-                        _states_of(G), bias)
+    return _evaluate("evaluate", G, partition, options)
 
 
-def codelength(
-    G: Any,
-    partition: Any,
-    directed: bool | None = None,
-    weight: str | None = "weight",
-    flow_model: str | None = None,
-    teleportation: float = 0.15,
-    to_nodes: bool = False,
-    recorded_teleportation: bool = False,
-    markov_time: float = 1.0,
-    bipartite_start_id: int | None = None,
-    bipartite_teleportation: bool = False,
-    skip_adjust_bipartite_flow: bool = False,
-    regularized: bool = False,
-    regularization_strength: float = 1.0,
-    intra_regularization_strength: float = 1.0,
-    inter_regularization_strength: float = 1.0,
-    multilayer_skip_absent_nodes: bool = False,
-    variable_markov_time: bool = False,
-    variable_markov_damping: float = 1.0,
-    variable_markov_min_scale: float = 1.0,
-    # -- the biased map equation --
-    entropy_corrected: bool = False,
-    entropy_correction_strength: float = 1.0,
-    preferred_number_of_modules: int = 0,
-    # -- end of the biased map equation --
-    node_weights: Any = None,
-    use_node_weights_as_flow: bool = False,
-    max_flow_iterations: int = DEFAULT_MAX_FLOW_ITERATIONS,
-    min_flow_iterations: int = DEFAULT_MIN_FLOW_ITERATIONS,
-    flow_tolerance: float = DEFAULT_FLOW_TOLERANCE,
-    weight_threshold: float = 0.0,
-    no_self_links: bool = False,
-    node_limit: int = 0,
-    # -- metadata map equation --
-    meta_data: Any = None,
-    meta_data_rate: float = 1.0,
-    meta_data_unweighted: bool = False,
-    # -- end of metadata map equation --
-) -> Codelength:
+@shares_keywords(FlowOptions, ObjectiveOptions)
+def codelength(G: Any, partition: Any, **options: Unpack[MapEquationKeywords]) -> Codelength:
     """Return the codelength of any partition or module tree of ``G``.
 
     A flat partition is scored with the two-level map equation, a tree with
-    the multilevel map equation (one codebook per module).
+    the multilevel map equation (one codebook per module).  This is the
+    ``codelength`` of :func:`evaluate`'s result, with its parts; of a
+    result of :func:`cluster` it is that result's ``codelength``.
 
     Parameters
     ----------
@@ -1076,28 +729,19 @@ def codelength(
         written as in a ``.tree`` file (modules from the top down, then the
         node's place in its module, e.g. ``(1, 3, 2)``), a
         :class:`ModuleTree`, or a result (its tree).
-    directed, weight, flow_model, teleportation, to_nodes, recorded_teleportation, markov_time
-        The flow options, as for :func:`cluster`.
-    bipartite_start_id, bipartite_teleportation, skip_adjust_bipartite_flow
-        The bipartite options, as for :func:`cluster`.
-    entropy_corrected, entropy_correction_strength, preferred_number_of_modules
-        The biased map equation, as for :func:`cluster`: its terms are part
-        of the codelength (the correction of ``k - 1`` modules of the index
-        codelength, the rest of the module codelength, as the official
-        reports them).
-    node_weights, use_node_weights_as_flow, max_flow_iterations, min_flow_iterations
-        The node-weight and power-iteration options, as for :func:`cluster`.
-    flow_tolerance, weight_threshold, no_self_links, node_limit
-        As for :func:`cluster`.
-    meta_data, meta_data_rate, meta_data_unweighted
-        The metadata map equation, as for :func:`cluster`: the codelength
-        then includes the metadata term in ``module_codelength``.
+    **options
+        The shared keywords, documented here once the module is imported.
 
     Returns
     -------
     Codelength
         A float (bits) carrying ``index_codelength``, ``module_codelength``
         and ``one_level_codelength``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`evaluate`.
 
     Examples
     --------
@@ -1108,59 +752,31 @@ def codelength(
     >>> round(float(L), 6), round(L.index_codelength, 6)
     (2.642755, 0.047619)
     """
-    G = _as_state_network(G, directed, weight)
-    objective = _objective_options(
-        regularized, regularization_strength, intra_regularization_strength,
-        inter_regularization_strength, multilayer_skip_absent_nodes, variable_markov_time,
-        variable_markov_damping, variable_markov_min_scale)
-    network, flow, _ = _network_and_flow(G, directed, weight, flow_model, teleportation,
-                                         to_nodes, recorded_teleportation, markov_time,
-                                         bipartite_start_id, bipartite_teleportation,
-                                         skip_adjust_bipartite_flow, objective=objective,
-                                         **_flow_input(locals()))
-    flow = _with_meta(G, network, flow, {}, meta_data, meta_data_rate, meta_data_unweighted)
-    bias = _bias(G, network, _bias_options(entropy_corrected, entropy_correction_strength,
-                                           preferred_number_of_modules))
-    nodes = list(network.nodes)
-    if _as_tree(partition, nodes) is None:
-        _, dense = np.unique(_labels_of(partition, nodes), return_inverse=True)
-        return _score(flow, dense.astype(np.int64), bias)
-    return _tree_codelength(flow, build_tree(flow, *_tree_arrays(partition, nodes), bias=bias),
-                            bias)
+    result = _evaluate("codelength", G, partition, options)
+    return Codelength(result.index_codelength, result.module_codelength,
+                      result.one_level_codelength)
 
 
-def compute_flow(
-    G: Any,
-    directed: bool | None = None,
-    weight: str | None = "weight",
-    flow_model: str | None = None,
-    teleportation: float = 0.15,
-    to_nodes: bool = False,
-    recorded_teleportation: bool = False,
-    markov_time: float = 1.0,
-    bipartite_start_id: int | None = None,
-    bipartite_teleportation: bool = False,
-    skip_adjust_bipartite_flow: bool = False,
-    regularized: bool = False,
-    regularization_strength: float = 1.0,
-    intra_regularization_strength: float = 1.0,
-    inter_regularization_strength: float = 1.0,
-    multilayer_skip_absent_nodes: bool = False,
-    variable_markov_time: bool = False,
-    variable_markov_damping: float = 1.0,
-    variable_markov_min_scale: float = 1.0,
-    node_weights: Any = None,
-    use_node_weights_as_flow: bool = False,
-    max_flow_iterations: int = DEFAULT_MAX_FLOW_ITERATIONS,
-    min_flow_iterations: int = DEFAULT_MIN_FLOW_ITERATIONS,
-    flow_tolerance: float = DEFAULT_FLOW_TOLERANCE,
-    weight_threshold: float = 0.0,
-    no_self_links: bool = False,
-    node_limit: int = 0,
-) -> Flow:
+@shares_keywords(FlowOptions)
+def compute_flow(G: Any, **options: Unpack[FlowKeywords]) -> Flow:
     """Return the flow of ``G`` (node visit rates and link flows).
 
-    Parameters are those of :func:`cluster`.
+    Parameters
+    ----------
+    G
+        The network, as for :func:`cluster`.
+    **options
+        The shared keywords, documented here once the module is imported.
+
+    Returns
+    -------
+    Flow
+        The node flow, the link flow and how the power iteration ended.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`cluster`.
 
     Examples
     --------
@@ -1170,11 +786,5 @@ def compute_flow(
     >>> flow.node_flow.tolist()
     [0.25, 0.5, 0.25]
     """
-    objective = _objective_options(
-        regularized, regularization_strength, intra_regularization_strength,
-        inter_regularization_strength, multilayer_skip_absent_nodes, variable_markov_time,
-        variable_markov_damping, variable_markov_min_scale)
-    return _network_and_flow(G, directed, weight, flow_model, teleportation, to_nodes,
-                             recorded_teleportation, markov_time, bipartite_start_id,
-                             bipartite_teleportation, skip_adjust_bipartite_flow,
-                             objective=objective, **_flow_input(locals()))[1]
+    (flow_options,) = split_keywords("compute_flow", options, FlowOptions)
+    return _network_and_flow(G, flow_options)[1]

@@ -750,16 +750,17 @@ def _out_name(args: argparse.Namespace) -> str:
 
 
 @contextlib.contextmanager
-def _partition_from(path: str):
-    """Name ``path``, the -c file, in a :class:`NotAPartitionError` raised
-    inside: the partition that does not fit is that file's, not the
-    network's (unless the partition is a JSON network's own paths)."""
+def _partition_from(source: str | None):
+    """Name ``source`` in a :class:`NotAPartitionError` raised inside: the
+    -c file, or a JSON network's node paths, whose partition does not fit
+    (``None``: the run has no partition, and such an error is left as it
+    is; it never names the network file for a partition it does not hold)."""
     try:
         yield
     except NotAPartitionError as err:
-        if err.source is not None:
+        if err.source is not None or source is None:
             raise
-        raise NotAPartitionError(err.message, source=path) from None
+        raise NotAPartitionError(err.message, source=source) from None
 
 
 def _initial_labels(network, partition: dict, neighbours: bool = False) -> np.ndarray:
@@ -1161,19 +1162,20 @@ def _run(args: argparse.Namespace, argv: list[str] | None = None) -> int:
             flow_tolerance=args.flow_tolerance,
         )
         options.update(_meta_options(args, network))
-        initial = None
+        initial = partition_source = None
         if args.cluster_data or json_paths is not None:
             # As the official: the paths of a JSON network are its initial
             # partition, unless -c gives one.
             given = read_tree(args.cluster_data) if args.cluster_data else json_paths
+            partition_source = args.cluster_data or f"{network_name} (its node paths)"
             neighbours = args.assign_to_neighbouring_module
-            with _partition_from(args.cluster_data or network_name):
+            with _partition_from(partition_source):
                 initial = (_initial_tree(network, given, neighbours) if args.no_infomap
                            else _initial_labels(network, {n: p[0] for n, p in given.items()},
                                                 neighbours))
 
         clustering = time.perf_counter()
-        with warnings.catch_warnings(), _partition_from(args.cluster_data or network_name):
+        with warnings.catch_warnings(), _partition_from(partition_source):
             # A flow that does not converge is said once, below, not as a Python warning.
             warnings.filterwarnings("ignore", "the flow did not converge", RuntimeWarning)
             result, progress = _search(args, network, initial, options)
@@ -1245,8 +1247,10 @@ def _run(args: argparse.Namespace, argv: list[str] | None = None) -> int:
             _remove_empty(created)
             raise
     except InfomapPyError as err:
+        # The package's errors name their file themselves (a partition's its
+        # -c file), or concern no file: said as they are.
         return _fail(str(err))
-    except (ValueError, TypeError) as err:
+    except (ValueError, TypeError) as err:  # the network's (a negative weight)
         return _fail(f"{network_name}: {err}")
     if args.summary_json == "-":
         print(json.dumps(summary, separators=(",", ":")))

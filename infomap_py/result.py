@@ -339,53 +339,8 @@ def order_by_flow(labels: np.ndarray, node_flow: np.ndarray) -> tuple[np.ndarray
 
 
 def partition_labels(partition: Any, nodes: Sequence[Any]) -> np.ndarray:
-    """Return ``partition`` as an int label per node of ``nodes``.
+    """Return ``partition`` as an int label per node of ``nodes``: see
+    :func:`infomap_py._validate.check_partition`, where the partition checks live."""
+    from ._validate import check_partition
 
-    ``partition`` may be a sequence of labels aligned with ``nodes``, a dict
-    ``{node: module}``, a list of sets of nodes (communities), or an
-    :class:`InfomapResult`.
-    """
-    n = len(nodes)
-    if isinstance(partition, InfomapResult):
-        partition = partition.labels
-    if isinstance(partition, dict):
-        missing = [node for node in nodes if node not in partition]
-        if missing:
-            raise ValueError(f"partition has no module for node {missing[0]!r}")
-        if len(partition) > n:
-            node_set = set(nodes)
-            extra = next(key for key in partition if key not in node_set)
-            raise ValueError(f"partition has a module for {extra!r}, which is not a node")
-        module_ids: dict = {}
-        return np.array(
-            [module_ids.setdefault(partition[node], len(module_ids)) for node in nodes],
-            dtype=np.int64,
-        )
-    if isinstance(partition, (list, tuple)) and partition and all(
-        isinstance(c, (set, frozenset)) for c in partition
-    ):
-        index = {node: i for i, node in enumerate(nodes)}
-        labels = np.full(n, -1, dtype=np.int64)
-        for module, community in enumerate(partition):
-            for node in community:
-                if node not in index:
-                    raise ValueError(f"community {module} holds {node!r}, which is not a node")
-                if labels[index[node]] >= 0:
-                    raise ValueError(f"node {node!r} is in more than one community")
-                labels[index[node]] = module
-        if (labels < 0).any():
-            node = nodes[int(np.flatnonzero(labels < 0)[0])]
-            raise ValueError(f"node {node!r} is in no community")
-        return labels
-    try:
-        labels = np.asarray(partition)
-    except (TypeError, ValueError):
-        labels = None
-    if labels is None or labels.ndim != 1 or labels.dtype.kind not in "iu":
-        raise TypeError(
-            "partition must be a sequence of integer labels (one per node), a dict "
-            "{node: module} or a list of sets of nodes"
-        )
-    if labels.shape[0] != n:
-        raise ValueError(f"partition has {labels.shape[0]} labels for {n} nodes")
-    return labels.astype(np.int64)
+    return check_partition(partition, nodes)

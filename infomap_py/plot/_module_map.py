@@ -43,6 +43,7 @@ def module_links(result: InfomapResult, labels: np.ndarray, num_modules: int,
 
 def module_map(
     result: InfomapResult,
+    *,
     ax: Any = None,
     level: int = 1,
     max_modules: int = 30,

@@ -128,6 +128,7 @@ def _draw_links(ax: Any, network: Any, positions: np.ndarray, labels: np.ndarray
 def network(
     G: Any,
     result: InfomapResult | None = None,
+    *,
     ax: Any = None,
     layout: Any = None,
     level: int = 1,

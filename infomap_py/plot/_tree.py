@@ -30,6 +30,7 @@ _HOLE = 0.6
 
 def tree(
     result: InfomapResult,
+    *,
     style: str = "icicle",
     ax: Any = None,
     palette: Sequence[Any] | str | None = None,
@@ -132,7 +133,7 @@ def tree(
     return ax
 
 
-def codelength(result: InfomapResult, ax: Any = None,
+def codelength(result: InfomapResult, *, ax: Any = None,
                figsize: tuple[float, float] = (7, 4)) -> Any:
     """Draw the codelength of every trial and the best one split by level.
 
