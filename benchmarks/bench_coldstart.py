@@ -1,8 +1,14 @@
 """A new user's first run: the README's command on an empty and on a warm Numba cache.
 
-(a) ``python -m infomap_py examples/karate.txt OUTDIR -N 10 -o clu,tree`` in a
-    fresh process with an empty Numba cache (a temporary ``NUMBA_CACHE_DIR``):
-    wall time and peak memory (the child's maximum resident set size);
+(s) ``python -m infomap_py examples/karate.txt OUTDIR -N 10 -o clu,tree`` in a
+    fresh process with an empty Numba cache (a temporary ``NUMBA_CACHE_DIR``),
+    on the kernels' machine code shipped with the package (``_core/compiled``):
+    wall time and peak memory (the child's maximum resident set size), median
+    of ``--warm-runs`` runs, each on a cache of its own; where the shipped
+    code cannot serve this machine, the reason;
+(a) the same with the shipped code switched off
+    (``INFOMAP_PY_SHIPPED_KERNELS=0``), so that every kernel compiles: the
+    first run on a machine the shipped code does not serve;
 (b) the same command again on the cache that run filled (median of
     ``--warm-runs``, default 3);
 (c) ``python -c "import infomap_py"``: wall time (median of ``--import-runs``,
@@ -38,6 +44,8 @@ from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+#: The environment variable that switches the shipped kernels off (``"0"``).
+SHIPPED_SWITCH = "INFOMAP_PY_SHIPPED_KERNELS"
 
 
 # --- The compile events of one process --------------------------------------
@@ -127,14 +135,25 @@ def per_kernel(compiles: list[dict]) -> list[dict]:
 
 # --- Timing fresh processes --------------------------------------------------
 
-def child_env(cache: str | None = None) -> dict:
-    """This environment with the package next to this file first on the path
-    and, when given, ``cache`` as the Numba cache."""
+def child_env(cache: str | None = None, shipped: bool = True) -> dict:
+    """This environment with the package next to this file first on the path,
+    when given, ``cache`` as the Numba cache and, unless ``shipped``, the
+    shipped kernels switched off."""
     path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p)
     env = dict(os.environ, PYTHONPATH=path)
     if cache is not None:
         env["NUMBA_CACHE_DIR"] = cache
+    env[SHIPPED_SWITCH] = "1" if shipped else "0"
     return env
+
+
+def shipped_unfit() -> str | None:
+    """Why the shipped kernels cannot serve a child here (None when they can)."""
+    code = ("from infomap_py._core import _shipped; "
+            "print(_shipped.why_unfit(_shipped.read_manifest()) or '')")
+    done = subprocess.run([sys.executable, "-c", code], env=child_env(), cwd=ROOT,
+                          capture_output=True, text=True, check=True)
+    return done.stdout.strip() or None
 
 
 def run_child(command: list[str], env: dict) -> dict:
@@ -221,10 +240,16 @@ def measure_runs(args: argparse.Namespace, network: Path) -> dict:
         events_file = Path(tmp) / "events.json"
         recording = [sys.executable, "-m", "benchmarks.bench_coldstart", "--record-compiles",
                      str(events_file), json.dumps(cli_args)]
-        env = child_env(str(cache))
+        env = child_env(str(cache), shipped=False)
         print(f"command: python -m infomap_py {network.name} OUTDIR "
               f"{' '.join(cli_args[2:])}")
 
+        unfit = shipped_unfit()
+        shipped = []
+        for run in range(args.warm_runs if unfit is None else 0):
+            own_cache = Path(tmp) / f"shipped-cache-{run}"
+            own_cache.mkdir()
+            shipped.append(run_child(plain, child_env(str(own_cache))))
         cold = run_child(recording if args.per_kernel else plain, env)
         warm = [run_child(plain, env) for _ in range(args.warm_runs)]
         kernels = compiles = None
@@ -234,6 +259,12 @@ def measure_runs(args: argparse.Namespace, network: Path) -> dict:
 
     figures = {
         "command": ["python", "-m", "infomap_py", str(args.network), "OUTDIR", *cli_args[2:]],
+        "shipped": ({"unfit": unfit} if unfit is not None else
+                    {"median_seconds": statistics.median(run["seconds"] for run in shipped),
+                     "seconds": [run["seconds"] for run in shipped],
+                     "peak_mib": max(run["peak_mib"] for run in shipped),
+                     "compile_notice": any("compiling kernels" in run["stderr"]
+                                           for run in shipped)}),
         "cold": {"seconds": cold["seconds"], "peak_mib": cold["peak_mib"],
                  "compile_notice": "compiling kernels" in cold["stderr"]},
         "warm": {"median_seconds": statistics.median(run["seconds"] for run in warm),
@@ -268,22 +299,29 @@ def print_figures(figures: dict, top: int) -> None:
     imp = figures["import"]
     rows = []
     if "cold" in figures:
-        cold, warm = figures["cold"], figures["warm"]
-        rows.append(("cold (empty Numba cache)", cold["seconds"], cold["peak_mib"]))
-        rows.append((f"warm (median of {len(warm['seconds'])})", warm["median_seconds"],
+        cold, warm, shipped = figures["cold"], figures["warm"], figures["shipped"]
+        if "unfit" not in shipped:
+            rows.append((f"first run, shipped kernels (median of {len(shipped['seconds'])})",
+                         shipped["median_seconds"], shipped["peak_mib"]))
+        rows.append(("first run, compiling (no shipped)", cold["seconds"], cold["peak_mib"]))
+        rows.append((f"warm, on that cache (median of {len(warm['seconds'])})",
+                     warm["median_seconds"],
                      warm["peak_mib"]))
     rows.append((f"import infomap_py (median of {imp['runs']})", imp["median_seconds"],
                  imp["peak_mib"]))
     rows.append((f"python -c pass (median of {imp['runs']})",
                  imp["python_startup_median_seconds"], imp["python_startup_peak_mib"]))
-    print(f"{'run':34s} {'seconds':>9s} {'peak MiB':>9s}")
+    if "unfit" in figures.get("shipped", {}):
+        print(f"the shipped kernels cannot serve this machine: {figures['shipped']['unfit']}")
+    print(f"{'run':46s} {'seconds':>9s} {'peak MiB':>9s}")
     for label, seconds, peak in rows:
-        print(f"{label:34s} {seconds:9.2f} {peak:9.0f}")
+        print(f"{label:46s} {seconds:9.2f} {peak:9.0f}")
     print(f"-X importtime of infomap_py: {imp['infomap_py_importtime_ms']:.0f} ms; "
           f"imports numba: {imp['imports_numba']}, scipy: {imp['imports_scipy']}")
     if "cold" in figures:
         print(f"compile notice on the cold run: {figures['cold']['compile_notice']}, "
-              f"on a warm run: {figures['warm']['compile_notice']}")
+              f"on a warm run: {figures['warm']['compile_notice']}, on a shipped run: "
+              f"{figures['shipped'].get('compile_notice', 'not run')}")
     kernels = figures.get("kernels")
     if kernels is None:
         return

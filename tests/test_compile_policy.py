@@ -60,7 +60,7 @@ SCRIPT = textwrap.dedent("""
 
 
 def test_every_kernel_has_one_specialization(tmp_path):
-    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path),
+    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path), INFOMAP_PY_SHIPPED_KERNELS="0",
                PYTHONPATH=os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH"))
                                           if p))
     done = subprocess.run([sys.executable, "-c", SCRIPT], env=env, capture_output=True,

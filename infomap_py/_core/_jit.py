@@ -99,12 +99,23 @@ def _one_type_per_value(dispatcher):
     return dispatcher
 
 
+def _shipped_first(dispatcher):
+    """Give ``dispatcher`` (made without Numba's cache) the on-disk cache
+    that looks for its machine code among the shipped kernels before
+    Numba's own cache (see :mod:`._shipped`)."""
+    if hasattr(dispatcher, "enable_caching"):  # else NUMBA_DISABLE_JIT
+        from . import _shipped
+
+        dispatcher._cache = _shipped.ShippedFirstCache(dispatcher.py_func)
+    return dispatcher
+
+
 def jit(function):
     """Decorator for every kernel: compiled once per argument types, cached
     on disk, GIL released so that trials and module splits can run in
     threads.  No ``fastmath``: codelengths must reproduce to 1e-9 bits
     across runs and machines."""
-    return _one_type_per_value(numba.njit(cache=True, nogil=True)(function))
+    return _one_type_per_value(_shipped_first(numba.njit(nogil=True)(function)))
 
 
 def inline_jit(function):
@@ -114,7 +125,8 @@ def inline_jit(function):
     Each compiled library repeats the optimization of all it links, so a
     mid-level kernel compiled on its own costs as much as everything below
     it."""
-    return _one_type_per_value(numba.njit(cache=True, nogil=True, inline="always")(function))
+    return _one_type_per_value(
+        _shipped_first(numba.njit(nogil=True, inline="always")(function)))
 
 
 def unless_none(stand_in):

@@ -1,0 +1,130 @@
+"""The kernels' machine code shipped with the package (``_core/compiled/``).
+
+A first run loads it instead of compiling for half a minute.  These tests
+check that the shipped code is built from today's kernel sources, that it
+serves this machine (or is refused where it cannot), that a first run on an
+empty Numba cache compiles nothing, and that its answers are bit for bit
+those of the kernels compiled here.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import numba
+import pytest
+
+from infomap_py._core import _jit, _shipped
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _python(code: str, cache: Path, **env: str) -> str:
+    """Run ``code`` on this package with ``cache`` as Numba's cache; its stdout."""
+    path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p)
+    done = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=900,
+                          env=dict(os.environ, NUMBA_CACHE_DIR=str(cache), PYTHONPATH=path,
+                                   **env))
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done.stdout
+
+
+def test_the_shipped_code_is_built_from_todays_kernels():
+    manifest = _shipped.read_manifest()
+    assert manifest is not None, "no manifest: run python scripts/ship_kernels.py"
+    assert manifest["kernel_sources"] == _jit._kernels_stamp().hex(), (
+        "the kernel sources changed since the shipped code was built: "
+        "run python scripts/ship_kernels.py")
+    files = sorted(Path(_shipped.SHIPPED_FOLDER).glob("*.nbc"))
+    assert len(files) == manifest["files"] > 0
+
+
+def test_the_shipped_code_serves_a_machine_like_the_one_it_was_built_for():
+    manifest = _shipped.read_manifest()
+    assert manifest["numba"] == numba.__version__, (
+        "the shipped code is for another Numba: run python scripts/ship_kernels.py")
+    reason = _shipped.why_unfit(manifest)
+    if all(manifest[key] == value for key, value in
+           (("python", _shipped.python_tag()), ("triple", _shipped.host_triple()))):
+        import llvmlite.binding as llvm
+
+        features = llvm.get_host_cpu_features()
+        if all(features.get(name, False) for name in manifest["features"]):
+            assert reason is None
+            return
+    assert reason is not None  # another Python, platform or CPU: compiled as before
+
+
+@pytest.mark.parametrize("change, says", [
+    ({"numba": "0.1.0"}, "Numba 0.1.0"),
+    ({"python": "py27"}, "py27"),
+    ({"triple": "aarch64-unknown-linux-gnu"}, "aarch64"),
+    ({"kernel_sources": "00"}, "scripts/ship_kernels.py"),
+    ({"features": ["avx2", "no-such-feature"]}, "lacks no-such-feature"),
+])
+def test_code_built_for_something_else_is_refused(change, says):
+    manifest = dict(_shipped.read_manifest(), **change)
+    assert says in _shipped.why_unfit(manifest)
+    assert "no kernels" in _shipped.why_unfit(None)
+
+
+COMPILES = """
+    import sys
+    from numba.core import event
+    compiled = []
+
+    class Listener(event.Listener):
+        def on_start(self, ev):
+            compiled.append(getattr(getattr(ev.data["dispatcher"], "py_func", None),
+                                    "__qualname__", "?"))
+
+        def on_end(self, ev):
+            pass
+
+    event.register("numba:compile", Listener())
+    from infomap_py.cli import main
+    main(["examples/karate.txt", sys.argv[1] if len(sys.argv) > 1 else "{out}", "--silent",
+          "-N", "10", "-o", "clu,tree"])
+    print(len(compiled), sorted(set(compiled)))
+"""
+
+
+def test_a_first_run_on_an_empty_cache_compiles_nothing(tmp_path):
+    if _shipped.target_magic() is None:
+        pytest.skip(f"the shipped code cannot serve this machine: "
+                    f"{_shipped.why_unfit(_shipped.read_manifest())}")
+    out = _python(COMPILES.format(out=tmp_path / "out"), tmp_path / "cache")
+    assert out.startswith("0 []"), out
+
+
+ANSWERS = """
+    import hashlib, warnings
+    import networkx as nx
+    import numpy as np
+    import infomap_py
+    warnings.simplefilter("ignore")
+    graphs = {"karate": nx.karate_club_graph(),
+              "directed": nx.gnp_random_graph(120, 0.05, seed=2, directed=True),
+              "memory": infomap_py.read_network("examples/memory.net")}
+    for name, G in graphs.items():
+        for options in ({}, {"two_level": True, "trials": 3}, {"markov_time": 0.7}):
+            res = infomap_py.cluster(G, seed=5, **options)
+            labels = hashlib.sha1(np.asarray(res.labels).tobytes()).hexdigest()
+            print(name, options, repr(res.codelength), labels)
+"""
+
+
+@pytest.mark.slow
+def test_the_shipped_code_answers_as_the_code_compiled_here(tmp_path):
+    if _shipped.target_magic() is None:
+        pytest.skip(f"the shipped code cannot serve this machine: "
+                    f"{_shipped.why_unfit(_shipped.read_manifest())}")
+    shipped = _python(ANSWERS, tmp_path / "shipped")
+    compiled = _python(ANSWERS, tmp_path / "compiled", **{_shipped.SWITCH: "0"})
+    assert len(shipped.splitlines()) == 9
+    assert shipped == compiled
