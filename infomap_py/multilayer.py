@@ -302,44 +302,83 @@ def _check_link_weights(name: str, w: Any, n: int) -> np.ndarray:
 # Helpers on grouped arrays
 # --------------------------------------------------------------------------
 
+#: Relaxed links generated at a time: bounds the working memory of the
+#: expansion (its arrays per link live for one chunk of head states).
+_CHUNK_LINKS = 1 << 19
+
 
 def _group_sum(cols: Sequence[np.ndarray], w: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
-    """Sort rows by ``cols`` (first column first) and sum ``w`` over equal rows."""
+    """Sort rows by ``cols`` (first column first) and sum ``w`` over equal rows.
+
+    ``w`` must be an array of the caller's own (it may be sorted in place).
+    """
     if w.shape[0] == 0:
         return [c[:0] for c in cols], w[:0]
-    key = _combined_key(cols)
-    if key is None:
+    radices = _radices(cols)
+    if radices is None:
         order = np.lexsort(tuple(cols[::-1]))
-    elif np.all(key[1:] >= key[:-1]):
-        order = None
-    else:
-        order = np.argsort(key, kind="stable")
-    if order is not None:
         cols = [c[order] for c in cols]
         w = w[order]
-    new = np.zeros(w.shape[0], dtype=bool)
-    new[0] = True
-    for c in cols:
-        new[1:] |= c[1:] != c[:-1]
-    starts = np.flatnonzero(new)
-    return [c[starts] for c in cols], np.add.reduceat(w, starts)
-
-
-def _combined_key(cols: Sequence[np.ndarray]) -> np.ndarray | None:
-    """One int64 key ordering rows as ``cols`` do (first column first), or
-    ``None`` when the columns' ranges do not fit in 63 bits together."""
+        new = np.zeros(w.shape[0], dtype=bool)
+        new[0] = True
+        for c in cols:
+            new[1:] |= c[1:] != c[:-1]
+        starts = np.flatnonzero(new)
+        return [c[starts] for c in cols], np.add.reduceat(w, starts)
     key = np.zeros(cols[0].shape[0], dtype=np.int64)
-    span = 1
+    for c, radix in zip(cols, radices, strict=True):
+        key *= radix
+        key += c
+    _sort_by_key(key, w)
+    key, w = _sum_sorted(key, w)
+    return _decode(key, radices), w
+
+
+def _radices(cols: Sequence[np.ndarray]) -> list[int] | None:
+    """Return the radix of each column (its largest value + 1) for one int64
+    key ordering rows as ``cols`` do, or ``None`` when a column is negative
+    or their ranges do not fit in 62 bits together."""
+    radices, span = [], 1
     for c in cols:
         if c.min() < 0:
             return None
-        radix = int(c.max()) + 1
-        span *= radix
+        radices.append(int(c.max()) + 1)
+        span *= radices[-1]
         if span >= 1 << 62:
             return None
-        key *= radix
-        key += c
-    return key
+    return radices
+
+
+def _decode(key: np.ndarray, radices: Sequence[int]) -> list[np.ndarray]:
+    """Return the columns of keys made with ``radices`` (see :func:`_radices`)."""
+    cols = []
+    for radix in radices[:0:-1]:
+        key, col = np.divmod(key, radix)
+        cols.append(col)
+    cols.append(key)
+    return cols[::-1]
+
+
+def _sort_by_key(key: np.ndarray, w: np.ndarray) -> None:
+    """Sort ``key`` in place, and ``w`` with it (stably: equal keys keep the
+    order of their weights)."""
+    if key.shape[0] > 1 and np.any(key[1:] < key[:-1]):
+        order = np.argsort(key, kind="stable")
+        key.sort()
+        w[...] = w[order]
+
+
+def _sum_sorted(key: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return the distinct keys of sorted ``key`` and the sum of ``w`` over each."""
+    if key.shape[0] < 2:
+        return key, w
+    new = np.empty(key.shape[0], dtype=bool)
+    new[0] = True
+    np.not_equal(key[1:], key[:-1], out=new[1:])
+    if new.all():
+        return key, w
+    starts = np.flatnonzero(new)
+    return key[starts], np.add.reduceat(w, starts)
 
 
 def _ranges(starts: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -351,6 +390,18 @@ def _ranges(starts: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndar
     first = np.cumsum(counts) - counts
     offset = np.arange(owner.shape[0], dtype=np.int64) - first[owner]
     return owner, starts.astype(np.int64)[owner] + offset
+
+
+def _chunks(sizes: np.ndarray, limit: int):
+    """Yield ``(start, stop)`` of consecutive pieces of ``range(len(sizes))``
+    whose ``sizes`` sum to at most ``limit`` (or that hold one item)."""
+    ends = np.cumsum(sizes)
+    start = 0
+    while start < sizes.shape[0]:
+        before = int(ends[start - 1]) if start else 0
+        stop = max(start + 1, int(np.searchsorted(ends, before + limit, side="right")))
+        yield start, stop
+        start = stop
 
 
 @dataclass(frozen=True)
@@ -379,10 +430,10 @@ class _LayerNets:
         keep = w > 0  # the official network drops zero-weight links
         (lay, src, tgt), w = _group_sum([lay[keep], src[keep], tgt[keep]], w[keep])
         if undirected:  # each link both ways; self-links once
-            loop = src == tgt
+            back = np.flatnonzero(src != tgt)
             (lay, src, tgt), w = _group_sum(
-                [np.concatenate([lay, lay[~loop]]), np.concatenate([src, tgt[~loop]]),
-                 np.concatenate([tgt, src[~loop]])], np.concatenate([w, w[~loop]]))
+                [np.concatenate([lay, lay[back]]), np.concatenate([src, tgt[back]]),
+                 np.concatenate([tgt, src[back]])], np.concatenate([w, w[back]]))
         key = lay * num_nodes + src
         new = np.ones(key.shape[0], dtype=bool)
         new[1:] = key[1:] != key[:-1]
@@ -414,23 +465,54 @@ class _LayerNets:
 
 
 class _Build:
-    """Collects the state nodes in creation order and the state links."""
+    """Numbers the state nodes in the order the expansion creates them, and
+    collects the state links.
 
-    def __init__(self, num_nodes: int):
+    A state is named by its index in ``keys``: the sorted keys ``layer *
+    num_nodes + node`` (compact indices) of every state that a link of the
+    input could create.  ``create`` numbers states as they come (a state
+    exists from its first creation on, with the node weight given then), so
+    that no list of every creation is kept.
+    """
+
+    def __init__(self, keys: np.ndarray, num_nodes: int):
+        self.keys = keys
         self.num_nodes = num_nodes
-        self.events: list[tuple[np.ndarray, np.ndarray]] = []  # (state key, node weight)
+        self.lay, self.node = np.divmod(keys, max(num_nodes, 1))
+        self.rank = np.full(keys.shape[0], -1, dtype=np.int64)  # creation rank, -1: none yet
+        self.num_created = 0
+        self.created: list[np.ndarray] = []  # states, in creation order
+        self.weights: list[np.ndarray] = []  # the node weight of each, from its creation
         self.links: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        self.index_type = np.int32 if keys.shape[0] <= np.iinfo(np.int32).max else np.int64
 
-    def key(self, lay: np.ndarray, node: np.ndarray) -> np.ndarray:
-        return lay * self.num_nodes + node
+    def state(self, lay: np.ndarray, node: np.ndarray) -> np.ndarray:
+        """Return the state of each ``(lay, node)`` (compact indices; in ``keys``)."""
+        return np.searchsorted(self.keys, lay * self.num_nodes + node)
 
-    def create(self, keys: np.ndarray, weights: np.ndarray | float = 1.0) -> None:
-        """Create states ``keys`` (in this order) where they do not exist yet."""
-        self.events.append((keys, np.broadcast_to(np.asarray(weights, dtype=np.float64),
-                                                  keys.shape)))
+    def create(self, states: np.ndarray, weights: np.ndarray | float = 1.0) -> None:
+        """Create ``states`` (in this order) where they do not exist yet."""
+        fresh = np.flatnonzero(self.rank[states] < 0)
+        if fresh.size == 0:
+            return
+        _, first = np.unique(states[fresh], return_index=True)
+        first = fresh[np.sort(first)]
+        new = states[first]
+        self.rank[new] = np.arange(self.num_created, self.num_created + new.shape[0])
+        self.num_created += new.shape[0]
+        self.created.append(new)
+        self.weights.append(np.broadcast_to(np.asarray(weights, dtype=np.float64),
+                                            states.shape)[first])
 
     def link(self, source: np.ndarray, target: np.ndarray, w: np.ndarray) -> None:
-        self.links.append((source, target, w))
+        """Add the links ``source -> target`` (states) of weights ``w``."""
+        self.links.append((source.astype(self.index_type), target.astype(self.index_type), w))
+
+
+def _state_keys(pairs: Sequence[tuple[np.ndarray, np.ndarray]], num_nodes: int) -> np.ndarray:
+    """Return the sorted distinct keys ``layer * num_nodes + node`` of the
+    ``(layer, node)`` arrays in ``pairs``."""
+    return np.unique(np.concatenate([lay * num_nodes + node for lay, node in pairs]))
 
 
 def _ordered(build: _Build, keys: Sequence[np.ndarray], order_cols: Sequence[np.ndarray],
@@ -486,27 +568,34 @@ def _expand(net: MultilayerNetwork, opts: _Options) -> StateNetwork:
     cl = lambda a: np.searchsorted(layer_ids, a)  # noqa: E731 - compact layer index
     cn = lambda a: np.searchsorted(node_ids, a)  # noqa: E731 - compact node index
 
-    build = _Build(n)
     explicit = ~intra
-    _add_explicit(build, cl(s_lay[explicit]), cn(s_node[explicit]), cl(t_lay[explicit]),
-                  cn(t_node[explicit]), weight[explicit])
+    sl, sn = cl(s_lay[explicit]), cn(s_node[explicit])
+    tl, tn = cl(t_lay[explicit]), cn(t_node[explicit])
+    inter = (cl(i_lay), cn(i_node), cl(i_tlay), i_w)
     has_intra = bool(intra.any())
-    if has_intra:
-        nets = _LayerNets.build(cl(s_lay[intra]), cn(s_node[intra]), cn(t_node[intra]),
-                                weight[intra], not net.directed, n)
-        if i_lay.shape[0]:
-            _expand_with_inter(build, nets, cl(i_lay), cn(i_node), cl(i_tlay), i_w,
-                               not net.directed, opts)
+    nets = _LayerNets.build(cl(s_lay[intra]), cn(s_node[intra]), cn(t_node[intra]),
+                            weight[intra], not net.directed, n) if has_intra else None
+    pairs = [(sl, sn), (tl, tn), (inter[0], inter[1]), (inter[2], inter[1])]
+    if nets is not None:
+        pairs += [(nets.row_lay, nets.row_node), (nets.lay, nets.tgt)]
+    build = _Build(_state_keys(pairs, n), n)
+    del pairs
+    _add_explicit(build, sl, sn, tl, tn, weight[explicit])
+    del sl, sn, tl, tn
+    if nets is not None:
+        if inter[0].shape[0]:
+            _expand_with_inter(build, nets, *inter, not net.directed, opts)
         elif opts.by_jsd:
             _relax_by_jsd(build, nets, layer_ids, opts)
         else:
             _relax_by_strength(build, nets, layer_ids, opts)
+    del nets
     return _state_network(net, build, layer_ids, node_ids, net.directed or has_intra, opts)
 
 
 def _add_explicit(build: _Build, sl, sn, tl, tn, w) -> None:
     """``*Multilayer`` links: states source, target per link in order; the link as is."""
-    source, target = build.key(sl, sn), build.key(tl, tn)
+    source, target = build.state(sl, sn), build.state(tl, tn)
     build.create(np.stack([source, target], axis=1).ravel())
     build.link(source, target, w)
 
@@ -515,11 +604,11 @@ def _expand_with_inter(build: _Build, nets: _LayerNets, lay1, node, lay2, w,
                        undirected: bool, opts: _Options) -> None:
     """Layer links as they are, plus ``*Inter`` links spread over the
     neighbours of the node in the target layer (or to the node itself)."""
-    source, target = build.key(nets.lay, nets.src), build.key(nets.lay, nets.tgt)
+    source, target = build.state(nets.lay, nets.src), build.state(nets.lay, nets.tgt)
     build.create(np.stack([source, target], axis=1).ravel())
     build.link(source, target, nets.w)
 
-    (lay1, node, lay2), w = _group_sum([lay1, node, lay2], w)
+    (lay1, node, lay2), w = _group_sum([lay1, node, lay2], w.copy())
     head = np.ones(lay1.shape[0], dtype=bool)
     head[1:] = (lay1[1:] != lay1[:-1]) | (node[1:] != node[:-1])
     group = np.cumsum(head) - 1
@@ -533,13 +622,13 @@ def _expand_with_inter(build: _Build, nets: _LayerNets, lay1, node, lay2, w,
 def _inter_forward(build, nets, lay1, node, lay2, w, group, heads, entry, to_self) -> None:
     """From ``(lay1, node)`` to the neighbours of ``node`` in ``lay2``."""
     g = np.arange(heads.shape[0])
-    keys = [build.key(lay1[heads], node[heads])]
+    keys = [build.state(lay1[heads], node[heads])]
     cols = [(g, np.full(g.shape, -1), np.full(g.shape, -1))]
-    source = build.key(lay1, node)
+    source = build.state(lay1, node)
     rows = nets.find_rows(lay2, node)  # nothing where node has no out-links in lay2
     if to_self:
         e = np.flatnonzero(rows >= 0)
-        target = build.key(lay2[e], node[e])
+        target = build.state(lay2[e], node[e])
         keys.append(target)
         cols.append((group[e], e, np.zeros_like(e)))
         _ordered(build, keys, cols)
@@ -548,7 +637,7 @@ def _inter_forward(build, nets, lay1, node, lay2, w, group, heads, entry, to_sel
     has = np.flatnonzero(rows >= 0)
     owner, link = nets.row_links(rows[has])
     e = has[owner]
-    target = build.key(lay2[e], nets.tgt[link])
+    target = build.state(lay2[e], nets.tgt[link])
     keys.append(target)
     cols.append((group[e], e, link))
     _ordered(build, keys, cols)
@@ -558,10 +647,10 @@ def _inter_forward(build, nets, lay1, node, lay2, w, group, heads, entry, to_sel
 def _inter_backward(build, nets, lay1, node, lay2, w, group, heads, entry, to_self) -> None:
     """Undirected ``*Inter`` links also go from ``(lay2, node)`` to the
     neighbours of ``node`` in ``lay1`` (or to the node itself)."""
-    source = build.key(lay2, node)
+    source = build.state(lay2, node)
     rows = nets.find_rows(lay1, node)  # the same row for every entry of a group
     if to_self:
-        target = build.key(lay1, node)
+        target = build.state(lay1, node)
         hh, e = heads[rows[heads] >= 0], np.flatnonzero(rows >= 0)
         keys = [target[hh], source[e]]
         cols = [(group[hh], np.full(hh.shape, -1)), (group[e], e)]
@@ -571,7 +660,7 @@ def _inter_backward(build, nets, lay1, node, lay2, w, group, heads, entry, to_se
     has = np.flatnonzero(rows >= 0)
     owner, link = nets.row_links(rows[has])
     e = has[owner]
-    target = build.key(lay1[e], nets.tgt[link])
+    target = build.state(lay1[e], nets.tgt[link])
     keys = [source[has], target]
     cols = [(has, np.full(has.shape, -1)), (e, link)]
     _ordered(build, keys, cols)
@@ -586,54 +675,106 @@ def _limits(opts: _Options) -> tuple[int, int]:
     return down, up
 
 
+@dataclass(frozen=True)
+class _Relax:
+    """What relaxation by strength reads, for every head state in order:
+    the heads, their layer, the range ``lo:hi`` of their *pairs*
+    (rows of the same node in the layers within the limits) in ``order``
+    (rows by node, then layer id), and the state of every row and of every
+    layer link's target."""
+
+    heads: np.ndarray
+    head_lay: np.ndarray
+    lo: np.ndarray
+    hi: np.ndarray
+    order: np.ndarray
+    row_state: np.ndarray
+    target_state: np.ndarray
+
+
 def _relax_by_strength(build: _Build, nets: _LayerNets, layer_ids: np.ndarray,
                        opts: _Options) -> None:
     """Relax to the node's neighbours in every layer within the limits: the
     link to ``(layer2, m)`` from ``(layer1, n)`` weighs ``w_nm(layer2)
     (r / S_n + [layer2 == layer1] (1 - r) / s_n(layer1))``, where ``s_n`` is
-    the node's out-weight in a layer and ``S_n`` its sum over those layers."""
-    r = opts.relax_rate
-    down, up = _limits(opts)
-    # Every node of every layer network (with in- or out-links) is a head state.
-    hk = np.unique(np.concatenate([build.key(nets.lay, nets.src), build.key(nets.lay, nets.tgt)]))
-    h_lay, h_node = hk // build.num_nodes, hk % build.num_nodes
-    h_raw = layer_ids[h_lay]
-    order, sorted_keys = nets.rows_by_node(layer_ids)
-    lo = np.searchsorted(sorted_keys, (h_node << 32) | np.maximum(h_raw - down, 0))
-    hi = np.searchsorted(sorted_keys, (h_node << 32) | np.minimum(h_raw + up, _ID_LIMIT - 1),
-                         side="right")
-    pair_head, pos = _ranges(lo, hi - lo)
-    pair_row = order[pos]
-    strength = np.bincount(pair_head, weights=nets.row_out[pair_row], minlength=hk.shape[0])
-    is_intra = nets.row_lay[pair_row] == h_lay[pair_head]
-    own_out = np.zeros(hk.shape[0])
-    own_out[pair_head[is_intra]] = nets.row_out[pair_row[is_intra]]
-    pair_ix = np.arange(pair_head.shape[0])
+    the node's out-weight in a layer and ``S_n`` its sum over those layers.
 
-    keys = [hk]
-    cols = [(np.arange(hk.shape[0]), np.full(hk.shape, -1), np.full(hk.shape, -1))]
+    Every node of every layer network (with in- or out-links) is a head
+    state; heads are taken in ``keys`` order, a chunk at a time (each
+    head's links and created states stay within its chunk, in the order
+    the official code makes them).
+    """
+    down, up = _limits(opts)
+    row_state = build.state(nets.row_lay, nets.row_node)
+    target_state = build.state(nets.lay, nets.tgt)
+    is_head = np.zeros(build.keys.shape[0], dtype=bool)
+    is_head[row_state] = True
+    is_head[target_state] = True
+    heads = np.flatnonzero(is_head)
+    del is_head
+    head_lay, head_node = build.lay[heads], build.node[heads]
+    head_raw = layer_ids[head_lay]
+    order, sorted_keys = nets.rows_by_node(layer_ids)
+    lowest = np.maximum(head_raw - down, 0)
+    highest = np.minimum(head_raw + up, _ID_LIMIT - 1)
+    lo = np.searchsorted(sorted_keys, (head_node << 32) | lowest)
+    hi = np.searchsorted(sorted_keys, (head_node << 32) | highest, side="right")
+    relax = _Relax(heads, head_lay, lo, hi, order, row_state, target_state)
+    links_before = np.concatenate([[0], np.cumsum(nets.row_len[order])])
+    for start, stop in _chunks(links_before[hi] - links_before[lo], _CHUNK_LINKS):
+        _relax_heads(build, nets, relax, slice(start, stop), opts)
+
+
+def _relax_heads(build: _Build, nets: _LayerNets, relax: _Relax, chunk: slice,
+                 opts: _Options) -> None:
+    """Relax from the heads ``relax.heads[chunk]``: their links, and their
+    states with each head first and then its targets, pair by pair."""
+    r = opts.relax_rate
+    heads = relax.heads[chunk]
+    lo, hi = relax.lo[chunk], relax.hi[chunk]
+    pair_head, pos = _ranges(lo, hi - lo)
+    pair_row = relax.order[pos]
+    strength = np.bincount(pair_head, weights=nets.row_out[pair_row], minlength=heads.shape[0])
+    is_intra = nets.row_lay[pair_row] == relax.head_lay[chunk][pair_head]
+    own_out = np.zeros(heads.shape[0])
+    own_out[pair_head[is_intra]] = nets.row_out[pair_row[is_intra]]
     active = strength[pair_head] > 0
-    spread = active if not opts.to_self else active & is_intra
+    created = []  # (pair, target state) of every state the pairs create, pair by pair
     if opts.to_self:
-        ts = np.flatnonzero(active & ~is_intra)
-        w = r * nets.row_out[pair_row[ts]] / strength[pair_head[ts]]
-        ts, w = ts[w >= _MIN_RELAX_WEIGHT], w[w >= _MIN_RELAX_WEIGHT]
-        target = build.key(nets.row_lay[pair_row[ts]], h_node[pair_head[ts]])
-        keys.append(target)
-        cols.append((pair_head[ts], ts, np.zeros_like(ts)))
-        build.link(hk[pair_head[ts]], target, w)
-    sp = np.flatnonzero(spread)
-    factor = r / strength[pair_head[sp]]
-    intra_sp = is_intra[sp]
-    factor[intra_sp] += (1.0 - r) / own_out[pair_head[sp[intra_sp]]]
-    owner, link = nets.row_links(pair_row[sp])
-    target = build.key(nets.lay[link], nets.tgt[link])
-    keys.append(target)
-    cols.append((pair_head[sp[owner]], pair_ix[sp[owner]], link))
-    _ordered(build, keys, cols)
+        to_self = np.flatnonzero(active & ~is_intra)
+        w = r * nets.row_out[pair_row[to_self]] / strength[pair_head[to_self]]
+        big = w >= _MIN_RELAX_WEIGHT
+        to_self, w = to_self[big], w[big]
+        target = relax.row_state[pair_row[to_self]]  # the head's node in the other layer
+        build.link(heads[pair_head[to_self]], target, w)
+        created.append((to_self, target))
+        active &= is_intra
+    spread = np.flatnonzero(active)
+    factor = r / strength[pair_head[spread]]
+    intra = is_intra[spread]
+    factor[intra] += (1.0 - r) / own_out[pair_head[spread[intra]]]
+    owner, link = nets.row_links(pair_row[spread])
+    pair = spread[owner]
+    target = relax.target_state[link]
     w = factor[owner] * nets.w[link]
     big = w >= _MIN_RELAX_WEIGHT
-    build.link(hk[pair_head[sp[owner]]][big], target[big], w[big])
+    build.link(heads[pair_head[pair]][big], target[big], w[big])
+    created.append((pair, target))
+    build.create(_heads_first(heads, pair_head, created))
+
+
+def _heads_first(heads: np.ndarray, pair_head: np.ndarray,
+                 created: Sequence[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+    """Return the states in creation order: each head, then the states its
+    pairs create, in pair order (``created`` holds lists of ``(pair,
+    state)``, each sorted by pair)."""
+    pair = np.concatenate([p for p, _ in created])
+    state = np.concatenate([s for _, s in created])
+    if len(created) > 1:
+        order = np.argsort(pair, kind="stable")
+        pair, state = pair[order], state[order]
+    before = np.searchsorted(pair_head[pair], np.arange(heads.shape[0]))
+    return np.insert(state, before, heads)
 
 
 def _relax_by_jsd(build: _Build, nets: _LayerNets, layer_ids: np.ndarray, opts: _Options) -> None:
@@ -665,8 +806,8 @@ def _relax_by_jsd(build: _Build, nets: _LayerNets, layer_ids: np.ndarray, opts: 
     total = np.bincount(a, weights=js, minlength=nets.row_key.shape[0])
     factor = np.where(a == b, 1.0, js * r / (1.0 - r) * nets.row_out[a] / total[a])
     owner, link = nets.row_links(b)
-    src = build.key(nets.row_lay[a[owner]], nets.row_node[a[owner]])
-    tgt = build.key(nets.lay[link], nets.tgt[link])
+    src = build.state(nets.row_lay[a[owner]], nets.row_node[a[owner]])
+    tgt = build.state(nets.lay[link], nets.tgt[link])
     n_ = nets.row_node[a[owner]]
     la, lb = layer_ids[nets.row_lay[a[owner]]], layer_ids[nets.row_lay[b[owner]]]
     zero, one = np.zeros_like(link), np.ones_like(link)
@@ -706,49 +847,58 @@ def _js_similarity(nets: _LayerNets, row1: np.ndarray, row2: np.ndarray):
 def _state_network(net: MultilayerNetwork, build: _Build, layer_ids: np.ndarray,
                    node_ids: np.ndarray, directed: bool, opts: _Options) -> StateNetwork:
     """Number the states created in ``build`` and return the state network."""
-    n = build.num_nodes
-    events = np.concatenate([e[0] for e in build.events]) if build.events else np.zeros(0, np.int64)
-    weights = np.concatenate([e[1] for e in build.events]) if build.events else np.zeros(0)
-    keys, first = np.unique(events, return_index=True)
-    lay, node = layer_ids[keys // n], node_ids[keys % n]
+    created = np.concatenate(build.created) if build.created else np.zeros(0, np.int64)
+    weights = np.concatenate(build.weights) if build.weights else np.zeros(0)
+    num_states = created.shape[0]
+    lay, node = layer_ids[build.lay[created]], node_ids[build.node[created]]
     if opts.matchable is None:
-        state_id = np.empty(keys.shape[0], dtype=np.int64)
-        state_id[np.argsort(first, kind="stable")] = np.arange(keys.shape[0])
+        state_id = np.arange(num_states, dtype=np.int64)
+        by_id = state_id  # states are numbered in creation order
     else:
         state_id = _matchable_ids(lay, node, opts.matchable)
-    by_id = np.argsort(state_id, kind="stable")  # state index -> position in keys
-    index_of_key = np.empty_like(by_id)
-    index_of_key[by_id] = np.arange(by_id.shape[0])
-
-    src = np.concatenate([x[0] for x in build.links]) if build.links else np.zeros(0, np.int64)
-    tgt = np.concatenate([x[1] for x in build.links]) if build.links else np.zeros(0, np.int64)
-    w = np.concatenate([x[2] for x in build.links]) if build.links else np.zeros(0)
-    src, tgt = _lookup(keys, index_of_key, src), _lookup(keys, index_of_key, tgt)
-    (src, tgt), w = _group_sum([src, tgt], w)
-    keep = w > 0
-    if not keep.all():
-        src, tgt, w = src[keep], tgt[keep], w[keep]
-    if not np.all(np.isfinite(w)):
-        raise ValueError("the expansion gave a non-finite link weight (weights too large)")
+        by_id = np.argsort(state_id, kind="stable")  # state index -> creation rank
+    index = np.full(build.keys.shape[0], -1, dtype=np.int64)  # state -> state index
+    index[created[by_id]] = np.arange(num_states)
+    source, target, w = _state_links(build, index, num_states)
 
     physical_ids, physical_names = _physical(net, node[by_id])
-    state_weights = weights[first][by_id]
-    network = Network(src, tgt, w, int(keys.shape[0]), bool(directed),
-                      nodes=state_id[by_id],
+    state_weights = weights[by_id]
+    network = Network(source, target, w, num_states, bool(directed), nodes=state_id[by_id],
                       node_weights=None if np.all(state_weights == 1.0) else state_weights)
     return StateNetwork(network, np.searchsorted(physical_ids, node[by_id]),
                         tuple(int(x) for x in physical_ids), physical_names, lay[by_id],
                         opts.to_self)
 
 
-def _lookup(keys: np.ndarray, values: np.ndarray, query: np.ndarray) -> np.ndarray:
-    """``values[i]`` for each ``query == keys[i]`` (``keys`` sorted, every
-    query present): by a dense table when the keys are not too sparse."""
-    if keys.size and int(keys[-1]) < 8 * keys.size + (1 << 20):
-        table = np.empty(int(keys[-1]) + 1, dtype=values.dtype)
-        table[keys] = values
-        return table[query]
-    return values[np.searchsorted(keys, query)]
+def _state_links(build: _Build, index: np.ndarray, num_states: int):
+    """Return ``(source, target, weight)``: the links of ``build`` between
+    state indices ``index[state]``, sorted, links between the same states
+    summed (in the order they were added), those of weight 0 left out.
+
+    Each link becomes one int64 key ``source * num_states + target`` (state
+    indices are below 2**31), the links added being freed as they go.
+    """
+    total = sum(piece[2].shape[0] for piece in build.links)
+    key = np.empty(total, dtype=np.int64)
+    w = np.empty(total, dtype=np.float64)
+    start = 0
+    while build.links:
+        source, target, weight = build.links.pop(0)
+        stop = start + weight.shape[0]
+        np.multiply(index[source], num_states, out=key[start:stop])
+        key[start:stop] += index[target]
+        w[start:stop] = weight
+        start = stop
+        del source, target, weight
+    _sort_by_key(key, w)
+    key, w = _sum_sorted(key, w)
+    keep = w > 0
+    if not keep.all():
+        key, w = key[keep], w[keep]
+    if not np.all(np.isfinite(w)):
+        raise ValueError("the expansion gave a non-finite link weight (weights too large)")
+    source, target = np.divmod(key, max(num_states, 1))
+    return source, target, w
 
 
 def _matchable_ids(lay: np.ndarray, node: np.ndarray, largest_layer: int) -> np.ndarray:

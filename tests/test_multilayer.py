@@ -399,6 +399,141 @@ def test_expansion_of_many_links_is_vectorised():
 
 
 # --------------------------------------------------------------------------
+# The vectorised expansion against a state-by-state one
+# --------------------------------------------------------------------------
+
+#: The options of relaxation by strength (the default expansion).
+STRENGTH_OPTIONS = [o for o in OPTION_SETS if not o.get("relax_by_jsd")]
+
+
+def relaxed_state_by_state(net: MultilayerNetwork, relax_rate=0.15, relax_limit=None,
+                           relax_limit_up=None, relax_limit_down=None, relax_to_self=False,
+                           matchable_ids=None) -> dict:
+    """The relaxed state network of ``*Intra`` links, made one state at a
+    time as the official code does, with the same float operations in the
+    same order (for rows of fewer than 8 links, whose sums NumPy adds up
+    one by one)."""
+    lay, src, _, tgt, w = (np.asarray(a) for a in net.links)
+    summed: dict = {}  # (layer, source, target) -> weight, duplicates summed in input order
+    for key, weight in zip(zip(lay.tolist(), src.tolist(), tgt.tolist(), strict=True), w.tolist(),
+                           strict=True):
+        if weight > 0:
+            summed[key] = summed[key] + weight if key in summed else weight
+    layer_links = dict(summed)
+    if not net.directed:  # each link also backwards (added after the forward one)
+        for (layer, a, b), weight in summed.items():
+            if a != b:
+                back = (layer, b, a)
+                layer_links[back] = layer_links[back] + weight if back in summed else weight
+    out: dict = {}  # (layer, node) -> {target: weight}
+    for (layer, a, b), weight in layer_links.items():
+        out.setdefault((layer, a), {})[b] = weight
+    assert all(len(targets) < 8 for targets in out.values())  # NumPy sums these one by one
+    out_weight = {row: sum(targets[t] for t in sorted(targets)) for row, targets in out.items()}
+    heads = sorted(set(out) | {(layer, t) for (layer, _), ts in out.items() for t in ts})
+    cap = lambda x: 2**32 if x is None or x < 0 else x  # noqa: E731
+    down = min(cap(relax_limit), cap(relax_limit_down))
+    up = min(cap(relax_limit), cap(relax_limit_up))
+    r, order, links = relax_rate, {}, {}
+
+    def create(state):
+        order.setdefault(state, len(order))
+
+    for a, n in heads:
+        create((a, n))
+        layers = [b for b, m in sorted(out) if m == n and a - down <= b <= a + up]
+        strength = 0.0
+        for b in layers:
+            strength += out_weight[(b, n)]
+        if strength <= 0:
+            continue
+        for b in layers:
+            if relax_to_self and b != a:
+                weight = r * out_weight[(b, n)] / strength
+                if weight >= 1e-16:
+                    create((b, n))
+                    links[((a, n), (b, n))] = weight
+                continue
+            factor = r / strength
+            if b == a:
+                factor += (1.0 - r) / out_weight[(a, n)]
+            for m in sorted(out[(b, n)]):
+                create((b, m))
+                if factor * out[(b, n)][m] >= 1e-16:
+                    links[((a, n), (b, m))] = factor * out[(b, n)][m]
+    states = sorted(order, key=order.get)
+    if matchable_ids is not None:
+        shift = (matchable_ids - 1).bit_length() + 1
+        states.sort(key=lambda s: (s[1] << shift) | s[0])
+        ids = [(node << shift) | layer for layer, node in states]
+    else:
+        ids = list(range(len(states)))
+    index = {s: i for i, s in enumerate(states)}
+    rows = sorted((index[s], index[t], weight) for (s, t), weight in links.items())
+    physical = sorted(set(net.physical_nodes) | {node for _, node in states})
+    return dict(source=np.array([x[0] for x in rows], dtype=np.int64),
+                target=np.array([x[1] for x in rows], dtype=np.int64),
+                weight=np.array([x[2] for x in rows], dtype=np.float64),
+                nodes=np.array(ids, dtype=np.int64),
+                physical=np.array([physical.index(node) for _, node in states], dtype=np.int64),
+                layer=np.array([layer for layer, _ in states], dtype=np.int64))
+
+
+def expansion_arrays(net: MultilayerNetwork, **options) -> dict:
+    """The arrays of ``net``'s state network, as :func:`relaxed_state_by_state` names them."""
+    sn = net.to_state_network(**options)
+    assert sn.network.node_weights is None and sn.directed
+    return dict(source=sn.network.source, target=sn.network.target, weight=sn.network.weight,
+                nodes=np.asarray(sn.network.nodes), physical=sn.physical, layer=sn.layer)
+
+
+def assert_identical(ours: dict, want: dict) -> None:
+    """Every array equal, bit for bit, with the same dtype."""
+    assert ours.keys() == want.keys()
+    for name, array in want.items():
+        assert ours[name].dtype == array.dtype, name
+        np.testing.assert_array_equal(ours[name], array, err_msg=name, strict=True)
+
+
+@pytest.mark.parametrize("case", range(len(STRENGTH_OPTIONS)))
+def test_relaxation_equals_the_state_by_state_expansion(case):
+    options = STRENGTH_OPTIONS[case]
+    rng = np.random.default_rng(7 + case)
+    for directed in (False, True):
+        for zeros in (False, True):
+            net = random_multilayer(rng, zeros=zeros, directed=directed, nodes=12, m=30)
+            assert_identical(expansion_arrays(net, **options),
+                             relaxed_state_by_state(net, **options))
+
+
+def test_bundled_layers_example_equals_the_state_by_state_expansion():
+    import infomap_py
+
+    net = infomap_py.read_network(Path(__file__).parents[1] / "examples" / "layers.net")
+    for options in ({}, dict(relax_rate=0.4, relax_to_self=True), dict(matchable_ids=2)):
+        assert_identical(expansion_arrays(net, **options), relaxed_state_by_state(net, **options))
+
+
+@pytest.mark.parametrize("chunk", [1, 5])
+def test_expansion_is_the_same_in_any_chunks(monkeypatch, chunk):
+    """Relaxation runs a chunk of head states at a time; the chunk size
+    changes nothing, with *Multilayer links beside the *Intra ones too."""
+    from infomap_py import multilayer
+
+    rng = np.random.default_rng(chunk)
+    nets = [random_multilayer(rng, nodes=20, m=150, directed=d) for d in (False, True)]
+    lay, src, _, tgt, w = nets[0].links
+    mixed = dataclasses.replace(nets[0], links=(lay, src, np.where(src % 3 == 0, 6, lay), tgt, w),
+                                from_intra=src % 3 != 0)
+    for net in [*nets, mixed]:
+        for options in STRENGTH_OPTIONS:
+            whole = expansion_arrays(net, **options)
+            with monkeypatch.context() as patch:
+                patch.setattr(multilayer, "_CHUNK_LINKS", chunk)
+                assert_identical(expansion_arrays(net, **options), whole)
+
+
+# --------------------------------------------------------------------------
 # from_layers
 # --------------------------------------------------------------------------
 
