@@ -89,7 +89,17 @@ def test_nested_group_joins_the_outer_one(tmp_path):
     assert files_in(tmp_path) == []
 
 
-def test_interrupt_during_the_renames_waits_until_all_are_done(tmp_path, monkeypatch):
+@pytest.fixture
+def foreground_sigint():
+    """Python's own SIGINT handler, as in a foreground process: a shell starts a
+    background job (``pytest &``) with SIGINT ignored, and Python keeps that."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
+def test_interrupt_during_the_renames_waits_until_all_are_done(tmp_path, monkeypatch,
+                                                               foreground_sigint):
     real_replace = os.replace
     calls = []
 
@@ -122,7 +132,7 @@ def test_remove_stale_temporaries(tmp_path):
 #: Runs the CLI with a tree writer that stops halfway, so that a test can
 #: signal it while its files are being written.  argv: MARKER CLI-ARGS...
 SLOW_WRITER = """
-import sys, time
+import signal, sys, time
 from pathlib import Path
 import infomap_py.io
 from infomap_py.io._atomic import atomic_text_file
@@ -136,6 +146,7 @@ def slow_tree(result, path, **options):
         time.sleep(120)
 
 infomap_py.io.write_tree = slow_tree
+signal.signal(signal.SIGINT, signal.default_int_handler)  # also where a shell ignores it
 sys.exit(main(sys.argv[2:]))
 """
 
