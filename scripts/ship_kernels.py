@@ -50,6 +50,10 @@ def workload() -> None:
     for name, extra in (("memory.net", ["-o", "clu,tree,states"]), ("layers.net", []),
                         ("bipartite.net", []), ("memory.net", ["--two-level"])):
         main([str(EXAMPLES / name), out, "--silent", *extra])
+    named = os.path.join(out, "named.txt")  # node names instead of numbers
+    with open(named, "w", encoding="utf-8") as handle:
+        handle.write("ann bob\nbob cid\ncid ann\ndan eve\neve fay\nfay dan\nann dan\n")
+    main([named, out, "--silent"])
     shutil.rmtree(out, ignore_errors=True)
 
     graphs = [nx.karate_club_graph(), nx.gnp_random_graph(60, 0.08, seed=1, directed=True)]
@@ -66,6 +70,14 @@ def workload() -> None:
             infomap_py.cluster(G, seed=1, **options)
     edges = np.array([[0, 1], [1, 2], [2, 0], [2, 3], [3, 4], [4, 5], [5, 3]])
     infomap_py.cluster(edges, seed=1)
+    karate = graphs[0]
+    infomap_py.cluster(karate, seed=1, initial_partition={n: n % 4 for n in karate})
+    infomap_py.cluster(nx.connected_caveman_graph(10, 5), seed=1, two_level=True)  # merges
+    lonely = nx.DiGraph(nx.barbell_graph(6, 0))  # nodes without links, reached by teleportation
+    lonely.add_nodes_from(range(12, 16))
+    infomap_py.cluster(lonely, seed=1, recorded_teleportation=True, to_nodes=True)
+    layers = infomap_py.read_network(str(EXAMPLES / "layers.net"))
+    infomap_py.cluster(layers.to_state_network(relax_to_self=True), seed=1)
 
 
 def build(folder: Path) -> dict:

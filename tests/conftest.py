@@ -116,3 +116,11 @@ def official_cluster(edges, n, directed=False, **options):
 def official_score(edges, n, labels, directed=False, **options):
     """The official package's codelength of the given partition (``no_infomap``)."""
     return _official(edges, n, directed, options, initial=labels, no_infomap=True)
+
+
+@pytest.fixture(scope="session")
+def compiled_here_cache(tmp_path_factory) -> Path:
+    """A Numba cache of kernels compiled on this machine (the shipped ones
+    switched off), shared by the tests that compile: the first that runs on
+    it finds it empty and fills it, the later ones load from it."""
+    return tmp_path_factory.mktemp("compiled-here")

@@ -120,11 +120,11 @@ ANSWERS = """
 
 
 @pytest.mark.slow
-def test_the_shipped_code_answers_as_the_code_compiled_here(tmp_path):
+def test_the_shipped_code_answers_as_the_code_compiled_here(tmp_path, compiled_here_cache):
     if _shipped.target_magic() is None:
         pytest.skip(f"the shipped code cannot serve this machine: "
                     f"{_shipped.why_unfit(_shipped.read_manifest())}")
     shipped = _python(ANSWERS, tmp_path / "shipped")
-    compiled = _python(ANSWERS, tmp_path / "compiled", **{_shipped.SWITCH: "0"})
+    compiled = _python(ANSWERS, compiled_here_cache, **{_shipped.SWITCH: "0"})
     assert len(shipped.splitlines()) == 9
     assert shipped == compiled
