@@ -86,7 +86,7 @@ def build(folder: Path) -> dict:
 
     with tempfile.TemporaryDirectory() as cache:
         env = dict(os.environ, NUMBA_CACHE_DIR=cache, NUMBA_CPU_NAME=_shipped.TARGET_CPU,
-                   NUMBA_CPU_FEATURES="", **{_shipped.SWITCH: "0"})
+                   NUMBA_CPU_FEATURES=_shipped.TARGET_TM_FEATURES, **{_shipped.SWITCH: "0"})
         env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])
         start = time.perf_counter()
         subprocess.run([sys.executable, __file__, "--workload"], env=env, check=True)
@@ -139,10 +139,12 @@ def loaded_kernels(report: Path) -> None:
 def prune(folder: Path, env: dict) -> int:
     """Remove the kernels :func:`workload` does not load from ``folder``;
     return how many were kept."""
+    from infomap_py._core import _shipped
+
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "loaded.txt"
         env = dict(env, NUMBA_CACHE_DIR=tmp)
-        del env[_switch()]
+        del env[_shipped.SWITCH]
         subprocess.run([sys.executable, __file__, "--loaded", str(report)], env=env,
                        check=True)
         keep = set(report.read_text().split())
@@ -153,12 +155,6 @@ def prune(folder: Path, env: dict) -> int:
         if base not in keep:
             path.unlink()
     return len(keep)
-
-
-def _switch() -> str:
-    from infomap_py._core import _shipped
-
-    return _shipped.SWITCH
 
 
 if __name__ == "__main__":

@@ -38,6 +38,9 @@ TARGET_FEATURES = (
     "cx16", "sahf", "popcnt", "sse3", "sse4.1", "sse4.2", "ssse3",        # v2
     "avx", "avx2", "bmi", "bmi2", "f16c", "fma", "lzcnt", "movbe", "xsave",  # v3
 )
+#: The target-machine features the shipped code is compiled with beyond the
+#: CPU model's own (Numba's ``NUMBA_CPU_FEATURES``): none.
+TARGET_TM_FEATURES = ""
 #: The environment switch.
 SWITCH = "INFOMAP_PY_SHIPPED_KERNELS"
 
@@ -99,7 +102,7 @@ def target_magic() -> tuple | None:
     manifest = read_manifest()
     if why_unfit(manifest) is not None:
         return None
-    return (manifest["triple"], manifest["cpu"], "")
+    return (manifest["triple"], manifest["cpu"], TARGET_TM_FEATURES)
 
 
 class ShippedFirstCache(FunctionCache):
