@@ -22,7 +22,9 @@
     array helpers compiled for a kernel are listed under their own names.
 
 Every child runs on the package next to this file (it is put first on
-``PYTHONPATH``); the machine's load shows up in every figure.
+``PYTHONPATH``), in a fresh copy for every first run, where Python writes
+the package's bytecode as a user's Python does (the warm runs read it); the
+machine's load shows up in every figure.
 
     PYTHONPATH=. python -m benchmarks.bench_coldstart [--per-kernel] [--json PATH]
         [--network examples/karate.txt] [--trials 10] [--formats clu,tree]
@@ -34,6 +36,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -135,16 +138,32 @@ def per_kernel(compiles: list[dict]) -> list[dict]:
 
 # --- Timing fresh processes --------------------------------------------------
 
-def child_env(cache: str | None = None, shipped: bool = True) -> dict:
-    """This environment with the package next to this file first on the path,
-    when given, ``cache`` as the Numba cache and, unless ``shipped``, the
-    shipped kernels switched off."""
-    path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p)
+def child_env(cache: str | None = None, shipped: bool = True,
+              package_root: Path = ROOT) -> dict:
+    """This environment with the package in ``package_root`` (by default the
+    one next to this file) first on the path, when given, ``cache`` as the
+    Numba cache and, unless ``shipped``, the shipped kernels switched off.
+
+    Python writes the package's compiled bytecode as a user's Python does,
+    even where this environment says not to (``PYTHONDONTWRITEBYTECODE``):
+    a process that compiles the package's Python source on every start
+    would not be a warm run."""
+    path = os.pathsep.join(p for p in (str(package_root), str(ROOT),
+                                       os.environ.get("PYTHONPATH")) if p)
     env = dict(os.environ, PYTHONPATH=path)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     if cache is not None:
         env["NUMBA_CACHE_DIR"] = cache
     env[SHIPPED_SWITCH] = "1" if shipped else "0"
     return env
+
+
+def fresh_package(folder: Path) -> Path:
+    """A copy of the package in ``folder``, without compiled bytecode, as a
+    new install has it: the root to put on the path."""
+    shutil.copytree(ROOT / "infomap_py", folder / "infomap_py",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    return folder
 
 
 def shipped_unfit() -> str | None:
@@ -156,11 +175,12 @@ def shipped_unfit() -> str | None:
     return done.stdout.strip() or None
 
 
-def run_child(command: list[str], env: dict) -> dict:
-    """Run ``command``; return its wall time, peak memory (MiB) and stderr."""
+def run_child(command: list[str], env: dict, cwd: Path = ROOT) -> dict:
+    """Run ``command`` in ``cwd`` (the first place ``python -m`` looks for
+    the package); return its wall time, peak memory (MiB) and stderr."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        proc = subprocess.Popen(command, stdout=out, stderr=err, env=env, cwd=ROOT)
+        proc = subprocess.Popen(command, stdout=out, stderr=err, env=env, cwd=cwd)
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -172,11 +192,11 @@ def run_child(command: list[str], env: dict) -> dict:
     return {"seconds": seconds, "peak_mib": usage.ru_maxrss / 1024, "stderr": stderr}
 
 
-def import_time_ms(env: dict) -> tuple[float, bool, bool]:
+def import_time_ms(env: dict, cwd: Path = ROOT) -> tuple[float, bool, bool]:
     """The cumulative ``-X importtime`` of ``infomap_py`` (ms), and whether
     the import loads Numba and SciPy."""
     code = "import infomap_py, sys; print('numba' in sys.modules, 'scipy' in sys.modules)"
-    done = subprocess.run([sys.executable, "-X", "importtime", "-c", code], env=env, cwd=ROOT,
+    done = subprocess.run([sys.executable, "-X", "importtime", "-c", code], env=env, cwd=cwd,
                           capture_output=True, text=True, check=True)
     cumulative = None
     for line in done.stderr.splitlines():
@@ -240,7 +260,8 @@ def measure_runs(args: argparse.Namespace, network: Path) -> dict:
         events_file = Path(tmp) / "events.json"
         recording = [sys.executable, "-m", "benchmarks.bench_coldstart", "--record-compiles",
                      str(events_file), json.dumps(cli_args)]
-        env = child_env(str(cache), shipped=False)
+        install = fresh_package(Path(tmp) / "install")
+        env = child_env(str(cache), shipped=False, package_root=install)
         print(f"command: python -m infomap_py {network.name} OUTDIR "
               f"{' '.join(cli_args[2:])}")
 
@@ -249,9 +270,11 @@ def measure_runs(args: argparse.Namespace, network: Path) -> dict:
         for run in range(args.warm_runs if unfit is None else 0):
             own_cache = Path(tmp) / f"shipped-cache-{run}"
             own_cache.mkdir()
-            shipped.append(run_child(plain, child_env(str(own_cache))))
-        cold = run_child(recording if args.per_kernel else plain, env)
-        warm = [run_child(plain, env) for _ in range(args.warm_runs)]
+            own_install = fresh_package(Path(tmp) / f"install-{run}")
+            shipped.append(run_child(plain, child_env(str(own_cache), package_root=own_install),
+                                     own_install))
+        cold = run_child(recording if args.per_kernel else plain, env, install)
+        warm = [run_child(plain, env, install) for _ in range(args.warm_runs)]
         kernels = compiles = None
         if args.per_kernel:
             compiles = exclusive_times(json.loads(events_file.read_text()))
@@ -280,11 +303,16 @@ def measure_runs(args: argparse.Namespace, network: Path) -> dict:
 
 
 def measure_import(runs: int) -> dict:
-    """(c): ``import infomap_py`` in fresh processes."""
-    env = child_env()
-    imports = [run_child([sys.executable, "-c", "import infomap_py"], env) for _ in range(runs)]
-    bare = [run_child([sys.executable, "-c", "pass"], env) for _ in range(runs)]
-    own_ms, imports_numba, imports_scipy = import_time_ms(env)
+    """(c): ``import infomap_py`` in fresh processes (after one that writes
+    the package's bytecode)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        install = fresh_package(Path(tmp))
+        env = child_env(package_root=install)
+        importing = [sys.executable, "-c", "import infomap_py"]
+        run_child(importing, env, install)
+        imports = [run_child(importing, env, install) for _ in range(runs)]
+        bare = [run_child([sys.executable, "-c", "pass"], env, install) for _ in range(runs)]
+        own_ms, imports_numba, imports_scipy = import_time_ms(env, install)
     return {"runs": runs,
             "median_seconds": statistics.median(run["seconds"] for run in imports),
             "peak_mib": max(run["peak_mib"] for run in imports),

@@ -3,8 +3,9 @@
 A first run loads it instead of compiling for half a minute.  These tests
 check that the shipped code is built from today's kernel sources, that it
 serves this machine (or is refused where it cannot), that a first run on an
-empty Numba cache compiles nothing, and that its answers are bit for bit
-those of the kernels compiled here.
+empty Numba cache compiles nothing, that loading it readies only what
+running it needs, and that its answers are bit for bit those of the kernels
+compiled here.
 """
 
 from __future__ import annotations
@@ -100,6 +101,40 @@ def test_a_first_run_on_an_empty_cache_compiles_nothing(tmp_path):
                     f"{_shipped.why_unfit(_shipped.read_manifest())}")
     out = _python(COMPILES.format(out=tmp_path / "out"), tmp_path / "cache")
     assert out.startswith("0 []"), out
+
+
+LOADS = """
+    import sys
+    import numba
+    import numpy as np
+    from infomap_py._core import _shipped, coarsen
+
+    labels = np.array([2, 0, 2, 1, 0], dtype=np.int64)
+    start, members = coarsen.members_by_label(labels, 3)
+    library = coarsen.members_by_label.overloads[(numba.int64[::1], numba.int64)].library
+    print("loaded", type(library).__name__, library._link_bitcode is not None)
+    print("compiler readied", "numba.np.linalg" in sys.modules)
+
+    @numba.njit
+    def largest_module(labels, num_modules):  # compiled here, links the shipped kernel
+        start, members = coarsen.members_by_label(labels, num_modules)
+        return np.argmax(start[1:] - start[:-1]), members
+
+    module, again = largest_module(labels, 3)
+    print("linked", library._link_bitcode is None, module, again.tolist(), members.tolist())
+"""
+
+
+def test_loading_shipped_code_readies_only_what_running_it_needs(tmp_path):
+    if _shipped.target_magic() is None:
+        pytest.skip(f"the shipped code cannot serve this machine: "
+                    f"{_shipped.why_unfit(_shipped.read_manifest())}")
+    loaded, readied, linked = _python(LOADS, tmp_path / "cache").splitlines()
+    # The kernel's bitcode for linking waits, and so do the compiler's registries ...
+    assert loaded == "loaded _LinkOnDemandLibrary True"
+    assert readied == "compiler readied False"
+    # ... until a kernel compiled here calls the shipped one: then it links in.
+    assert linked == "linked True 0 [1, 4, 3, 0, 2] [1, 4, 3, 0, 2]"
 
 
 ANSWERS = """

@@ -99,14 +99,32 @@ def _one_type_per_value(dispatcher):
     return dispatcher
 
 
+class _CacheOnFirstUse:
+    """Stands in for a kernel's cache until the kernel is first called.
+
+    Making a cache finds and tests its folder on disk, a fraction of a
+    millisecond; of the 150-odd kernels a run imports, it calls (and loads)
+    a score or two, the others compile into their callers.
+    """
+
+    def __init__(self, py_func):
+        self._py_func = py_func
+        self._cache = None
+
+    def __getattr__(self, name):
+        if self._cache is None:
+            from . import _shipped
+
+            self._cache = _shipped.ShippedFirstCache(self._py_func)
+        return getattr(self._cache, name)
+
+
 def _shipped_first(dispatcher):
     """Give ``dispatcher`` (made without Numba's cache) the on-disk cache
     that looks for its machine code among the shipped kernels before
-    Numba's own cache (see :mod:`._shipped`)."""
+    Numba's own cache (see :mod:`._shipped`), made on first use."""
     if hasattr(dispatcher, "enable_caching"):  # else NUMBA_DISABLE_JIT
-        from . import _shipped
-
-        dispatcher._cache = _shipped.ShippedFirstCache(dispatcher.py_func)
+        dispatcher._cache = _CacheOnFirstUse(dispatcher.py_func)
     return dispatcher
 
 

@@ -12,6 +12,14 @@ before.  The shipped files are never written at run time.
 
 ``INFOMAP_PY_SHIPPED_KERNELS=0`` in the environment turns the shipped code
 off (the build uses this, and so do the tests of the compiler's policy).
+
+Loading is cut to what running the code needs, which halves a warm run's
+start-up: Numba readies its whole compiler (typing and lowering registries)
+before every cache load, and parses, for every kernel it loads, the LLVM
+bitcode kept for linking the kernel into kernels compiled later.  Here a
+load readies only the runtime (NRT) the machine code links against (the
+compiler readies itself when something compiles), and a shipped kernel's
+bitcode is parsed only when a compile links it in.
 """
 
 from __future__ import annotations
@@ -22,7 +30,9 @@ import os
 import sys
 
 import numba
+from numba.core import codegen, compiler
 from numba.core.caching import FunctionCache, IndexDataCacheFile
+from numba.core.runtime import rtsys
 
 #: Where the shipped machine code lies.
 SHIPPED_FOLDER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "compiled")
@@ -116,11 +126,82 @@ class ShippedFirstCache(FunctionCache):
             cache_path=SHIPPED_FOLDER, filename_base=self._impl.filename_base,
             source_stamp=_kernels_stamp())
 
+    def load_overload(self, sig, target_context):
+        """Load the machine code of ``sig`` (None where none is stored),
+        readying only the runtime it links against, where Numba's own
+        cache readies the whole compiler first."""
+        rtsys.initialize(target_context)
+        with self._guard_against_spurious_io_errors():
+            return self._load_overload(sig, target_context)
+        return None  # the guard swallowed an I/O error: compile instead
+
     def _load_overload(self, sig, target_context):
         magic = target_magic() if self._enabled else None
         if magic is not None:
             sig_key, _, code_key = self._index_key(sig, target_context.codegen())
             data = self._shipped_file.load((sig_key, magic, code_key))
             if data is not None:
-                return self._impl.rebuild(target_context, data)
+                return _rebuild_shipped(target_context, data)
         return super()._load_overload(sig, target_context)
+
+
+class _LinkOnDemandLibrary(codegen.JITCodeLibrary):
+    """A code library loaded from machine code whose bitcode for linking
+    into other libraries is parsed only when a compile asks for it."""
+
+    _link_bitcode: bytes | None = None
+
+    @classmethod
+    def from_object_code(cls, codegen_, name: str, object_code: bytes,
+                         link_bitcode: bytes, entry_symbol: str):
+        """The library of ``object_code`` (a cache entry's machine code),
+        defining ``entry_symbol`` (its Python wrapper)."""
+        library = cls(codegen_, name)
+        library.enable_object_caching()
+        library._set_compiled_object(object_code)
+        library._link_bitcode = link_bitcode
+        library._finalize_final_module()
+        codegen_._engine._defined_symbols.add(entry_symbol)
+        return library
+
+    def _parse_link_bitcode(self) -> None:
+        if self._link_bitcode is not None:
+            import llvmlite.binding as llvm
+
+            self._shared_module = llvm.parse_bitcode(self._link_bitcode)
+            self._codegen._engine._load_defined_symbols(self._shared_module)
+            self._link_bitcode = None
+
+    def _get_module_for_linking(self):
+        self._parse_link_bitcode()
+        return super()._get_module_for_linking()
+
+    def get_pointer_to_function(self, name):
+        if not self._codegen._engine.is_symbol_defined(name):
+            self._parse_link_bitcode()  # a symbol other than the entry
+        return super().get_pointer_to_function(name)
+
+
+def _rebuild_shipped(target_context, payload):
+    """A shipped cache entry as a compile result: what Numba's own
+    ``CompileResult._rebuild`` makes of it (for the Numba version the
+    manifest names), with the library of :class:`_LinkOnDemandLibrary`."""
+    (libdata, fndesc, env, signature, objectmode, lifted, typeann, reload_init,
+     referenced_envs) = payload
+    name, kind, data = libdata
+    if kind != "object":
+        return compiler.CompileResult._rebuild(target_context, *payload)
+    for init in reload_init or ():
+        init()
+    library = _LinkOnDemandLibrary.from_object_code(
+        target_context.codegen(), name, data[0], data[1], fndesc.llvm_cpython_wrapper_name)
+    result = compiler.CompileResult(
+        target_context=target_context, typing_context=target_context.typing_context,
+        library=library, environment=env,
+        entry_point=target_context.get_executable(library, fndesc, env),
+        fndesc=fndesc, type_annotation=typeann, signature=signature, objectmode=objectmode,
+        lifted=lifted, typing_error=None, call_helper=None, metadata=None,
+        reload_init=reload_init, referenced_envs=referenced_envs)
+    for referenced in referenced_envs:
+        library.codegen.set_env(referenced.env_name, referenced)
+    return result
