@@ -137,6 +137,58 @@ def test_loading_shipped_code_readies_only_what_running_it_needs(tmp_path):
     assert linked == "linked True 0 [1, 4, 3, 0, 2] [1, 4, 3, 0, 2]"
 
 
+REBUILDS = """
+    import sys
+    import numpy as np
+    from numba.core import codegen, compiler
+    from infomap_py._core import _shipped, coarsen
+
+    labels = np.array([2, 0, 2, 1, 0], dtype=np.int64)
+    if sys.argv[1] == "compile":
+        coarsen.members_by_label(labels, 3)
+        sys.exit()
+    dispatcher = coarsen.members_by_label
+    context = dispatcher.targetctx
+    cache = dispatcher._cache
+    index = cache._cache_file._load_index()
+    (key,) = index
+    payload = cache._cache_file.load(key)
+    context.refresh()
+    result = (_shipped.rebuild_lazily(context, payload) if sys.argv[1] == "lazily"
+              else compiler.CompileResult._rebuild(context, *payload))
+    print(type(result).__name__, isinstance(result.library, codegen.JITCodeLibrary))
+    for name in result._fields:
+        if name not in ("library", "entry_point"):
+            value = getattr(result, name)
+            print(name, type(value).__name__,
+                  value if name in ("signature", "objectmode", "lifted") else "")
+    print(result.fndesc.llvm_cpython_wrapper_name, [e.env_name for e in result.referenced_envs])
+    start, members = result.entry_point(labels, 3)
+    print(start.tolist(), members.tolist())
+"""
+
+
+def test_the_lazy_rebuild_makes_what_numbas_own_makes(tmp_path):
+    """``rebuild_lazily`` mirrors Numba's ``CompileResult._rebuild``: the same
+    compile result, field by field, and the same answers, on this Numba."""
+    cache = tmp_path / "cache"
+    switch_off = {_shipped.SWITCH: "0"}
+
+    def rebuilt(how):
+        path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p)
+        done = subprocess.run([sys.executable, "-c", textwrap.dedent(REBUILDS), how], cwd=ROOT,
+                              capture_output=True, text=True, timeout=300,
+                              env=dict(os.environ, NUMBA_CACHE_DIR=str(cache),
+                                       PYTHONPATH=path, **switch_off))
+        assert done.returncode == 0, done.stderr[-3000:]
+        return done.stdout
+
+    rebuilt("compile")  # into ``cache``
+    assert rebuilt("lazily") == rebuilt("numba")
+    assert rebuilt("lazily").startswith("CompileResult True\n")
+    assert rebuilt("lazily").rstrip().endswith("[0, 2, 3, 5] [1, 4, 3, 0, 2]")
+
+
 ANSWERS = """
     import hashlib, warnings
     import networkx as nx

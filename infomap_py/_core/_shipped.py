@@ -13,13 +13,14 @@ before.  The shipped files are never written at run time.
 ``INFOMAP_PY_SHIPPED_KERNELS=0`` in the environment turns the shipped code
 off (the build uses this, and so do the tests of the compiler's policy).
 
-Loading is cut to what running the code needs, which halves a warm run's
-start-up: Numba readies its whole compiler (typing and lowering registries)
-before every cache load, and parses, for every kernel it loads, the LLVM
-bitcode kept for linking the kernel into kernels compiled later.  Here a
-load readies only the runtime (NRT) the machine code links against (the
-compiler readies itself when something compiles), and a shipped kernel's
-bitcode is parsed only when a compile links it in.
+Loading, from the shipped code and from Numba's own cache alike, is cut to
+what running the code needs, which takes a third off a warm run: Numba
+readies its whole compiler (typing and lowering registries) before every
+cache load, and parses, for every kernel it loads, the LLVM bitcode kept
+for linking the kernel into kernels compiled later.  Here a load readies
+only the runtime (NRT) the machine code links against (the compiler readies
+itself when something compiles), and a kernel's bitcode is parsed only when
+a compile links it in.
 """
 
 from __future__ import annotations
@@ -136,13 +137,15 @@ class ShippedFirstCache(FunctionCache):
         return None  # the guard swallowed an I/O error: compile instead
 
     def _load_overload(self, sig, target_context):
-        magic = target_magic() if self._enabled else None
-        if magic is not None:
-            sig_key, _, code_key = self._index_key(sig, target_context.codegen())
-            data = self._shipped_file.load((sig_key, magic, code_key))
-            if data is not None:
-                return _rebuild_shipped(target_context, data)
-        return super()._load_overload(sig, target_context)
+        if not self._enabled:
+            return None
+        sig_key, own_magic, code_key = self._index_key(sig, target_context.codegen())
+        magic = target_magic()
+        data = (self._shipped_file.load((sig_key, magic, code_key))
+                if magic is not None else None)
+        if data is None:  # Numba's own cache, filled by the compiles here
+            data = self._cache_file.load((sig_key, own_magic, code_key))
+        return None if data is None else rebuild_lazily(target_context, data)
 
 
 class _LinkOnDemandLibrary(codegen.JITCodeLibrary):
@@ -182,10 +185,11 @@ class _LinkOnDemandLibrary(codegen.JITCodeLibrary):
         return super().get_pointer_to_function(name)
 
 
-def _rebuild_shipped(target_context, payload):
-    """A shipped cache entry as a compile result: what Numba's own
-    ``CompileResult._rebuild`` makes of it (for the Numba version the
-    manifest names), with the library of :class:`_LinkOnDemandLibrary`."""
+def rebuild_lazily(target_context, payload):
+    """A cache entry as a compile result: what Numba's own
+    ``CompileResult._rebuild`` makes of it, with the library of
+    :class:`_LinkOnDemandLibrary` (``tests/test_shipped_kernels.py`` checks
+    that the two agree on the Numba installed)."""
     (libdata, fndesc, env, signature, objectmode, lifted, typeann, reload_init,
      referenced_envs) = payload
     name, kind, data = libdata
