@@ -5,7 +5,7 @@ A trial moves nodes into modules and aggregates them, level after level
 (*levels*), then alternates fine-tuning (single nodes move between the
 modules) and coarse-tuning (every module is partitioned on its own and its
 sub-modules move between modules), each followed by the levels again, until
-two rounds in a row gain too little.  Each phase is reported as it ends.
+two rounds in a row gain too little, each or on average.  Each phase is reported as it ends.
 """
 
 from __future__ import annotations
@@ -160,8 +160,11 @@ def partition(net: tuple, constants: np.ndarray, labels: np.ndarray, num_modules
     length = total_codelength(net, constants, labels, k)
     phase_done("levels", k, length)
     fine = True
-    failed_rounds = 0
     rounds = 0
+    relative_threshold = one_level * controls.tune_iteration_relative_threshold
+    # The codelength before the previous round and before this one.
+    before_previous, before = np.inf, length
+    previous_improved = True
     # The first search of the levels is the official's first tune iteration.
     while k > 1 and (tune_limit == 0 or rounds + 1 < tune_limit):
         rounds += 1
@@ -172,15 +175,13 @@ def partition(net: tuple, constants: np.ndarray, labels: np.ndarray, num_modules
                                     module_limits)
         if k > 1:
             labels, k = levels(labels, k, False)
-        new_length = total_codelength(net, constants, labels, k)
-        phase_done("fine-tune" if fine else "coarse-tune", k, new_length)
-        improved = (new_length <= length - min_improvement
-                    and new_length < length
-                    - one_level * controls.tune_iteration_relative_threshold)
-        length = new_length
-        failed_rounds = 0 if improved else failed_rounds + 1
-        if failed_rounds == 2:
+        length = total_codelength(net, constants, labels, k)
+        phase_done("fine-tune" if fine else "coarse-tune", k, length)
+        if _tuning_converged(before_previous, before, length, previous_improved,
+                             min_improvement, relative_threshold):
             break
+        previous_improved = _gains(before, length, 1, min_improvement, relative_threshold)
+        before_previous, before = before, length
         fine = not fine
     if k > 1 and net.node_data.tele_source.any():
         # Nodes without links never see a neighbouring module to join.
@@ -194,6 +195,35 @@ def partition(net: tuple, constants: np.ndarray, labels: np.ndarray, num_modules
     if k == 1:
         length = one_level
     return labels, int(k), float(length)
+
+
+def _gains(old: float, new: float, rounds: int, min_improvement: float,
+           relative_threshold: float) -> bool:
+    """Whether going from codelength ``old`` to ``new`` in ``rounds`` tuning
+    rounds gains more than ``min_improvement`` bits and more than
+    ``relative_threshold`` bits per round."""
+    return (new <= old - rounds * min_improvement
+            and new < old - rounds * relative_threshold)
+
+
+def _tuning_converged(before_previous: float, before: float, length: float,
+                      previous_improved: bool, min_improvement: float,
+                      relative_threshold: float) -> bool:
+    """Whether tuning stops after a round that took the codelength from
+    ``before`` to ``length`` (the round before it started at
+    ``before_previous`` and gained enough if ``previous_improved``): once
+    two rounds in a row gain too little each, or the last two rounds
+    together gain too little on average (the official stops at the first
+    round that gains too little once coarse-tuning has run; a round that
+    moves nothing, as coarse-tuning often does, must not end the search
+    before the fine-tuning that follows, but a search that creeps on by
+    rounds of about the threshold each stops as soon as a pair of rounds
+    averages less)."""
+    improved = _gains(before, length, 1, min_improvement, relative_threshold)
+    if not improved and not previous_improved:
+        return True
+    return (before_previous != np.inf
+            and not _gains(before_previous, length, 2, min_improvement, relative_threshold))
 
 
 def coarse_tune(net: tuple, constants: np.ndarray, labels: np.ndarray, num_modules: int,

@@ -42,7 +42,7 @@ def grid_phases(grid):
     return res, phases
 
 
-def test_tuning_alternates_until_two_rounds_in_a_row_fail(grid_phases):
+def test_tuning_alternates_until_two_rounds_gain_too_little(grid_phases):
     res, phases = grid_phases
     one_level = res.one_level_codelength
     for trial, trial_phases in phases.items():
@@ -55,14 +55,21 @@ def test_tuning_alternates_until_two_rounds_in_a_row_fail(grid_phases):
         assert [phase for phase, _ in rounds] == [
             "fine-tune" if r % 2 == 0 else "coarse-tune" for r in range(len(rounds))]
         lengths = [trial_phases[0][2]] + [length for _, length in rounds]
-        improved = [
-            new <= old - MIN_IMPROVEMENT and new < old - one_level * MIN_RELATIVE_TUNE_IMPROVEMENT
-            for old, new in zip(lengths, lengths[1:])
-        ]
-        # It stops at the first two failed rounds in a row, and only there.
-        assert len(improved) >= 2 and improved[-2:] == [False, False], (trial, lengths)
-        for r in range(len(improved) - 2):
-            assert improved[r] or improved[r + 1], (trial, r, lengths)
+
+        def gains(old, new, rounds):
+            return (new <= old - rounds * MIN_IMPROVEMENT
+                    and new < old - rounds * one_level * MIN_RELATIVE_TUNE_IMPROVEMENT)
+
+        improved = [gains(old, new, 1) for old, new in zip(lengths, lengths[1:])]
+        pair_improved = [gains(old, new, 2) for old, new in zip(lengths, lengths[2:])]
+
+        def converged(r):  # after round r (0-based), r >= 1
+            return not (improved[r] or improved[r - 1]) or not pair_improved[r - 1]
+
+        # It stops at the first pair of rounds that gains too little, and only there.
+        assert len(improved) >= 2 and converged(len(improved) - 1), (trial, lengths)
+        for r in range(1, len(improved) - 1):
+            assert not converged(r), (trial, r, lengths)
         # On this grid tuning goes on for many rounds and coarse-tuning pays.
         assert len(rounds) >= 6, (trial, names)
         assert any(ok for (phase, _), ok in zip(rounds, improved) if phase == "coarse-tune")
@@ -78,3 +85,23 @@ def test_tuning_gains_on_the_grid_as_much_as_the_official(grid, grid_phases):
                                                                  theirs["codelength"])
     for trial_phases in phases.values():
         assert trial_phases[0][2] > theirs["codelength"] * 1.01  # what tuning gains here
+
+
+@pytest.mark.parametrize("gains, stops", [
+    ((3.0, 0.0), False),   # a coarse-tuning that moves nothing: the fine-tuning after it may gain
+    ((0.0, 20.0), False),  # ... and here it did
+    ((0.5, 0.4), True),    # two rounds in a row gain too little each
+    ((1.2, 0.7), True),    # one round gains enough, but the pair too little on average
+    ((2.5, 0.7), False),   # the pair gains enough on average
+])
+def test_tuning_stops_when_a_pair_of_rounds_gains_too_little(gains, stops):
+    """The stop rule on its own, gains in units of the relative threshold."""
+    from infomap_py.two_level import _gains, _tuning_converged
+
+    threshold = 1e-4
+    before_previous = 10.0
+    before = before_previous - gains[0] * threshold
+    length = before - gains[1] * threshold
+    previous_improved = _gains(before_previous, before, 1, MIN_IMPROVEMENT, threshold)
+    assert _tuning_converged(before_previous, before, length, previous_improved,
+                             MIN_IMPROVEMENT, threshold) == stops
