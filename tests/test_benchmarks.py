@@ -207,3 +207,36 @@ def test_regularized_smoke_suite_writes_table_and_plot(tmp_path):
     assert np.mean(dense["reg. ours"]["modules"]) == np.mean(dense["reg. official"]["modules"])
     assert "| fraction | 10 | 10 |" in (tmp_path / "report.md").read_text()
     assert (tmp_path / "regularized.png").stat().st_size > 1000
+
+
+def test_objectives_retry_searches_again_only_where_the_search_fell_short(monkeypatch):
+    """A row longer than the official with Δscore 0 is searched again by both
+    tools (trials and seeds as asked); an objective mismatch (Δscore != 0) or
+    a row within the tolerance is not."""
+    from benchmarks import objectives
+
+    calls = []
+
+    def fake(tool, lengths):
+        def run(case, options, two_level, trials, seed):
+            calls.append((tool, case.name, two_level, trials, seed))
+            return (lengths[seed - 10], 1, 2, None)
+        return run
+
+    monkeypatch.setattr(objectives, "ours", fake("ours", [3.0, 2.0]))
+    monkeypatch.setattr(objectives, "official", fake("official", [2.0, 2.5]))
+    cases = [objectives.Case(name, np.array([0]), np.array([1]), np.ones(1), 2, False,
+                             np.zeros(2, dtype=np.int64)) for name in ("a", "b", "c")]
+
+    def row(name, relative, delta_score):
+        return dict(network=name, option="o", search="two", options={}, relative=relative,
+                    delta_score=delta_score)
+
+    rows = [row("a", 0.1, 0.0), row("b", 0.1, 1e-3), row("c", 1e-9, 0.0)]
+    retried = objectives.retry(rows, cases, trials=7, seeds=2, seed=10, tolerance=1e-6,
+                               log=lambda line: None)
+    assert [r["network"] for r in retried] == ["a"]
+    assert sorted(calls) == sorted([(tool, "a", True, 7, seed) for tool in ("ours", "official")
+                                    for seed in (10, 11)])
+    assert retried[0]["retry_best"] == pytest.approx(0.0)   # 2.0 against 2.0
+    assert retried[0]["retry_mean"] == pytest.approx(2.5 / 2.25 - 1)
