@@ -22,7 +22,7 @@ import numpy as np
 
 from . import mapeq
 from ._jit import jit, unless_none
-from .grouping import members_by_label
+from . import grouping
 
 #: The physical nodes of every node of a state network: node ``u`` holds
 #: physical nodes ``ids[start[u]:start[u + 1]]`` with the flow of its states
@@ -70,7 +70,7 @@ def _sum_by_module(phys, labels, num_modules):
     """Return ``(start, ids, flow, count)``: the physical nodes of the
     modules of ``labels`` as :func:`aggregate_physical` lists them, in
     buffers of which the first ``count`` entries are used."""
-    start, members = members_by_label(labels, num_modules)
+    start, members = grouping.members_by_label(labels, num_modules)
     slot = np.full(num_physical(phys), -1, dtype=np.int64)
     new_start = np.zeros(num_modules + 1, dtype=np.int64)
     ids = np.empty(phys.ids.shape[0], dtype=np.int64)
