@@ -272,7 +272,9 @@ def test_optimizer_move_terms_equal_recomputed_difference(case, seed, exit_netwo
         delta_old = ref.link_flow_between(labels, i, old) + moves._teleport_delta_old(
             state, node_data, i)
         leave = mapeq.leave_delta(node_data[0][i], node_enter[i], node_exit[i],
-                                  modules[old, F], modules[old, E], modules[old, X], delta_old)
+                                  modules[old, F], modules[old, E], modules[old, X],
+                                  modules[old, moves.PLOGP_ENTER], modules[old, moves.PLOGP_EXIT],
+                                  modules[old, moves.PLOGP_EXIT_FLOW], delta_old)
         for new in range(4):  # module 3 is empty
             if new == old:
                 continue

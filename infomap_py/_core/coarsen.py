@@ -20,6 +20,7 @@ from collections import namedtuple
 import numpy as np
 
 from ._jit import inline_jit, jit
+from .grouping import members_by_label
 from .memory import aggregate_physical
 from .meta import aggregate_meta
 
@@ -47,23 +48,6 @@ ModuleFlows = namedtuple("ModuleFlows", "flow enter exit tele_source tele_weight
 def shares_flows(out_flow, in_flow):
     """Whether a flow graph's ``out_flow`` and ``in_flow`` are one array."""
     return out_flow.ctypes.data == in_flow.ctypes.data
-
-
-@jit
-def members_by_label(labels, num_modules):
-    """Return ``(start, members)``: the nodes of module ``m`` are
-    ``members[start[m]:start[m + 1]]`` (a counting sort of ``labels``)."""
-    start = np.zeros(num_modules + 1, dtype=np.int64)
-    for i in range(labels.shape[0]):
-        start[labels[i] + 1] += 1
-    for m in range(num_modules):
-        start[m + 1] += start[m]
-    fill = start[:-1].copy()
-    members = np.empty(labels.shape[0], dtype=np.int64)
-    for i in range(labels.shape[0]):
-        members[fill[labels[i]]] = i
-        fill[labels[i]] += 1
-    return start, members
 
 
 @jit

@@ -207,6 +207,7 @@ def move_delta(
     """
     sum_enter = terms[SUM_ENTER] + exit_network_flow
     leave = leave_delta(node_flow, node_enter, node_exit, old_flow, old_enter, old_exit,
+                        plogp(old_enter), plogp(old_exit), plogp(old_exit + old_flow),
                         delta_old)
     return leave + join_delta(
         sum_enter + delta_old, plogp(sum_enter), node_flow, node_enter, node_exit,
@@ -216,16 +217,19 @@ def move_delta(
 
 
 @jit
-def leave_delta(node_flow, node_enter, node_exit, old_flow, old_enter, old_exit, delta_old):
+def leave_delta(node_flow, node_enter, node_exit, old_flow, old_enter, old_exit,
+                plogp_old_enter, plogp_old_exit, plogp_old_exit_flow, delta_old):
     """Return the change of the module terms of the old module when a node
-    leaves it (see :func:`move_delta`)."""
+    leaves it (see :func:`move_delta`); the ``plogp_old_*`` arguments are
+    ``plogp`` of the old module's enter, exit and exit-plus-flow, which the
+    optimizer keeps per module (as for :func:`join_delta`)."""
     return (
-        plogp(old_enter)
+        plogp_old_enter
         - plogp(old_enter - node_enter + delta_old)
-        + plogp(old_exit)
+        + plogp_old_exit
         - plogp(old_exit - node_exit + delta_old)
         + plogp(old_exit + old_flow - node_exit - node_flow + delta_old)
-        - plogp(old_exit + old_flow)
+        - plogp_old_exit_flow
     )
 
 

@@ -22,6 +22,7 @@ import numpy as np
 
 from . import mapeq
 from ._jit import jit, unless_none
+from . import grouping
 
 #: The physical nodes of every node of a state network: node ``u`` holds
 #: physical nodes ``ids[start[u]:start[u + 1]]`` with the flow of its states
@@ -60,12 +61,16 @@ def aggregate_physical(phys, labels, num_modules):
     """Return the :data:`PhysNodes` of the modules of ``labels``: each
     module holds the physical nodes of its members, with their flows summed
     (members in node order, each physical node where it first appears)."""
-    start = np.zeros(num_modules + 1, dtype=np.int64)
-    for u in range(labels.shape[0]):
-        start[labels[u] + 1] += 1
-    for m in range(num_modules):
-        start[m + 1] += start[m]
-    members = np.argsort(labels, kind="mergesort")
+    start, ids, flow, count = _sum_by_module(phys, labels, num_modules)
+    return PhysNodes(start, ids[:count].copy(), flow[:count].copy())
+
+
+@jit
+def _sum_by_module(phys, labels, num_modules):
+    """Return ``(start, ids, flow, count)``: the physical nodes of the
+    modules of ``labels`` as :func:`aggregate_physical` lists them, in
+    buffers of which the first ``count`` entries are used."""
+    start, members = grouping.members_by_label(labels, num_modules)
     slot = np.full(num_physical(phys), -1, dtype=np.int64)
     new_start = np.zeros(num_modules + 1, dtype=np.int64)
     ids = np.empty(phys.ids.shape[0], dtype=np.int64)
@@ -85,7 +90,7 @@ def aggregate_physical(phys, labels, num_modules):
                 else:
                     flow[slot[p]] += phys.flow[e]
         new_start[a + 1] = count
-    return PhysNodes(new_start, ids[:count].copy(), flow[:count].copy())
+    return new_start, ids, flow, count
 
 
 @unless_none(lambda phys, node_flow: node_flow)
@@ -103,7 +108,8 @@ def physical_term(phys, labels, num_modules):
     """Return the physical term of a partition of a state network:
     ``sum(plogp(flow))`` over every physical node in every module (0 for a
     first-order network, whose node term is constant)."""
-    return mapeq.entropy_terms(aggregate_physical(phys, labels, num_modules).flow)
+    _, _, flow, count = _sum_by_module(phys, labels, num_modules)
+    return mapeq.entropy_terms(flow[:count])
 
 
 @unless_none(lambda phys, nodes, local_phys: None)

@@ -225,6 +225,8 @@ def sweep(net, state, constants, rng, scratch, skip_joined, teleports, enter_is_
     max_degree_random = constants[mapeq.MAX_DEGREE_FOR_RANDOM_MOVES]
     shared = shares_flows(out_flow, in_flow)
     num_moved = 0
+    last_sum_enter = -1.0  # no rate yet: the first node computes its plogp
+    plogp_sum_enter = 0.0
     for idx in range(order.shape[0]):
         i = order[idx]
         if not dirty[i]:
@@ -305,11 +307,15 @@ def sweep(net, state, constants, rng, scratch, skip_joined, teleports, enter_is_
         # What depends on the old module only is computed once per node.
         leave = mapeq.leave_delta(node_flow[i], node_enter[i], node_exit[i],
                                   modules[old, FLOW], modules[old, ENTER], modules[old, EXIT],
-                                  delta_old)
+                                  modules[old, PLOGP_ENTER], modules[old, PLOGP_EXIT],
+                                  modules[old, PLOGP_EXIT_FLOW], delta_old)
         if meta_net:
             leave += md.leave_delta(meta_state, meta, i, old)
         sum_enter = terms[mapeq.SUM_ENTER] + exit_network_flow
-        plogp_sum_enter = mapeq.plogp(sum_enter)
+        if sum_enter != last_sum_enter:
+            # Only a move changes the index codebook's rate.
+            last_sum_enter = sum_enter
+            plogp_sum_enter = mapeq.plogp(sum_enter)
         bias_leave = 0.0
         bias_fill = 0.0
         if biased:
