@@ -529,15 +529,20 @@ def cluster(
             params.update(preferred_number_of_levels=preference.levels,
                           preferred_number_of_levels_strength=preference.strength)
         tree = build_tree(flow, found.parent, found.leaf_module, found.kernel_graph, bias)
-        trial_results = None
+        trial_trees = None
         if keep_trials:
+            trial_trees = [build_tree(flow, parent, leaf_module, found.kernel_graph, bias)
+                           for parent, leaf_module in found.trial_trees]
+        trial_codelengths, seconds = found.trial_codelengths, found.seconds
+        del found  # the search's flow graph, before the result's lists are made
+        trial_results = None
+        if trial_trees is not None:
             trial_results = tuple(
-                _make_result(network, flow, params,
-                             build_tree(flow, parent, leaf_module, found.kernel_graph, bias),
-                             found.trial_codelengths[t:t + 1], seed, 0.0, _states_of(G), bias)
-                for t, (parent, leaf_module) in enumerate(found.trial_trees))
-        result = _make_result(network, flow, params, tree, found.trial_codelengths, seed,
-                              found.seconds, _states_of(G), bias)
+                _make_result(network, flow, params, trial_tree, trial_codelengths[t:t + 1],
+                             seed, 0.0, _states_of(G), bias)
+                for t, trial_tree in enumerate(trial_trees))
+        result = _make_result(network, flow, params, tree, trial_codelengths, seed, seconds,
+                              _states_of(G), bias)
         if trial_results is not None:
             result = dataclasses.replace(result, trial_results=trial_results)
         return result

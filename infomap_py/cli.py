@@ -1095,8 +1095,10 @@ def _run(args: argparse.Namespace, argv: list[str] | None = None) -> int:
     start = time.perf_counter()
     timing: dict[str, float] = {}
     from ._core._jit import load_numba_arrays_without_blas_probe
+    from ._heap import map_large_arrays
 
     load_numba_arrays_without_blas_probe()
+    map_large_arrays()  # freed arrays leave no holes in the heap (see _heap)
     # As in the official Infomap: -d means the directed flow model, and the
     # flow model alone decides whether links are directed.
     flow_model = "directed" if args.directed else (args.flow_model or "undirected")

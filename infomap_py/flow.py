@@ -785,16 +785,10 @@ def flow_graph(flow: Flow):
     exit flow, for a state network every state's physical node, and with
     metadata every node's category.
     """
-    from ._core.coarsen import FlowNet, NodeFlows, build_flow_graph, node_enter_exit
+    from ._core.coarsen import FlowNet, NodeFlows, node_enter_exit
     from ._core.memory import PhysNodes
 
-    graph = build_flow_graph(
-        np.ascontiguousarray(flow.source, dtype=np.int64),
-        np.ascontiguousarray(flow.target, dtype=np.int64),
-        np.ascontiguousarray(flow.link_flow, dtype=np.float64),
-        flow.num_nodes,
-        flow.symmetric,
-    )
+    graph = _flow_graph_links(flow)
     node_data = NodeFlows(
         np.ascontiguousarray(flow.node_flow, dtype=np.float64),
         np.ascontiguousarray(flow.teleport_source, dtype=np.float64),
@@ -809,6 +803,35 @@ def flow_graph(flow: Flow):
     if flow.meta is not None:
         meta = meta_nodes(flow)
     return FlowNet(graph, node_data, node_enter, node_exit, phys, meta)
+
+
+def _flow_graph_links(flow: Flow):
+    """Return the CSR flow graph of ``flow``'s links (see
+    :func:`~infomap_py._core.coarsen.build_flow_graph`), its arrays no
+    longer than its entries.
+
+    The kernel fills buffers with an entry per link end, then merges the
+    entries of links between the same two nodes (parallel links, a link in
+    each direction) in place.  Where that left room unused (a directed
+    network with reciprocal links merges nearly half its entries), the
+    arrays are copied to their size one at a time, each buffer freed before
+    the next copy, so that no second graph is alive at once.
+    """
+    from ._core.coarsen import FlowGraph, build_flow_graph
+
+    indptr, neighbours, out_flow, in_flow = build_flow_graph(
+        np.ascontiguousarray(flow.source, dtype=np.int64),
+        np.ascontiguousarray(flow.target, dtype=np.int64),
+        np.ascontiguousarray(flow.link_flow, dtype=np.float64),
+        flow.num_nodes,
+        flow.symmetric,
+    )
+    if neighbours.shape[0] < 2 * flow.source.shape[0]:
+        # Rebinding each name drops its view of a buffer, which frees it.
+        neighbours = neighbours.copy()
+        out_flow = out_flow.copy()
+        in_flow = out_flow if flow.symmetric else in_flow.copy()
+    return FlowGraph(indptr, neighbours, out_flow, in_flow)
 
 
 def meta_nodes(flow: Flow):

@@ -90,7 +90,10 @@ def build_flow_graph(source, target, link_flow, num_nodes, symmetric):
 def merge_parallel_links(indptr, neighbours, out_flow, in_flow):
     """Merge the entries of a row that name the same neighbour (summing
     their flows, keeping the order of first appearance), in place; return
-    the compacted flow graph (see :func:`_trimmed`)."""
+    the compacted flow graph, whose link arrays are views of the first
+    entries of the buffers given (the caller copies them where merging
+    left much of the buffers unused: one array at a time, so that no
+    second graph is alive at once)."""
     n = indptr.shape[0] - 1
     shared = shares_flows(out_flow, in_flow)
     slot = np.full(n, -1, dtype=np.int64)
@@ -112,7 +115,7 @@ def merge_parallel_links(indptr, neighbours, out_flow, in_flow):
                 if not shared:
                     in_flow[slot[v]] += in_flow[e]
         new_indptr[u + 1] = count
-    return _trimmed(new_indptr, neighbours, out_flow, in_flow, count)
+    return FlowGraph(new_indptr, neighbours[:count], out_flow[:count], in_flow[:count])
 
 
 @jit
@@ -237,20 +240,6 @@ def aggregate(graph, labels, num_modules):
                     if not shared:
                         new_in[slot[b]] += in_flow[e]
     return FlowGraph(new_indptr, new_neighbours, new_out, new_in)
-
-
-@jit
-def _trimmed(indptr, neighbours, out_flow, in_flow, count):
-    """Return a flow graph whose link arrays are the first ``count`` entries
-    of buffers sized before parallel links merged: views when they fill at
-    least half the buffers (no second large copy alive at once), copies
-    otherwise (so that the buffers can be freed)."""
-    if 2 * count >= neighbours.shape[0]:
-        return FlowGraph(indptr, neighbours[:count], out_flow[:count], in_flow[:count])
-    out_copy = out_flow[:count].copy()
-    if shares_flows(out_flow, in_flow):
-        return FlowGraph(indptr, neighbours[:count].copy(), out_copy, out_copy)
-    return FlowGraph(indptr, neighbours[:count].copy(), out_copy, in_flow[:count].copy())
 
 
 @jit
