@@ -1,7 +1,7 @@
 """Machine code for the kernels, compiled ahead of time and shipped with the package.
 
 A new user's first run would otherwise spend half a minute compiling the
-kernels.  ``python -m infomap_py._core.ship`` compiles them (for a baseline
+kernels.  ``python scripts/ship_kernels.py`` compiles them (for a baseline
 x86-64 CPU, so that the code runs on any machine that has its instruction
 set) into the folder ``compiled/`` next to this file, with a manifest that
 says for which Numba, Python, platform and kernel sources they were built.
