@@ -819,9 +819,11 @@ def _flow_graph_links(flow: Flow):
     """
     from ._core.coarsen import FlowGraph, build_flow_graph
 
+    # int32 node indices (a multilayer expansion's) are read as they are, not copied.
+    index_type = np.int32 if flow.source.dtype == np.int32 else np.int64
     indptr, neighbours, out_flow, in_flow = build_flow_graph(
-        np.ascontiguousarray(flow.source, dtype=np.int64),
-        np.ascontiguousarray(flow.target, dtype=np.int64),
+        np.ascontiguousarray(flow.source, dtype=index_type),
+        np.ascontiguousarray(flow.target, dtype=index_type),
         np.ascontiguousarray(flow.link_flow, dtype=np.float64),
         flow.num_nodes,
         flow.symmetric,

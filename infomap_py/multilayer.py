@@ -876,7 +876,9 @@ def _state_links(build: _Build, index: np.ndarray, num_states: int):
     summed (in the order they were added), those of weight 0 left out.
 
     Each link becomes one int64 key ``source * num_states + target`` (state
-    indices are below 2**31), the links added being freed as they go.
+    indices are below 2**31), the links added being freed as they go.  The
+    state indices are returned as int32 where they fit, half the memory of
+    int64: the network's link list is held through the whole search.
     """
     total = sum(piece[2].shape[0] for piece in build.links)
     key = np.empty(total, dtype=np.int64)
@@ -897,8 +899,11 @@ def _state_links(build: _Build, index: np.ndarray, num_states: int):
         key, w = key[keep], w[keep]
     if not np.all(np.isfinite(w)):
         raise ValueError("the expansion gave a non-finite link weight (weights too large)")
-    source, target = np.divmod(key, max(num_states, 1))
-    return source, target, w
+    num = max(num_states, 1)
+    index_type = np.int32 if num <= np.iinfo(np.int32).max else np.int64
+    target = (key % num).astype(index_type)
+    key //= num
+    return key.astype(index_type), target, w
 
 
 def _matchable_ids(lay: np.ndarray, node: np.ndarray, largest_layer: int) -> np.ndarray:

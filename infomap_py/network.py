@@ -18,8 +18,10 @@ class Network:
 
     Attributes
     ----------
-    source, target : numpy.ndarray of int64
-        The link end points, as node indices ``0..num_nodes-1``.
+    source, target : numpy.ndarray of int64 or int32
+        The link end points, as node indices ``0..num_nodes-1`` (int32 in
+        the state network of a multilayer network where they fit; int64
+        elsewhere).
     weight : numpy.ndarray of float64
         The link weights (finite and non-negative); for unweighted links a
         read-only view of ones that takes no memory (:func:`unit_weights`).

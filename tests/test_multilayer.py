@@ -471,8 +471,9 @@ def relaxed_state_by_state(net: MultilayerNetwork, relax_rate=0.15, relax_limit=
     index = {s: i for i, s in enumerate(states)}
     rows = sorted((index[s], index[t], weight) for (s, t), weight in links.items())
     physical = sorted(set(net.physical_nodes) | {node for _, node in states})
-    return dict(source=np.array([x[0] for x in rows], dtype=np.int64),
-                target=np.array([x[1] for x in rows], dtype=np.int64),
+    # State indices are int32 (half the memory), as the expansion gives them.
+    return dict(source=np.array([x[0] for x in rows], dtype=np.int32),
+                target=np.array([x[1] for x in rows], dtype=np.int32),
                 weight=np.array([x[2] for x in rows], dtype=np.float64),
                 nodes=np.array(ids, dtype=np.int64),
                 physical=np.array([physical.index(node) for _, node in states], dtype=np.int64),

@@ -150,31 +150,57 @@ def module_flows(net, labels, num_modules):
     of the network.
     """
     indptr, neighbours, out_flow, in_flow = net.graph
-    node_flow, node_tele, node_tw = net.node_data
-    node_enter, node_exit = net.node_enter, net.node_exit
-    flow = np.zeros(num_modules)
-    enter = np.zeros(num_modules)
-    exit_ = np.zeros(num_modules)
-    tele = np.zeros(num_modules)
-    tw = np.zeros(num_modules)
-    self_tele = np.zeros(num_modules)
+    flows, self_tele = _no_module_flows(num_modules)
     for u in range(labels.shape[0]):
         m = labels[u]
-        flow[m] += node_flow[u]
-        tele[m] += node_tele[u]
-        tw[m] += node_tw[u]
-        self_tele[m] += node_tele[u] * node_tw[u]
-        enter[m] += node_enter[u]
-        exit_[m] += node_exit[u]
-        for e in range(indptr[u], indptr[u + 1]):
-            if labels[neighbours[e]] == m:
-                exit_[m] -= out_flow[e]
-                enter[m] -= in_flow[e]
-    for m in range(num_modules):
-        internal_tele = tele[m] * tw[m] - self_tele[m]
-        exit_[m] -= internal_tele
-        enter[m] -= internal_tele
-    return ModuleFlows(flow, enter, exit_, tele, tw)
+        _add_node_flows(flows, self_tele, net, u, m)
+        _remove_internal_links(flows, neighbours, out_flow, in_flow, indptr[u], indptr[u + 1],
+                               labels, m)
+    _remove_internal_teleportation(flows, self_tele)
+    return flows
+
+
+@inline_jit
+def _no_module_flows(num_modules):
+    """Return the :data:`ModuleFlows` of ``num_modules`` modules to be
+    summed by :func:`module_flows`, all zero, and each module's sum of its
+    nodes' own teleportation (``tele_source * tele_weight``), zero too."""
+    return (ModuleFlows(np.zeros(num_modules), np.zeros(num_modules), np.zeros(num_modules),
+                        np.zeros(num_modules), np.zeros(num_modules)),
+            np.zeros(num_modules))
+
+
+@inline_jit
+def _add_node_flows(flows, self_tele, net, u, m):
+    """Add node ``u``'s flows in ``net`` to module ``m``'s."""
+    node_flow, node_tele, node_tw = net.node_data
+    flows.flow[m] += node_flow[u]
+    flows.tele_source[m] += node_tele[u]
+    flows.tele_weight[m] += node_tw[u]
+    self_tele[m] += node_tele[u] * node_tw[u]
+    flows.enter[m] += net.node_enter[u]
+    flows.exit[m] += net.node_exit[u]
+
+
+@inline_jit
+def _remove_internal_links(flows, neighbours, out_flow, in_flow, first, stop, labels, m):
+    """Take the flow of the row entries ``first..stop-1`` (of a node of
+    module ``m``) whose neighbour is in ``m`` too off ``m``'s exit and enter
+    flow."""
+    for e in range(first, stop):
+        if labels[neighbours[e]] == m:
+            flows.exit[m] -= out_flow[e]
+            flows.enter[m] -= in_flow[e]
+
+
+@inline_jit
+def _remove_internal_teleportation(flows, self_tele):
+    """Take the teleportation between the nodes of each module off its
+    exit and enter flow."""
+    for m in range(self_tele.shape[0]):
+        internal_tele = flows.tele_source[m] * flows.tele_weight[m] - self_tele[m]
+        flows.exit[m] -= internal_tele
+        flows.enter[m] -= internal_tele
 
 
 @jit
@@ -199,8 +225,27 @@ def aggregate(graph, labels, num_modules):
     beside the graph being aggregated).
     """
     indptr, neighbours, out_flow, in_flow = graph
-    shared = shares_flows(out_flow, in_flow)
     start, members = members_by_label(labels, num_modules)
+    new_indptr = _module_rows(graph, labels, start, members)
+    new_graph = _empty_rows(new_indptr, shares_flows(out_flow, in_flow))
+    slot = np.full(num_modules, -1, dtype=np.int64)  # slot[b]: b's entry in the current row
+    count = 0
+    for a in range(num_modules):
+        row_start = count
+        for k in range(start[a], start[a + 1]):
+            u = members[k]
+            count = _add_row(new_graph, slot, row_start, count, neighbours, out_flow, in_flow,
+                             indptr[u], indptr[u + 1], labels, a)
+    return new_graph
+
+
+@inline_jit
+def _module_rows(graph, labels, start, members):
+    """Return the ``indptr`` of the flow graph of the modules of ``labels``
+    (``start``/``members``: :func:`members_by_label`): each module's
+    number of neighbouring modules."""
+    indptr, neighbours = graph.indptr, graph.neighbours
+    num_modules = start.shape[0] - 1
     new_indptr = np.zeros(num_modules + 1, dtype=np.int64)
     seen = np.full(num_modules, -1, dtype=np.int64)
     for a in range(num_modules):
@@ -213,33 +258,128 @@ def aggregate(graph, labels, num_modules):
                     seen[b] = a
                     count += 1
         new_indptr[a + 1] = new_indptr[a] + count
-    nnz = new_indptr[num_modules]
-    new_neighbours = np.empty(nnz, dtype=np.int32)
-    new_out = np.empty(nnz)
-    new_in = new_out if shared else np.empty(nnz)
-    slot = seen  # reused: slot[b] is b's entry in the current row
-    slot[:] = -1
+    return new_indptr
+
+
+@inline_jit
+def _empty_rows(indptr, shared):
+    """Return a flow graph with rows ``indptr`` to be filled (``out_flow``
+    and ``in_flow`` one array where ``shared``)."""
+    nnz = indptr[indptr.shape[0] - 1]
+    out_flow = np.empty(nnz)
+    in_flow = out_flow if shared else np.empty(nnz)
+    return FlowGraph(indptr, np.empty(nnz, dtype=np.int32), out_flow, in_flow)
+
+
+@inline_jit
+def _add_row(new_graph, slot, row_start, count, neighbours, out_flow, in_flow, first, stop,
+             labels, a):
+    """Add the entries ``first..stop-1`` of a row of a member of module
+    ``a`` to ``a``'s row of ``new_graph``, which starts at ``row_start`` and
+    holds ``count - row_start`` entries so far: a new entry per module
+    ``labels`` names for the first time (``slot``: where each module's entry
+    is; older than ``row_start`` means none yet), flows summed onto the
+    entry otherwise, entries inside ``a`` left out; return the new count."""
+    new_neighbours, new_out, new_in = new_graph.neighbours, new_graph.out_flow, new_graph.in_flow
+    shared = shares_flows(out_flow, in_flow)
+    for e in range(first, stop):
+        b = labels[neighbours[e]]
+        if b == a:
+            continue
+        if slot[b] < row_start:
+            slot[b] = count
+            new_neighbours[count] = b
+            new_out[count] = out_flow[e]
+            if not shared:
+                new_in[count] = in_flow[e]
+            count += 1
+        else:
+            new_out[slot[b]] += out_flow[e]
+            if not shared:
+                new_in[slot[b]] += in_flow[e]
+    return count
+
+
+@jit
+def without_graph(net):
+    """Return ``net`` with a flow graph of no rows, so that its graph can
+    be freed where only its node data are needed any more (see
+    :func:`aggregate_net_from_leaves`)."""
+    graph = net.graph
+    indptr = np.zeros(1, dtype=np.int64)
+    out_flow = np.empty(0)
+    in_flow = out_flow if shares_flows(graph.out_flow, graph.in_flow) else np.empty(0)
+    return FlowNet(FlowGraph(indptr, np.empty(0, dtype=np.int32), out_flow, in_flow),
+                   net.node_data, net.node_enter, net.node_exit, net.phys, net.meta)
+
+
+@jit
+def aggregate_net_from_leaves(leaves, leaf_labels, level, labels, num_modules):
+    """Return ``aggregate_net(level, labels, num_modules)`` for a ``level``
+    that is ``aggregate_net(leaves, leaf_labels, ...)``, without its graph
+    (:func:`without_graph`): each row of that graph is summed again from
+    the leaves' rows where it is needed, in the order
+    :func:`aggregate` summed it, so that the result is the same to the bit.
+
+    The first level of modules of a network can have nearly as many links
+    as the network (where a node joins one or two others), and the second
+    level is built from it: with this, the first level's graph is freed
+    before the second is allocated instead of being alive beside it.
+
+    Every module's flows are summed over its nodes in node order, as
+    :func:`module_flows` sums them, but module by module, so that each
+    row of the level is summed once, for the module's flows and its row
+    of the new graph alike.
+    """
+    leaf_graph = leaves.graph
+    shared = shares_flows(leaf_graph.out_flow, leaf_graph.in_flow)
+    num_level = level.node_data.flow.shape[0]
+    leaf_start, leaf_members = members_by_label(leaf_labels, num_level)
+    # The modules that neighbour a module are those its leaves' rows reach.
+    module_of_leaf = labels[leaf_labels]
+    module_start, module_leaves = members_by_label(module_of_leaf, num_modules)
+    new_graph = _empty_rows(_module_rows(leaf_graph, module_of_leaf, module_start,
+                                         module_leaves), shared)
+    # One row of the level at a time, with its own slots.
+    row_indptr = np.zeros(2, dtype=np.int64)
+    row_indptr[1] = num_level
+    row = _empty_rows(row_indptr, shared)
+    row_slot = np.full(num_level, -1, dtype=np.int64)
+    flows, self_tele = _no_module_flows(num_modules)
+    start, members = members_by_label(labels, num_modules)
+    slot = np.full(num_modules, -1, dtype=np.int64)
     count = 0
     for a in range(num_modules):
         row_start = count
         for k in range(start[a], start[a + 1]):
             u = members[k]
-            for e in range(indptr[u], indptr[u + 1]):
-                b = labels[neighbours[e]]
-                if b == a:
-                    continue
-                if slot[b] < row_start:
-                    slot[b] = count
-                    new_neighbours[count] = b
-                    new_out[count] = out_flow[e]
-                    if not shared:
-                        new_in[count] = in_flow[e]
-                    count += 1
-                else:
-                    new_out[slot[b]] += out_flow[e]
-                    if not shared:
-                        new_in[slot[b]] += in_flow[e]
-    return FlowGraph(new_indptr, new_neighbours, new_out, new_in)
+            length = _level_row(row, row_slot, leaf_graph, leaf_labels, leaf_start,
+                                leaf_members, u)
+            _add_node_flows(flows, self_tele, level, u, a)
+            _remove_internal_links(flows, row.neighbours, row.out_flow, row.in_flow, 0, length,
+                                   labels, a)
+            count = _add_row(new_graph, slot, row_start, count, row.neighbours, row.out_flow,
+                             row.in_flow, 0, length, labels, a)
+    _remove_internal_teleportation(flows, self_tele)
+    return FlowNet(new_graph, aggregate_node_data(level.node_data, labels, num_modules),
+                   flows.enter, flows.exit, aggregate_physical(level.phys, labels, num_modules),
+                   aggregate_meta(level.meta, labels, num_modules))
+
+
+@inline_jit
+def _level_row(row, row_slot, leaf_graph, leaf_labels, leaf_start, leaf_members, u):
+    """Sum node ``u``'s row of ``aggregate(leaf_graph, leaf_labels, ...)``
+    into the first entries of ``row`` (``row_slot``: -1 per node of the
+    level, left as found); return its number of entries."""
+    indptr, neighbours = leaf_graph.indptr, leaf_graph.neighbours
+    length = 0
+    for k in range(leaf_start[u], leaf_start[u + 1]):
+        x = leaf_members[k]
+        length = _add_row(row, row_slot, 0, length, neighbours, leaf_graph.out_flow,
+                          leaf_graph.in_flow, indptr[x], indptr[x + 1], leaf_labels, u)
+    for j in range(length):
+        row_slot[row.neighbours[j]] = -1
+    return length
 
 
 @jit

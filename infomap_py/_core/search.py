@@ -20,7 +20,16 @@ import numpy as np
 
 from . import mapeq
 from ._jit import inline_jit, jit
-from .coarsen import FlowNet, NodeFlows, aggregate_net, compact_labels, module_flows, subnetwork
+from .coarsen import (
+    FlowNet,
+    NodeFlows,
+    aggregate_net,
+    aggregate_net_from_leaves,
+    compact_labels,
+    module_flows,
+    subnetwork,
+    without_graph,
+)
 from .memory import is_memory, num_physical, physical_flow, physical_term, subnetwork_physical
 from .meta import is_meta, meta_term, subnetwork_meta
 from .moves import core_loops, new_partition, state_codelength
@@ -30,6 +39,20 @@ CORE_LOOP_LIMIT = 10
 
 #: Sweeps per core loop on aggregated levels and in the sub-networks of coarse-tuning.
 AGGREGATED_LOOP_LIMIT = 20
+
+#: The graph of a network's first level of modules is freed before its
+#: second level is made (see :func:`find_top_modules`) where it has at
+#: least this many entries ...
+FREED_LEVEL_ENTRIES = 1 << 22
+
+#: ... and more than this many per node of the network: moving single nodes
+#: holds some 170 bytes per node, and a graph 12-20 bytes per entry, so
+#: that the first two levels' graphs together make the peak memory of a run
+#: only where they are this dense (the state network of a multilayer
+#: network, whose states link to states in every layer).  Freeing takes
+#: longer than keeping: sparser networks, and the sub-networks of modules,
+#: keep the faster way.
+FREED_LEVEL_DEGREE = 16
 
 #: A core loop continues while a sweep shortens the codelength by this much.
 MIN_IMPROVEMENT = 1e-10
@@ -150,6 +173,12 @@ def find_top_modules(net, constants, leaf_labels, num_modules, rng, loop_limit, 
     if num_modules != num_leaves:
         level = aggregate_net(net, leaf_labels, num_modules)
         aggregated = True
+    # While the level is the leaves aggregated once (by ``once_labels``)
+    # and its graph is large and dense, the next level is summed from the
+    # leaves' rows after the level's graph is freed: two such graphs are
+    # never alive at once beside the leaves'.
+    once = aggregated
+    once_labels = leaf_labels.copy()
     levels = 0
     while num_modules > 1 and (level_limit == 0 or levels < level_limit):
         levels += 1
@@ -171,9 +200,17 @@ def find_top_modules(net, constants, leaf_labels, num_modules, rng, loop_limit, 
             # move deltas and the codelength disagree: stop rather than
             # aggregate the same level forever.
             break
+        level_entries = level.graph.neighbours.shape[0]
+        if (once and level_entries >= FREED_LEVEL_ENTRIES
+                and level_entries > FREED_LEVEL_DEGREE * num_leaves):
+            level = without_graph(level)
+            level = aggregate_net_from_leaves(net, once_labels, level, new_labels, new_num)
+        else:
+            level = aggregate_net(level, new_labels, new_num)
+        once = not aggregated
+        once_labels = new_labels
         for i in range(num_leaves):
             leaf_labels[i] = new_labels[leaf_labels[i]]
-        level = aggregate_net(level, new_labels, new_num)
         num_modules = new_num
         aggregated = True
     return leaf_labels, num_modules
