@@ -145,19 +145,22 @@ def partition(net: tuple, constants: np.ndarray, labels: np.ndarray, num_modules
     tune_limit = controls.tune_iteration_limit
     module_limits = (controls if module_controls is None else module_controls).for_modules()
 
-    def levels(labels: np.ndarray, k: int, first_loop: bool) -> tuple[np.ndarray, int]:
-        # As the official counts them, the levels include the one the search
-        # starts from: from modules, one level less is left to search.
-        limit = level_limit if k == n or level_limit == 0 else level_limit - 1
-        if level_limit > 0 and limit == 0:
-            return labels, k
-        return find_top_modules(net, constants, labels, k, rng, loop_limit, limit,
+    def levels(base: tuple, labels: np.ndarray, k: int, first_loop: bool = False,
+               from_modules: bool = True) -> tuple[np.ndarray, int, float]:
+        # The levels of modules of ``base`` (the leaves, or the sub-modules of
+        # coarse-tuning, which count as modules already), with the
+        # codelength.  As the official counts them, the levels include the
+        # one the search starts from: from modules, one level less is left.
+        limit = level_limit - 1 if from_modules and level_limit > 0 else level_limit
+        if k <= 1 or (level_limit > 0 and limit == 0):
+            return labels, k, total_codelength(base, constants, labels, k)
+        leaf_loop_limit = loop_limit if base is net else AGGREGATED_LOOP_LIMIT
+        return find_top_modules(base, constants, labels, k, rng, leaf_loop_limit, limit,
                                 first_loop, min_improvement)
 
     # As the official, -T 1 lets nodes that others joined move on the first sweep too.
     first_loop = num_modules == n and not is_subnetwork and tune_limit != 1
-    labels, k = levels(labels, num_modules, first_loop)
-    length = total_codelength(net, constants, labels, k)
+    labels, k, length = levels(net, labels, num_modules, first_loop, num_modules != n)
     phase_done("levels", k, length)
     fine = True
     rounds = 0
@@ -170,12 +173,14 @@ def partition(net: tuple, constants: np.ndarray, labels: np.ndarray, num_modules
         rounds += 1
         if fine:
             labels, k = fine_tune(net, constants, labels, rng, loop_limit, min_improvement)
+            labels, k, length = levels(net, labels, k)
         else:
-            labels, k = coarse_tune(net, constants, labels, k, rng, workers, min_improvement,
-                                    module_limits)
-        if k > 1:
-            labels, k = levels(labels, k, False)
-        length = total_codelength(net, constants, labels, k)
+            # The levels start from the network of sub-modules that
+            # coarse-tuning moved, not from the leaves again.
+            sub_net, sub_labels, module_of_sub, k = coarse_tune(
+                net, constants, labels, k, rng, workers, min_improvement, module_limits)
+            module_of_sub, k, length = levels(sub_net, module_of_sub, k)
+            labels = module_of_sub[sub_labels]
         phase_done("fine-tune" if fine else "coarse-tune", k, length)
         if _tuning_converged(before_previous, before, length, previous_improved,
                              min_improvement, relative_threshold):
@@ -186,7 +191,8 @@ def partition(net: tuple, constants: np.ndarray, labels: np.ndarray, num_modules
     if k > 1 and net.node_data.tele_source.any():
         # Nodes without links never see a neighbouring module to join.
         labels, k = place_linkless_nodes(net, labels, constants)
-        length = total_codelength(net, constants, labels, k)
+    # Scored once more from the leaves: the levels measured it from modules.
+    length = total_codelength(net, constants, labels, k)
     # As the official, a preferred number of modules keeps the modules too.
     if (k > 1 and length > one_level and not controls.prefer_modular_solution
             and constants[PREFERRED_NUM_MODULES] == 0.0):
@@ -229,12 +235,16 @@ def _tuning_converged(before_previous: float, before: float, length: float,
 def coarse_tune(net: tuple, constants: np.ndarray, labels: np.ndarray, num_modules: int,
                 rng: np.ndarray, workers: Workers = SERIAL,
                 min_improvement: float = MIN_IMPROVEMENT,
-                module_limits: np.ndarray | None = None) -> tuple[np.ndarray, int]:
+                module_limits: np.ndarray | None = None) -> tuple[tuple, np.ndarray,
+                                                                   np.ndarray, int]:
     """Partition every module on its own (on ``workers``, within
     ``module_limits``, the kernels' controls of
     :meth:`SearchControls.for_modules`; ``None``: the defaults), then let the
     sub-modules move between modules while a sweep gains more than
-    ``min_improvement`` bits; return ``(labels, num_modules)``.
+    ``min_improvement`` bits; return ``(sub_net, sub_labels, module_of_sub,
+    num_modules)``: the network of sub-modules, every leaf's sub-module and
+    every sub-module's module (the leaves' modules are
+    ``module_of_sub[sub_labels]``).
 
     Every module's partition has its own random state drawn from ``rng``,
     so the result does not depend on ``workers``.
@@ -255,4 +265,4 @@ def coarse_tune(net: tuple, constants: np.ndarray, labels: np.ndarray, num_modul
     module_of_sub = np.repeat(np.arange(num_modules), split.num_sub)
     module_of_sub, k = fine_tune(sub_net, constants, module_of_sub, rng, AGGREGATED_LOOP_LIMIT,
                                  min_improvement)
-    return module_of_sub[sub_labels], int(k)
+    return sub_net, sub_labels, module_of_sub, int(k)

@@ -154,7 +154,7 @@ def _move_single_nodes(net, constants, rng, loop_limit, min_improvement, skip_jo
 def find_top_modules(net, constants, leaf_labels, num_modules, rng, loop_limit, level_limit,
                      first_loop, min_improvement):
     """Move modules (or leaves) into modules, aggregate, and repeat until
-    nothing moves; return the new ``(leaf_labels, num_modules)``.
+    nothing moves; return the new ``(leaf_labels, num_modules, codelength)``.
 
     ``leaf_labels`` gives the starting nodes: each of its ``num_modules``
     groups of leaves is one node of the first level searched.  Single
@@ -164,7 +164,11 @@ def find_top_modules(net, constants, leaf_labels, num_modules, rng, loop_limit, 
     on the first sweep.  At most ``level_limit`` levels are searched (0: no
     limit).  A core loop goes on while a sweep shortens the codelength by
     more than ``min_improvement`` bits; the levels go on while a level's
-    core loop shortens it by more than ``MIN_IMPROVEMENT``.
+    core loop shortens it by more than ``MIN_IMPROVEMENT``.  The codelength
+    is the one the last level measured before it moved anything (summed
+    over modules as :func:`total_codelength` sums it, but from the level's
+    nodes, so it may differ from that in the last bits), so that the
+    partition need not be scored again from its leaves.
     """
     num_leaves = leaf_labels.shape[0]
     leaf_labels = leaf_labels.copy()
@@ -180,6 +184,10 @@ def find_top_modules(net, constants, leaf_labels, num_modules, rng, loop_limit, 
     once = aggregated
     once_labels = leaf_labels.copy()
     levels = 0
+    # The codelength of ``leaf_labels``, where a level has just measured it
+    # (NaN where not): every level starts from its nodes alone, which is the
+    # partition of the leaves so far.
+    length = np.nan
     while num_modules > 1 and (level_limit == 0 or levels < level_limit):
         levels += 1
         limit = loop_limit
@@ -187,6 +195,7 @@ def find_top_modules(net, constants, leaf_labels, num_modules, rng, loop_limit, 
             limit = AGGREGATED_LOOP_LIMIT
         old_length, new_length, moved_labels = _move_single_nodes(
             level, constants, rng, limit, min_improvement, first_loop and not aggregated)
+        length = old_length
         # The level is kept if its moves gain more than MIN_IMPROVEMENT in
         # all, whatever ``min_improvement`` ends its sweeps (as the official
         # keeps a level that gains at all): a coarse sweep threshold must
@@ -213,7 +222,12 @@ def find_top_modules(net, constants, leaf_labels, num_modules, rng, loop_limit, 
             leaf_labels[i] = new_labels[leaf_labels[i]]
         num_modules = new_num
         aggregated = True
-    return leaf_labels, num_modules
+        length = np.nan
+    if np.isnan(length) or num_modules <= 1 or mapeq.is_biased(constants):
+        # (The biased map equation's terms of a level and of the leaves
+        # differ where one module is left.)
+        length = total_codelength(net, constants, leaf_labels, num_modules)
+    return leaf_labels, num_modules, length
 
 
 @jit
@@ -252,9 +266,8 @@ def partition_subnetwork(net, exit_flow, rng, constants, controls):
     tune_limit = np.int64(controls[TUNE_LIMIT])
     threshold = controls[THRESHOLD]
     constants = subnetwork_constants(net, exit_flow, constants)
-    labels, num = find_top_modules(net, constants, np.arange(k), k, rng, loop_limit,
-                                   level_limit, False, threshold)
-    length = total_codelength(net, constants, labels, num)
+    labels, num, length = find_top_modules(net, constants, np.arange(k), k, rng, loop_limit,
+                                           level_limit, False, threshold)
     rounds = SUBNETWORK_TUNE_LIMIT
     if tune_limit > 0:
         rounds = min(rounds, tune_limit - 1)
@@ -264,10 +277,11 @@ def partition_subnetwork(net, exit_flow, rng, constants, controls):
         tuned, tuned_num = fine_tune(net, constants, labels, rng, loop_limit, threshold)
         # From modules, one level less is left to search (as on the whole network).
         if tuned_num > 1 and level_limit != 1:
-            tuned, tuned_num = find_top_modules(net, constants, tuned, tuned_num, rng,
-                                                AGGREGATED_LOOP_LIMIT,
-                                                max(level_limit - 1, 0), False, threshold)
-        tuned_length = total_codelength(net, constants, tuned, tuned_num)
+            tuned, tuned_num, tuned_length = find_top_modules(
+                net, constants, tuned, tuned_num, rng, AGGREGATED_LOOP_LIMIT,
+                max(level_limit - 1, 0), False, threshold)
+        else:
+            tuned_length = total_codelength(net, constants, tuned, tuned_num)
         if tuned_length >= length - threshold:
             break
         labels, num, length = tuned, tuned_num, tuned_length
