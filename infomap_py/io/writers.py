@@ -20,9 +20,10 @@ write is atomic.
 from __future__ import annotations
 
 import json
+import operator
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TextIO
 
@@ -33,6 +34,7 @@ from ..result import InfomapResult
 from ..tree import ModuleTree, build_tree, two_level_tree
 from ._atomic import atomic_text_file
 from ._fingerprint import InputFingerprint, config_fingerprint, config_from_params
+from ._number_text import Field, rows_block, rows_text
 
 _CHUNK = 1 << 16
 
@@ -290,21 +292,57 @@ def _tree_columns(layout: _Layout) -> list[str]:
     return ["# path flow name node_id"]
 
 
-def _tree_rows(layout: _Layout) -> Iterable[str]:
-    path, flow, ids = layout.path, layout.flow, layout.node_ids
+def _take(items: Sequence, rows: np.ndarray) -> list:
+    """``[items[i] for i in rows]``, without a Python step per row."""
+    if rows.size == 0:
+        return []
+    taken = operator.itemgetter(*rows.tolist())(items)
+    return list(taken) if rows.size > 1 else [taken]
+
+
+def _row_blocks(layout: _Layout) -> Iterator[np.ndarray]:
+    """The rows of ``layout`` in ``.tree`` order, a block of them at a time
+    (a block's text is made and written at once; the file's never is)."""
+    for start in range(0, layout.order.shape[0], _CHUNK):
+        yield layout.order[start:start + _CHUNK]
+
+
+def _side_by_side(columns: list[list[str]]) -> str:
+    """The rows of ``columns`` (lists of equally many strings), each row's
+    strings joined, all rows one after another."""
+    parts: list[str] = [""] * (len(columns) * len(columns[0]))
+    for k, column in enumerate(columns):
+        parts[k::len(columns)] = column
+    return "".join(parts)
+
+
+def _state_fields(layout: _Layout, rows: np.ndarray, sep: str,
+                  layer_first: bool = False) -> list[Field]:
+    """The physical node id of each state row and its layer id in a
+    multilayer network (after it, or before it as in CSV), ``sep`` before
+    each; nothing for other rows."""
+    if layout.physical_ids is None:
+        return []
+    node = [sep, layout.physical_ids[rows]]
+    if layout.layer_ids is None:
+        return node
+    layer = [sep, layout.layer_ids[rows]]
+    return layer + node if layer_first else node + layer
+
+
+def _tree_rows(layout: _Layout) -> Iterator[str]:
+    """The text of the ``.tree`` rows, a block of rows at a time."""
     names = _escaped_names(layout.names)
-    if layout.physical_ids is not None:
-        physical = layout.physical_ids
-        if layout.layer_ids is not None:
-            layer = layout.layer_ids
-            for i in layout.order.tolist():
-                yield f'{path[i]} {_g(flow[i])} "{names[i]}" {ids[i]} {physical[i]} {layer[i]}'
-            return
-        for i in layout.order.tolist():
-            yield f'{path[i]} {_g(flow[i])} "{names[i]}" {ids[i]} {physical[i]}'
-        return
-    for i in layout.order.tolist():
-        yield f'{path[i]} {_g(flow[i])} "{names[i]}" {ids[i]}'
+    module_text = layout.path.module_text
+    for rows in _row_blocks(layout):
+        n = rows.shape[0]
+        yield _side_by_side([
+            _take(module_text, layout.leaf[rows]),
+            rows_text([":", layout.rank[rows], " ", layout.flow[rows], ' "'], n),
+            _take(names, rows),
+            rows_text(['" ', layout.node_ids[rows]] + _state_fields(layout, rows, " ")
+                      + ["\n"], n),
+        ])
 
 
 def write_clu(result: InfomapResult, path: str | os.PathLike,
@@ -376,15 +414,10 @@ def write_clu(result: InfomapResult, path: str | os.PathLike,
     lines = _header(result, layout, run) + _level_line(layout)
     with atomic_text_file(path) as handle:
         _write_lines(handle, lines + [f"# module level {level_text}", columns])
-        if layout.physical_ids is not None:
-            physical = layout.physical_ids
-            layer = ([f" {x}" for x in layout.layer_ids.tolist()] if layout.layer_ids is not None
-                     else [""] * ids.shape[0])
-            _write_lines(handle, (f"{ids[i]} {module[i] + 1} {_g(flow[i])} {physical[i]}{layer[i]}"
-                                  for i in layout.order.tolist()))
-        else:
-            _write_lines(handle, (f"{ids[i]} {module[i] + 1} {_g(flow[i])}"
-                                  for i in layout.order.tolist()))
+        for rows in _row_blocks(layout):
+            handle.write(rows_block([ids[rows], " ", module[rows] + 1, " ", flow[rows]]
+                                    + _state_fields(layout, rows, " ") + ["\n"],
+                                    rows.shape[0]))
 
 
 def _modules_at_level(layout: _Layout, level: int) -> np.ndarray:
@@ -459,7 +492,7 @@ def write_tree(result: InfomapResult, path: str | os.PathLike,
     with atomic_text_file(path) as handle:
         _write_lines(handle, _header(result, layout, run) + _level_line(layout)
                      + _tree_columns(layout))
-        _write_lines(handle, _tree_rows(layout))
+        handle.writelines(_tree_rows(layout))
 
 
 @dataclass(frozen=True)
@@ -529,26 +562,46 @@ def _num_children(tree: ModuleTree) -> np.ndarray:
             + np.bincount(tree.leaf_module, minlength=num_tree))
 
 
-def _ftree_link_lines(layout: _Layout, links: _ModuleLinks) -> Iterable[str]:
+def _ftree_link_text(layout: _Layout, links: _ModuleLinks) -> Iterator[str]:
+    """The text of the ``.ftree`` link sections, a block of links at a time:
+    a header per module in tree order, each followed by its links."""
     tree = layout.tree
-    yield f"*Links {'undirected' if links.undirected else 'directed'}"
+    yield f"*Links {'undirected' if links.undirected else 'directed'}\n"
     if links.undirected:
-        yield "# link flow is both directions combined, one row per module pair"
-    yield "#*Links path enterFlow exitFlow numEdges numChildren"
+        yield "# link flow is both directions combined, one row per module pair\n"
+    yield "#*Links path enterFlow exitFlow numEdges numChildren\n"
     num_tree = tree.parent.shape[0]
-    bounds = np.searchsorted(links.scope, np.arange(num_tree + 1))
-    children = _num_children(tree)
+    module_order = tree.module_order()
+    position = np.empty(num_tree, dtype=np.int64)
+    position[module_order] = np.arange(num_tree)
+    # The links module by module in tree order (in scope order within one).
+    by_module = np.argsort(position[links.scope], kind="stable")
+    source, target = links.source[by_module], links.target[by_module]
+    link_flow = links.link_flow[by_module]
+    counts = np.bincount(links.scope, minlength=num_tree)[module_order]
+    starts = (np.cumsum(counts) - counts).tolist()
+    children = _num_children(tree)[module_order].tolist()
     paths = tree.module_paths
-    source, target, flow = links.source.tolist(), links.target.tolist(), links.link_flow.tolist()
-    for t in tree.module_order().tolist():
-        begin, end = int(bounds[t]), int(bounds[t + 1])
+    headers = []
+    for k, t in enumerate(module_order.tolist()):
         if t == 0:
-            yield f"*Links root 0 0 {end - begin} {children[0]}"
+            headers.append(f"*Links root 0 0 {counts[k]} {children[k]}\n")
         else:
-            yield (f"*Links {':'.join(map(str, paths[t]))} {_g(_clean(tree.enter[t]))} "
-                   f"{_g(_clean(tree.exit[t]))} {end - begin} {children[t]}")
-        for e in range(begin, end):
-            yield f"{source[e]} {target[e]} {_g(flow[e])}"
+            headers.append(f"*Links {':'.join(map(str, paths[t]))} {_g(_clean(tree.enter[t]))} "
+                           f"{_g(_clean(tree.exit[t]))} {counts[k]} {children[k]}\n")
+    h = 0
+    for lo in range(0, source.shape[0], _CHUNK):
+        hi = min(lo + _CHUNK, source.shape[0])
+        lines = rows_text([source[lo:hi], " ", target[lo:hi], " ", link_flow[lo:hi], "\n"],
+                          hi - lo)
+        parts, done = [], lo
+        while h < len(headers) and starts[h] < hi:  # a module's header before its first link
+            parts.extend(lines[done - lo:starts[h] - lo])
+            parts.append(headers[h])
+            done, h = starts[h], h + 1
+        parts.extend(lines[done - lo:])
+        yield "".join(parts)
+    yield "".join(headers[h:])
 
 
 def write_ftree(result: InfomapResult, path: str | os.PathLike, states: bool = False, *,
@@ -609,8 +662,8 @@ def write_ftree(result: InfomapResult, path: str | os.PathLike, states: bool = F
     with atomic_text_file(path) as handle:
         _write_lines(handle, _header(result, layout, run) + _level_line(layout)
                      + _tree_columns(layout))
-        _write_lines(handle, _tree_rows(layout))
-        _write_lines(handle, _ftree_link_lines(layout, links))
+        handle.writelines(_tree_rows(layout))
+        handle.writelines(_ftree_link_text(layout, links))
 
 
 def _json_number(x: float) -> float:
@@ -807,22 +860,22 @@ def write_csv(result: InfomapResult, path: str | os.PathLike,
     {'path': '1:1', 'flow': '0.214286', 'name': '2', 'node_id': '2'}
     """
     layout = _layout(result, hide_bipartite_nodes, states)
-    paths, flow, ids, names = layout.path, layout.flow, layout.node_ids, layout.names
+    header = "path,flow,name,node_id"
+    if layout.physical_ids is not None:
+        # As the official Infomap: a multilayer state's layer before its node.
+        header = ("path,flow,name,state_id,layer_id,node_id" if layout.layer_ids is not None
+                  else "path,flow,name,state_id,node_id")
     with atomic_text_file(path) as handle:
-        if layout.physical_ids is not None:
-            # As the official Infomap: a multilayer state's layer before its node.
-            physical = [str(x) for x in layout.physical_ids.tolist()]
-            if layout.layer_ids is not None:
-                physical = [f"{layer},{p}" for layer, p in zip(layout.layer_ids.tolist(), physical)]
-            header = ("path,flow,name,state_id,layer_id,node_id" if layout.layer_ids is not None
-                      else "path,flow,name,state_id,node_id")
-            _write_lines(handle, [header])
-            _write_lines(handle, (f"{paths[i]},{_g(flow[i])},{_csv_quoted(names[i])},{ids[i]},"
-                                  f"{physical[i]}" for i in layout.order.tolist()))
-            return
-        _write_lines(handle, ["path,flow,name,node_id"])
-        _write_lines(handle, (f"{paths[i]},{_g(flow[i])},{_csv_quoted(names[i])},{ids[i]}"
-                              for i in layout.order.tolist()))
+        _write_lines(handle, [header])
+        for rows in _row_blocks(layout):
+            n = rows.shape[0]
+            handle.write(_side_by_side([
+                _take(layout.path.module_text, layout.leaf[rows]),
+                rows_text([":", layout.rank[rows], ",", layout.flow[rows], ","], n),
+                list(map(_csv_quoted, _take(layout.names, rows))),
+                rows_text([",", layout.node_ids[rows]]
+                          + _state_fields(layout, rows, ",", layer_first=True) + ["\n"], n),
+            ]))
 
 
 def _pajek_number(x: float) -> str:
