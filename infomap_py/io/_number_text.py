@@ -85,7 +85,9 @@ def _g_chars(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     for j in range(5, -1, -1):
         rest, digit = np.divmod(rest, 10)
         digits[j] = digit
-    last = 5 - np.argmax(digits[::-1] != 0, axis=0)  # the last nonzero digit
+    last = np.full(n, 5)  # the last nonzero digit
+    for j in range(1, 6):
+        last -= mantissa % 10**j == 0
     digits += _ZERO
     chars[_DIGITS + 1:_EXPONENT:2] = ord(".")
     fixed = (exponent >= -4) & (exponent < 6)
@@ -134,10 +136,15 @@ def _field_chars(field: Field, n: int) -> tuple[np.ndarray, np.ndarray]:
 
 def _row_chars(fields: Sequence[Field], n: int) -> np.ndarray:
     parts = [_field_chars(field, n) for field in fields]
-    # The fields are made a column of characters at a time; a row's go together.
-    chars = np.concatenate([p[0] for p in parts], axis=0).T.copy()
-    keep = np.concatenate([p[1] for p in parts], axis=0).T.copy()
-    return chars[keep]
+    # The fields are made a column of characters at a time (a row of these
+    # arrays); columns that no row keeps are dropped before a row's
+    # characters are put together.
+    chars = np.concatenate([p[0] for p in parts], axis=0)
+    keep = np.concatenate([p[1] for p in parts], axis=0)
+    used = keep.any(axis=1)
+    if not used.all():
+        chars, keep = chars[used], keep[used]
+    return chars.T.copy()[keep.T.copy()]
 
 
 def rows_block(fields: Sequence[Field], n: int) -> str:

@@ -20,7 +20,6 @@ write is atomic.
 from __future__ import annotations
 
 import json
-import operator
 import os
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -84,19 +83,23 @@ class _Layout:
     The rows are the nodes, or for a state network's result its states
     (``level == "state"``) or its physical nodes in each leaf module
     (``level == "physical"``).  ``order`` lists rows in ``.tree`` order;
-    ``path`` is every row's path as text (``1:3:2``); ``top`` its top module
-    (0-based); ``leaf`` and ``rank`` its leaf module and place in it;
+    ``module_text`` is every tree module's path as text (``1:3``), so a
+    row's path is ``module_text[leaf]:rank`` (made a block of rows at a
+    time: a string per row held through the whole write would be the peak
+    memory of writing a million states); ``names`` is an object array;
+    ``top`` its top module (0-based); ``leaf`` and ``rank`` its leaf module
+    and place in it;
     ``physical_ids`` the physical node id of every state and ``layer_ids``
     its layer id in a multilayer network (state level only).
     """
 
     tree: ModuleTree
     order: np.ndarray
-    path: _Paths
+    module_text: np.ndarray
     top: np.ndarray
     flow: np.ndarray
     node_ids: np.ndarray
-    names: list
+    names: np.ndarray
     leaf: np.ndarray
     rank: np.ndarray
     level: str = ""
@@ -116,16 +119,17 @@ def _result_tree(result: InfomapResult) -> ModuleTree:
     return build_tree(result.flow_data, *two_level_tree(result.labels))
 
 
-class _Paths:
-    """Every row's path as text (``1:3:2``), made when a writer asks for it:
-    a list of them would hold a string per row through the whole write (on
-    a million states, the write's peak memory)."""
+def _object_array(items: Sequence) -> np.ndarray:
+    """``items`` as a 1-d object array (rows of it are taken without a
+    Python step per row)."""
+    array = np.empty(len(items), dtype=object)
+    array[:] = items
+    return array
 
-    def __init__(self, module_text: list[str], leaf: np.ndarray, rank: np.ndarray) -> None:
-        self.module_text, self.leaf, self.rank = module_text, leaf, rank
 
-    def __getitem__(self, i: int) -> str:
-        return f"{self.module_text[self.leaf[i]]}:{self.rank[i]}"
+def _module_text(tree: ModuleTree) -> np.ndarray:
+    """Every tree module's path as text, ``1:3`` (``""`` for the root)."""
+    return _object_array([":".join(map(str, path)) for path in tree.module_paths])
 
 
 def _layout(result: InfomapResult, hide_bipartite_nodes: bool = False,
@@ -135,27 +139,25 @@ def _layout(result: InfomapResult, hide_bipartite_nodes: bool = False,
         return _physical_layout(result, tree)
     flow = np.asarray(result.flow, dtype=np.float64)
     n = flow.shape[0]
-    module_text = [":".join(map(str, path)) for path in tree.module_paths]
-    path = _Paths(module_text, tree.leaf_module, tree.leaf_rank)
     node_ids = (np.arange(n, dtype=np.int64) if result.node_ids is None
                 else np.asarray(result.node_ids, dtype=np.int64))
-    names = ([str(node) for node in result.nodes] if result.names is None
-             else [str(name) for name in result.names])
     order = tree.order()
     start = (result.params or {}).get("bipartite_start_id")
     if hide_bipartite_nodes and start is not None:
         order = order[node_ids[order] < start]  # the primary nodes only
     level, physical_ids, layer_ids = "", None, None
     states_net = result.state_network
-    if states_net is not None:
+    if states_net is None:
+        names = _object_array([str(node) for node in result.nodes] if result.names is None
+                              else [str(name) for name in result.names])
+    else:
         # As the official Infomap: a state is named by its physical node.
         level, physical = "state", np.asarray(states_net.physical, dtype=np.int64)
         physical_ids = states_net.physical_ids[physical]
-        physical_names = states_net.physical_node_names
-        names = [physical_names[p] for p in physical.tolist()]
+        names = _object_array(states_net.physical_node_names)[physical]
         if states_net.layer is not None:
             layer_ids = np.asarray(states_net.layer, dtype=np.int64)
-    return _Layout(tree, order, path, tree.ancestors_at(1) - 1, flow, node_ids, names,
+    return _Layout(tree, order, _module_text(tree), tree.ancestors_at(1) - 1, flow, node_ids, names,
                    tree.leaf_module, tree.leaf_rank, level, physical_ids, layer_ids)
 
 
@@ -166,20 +168,18 @@ def _physical_layout(result: InfomapResult, tree: ModuleTree) -> _Layout:
     Infomap, which collects them by id)."""
     states_net = result.state_network
     leaf, phys, flow, first = states_net.module_flow(tree.leaf_module, result.flow)
-    by_rank = np.lexsort((states_net.physical_ids[phys], leaf))
+    physical_ids = states_net.physical_ids[phys]  # (a property that checks every id)
+    by_rank = np.lexsort((physical_ids, leaf))
     group_start = np.searchsorted(leaf[by_rank], leaf[by_rank])
     rank = np.empty(leaf.size, dtype=np.int64)
     rank[by_rank] = np.arange(leaf.size) - group_start + 1
     position = np.empty(tree.parent.shape[0], dtype=np.int64)
     position[tree.module_order()] = np.arange(tree.parent.shape[0])
     order = np.lexsort((rank, position[leaf]))
-    module_text = [":".join(map(str, path)) for path in tree.module_paths]
-    path = _Paths(module_text, leaf, rank)
     top_of_state = tree.ancestors_at(1) - 1
     top = top_of_state[first]
-    names = states_net.physical_node_names
-    return _Layout(tree, order, path, top, flow, states_net.physical_ids[phys],
-                   [names[p] for p in phys.tolist()], leaf, rank, "physical")
+    return _Layout(tree, order, _module_text(tree), top, flow, physical_ids,
+                   _object_array(states_net.physical_node_names)[phys], leaf, rank, "physical")
 
 
 def _g(x: float) -> str:
@@ -271,18 +271,18 @@ def _write_lines(handle: TextIO, lines: Iterable[str]) -> None:
 _NAME_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 
 
-def _escaped_names(names: list[str]) -> list[str]:
+def _escaped_names(names: np.ndarray) -> np.ndarray:
     r"""Return ``names`` for the quotes of ``.tree`` lines.
 
     A backslash, a quote or a line break is escaped as ``\\``, ``\"``,
     ``\n`` or ``\r`` (the official Infomap writes them raw, which makes
-    ``"a"b"`` ambiguous and a line break a broken line).  The list itself is
-    returned when no name needs it.
+    ``"a"b"`` ambiguous and a line break a broken line).  The array itself
+    is returned when no name needs it.
     """
     text = "".join(names)
     if not any(c in text for c in '\\"\n\r'):
         return names
-    return [name.translate(_NAME_ESCAPES) for name in names]
+    return _object_array([name.translate(_NAME_ESCAPES) for name in names])
 
 
 def _tree_columns(layout: _Layout) -> list[str]:
@@ -292,14 +292,6 @@ def _tree_columns(layout: _Layout) -> list[str]:
     return ["# path flow name node_id"]
 
 
-def _take(items: Sequence, rows: np.ndarray) -> list:
-    """``[items[i] for i in rows]``, without a Python step per row."""
-    if rows.size == 0:
-        return []
-    taken = operator.itemgetter(*rows.tolist())(items)
-    return list(taken) if rows.size > 1 else [taken]
-
-
 def _row_blocks(layout: _Layout) -> Iterator[np.ndarray]:
     """The rows of ``layout`` in ``.tree`` order, a block of them at a time
     (a block's text is made and written at once; the file's never is)."""
@@ -307,7 +299,7 @@ def _row_blocks(layout: _Layout) -> Iterator[np.ndarray]:
         yield layout.order[start:start + _CHUNK]
 
 
-def _side_by_side(columns: list[list[str]]) -> str:
+def _side_by_side(columns: list[Sequence[str]]) -> str:
     """The rows of ``columns`` (lists of equally many strings), each row's
     strings joined, all rows one after another."""
     parts: list[str] = [""] * (len(columns) * len(columns[0]))
@@ -333,13 +325,12 @@ def _state_fields(layout: _Layout, rows: np.ndarray, sep: str,
 def _tree_rows(layout: _Layout) -> Iterator[str]:
     """The text of the ``.tree`` rows, a block of rows at a time."""
     names = _escaped_names(layout.names)
-    module_text = layout.path.module_text
     for rows in _row_blocks(layout):
         n = rows.shape[0]
         yield _side_by_side([
-            _take(module_text, layout.leaf[rows]),
+            layout.module_text[layout.leaf[rows]].tolist(),
             rows_text([":", layout.rank[rows], " ", layout.flow[rows], ' "'], n),
-            _take(names, rows),
+            names[rows].tolist(),
             rows_text(['" ', layout.node_ids[rows]] + _state_fields(layout, rows, " ")
                       + ["\n"], n),
         ])
@@ -870,9 +861,9 @@ def write_csv(result: InfomapResult, path: str | os.PathLike,
         for rows in _row_blocks(layout):
             n = rows.shape[0]
             handle.write(_side_by_side([
-                _take(layout.path.module_text, layout.leaf[rows]),
+                layout.module_text[layout.leaf[rows]].tolist(),
                 rows_text([":", layout.rank[rows], ",", layout.flow[rows], ","], n),
-                list(map(_csv_quoted, _take(layout.names, rows))),
+                list(map(_csv_quoted, layout.names[rows].tolist())),
                 rows_text([",", layout.node_ids[rows]]
                           + _state_fields(layout, rows, ",", layer_first=True) + ["\n"], n),
             ]))
