@@ -9,6 +9,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from ._sort import stable_order
 from .flow import Flow, flow_graph
 
 
@@ -140,7 +141,7 @@ class ModuleTree:
         # As np.lexsort((leaf_rank, position[leaf_module])), with one key.
         key = position[self.leaf_module] * (int(self.leaf_rank.max(initial=0)) + 1)
         key += self.leaf_rank
-        return np.argsort(key, kind="stable")
+        return stable_order(key)
 
     def module_order(self) -> np.ndarray:
         """Return the tree modules depth first (the root first), children by flow."""

@@ -29,6 +29,7 @@ from typing import TextIO
 import numpy as np
 
 from ..network import Network, StateNetwork
+from .._sort import stable_order
 from ..result import InfomapResult
 from ..tree import ModuleTree, build_tree, two_level_tree
 from ._atomic import atomic_text_file
@@ -502,6 +503,40 @@ class _ModuleLinks:
     undirected: bool
 
 
+def _summed_by_triple(first: np.ndarray, second: np.ndarray, third: np.ndarray,
+                      values: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The distinct ``(first, second, third)`` of non-negative integers in
+    lexicographic order and the sum of ``values`` over each, summed in the
+    given order (as a stable ``np.lexsort`` and ``np.add.reduceat``).
+
+    Where the three fit in one int64 key they are sorted as one (several
+    times faster than the lexsort) and only the key is reordered."""
+    if first.size == 0:
+        return first, second, third, values
+    span2, span3 = int(second.max()) + 1, int(third.max()) + 1
+    span = span2 * span3
+    if (int(first.max()) + 1) * span >= 2**63:
+        order = np.lexsort((third, second, first))
+        first, second, third = first[order], second[order], third[order]
+        new = np.ones(order.size, dtype=bool)
+        new[1:] = ((first[1:] != first[:-1]) | (second[1:] != second[:-1])
+                   | (third[1:] != third[:-1]))
+        starts = np.flatnonzero(new)
+        return (first[starts], second[starts], third[starts],
+                np.add.reduceat(values[order], starts))
+    key = first.astype(np.int64) * span
+    key += second.astype(np.int64) * span3
+    key += third
+    order = stable_order(key)
+    key = key[order]
+    new = np.ones(order.size, dtype=bool)
+    new[1:] = key[1:] != key[:-1]
+    starts = np.flatnonzero(new)
+    key = key[starts]
+    return (key // span, key % span // span3, key % span3,
+            np.add.reduceat(values[order], starts))
+
+
 def _module_links(result: InfomapResult, layout: _Layout) -> _ModuleLinks:
     flow_data = result.flow_data
     if flow_data is None:
@@ -513,32 +548,33 @@ def _module_links(result: InfomapResult, layout: _Layout) -> _ModuleLinks:
     link_flow = np.asarray(link_flow, dtype=np.float64)
     keep = source != target
     source, target, link_flow = source[keep], target[keep], link_flow[keep]
-    # Climb from both ends until the two sides share a container module.
+    # Climb from both ends until the two sides share a container module
+    # (only the links still apart: most are inside one leaf module).
     depth = tree.depth
-    container_u, container_v = tree.leaf_module[source], tree.leaf_module[target]
-    a, b = tree.leaf_rank[source].copy(), tree.leaf_rank[target].copy()
-    while True:
-        apart = container_u != container_v
-        if not apart.any():
-            break
-        up_u = apart & (depth[container_u] >= depth[container_v])
-        up_v = apart & (depth[container_v] >= depth[container_u])
-        a[up_u] = tree.rank[container_u[up_u]]
+    scope, container_v = tree.leaf_module[source], tree.leaf_module[target]
+    a, b = tree.leaf_rank[source], tree.leaf_rank[target]
+    del source, target, keep  # (a write's peak memory is in these link arrays)
+    apart = np.flatnonzero(scope != container_v)
+    container_u, container_v = scope[apart], container_v[apart]
+    rank_u, rank_v = a[apart], b[apart]
+    while apart.size:
+        up_u = depth[container_u] >= depth[container_v]
+        up_v = depth[container_v] >= depth[container_u]
+        rank_u[up_u] = tree.rank[container_u[up_u]]
         container_u[up_u] = tree.parent[container_u[up_u]]
-        b[up_v] = tree.rank[container_v[up_v]]
+        rank_v[up_v] = tree.rank[container_v[up_v]]
         container_v[up_v] = tree.parent[container_v[up_v]]
-    scope = container_u
+        met = container_u == container_v
+        if met.any():
+            joined = apart[met]
+            scope[joined], a[joined], b[joined] = container_u[met], rank_u[met], rank_v[met]
+            left = ~met
+            apart, container_u, container_v = apart[left], container_u[left], container_v[left]
+            rank_u, rank_v = rank_u[left], rank_v[left]
     undirected = flow_data.model == "undirected"
     if undirected:
         a, b = np.minimum(a, b), np.maximum(a, b)
-    order = np.lexsort((b, a, scope))
-    scope, a, b, link_flow = scope[order], a[order], b[order], link_flow[order]
-    if order.size:
-        new = np.ones(order.size, dtype=bool)
-        new[1:] = (scope[1:] != scope[:-1]) | (a[1:] != a[:-1]) | (b[1:] != b[:-1])
-        starts = np.flatnonzero(new)
-        link_flow = np.add.reduceat(link_flow, starts)
-        scope, a, b = scope[starts], a[starts], b[starts]
+    scope, a, b, link_flow = _summed_by_triple(scope, a, b, link_flow)
     return _ModuleLinks(scope, a, b, link_flow, undirected)
 
 
