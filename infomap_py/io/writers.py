@@ -129,8 +129,15 @@ def _object_array(items: Sequence) -> np.ndarray:
 
 
 def _module_text(tree: ModuleTree) -> np.ndarray:
-    """Every tree module's path as text, ``1:3`` (``""`` for the root)."""
-    return _object_array([":".join(map(str, path)) for path in tree.module_paths])
+    """Every tree module's path as text, ``1:3`` (``""`` for the root), as
+    ``":".join(map(str, tree.module_paths[t]))`` (a parent comes before its
+    children)."""
+    parent, rank = tree.parent.tolist(), tree.rank.tolist()
+    text = [""] * len(parent)
+    for t in range(1, len(parent)):
+        above = text[parent[t]]
+        text[t] = f"{above}:{rank[t]}" if above else str(rank[t])
+    return _object_array(text)
 
 
 def _layout(result: InfomapResult, hide_bipartite_nodes: bool = False,
