@@ -53,7 +53,7 @@ def test_int_column_is_python_str_including_the_extremes():
 def test_fields_side_by_side_with_text_between():
     ids = np.array([3, 10, 200])
     flow = np.array([0.25, 1e-7, 0.0])
-    expected = "".join(f"{i} x{f:.6g};\n" for i, f in zip(ids.tolist(), flow.tolist()))
+    expected = "".join(f"{i} x{f:.6g};\n" for i, f in zip(ids.tolist(), flow.tolist(), strict=True))
     assert rows_block([ids, " x", flow, ";\n"], 3) == expected
     assert rows_text([ids, " x", flow], 3) == expected.replace(";\n", "\n").splitlines()
     assert rows_block([ids], 0) == "" and rows_text([ids], 0) == []
@@ -120,7 +120,7 @@ def _check_files(result, tmp_path: Path, states: bool) -> None:
     write_tree(result, tmp_path / "r.tree", states=states)
     assert _body(tmp_path / "r.tree") == [
         f'{":".join(map(str, path))} {_g(flow)} "{_escaped(name)}" {ids}'
-        for (path, flow, name, _, _), ids in zip(rows, sep_ids)]
+        for (path, flow, name, _, _), ids in zip(rows, sep_ids, strict=True)]
     write_clu(result, tmp_path / "r.clu", states=states)
     assert _body(tmp_path / "r.clu") == [
         " ".join([str(row[3]), str(row[0][0]), _g(row[1])] + [str(i) for i in row[4]])

@@ -29,7 +29,7 @@ Field = str | np.ndarray
 
 
 def _int_chars(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The characters of ``str(v)`` for every value, right-aligned, and which to keep."""
+    """Return the characters of ``str(v)`` for every value, right-aligned, and which to keep."""
     values = np.asarray(values, dtype=np.int64)
     n = values.shape[0]
     negative = values < 0
@@ -59,7 +59,7 @@ _SIGN, _LEAD, _DIGITS, _EXPONENT, _G_WIDTH = 0, 1, 6, 17, 22
 
 
 def _g_chars(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The characters of ``f"{x:.6g}"`` for every value, and which to keep."""
+    """Return the characters of ``f"{x:.6g}"`` for every value, and which to keep."""
     x = np.asarray(values, dtype=np.float64)
     n = x.shape[0]
     size = np.abs(x)
@@ -148,7 +148,7 @@ def _row_chars(fields: Sequence[Field], n: int) -> np.ndarray:
 
 
 def rows_block(fields: Sequence[Field], n: int) -> str:
-    """The text of ``n`` rows of ``fields`` (side by side), all rows one after another.
+    """Return the text of ``n`` rows of ``fields`` (side by side), one row after another.
 
     A ``str`` field must be ASCII; put a line end in the last one.
     """
@@ -158,7 +158,7 @@ def rows_block(fields: Sequence[Field], n: int) -> str:
 
 
 def rows_text(fields: Sequence[Field], n: int) -> list[str]:
-    """The text of each of ``n`` rows of ``fields`` (side by side), one string a row."""
+    """Return the text of each of ``n`` rows of ``fields`` (side by side), a string a row."""
     if n == 0:
         return []
     text = _row_chars(list(fields) + [chr(_ROW_END)], n).tobytes().decode("ascii")

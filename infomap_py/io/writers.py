@@ -28,8 +28,8 @@ from typing import TextIO
 
 import numpy as np
 
-from ..network import Network, StateNetwork
 from .._sort import stable_order
+from ..network import Network, StateNetwork
 from ..result import InfomapResult
 from ..tree import ModuleTree, build_tree, two_level_tree
 from ._atomic import atomic_text_file
@@ -121,17 +121,21 @@ def _result_tree(result: InfomapResult) -> ModuleTree:
 
 
 def _object_array(items: Sequence) -> np.ndarray:
-    """``items`` as a 1-d object array (rows of it are taken without a
-    Python step per row)."""
+    """Return ``items`` as a 1-d object array.
+
+    Rows of it are taken without a Python step per row.
+    """
     array = np.empty(len(items), dtype=object)
     array[:] = items
     return array
 
 
 def _module_text(tree: ModuleTree) -> np.ndarray:
-    """Every tree module's path as text, ``1:3`` (``""`` for the root), as
-    ``":".join(map(str, tree.module_paths[t]))`` (a parent comes before its
-    children)."""
+    """Return every tree module's path as text, ``1:3`` (``""`` for the root).
+
+    As ``":".join(map(str, tree.module_paths[t]))``, built from the parent's
+    text (a parent comes before its children).
+    """
     parent, rank = tree.parent.tolist(), tree.rank.tolist()
     text = [""] * len(parent)
     for t in range(1, len(parent)):
@@ -301,15 +305,16 @@ def _tree_columns(layout: _Layout) -> list[str]:
 
 
 def _row_blocks(layout: _Layout) -> Iterator[np.ndarray]:
-    """The rows of ``layout`` in ``.tree`` order, a block of them at a time
-    (a block's text is made and written at once; the file's never is)."""
+    """Yield the rows of ``layout`` in ``.tree`` order, a block of them at a time.
+
+    A block's text is made and written at once; the whole file's never is.
+    """
     for start in range(0, layout.order.shape[0], _CHUNK):
         yield layout.order[start:start + _CHUNK]
 
 
 def _side_by_side(columns: list[Sequence[str]]) -> str:
-    """The rows of ``columns`` (lists of equally many strings), each row's
-    strings joined, all rows one after another."""
+    """Return the rows of ``columns`` (equally many strings each) joined, one after another."""
     parts: list[str] = [""] * (len(columns) * len(columns[0]))
     for k, column in enumerate(columns):
         parts[k::len(columns)] = column
@@ -318,9 +323,11 @@ def _side_by_side(columns: list[Sequence[str]]) -> str:
 
 def _state_fields(layout: _Layout, rows: np.ndarray, sep: str,
                   layer_first: bool = False) -> list[Field]:
-    """The physical node id of each state row and its layer id in a
-    multilayer network (after it, or before it as in CSV), ``sep`` before
-    each; nothing for other rows."""
+    """Return the physical node id fields of state rows, ``sep`` before each.
+
+    A multilayer state's layer id follows it (or comes before it, as in
+    CSV); rows of a first-order network or the physical level get none.
+    """
     if layout.physical_ids is None:
         return []
     node = [sep, layout.physical_ids[rows]]
@@ -331,7 +338,7 @@ def _state_fields(layout: _Layout, rows: np.ndarray, sep: str,
 
 
 def _tree_rows(layout: _Layout) -> Iterator[str]:
-    """The text of the ``.tree`` rows, a block of rows at a time."""
+    """Yield the text of the ``.tree`` rows, a block of rows at a time."""
     names = _escaped_names(layout.names)
     for rows in _row_blocks(layout):
         n = rows.shape[0]
@@ -512,12 +519,14 @@ class _ModuleLinks:
 
 def _summed_by_triple(first: np.ndarray, second: np.ndarray, third: np.ndarray,
                       values: np.ndarray) -> tuple[np.ndarray, ...]:
-    """The distinct ``(first, second, third)`` of non-negative integers in
-    lexicographic order and the sum of ``values`` over each, summed in the
-    given order (as a stable ``np.lexsort`` and ``np.add.reduceat``).
+    """Return the distinct triples of non-negative integers and the sum of ``values`` over each.
 
-    Where the three fit in one int64 key they are sorted as one (several
-    times faster than the lexsort) and only the key is reordered."""
+    The triples ``(first, second, third)`` come in lexicographic order and
+    each sum is taken in the given order (as a stable ``np.lexsort`` and
+    ``np.add.reduceat``).  Where the three fit in one int64 key they are
+    sorted as one (several times faster than the lexsort) and only the key
+    is reordered.
+    """
     if first.size == 0:
         return first, second, third, values
     span2, span3 = int(second.max()) + 1, int(third.max()) + 1
@@ -597,8 +606,10 @@ def _num_children(tree: ModuleTree) -> np.ndarray:
 
 
 def _ftree_link_text(layout: _Layout, links: _ModuleLinks) -> Iterator[str]:
-    """The text of the ``.ftree`` link sections, a block of links at a time:
-    a header per module in tree order, each followed by its links."""
+    """Yield the text of the ``.ftree`` link sections, a block of links at a time.
+
+    A header per module in tree order, each followed by its links.
+    """
     tree = layout.tree
     yield f"*Links {'undirected' if links.undirected else 'directed'}\n"
     if links.undirected:
