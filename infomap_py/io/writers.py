@@ -791,8 +791,6 @@ def write_json(result: InfomapResult, path: str | os.PathLike,
         _, level_id = np.unique(position[module], return_inverse=True)
         per_level.append(level_id + 1)
     module_ids = np.stack(per_level, axis=1).tolist() if per_level else [[]] * layout.flow.size
-    nodes = [_json_node(layout, module_paths, module_ids, centrality, i)
-             for i in layout.order.tolist()]
     counts = np.bincount(links.scope, minlength=tree.parent.shape[0])
     children = _num_children(tree)
     modules = []
@@ -830,31 +828,53 @@ def write_json(result: InfomapResult, path: str | os.PathLike,
         **({"stateLevel": layout.level == "state"} if layout.level else {}),
         **({"bipartiteStartId": int(params["bipartite_start_id"])}
            if params.get("bipartite_start_id") is not None else {}),
-        "nodes": nodes,
+        "nodes": [],  # written a block at a time between the rest's halves
         "modules": modules,
     }
+    # As json.dump(document, ...) with the nodes in place, but with the C
+    # encoder (json.dump uses the pure-Python one) and no list of every node.
+    head, tail = _json_text(document).split('"nodes":[]', 1)
     with atomic_text_file(path) as handle:
-        json.dump(document, handle, separators=(",", ":"), ensure_ascii=False)
+        handle.write(head + '"nodes":[')
+        for k, rows in enumerate(_row_blocks(layout)):
+            nodes = _json_nodes(layout, module_paths, module_ids, centrality, rows)
+            handle.write(("," if k else "") + _json_text(nodes)[1:-1])
+        handle.write("]" + tail)
 
 
-def _json_node(layout: _Layout, module_paths: list, module_ids: list,
-               centrality: np.ndarray, i: int) -> dict:
-    """The JSON entry of row ``i``: as the official Infomap, the physical
-    level of a state network lists no ``modules``, the state level adds
-    the ``stateId`` and gives the physical node's ``id``."""
-    node = {"path": list(module_paths[layout.leaf[i]]) + [int(layout.rank[i])]}
-    if layout.level != "physical":
-        node["modules"] = module_ids[i]
-    node.update(name=layout.names[i], flow=_json_number(layout.flow[i]),
-                mec=_json_number(centrality[i]))
-    if layout.physical_ids is not None:
-        node["stateId"] = int(layout.node_ids[i])
-        if layout.layer_ids is not None:
-            node["layerId"] = int(layout.layer_ids[i])
-        node["id"] = int(layout.physical_ids[i])
-    else:
-        node["id"] = int(layout.node_ids[i])
-    return node
+def _json_text(value: object) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def _json_nodes(layout: _Layout, module_paths: list, module_ids: list,
+                centrality: np.ndarray, rows: np.ndarray) -> list[dict]:
+    """Return the JSON entries of ``rows``.
+
+    As the official Infomap, the physical level of a state network lists no
+    ``modules``, the state level adds the ``stateId`` and gives the physical
+    node's ``id``.  Flows are rounded as :func:`_json_number`, a column at a time.
+    """
+    n = rows.shape[0]
+    flow = list(map(float, rows_text([layout.flow[rows]], n)))
+    mec = list(map(float, rows_text([centrality[rows]], n)))
+    names = layout.names[rows].tolist()
+    leaf, rank = layout.leaf[rows].tolist(), layout.rank[rows].tolist()
+    state_ids = layout.node_ids[rows].tolist()
+    ids = state_ids if layout.physical_ids is None else layout.physical_ids[rows].tolist()
+    layers = None if layout.layer_ids is None else layout.layer_ids[rows].tolist()
+    nodes = []
+    for k, i in enumerate(rows.tolist()):
+        node = {"path": list(module_paths[leaf[k]]) + [rank[k]]}
+        if layout.level != "physical":
+            node["modules"] = module_ids[i]
+        node.update(name=names[k], flow=flow[k], mec=mec[k])
+        if layout.physical_ids is not None:
+            node["stateId"] = state_ids[k]
+            if layers is not None:
+                node["layerId"] = layers[k]
+        node["id"] = ids[k]
+        nodes.append(node)
+    return nodes
 
 
 def _csv_quoted(text: str) -> str:
