@@ -790,7 +790,8 @@ def write_json(result: InfomapResult, path: str | os.PathLike,
         module = tree.ancestors_at(level)
         _, level_id = np.unique(position[module], return_inverse=True)
         per_level.append(level_id + 1)
-    module_ids = np.stack(per_level, axis=1).tolist() if per_level else [[]] * layout.flow.size
+    module_ids = (np.stack(per_level, axis=1) if per_level
+                  else np.zeros((layout.flow.size, 0), dtype=np.int64))
     counts = np.bincount(links.scope, minlength=tree.parent.shape[0])
     children = _num_children(tree)
     modules = []
@@ -846,7 +847,7 @@ def _json_text(value: object) -> str:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
-def _json_nodes(layout: _Layout, module_paths: list, module_ids: list,
+def _json_nodes(layout: _Layout, module_paths: list, module_ids: np.ndarray,
                 centrality: np.ndarray, rows: np.ndarray) -> list[dict]:
     """Return the JSON entries of ``rows``.
 
@@ -862,11 +863,12 @@ def _json_nodes(layout: _Layout, module_paths: list, module_ids: list,
     state_ids = layout.node_ids[rows].tolist()
     ids = state_ids if layout.physical_ids is None else layout.physical_ids[rows].tolist()
     layers = None if layout.layer_ids is None else layout.layer_ids[rows].tolist()
+    modules = None if layout.level == "physical" else module_ids[rows].tolist()
     nodes = []
-    for k, i in enumerate(rows.tolist()):
+    for k in range(n):
         node = {"path": list(module_paths[leaf[k]]) + [rank[k]]}
-        if layout.level != "physical":
-            node["modules"] = module_ids[i]
+        if modules is not None:
+            node["modules"] = modules[k]
         node.update(name=names[k], flow=flow[k], mec=mec[k])
         if layout.physical_ids is not None:
             node["stateId"] = state_ids[k]
