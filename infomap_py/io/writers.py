@@ -563,7 +563,8 @@ def _module_links(result: InfomapResult, layout: _Layout) -> _ModuleLinks:
     target = np.asarray(target, dtype=np.int64)
     link_flow = np.asarray(link_flow, dtype=np.float64)
     keep = source != target
-    source, target, link_flow = source[keep], target[keep], link_flow[keep]
+    if not keep.all():  # (a copy of every link where there is no self-link to drop)
+        source, target, link_flow = source[keep], target[keep], link_flow[keep]
     # Climb from both ends until the two sides share a container module
     # (only the links still apart: most are inside one leaf module).
     depth = tree.depth
