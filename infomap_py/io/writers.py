@@ -181,13 +181,13 @@ def _physical_layout(result: InfomapResult, tree: ModuleTree) -> _Layout:
     states_net = result.state_network
     leaf, phys, flow, first = states_net.module_flow(tree.leaf_module, result.flow)
     physical_ids = states_net.physical_ids[phys]  # (a property that checks every id)
-    by_rank = np.lexsort((physical_ids, leaf))
+    by_rank = _lexsort((physical_ids, leaf))
     group_start = np.searchsorted(leaf[by_rank], leaf[by_rank])
     rank = np.empty(leaf.size, dtype=np.int64)
     rank[by_rank] = np.arange(leaf.size) - group_start + 1
     position = np.empty(tree.parent.shape[0], dtype=np.int64)
     position[tree.module_order()] = np.arange(tree.parent.shape[0])
-    order = np.lexsort((rank, position[leaf]))
+    order = _lexsort((rank, position[leaf]))
     top_of_state = tree.ancestors_at(1) - 1
     top = top_of_state[first]
     return _Layout(tree, order, _module_text(tree), top, flow, physical_ids,
@@ -517,22 +517,43 @@ class _ModuleLinks:
     undirected: bool
 
 
+def _packed_key(keys: tuple[np.ndarray, ...]) -> np.ndarray | None:
+    """Return one int64 key that sorts as ``np.lexsort(keys)`` (the last key first).
+
+    ``None`` where a key is negative or the keys do not fit in one int64.
+    """
+    if any(key.size and key.min() < 0 for key in keys):
+        return None
+    spans = [int(key.max()) + 1 if key.size else 1 for key in keys]
+    if int(np.prod(spans, dtype=object)) >= 2**63:
+        return None
+    packed = np.array(keys[-1], dtype=np.int64)  # in place from here: no temporaries
+    for key, span in zip(keys[-2::-1], spans[-2::-1], strict=True):
+        packed *= span
+        packed += np.asarray(key, dtype=np.int64)
+    return packed
+
+
+def _lexsort(keys: tuple[np.ndarray, ...]) -> np.ndarray:
+    """Return ``np.lexsort(keys)``, by one packed key where the keys fit in one."""
+    packed = _packed_key(keys)
+    return np.lexsort(keys) if packed is None else stable_order(packed)
+
+
 def _summed_by_triple(first: np.ndarray, second: np.ndarray, third: np.ndarray,
                       values: np.ndarray) -> tuple[np.ndarray, ...]:
     """Return the distinct triples of non-negative integers and the sum of ``values`` over each.
 
     The triples ``(first, second, third)`` come in lexicographic order and
     each sum is taken in the given order (as a stable ``np.lexsort`` and
-    ``np.add.reduceat``).  Where the three fit in one int64 key they are
-    sorted as one (several times faster than the lexsort) and only the key
-    is reordered.
+    ``np.add.reduceat``).
     """
     if first.size == 0:
         return first, second, third, values
-    span2, span3 = int(second.max()) + 1, int(third.max()) + 1
-    span = span2 * span3
-    if (int(first.max()) + 1) * span >= 2**63:
-        order = np.lexsort((third, second, first))
+    keys = (third, second, first)
+    packed = _packed_key(keys)
+    if packed is None:
+        order = np.lexsort(keys)
         first, second, third = first[order], second[order], third[order]
         new = np.ones(order.size, dtype=bool)
         new[1:] = ((first[1:] != first[:-1]) | (second[1:] != second[:-1])
@@ -540,16 +561,15 @@ def _summed_by_triple(first: np.ndarray, second: np.ndarray, third: np.ndarray,
         starts = np.flatnonzero(new)
         return (first[starts], second[starts], third[starts],
                 np.add.reduceat(values[order], starts))
-    key = first.astype(np.int64) * span
-    key += second.astype(np.int64) * span3
-    key += third
-    order = stable_order(key)
-    key = key[order]
+    order = stable_order(packed)
+    packed = packed[order]
     new = np.ones(order.size, dtype=bool)
-    new[1:] = key[1:] != key[:-1]
+    new[1:] = packed[1:] != packed[:-1]
     starts = np.flatnonzero(new)
-    key = key[starts]
-    return (key // span, key % span // span3, key % span3,
+    packed = packed[starts]
+    span3 = int(third.max()) + 1
+    span = (int(second.max()) + 1) * span3
+    return (packed // span, packed % span // span3, packed % span3,
             np.add.reduceat(values[order], starts))
 
 
