@@ -61,6 +61,11 @@ class Network:
         labels = self.nodes
         if isinstance(labels, range):
             return np.arange(labels.start, labels.stop, labels.step, dtype=np.int64)
+        if set(map(type, labels)) == {int}:  # the usual labels, checked without a loop
+            try:
+                return np.fromiter(labels, dtype=np.int64, count=len(labels))
+            except OverflowError:
+                return np.arange(self.num_nodes, dtype=np.int64)
         if all(isinstance(x, (int, np.integer)) and not isinstance(x, bool)
                and _INT64_MIN <= x <= _INT64_MAX for x in labels):
             return np.fromiter(labels, dtype=np.int64, count=len(labels))

@@ -9,6 +9,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from ._sort import stable_order
 from .flow import Flow, flow_graph
 
 
@@ -136,11 +137,18 @@ class ModuleTree:
     def order(self) -> np.ndarray:
         """Return the nodes in ``.tree`` order: depth first, children by flow."""
         position = np.empty(self.parent.shape[0], dtype=np.int64)
-        position[self.module_order()] = np.arange(self.parent.shape[0])
-        return np.lexsort((self.leaf_rank, position[self.leaf_module]))
+        position[self._module_order] = np.arange(self.parent.shape[0])
+        # As np.lexsort((leaf_rank, position[leaf_module])), with one key.
+        key = position[self.leaf_module] * (int(self.leaf_rank.max(initial=0)) + 1)
+        key += self.leaf_rank
+        return stable_order(key)
 
     def module_order(self) -> np.ndarray:
         """Return the tree modules depth first (the root first), children by flow."""
+        return self._module_order.copy()
+
+    @cached_property
+    def _module_order(self) -> np.ndarray:
         num_tree = self.parent.shape[0]
         first_child = np.full(num_tree, -1, dtype=np.int64)
         next_sibling = np.full(num_tree, -1, dtype=np.int64)

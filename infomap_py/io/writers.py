@@ -22,17 +22,19 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TextIO
 
 import numpy as np
 
+from .._sort import stable_order
 from ..network import Network, StateNetwork
 from ..result import InfomapResult
 from ..tree import ModuleTree, build_tree, two_level_tree
 from ._atomic import atomic_text_file
 from ._fingerprint import InputFingerprint, config_fingerprint, config_from_params
+from ._number_text import Field, rows_block, rows_text
 
 _CHUNK = 1 << 16
 
@@ -82,19 +84,23 @@ class _Layout:
     The rows are the nodes, or for a state network's result its states
     (``level == "state"``) or its physical nodes in each leaf module
     (``level == "physical"``).  ``order`` lists rows in ``.tree`` order;
-    ``path`` is every row's path as text (``1:3:2``); ``top`` its top module
-    (0-based); ``leaf`` and ``rank`` its leaf module and place in it;
+    ``module_text`` is every tree module's path as text (``1:3``), so a
+    row's path is ``module_text[leaf]:rank`` (made a block of rows at a
+    time: a string per row held through the whole write would be the peak
+    memory of writing a million states); ``names`` is an object array;
+    ``top`` its top module (0-based); ``leaf`` and ``rank`` its leaf module
+    and place in it;
     ``physical_ids`` the physical node id of every state and ``layer_ids``
     its layer id in a multilayer network (state level only).
     """
 
     tree: ModuleTree
     order: np.ndarray
-    path: _Paths
+    module_text: np.ndarray
     top: np.ndarray
     flow: np.ndarray
     node_ids: np.ndarray
-    names: list
+    names: np.ndarray
     leaf: np.ndarray
     rank: np.ndarray
     level: str = ""
@@ -114,16 +120,28 @@ def _result_tree(result: InfomapResult) -> ModuleTree:
     return build_tree(result.flow_data, *two_level_tree(result.labels))
 
 
-class _Paths:
-    """Every row's path as text (``1:3:2``), made when a writer asks for it:
-    a list of them would hold a string per row through the whole write (on
-    a million states, the write's peak memory)."""
+def _object_array(items: Sequence) -> np.ndarray:
+    """Return ``items`` as a 1-d object array.
 
-    def __init__(self, module_text: list[str], leaf: np.ndarray, rank: np.ndarray) -> None:
-        self.module_text, self.leaf, self.rank = module_text, leaf, rank
+    Rows of it are taken without a Python step per row.
+    """
+    array = np.empty(len(items), dtype=object)
+    array[:] = items
+    return array
 
-    def __getitem__(self, i: int) -> str:
-        return f"{self.module_text[self.leaf[i]]}:{self.rank[i]}"
+
+def _module_text(tree: ModuleTree) -> np.ndarray:
+    """Return every tree module's path as text, ``1:3`` (``""`` for the root).
+
+    As ``":".join(map(str, tree.module_paths[t]))``, built from the parent's
+    text (a parent comes before its children).
+    """
+    parent, rank = tree.parent.tolist(), tree.rank.tolist()
+    text = [""] * len(parent)
+    for t in range(1, len(parent)):
+        above = text[parent[t]]
+        text[t] = f"{above}:{rank[t]}" if above else str(rank[t])
+    return _object_array(text)
 
 
 def _layout(result: InfomapResult, hide_bipartite_nodes: bool = False,
@@ -133,27 +151,25 @@ def _layout(result: InfomapResult, hide_bipartite_nodes: bool = False,
         return _physical_layout(result, tree)
     flow = np.asarray(result.flow, dtype=np.float64)
     n = flow.shape[0]
-    module_text = [":".join(map(str, path)) for path in tree.module_paths]
-    path = _Paths(module_text, tree.leaf_module, tree.leaf_rank)
     node_ids = (np.arange(n, dtype=np.int64) if result.node_ids is None
                 else np.asarray(result.node_ids, dtype=np.int64))
-    names = ([str(node) for node in result.nodes] if result.names is None
-             else [str(name) for name in result.names])
     order = tree.order()
     start = (result.params or {}).get("bipartite_start_id")
     if hide_bipartite_nodes and start is not None:
         order = order[node_ids[order] < start]  # the primary nodes only
     level, physical_ids, layer_ids = "", None, None
     states_net = result.state_network
-    if states_net is not None:
+    if states_net is None:
+        names = _object_array([str(node) for node in result.nodes] if result.names is None
+                              else [str(name) for name in result.names])
+    else:
         # As the official Infomap: a state is named by its physical node.
         level, physical = "state", np.asarray(states_net.physical, dtype=np.int64)
         physical_ids = states_net.physical_ids[physical]
-        physical_names = states_net.physical_node_names
-        names = [physical_names[p] for p in physical.tolist()]
+        names = _object_array(states_net.physical_node_names)[physical]
         if states_net.layer is not None:
             layer_ids = np.asarray(states_net.layer, dtype=np.int64)
-    return _Layout(tree, order, path, tree.ancestors_at(1) - 1, flow, node_ids, names,
+    return _Layout(tree, order, _module_text(tree), tree.ancestors_at(1) - 1, flow, node_ids, names,
                    tree.leaf_module, tree.leaf_rank, level, physical_ids, layer_ids)
 
 
@@ -164,20 +180,18 @@ def _physical_layout(result: InfomapResult, tree: ModuleTree) -> _Layout:
     Infomap, which collects them by id)."""
     states_net = result.state_network
     leaf, phys, flow, first = states_net.module_flow(tree.leaf_module, result.flow)
-    by_rank = np.lexsort((states_net.physical_ids[phys], leaf))
+    physical_ids = states_net.physical_ids[phys]  # (a property that checks every id)
+    by_rank = _lexsort((physical_ids, leaf))
     group_start = np.searchsorted(leaf[by_rank], leaf[by_rank])
     rank = np.empty(leaf.size, dtype=np.int64)
     rank[by_rank] = np.arange(leaf.size) - group_start + 1
     position = np.empty(tree.parent.shape[0], dtype=np.int64)
     position[tree.module_order()] = np.arange(tree.parent.shape[0])
-    order = np.lexsort((rank, position[leaf]))
-    module_text = [":".join(map(str, path)) for path in tree.module_paths]
-    path = _Paths(module_text, leaf, rank)
+    order = _lexsort((rank, position[leaf]))
     top_of_state = tree.ancestors_at(1) - 1
     top = top_of_state[first]
-    names = states_net.physical_node_names
-    return _Layout(tree, order, path, top, flow, states_net.physical_ids[phys],
-                   [names[p] for p in phys.tolist()], leaf, rank, "physical")
+    return _Layout(tree, order, _module_text(tree), top, flow, physical_ids,
+                   _object_array(states_net.physical_node_names)[phys], leaf, rank, "physical")
 
 
 def _g(x: float) -> str:
@@ -269,18 +283,18 @@ def _write_lines(handle: TextIO, lines: Iterable[str]) -> None:
 _NAME_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 
 
-def _escaped_names(names: list[str]) -> list[str]:
+def _escaped_names(names: np.ndarray) -> np.ndarray:
     r"""Return ``names`` for the quotes of ``.tree`` lines.
 
     A backslash, a quote or a line break is escaped as ``\\``, ``\"``,
     ``\n`` or ``\r`` (the official Infomap writes them raw, which makes
-    ``"a"b"`` ambiguous and a line break a broken line).  The list itself is
-    returned when no name needs it.
+    ``"a"b"`` ambiguous and a line break a broken line).  The array itself
+    is returned when no name needs it.
     """
     text = "".join(names)
     if not any(c in text for c in '\\"\n\r'):
         return names
-    return [name.translate(_NAME_ESCAPES) for name in names]
+    return _object_array([name.translate(_NAME_ESCAPES) for name in names])
 
 
 def _tree_columns(layout: _Layout) -> list[str]:
@@ -290,21 +304,51 @@ def _tree_columns(layout: _Layout) -> list[str]:
     return ["# path flow name node_id"]
 
 
-def _tree_rows(layout: _Layout) -> Iterable[str]:
-    path, flow, ids = layout.path, layout.flow, layout.node_ids
+def _row_blocks(layout: _Layout) -> Iterator[np.ndarray]:
+    """Yield the rows of ``layout`` in ``.tree`` order, a block of them at a time.
+
+    A block's text is made and written at once; the whole file's never is.
+    """
+    for start in range(0, layout.order.shape[0], _CHUNK):
+        yield layout.order[start:start + _CHUNK]
+
+
+def _side_by_side(columns: list[Sequence[str]]) -> str:
+    """Return the rows of ``columns`` (equally many strings each) joined, one after another."""
+    parts: list[str] = [""] * (len(columns) * len(columns[0]))
+    for k, column in enumerate(columns):
+        parts[k::len(columns)] = column
+    return "".join(parts)
+
+
+def _state_fields(layout: _Layout, rows: np.ndarray, sep: str,
+                  layer_first: bool = False) -> list[Field]:
+    """Return the physical node id fields of state rows, ``sep`` before each.
+
+    A multilayer state's layer id follows it (or comes before it, as in
+    CSV); rows of a first-order network or the physical level get none.
+    """
+    if layout.physical_ids is None:
+        return []
+    node = [sep, layout.physical_ids[rows]]
+    if layout.layer_ids is None:
+        return node
+    layer = [sep, layout.layer_ids[rows]]
+    return layer + node if layer_first else node + layer
+
+
+def _tree_rows(layout: _Layout) -> Iterator[str]:
+    """Yield the text of the ``.tree`` rows, a block of rows at a time."""
     names = _escaped_names(layout.names)
-    if layout.physical_ids is not None:
-        physical = layout.physical_ids
-        if layout.layer_ids is not None:
-            layer = layout.layer_ids
-            for i in layout.order.tolist():
-                yield f'{path[i]} {_g(flow[i])} "{names[i]}" {ids[i]} {physical[i]} {layer[i]}'
-            return
-        for i in layout.order.tolist():
-            yield f'{path[i]} {_g(flow[i])} "{names[i]}" {ids[i]} {physical[i]}'
-        return
-    for i in layout.order.tolist():
-        yield f'{path[i]} {_g(flow[i])} "{names[i]}" {ids[i]}'
+    for rows in _row_blocks(layout):
+        n = rows.shape[0]
+        yield _side_by_side([
+            layout.module_text[layout.leaf[rows]].tolist(),
+            rows_text([":", layout.rank[rows], " ", layout.flow[rows], ' "'], n),
+            names[rows].tolist(),
+            rows_text(['" ', layout.node_ids[rows]] + _state_fields(layout, rows, " ")
+                      + ["\n"], n),
+        ])
 
 
 def write_clu(result: InfomapResult, path: str | os.PathLike,
@@ -376,15 +420,10 @@ def write_clu(result: InfomapResult, path: str | os.PathLike,
     lines = _header(result, layout, run) + _level_line(layout)
     with atomic_text_file(path) as handle:
         _write_lines(handle, lines + [f"# module level {level_text}", columns])
-        if layout.physical_ids is not None:
-            physical = layout.physical_ids
-            layer = ([f" {x}" for x in layout.layer_ids.tolist()] if layout.layer_ids is not None
-                     else [""] * ids.shape[0])
-            _write_lines(handle, (f"{ids[i]} {module[i] + 1} {_g(flow[i])} {physical[i]}{layer[i]}"
-                                  for i in layout.order.tolist()))
-        else:
-            _write_lines(handle, (f"{ids[i]} {module[i] + 1} {_g(flow[i])}"
-                                  for i in layout.order.tolist()))
+        for rows in _row_blocks(layout):
+            handle.write(rows_block([ids[rows], " ", module[rows] + 1, " ", flow[rows]]
+                                    + _state_fields(layout, rows, " ") + ["\n"],
+                                    rows.shape[0]))
 
 
 def _modules_at_level(layout: _Layout, level: int) -> np.ndarray:
@@ -459,7 +498,7 @@ def write_tree(result: InfomapResult, path: str | os.PathLike,
     with atomic_text_file(path) as handle:
         _write_lines(handle, _header(result, layout, run) + _level_line(layout)
                      + _tree_columns(layout))
-        _write_lines(handle, _tree_rows(layout))
+        handle.writelines(_tree_rows(layout))
 
 
 @dataclass(frozen=True)
@@ -478,6 +517,62 @@ class _ModuleLinks:
     undirected: bool
 
 
+def _packed_key(keys: tuple[np.ndarray, ...]) -> np.ndarray | None:
+    """Return one int64 key that sorts as ``np.lexsort(keys)`` (the last key first).
+
+    ``None`` where a key is negative or the keys do not fit in one int64.
+    """
+    if any(key.size and key.min() < 0 for key in keys):
+        return None
+    spans = [int(key.max()) + 1 if key.size else 1 for key in keys]
+    if int(np.prod(spans, dtype=object)) >= 2**63:
+        return None
+    packed = np.array(keys[-1], dtype=np.int64)  # in place from here: no temporaries
+    for key, span in zip(keys[-2::-1], spans[-2::-1], strict=True):
+        packed *= span
+        packed += np.asarray(key, dtype=np.int64)
+    return packed
+
+
+def _lexsort(keys: tuple[np.ndarray, ...]) -> np.ndarray:
+    """Return ``np.lexsort(keys)``, by one packed key where the keys fit in one."""
+    packed = _packed_key(keys)
+    return np.lexsort(keys) if packed is None else stable_order(packed)
+
+
+def _summed_by_triple(first: np.ndarray, second: np.ndarray, third: np.ndarray,
+                      values: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Return the distinct triples of non-negative integers and the sum of ``values`` over each.
+
+    The triples ``(first, second, third)`` come in lexicographic order and
+    each sum is taken in the given order (as a stable ``np.lexsort`` and
+    ``np.add.reduceat``).
+    """
+    if first.size == 0:
+        return first, second, third, values
+    keys = (third, second, first)
+    packed = _packed_key(keys)
+    if packed is None:
+        order = np.lexsort(keys)
+        first, second, third = first[order], second[order], third[order]
+        new = np.ones(order.size, dtype=bool)
+        new[1:] = ((first[1:] != first[:-1]) | (second[1:] != second[:-1])
+                   | (third[1:] != third[:-1]))
+        starts = np.flatnonzero(new)
+        return (first[starts], second[starts], third[starts],
+                np.add.reduceat(values[order], starts))
+    order = stable_order(packed)
+    packed = packed[order]
+    new = np.ones(order.size, dtype=bool)
+    new[1:] = packed[1:] != packed[:-1]
+    starts = np.flatnonzero(new)
+    packed = packed[starts]
+    span3 = int(third.max()) + 1
+    span = (int(second.max()) + 1) * span3
+    return (packed // span, packed % span // span3, packed % span3,
+            np.add.reduceat(values[order], starts))
+
+
 def _module_links(result: InfomapResult, layout: _Layout) -> _ModuleLinks:
     flow_data = result.flow_data
     if flow_data is None:
@@ -488,33 +583,35 @@ def _module_links(result: InfomapResult, layout: _Layout) -> _ModuleLinks:
     target = np.asarray(target, dtype=np.int64)
     link_flow = np.asarray(link_flow, dtype=np.float64)
     keep = source != target
-    source, target, link_flow = source[keep], target[keep], link_flow[keep]
-    # Climb from both ends until the two sides share a container module.
+    if not keep.all():  # (a copy of every link where there is no self-link to drop)
+        source, target, link_flow = source[keep], target[keep], link_flow[keep]
+    # Climb from both ends until the two sides share a container module
+    # (only the links still apart: most are inside one leaf module).
     depth = tree.depth
-    container_u, container_v = tree.leaf_module[source], tree.leaf_module[target]
-    a, b = tree.leaf_rank[source].copy(), tree.leaf_rank[target].copy()
-    while True:
-        apart = container_u != container_v
-        if not apart.any():
-            break
-        up_u = apart & (depth[container_u] >= depth[container_v])
-        up_v = apart & (depth[container_v] >= depth[container_u])
-        a[up_u] = tree.rank[container_u[up_u]]
+    scope, container_v = tree.leaf_module[source], tree.leaf_module[target]
+    a, b = tree.leaf_rank[source], tree.leaf_rank[target]
+    del source, target, keep  # (a write's peak memory is in these link arrays)
+    apart = np.flatnonzero(scope != container_v)
+    container_u, container_v = scope[apart], container_v[apart]
+    rank_u, rank_v = a[apart], b[apart]
+    while apart.size:
+        up_u = depth[container_u] >= depth[container_v]
+        up_v = depth[container_v] >= depth[container_u]
+        rank_u[up_u] = tree.rank[container_u[up_u]]
         container_u[up_u] = tree.parent[container_u[up_u]]
-        b[up_v] = tree.rank[container_v[up_v]]
+        rank_v[up_v] = tree.rank[container_v[up_v]]
         container_v[up_v] = tree.parent[container_v[up_v]]
-    scope = container_u
+        met = container_u == container_v
+        if met.any():
+            joined = apart[met]
+            scope[joined], a[joined], b[joined] = container_u[met], rank_u[met], rank_v[met]
+            left = ~met
+            apart, container_u, container_v = apart[left], container_u[left], container_v[left]
+            rank_u, rank_v = rank_u[left], rank_v[left]
     undirected = flow_data.model == "undirected"
     if undirected:
         a, b = np.minimum(a, b), np.maximum(a, b)
-    order = np.lexsort((b, a, scope))
-    scope, a, b, link_flow = scope[order], a[order], b[order], link_flow[order]
-    if order.size:
-        new = np.ones(order.size, dtype=bool)
-        new[1:] = (scope[1:] != scope[:-1]) | (a[1:] != a[:-1]) | (b[1:] != b[:-1])
-        starts = np.flatnonzero(new)
-        link_flow = np.add.reduceat(link_flow, starts)
-        scope, a, b = scope[starts], a[starts], b[starts]
+    scope, a, b, link_flow = _summed_by_triple(scope, a, b, link_flow)
     return _ModuleLinks(scope, a, b, link_flow, undirected)
 
 
@@ -529,26 +626,48 @@ def _num_children(tree: ModuleTree) -> np.ndarray:
             + np.bincount(tree.leaf_module, minlength=num_tree))
 
 
-def _ftree_link_lines(layout: _Layout, links: _ModuleLinks) -> Iterable[str]:
+def _ftree_link_text(layout: _Layout, links: _ModuleLinks) -> Iterator[str]:
+    """Yield the text of the ``.ftree`` link sections, a block of links at a time.
+
+    A header per module in tree order, each followed by its links.
+    """
     tree = layout.tree
-    yield f"*Links {'undirected' if links.undirected else 'directed'}"
+    yield f"*Links {'undirected' if links.undirected else 'directed'}\n"
     if links.undirected:
-        yield "# link flow is both directions combined, one row per module pair"
-    yield "#*Links path enterFlow exitFlow numEdges numChildren"
+        yield "# link flow is both directions combined, one row per module pair\n"
+    yield "#*Links path enterFlow exitFlow numEdges numChildren\n"
     num_tree = tree.parent.shape[0]
-    bounds = np.searchsorted(links.scope, np.arange(num_tree + 1))
-    children = _num_children(tree)
+    module_order = tree.module_order()
+    position = np.empty(num_tree, dtype=np.int64)
+    position[module_order] = np.arange(num_tree)
+    # The links module by module in tree order (in scope order within one).
+    by_module = np.argsort(position[links.scope], kind="stable")
+    source, target = links.source[by_module], links.target[by_module]
+    link_flow = links.link_flow[by_module]
+    counts = np.bincount(links.scope, minlength=num_tree)[module_order]
+    starts = (np.cumsum(counts) - counts).tolist()
+    children = _num_children(tree)[module_order].tolist()
     paths = tree.module_paths
-    source, target, flow = links.source.tolist(), links.target.tolist(), links.link_flow.tolist()
-    for t in tree.module_order().tolist():
-        begin, end = int(bounds[t]), int(bounds[t + 1])
+    headers = []
+    for k, t in enumerate(module_order.tolist()):
         if t == 0:
-            yield f"*Links root 0 0 {end - begin} {children[0]}"
+            headers.append(f"*Links root 0 0 {counts[k]} {children[k]}\n")
         else:
-            yield (f"*Links {':'.join(map(str, paths[t]))} {_g(_clean(tree.enter[t]))} "
-                   f"{_g(_clean(tree.exit[t]))} {end - begin} {children[t]}")
-        for e in range(begin, end):
-            yield f"{source[e]} {target[e]} {_g(flow[e])}"
+            headers.append(f"*Links {':'.join(map(str, paths[t]))} {_g(_clean(tree.enter[t]))} "
+                           f"{_g(_clean(tree.exit[t]))} {counts[k]} {children[k]}\n")
+    h = 0
+    for lo in range(0, source.shape[0], _CHUNK):
+        hi = min(lo + _CHUNK, source.shape[0])
+        lines = rows_text([source[lo:hi], " ", target[lo:hi], " ", link_flow[lo:hi], "\n"],
+                          hi - lo)
+        parts, done = [], lo
+        while h < len(headers) and starts[h] < hi:  # a module's header before its first link
+            parts.extend(lines[done - lo:starts[h] - lo])
+            parts.append(headers[h])
+            done, h = starts[h], h + 1
+        parts.extend(lines[done - lo:])
+        yield "".join(parts)
+    yield "".join(headers[h:])
 
 
 def write_ftree(result: InfomapResult, path: str | os.PathLike, states: bool = False, *,
@@ -609,8 +728,8 @@ def write_ftree(result: InfomapResult, path: str | os.PathLike, states: bool = F
     with atomic_text_file(path) as handle:
         _write_lines(handle, _header(result, layout, run) + _level_line(layout)
                      + _tree_columns(layout))
-        _write_lines(handle, _tree_rows(layout))
-        _write_lines(handle, _ftree_link_lines(layout, links))
+        handle.writelines(_tree_rows(layout))
+        handle.writelines(_ftree_link_text(layout, links))
 
 
 def _json_number(x: float) -> float:
@@ -692,9 +811,8 @@ def write_json(result: InfomapResult, path: str | os.PathLike,
         module = tree.ancestors_at(level)
         _, level_id = np.unique(position[module], return_inverse=True)
         per_level.append(level_id + 1)
-    module_ids = np.stack(per_level, axis=1).tolist() if per_level else [[]] * layout.flow.size
-    nodes = [_json_node(layout, module_paths, module_ids, centrality, i)
-             for i in layout.order.tolist()]
+    module_ids = (np.stack(per_level, axis=1) if per_level
+                  else np.zeros((layout.flow.size, 0), dtype=np.int64))
     counts = np.bincount(links.scope, minlength=tree.parent.shape[0])
     children = _num_children(tree)
     modules = []
@@ -732,31 +850,54 @@ def write_json(result: InfomapResult, path: str | os.PathLike,
         **({"stateLevel": layout.level == "state"} if layout.level else {}),
         **({"bipartiteStartId": int(params["bipartite_start_id"])}
            if params.get("bipartite_start_id") is not None else {}),
-        "nodes": nodes,
+        "nodes": [],  # written a block at a time between the rest's halves
         "modules": modules,
     }
+    # As json.dump(document, ...) with the nodes in place, but with the C
+    # encoder (json.dump uses the pure-Python one) and no list of every node.
+    head, tail = _json_text(document).split('"nodes":[]', 1)
     with atomic_text_file(path) as handle:
-        json.dump(document, handle, separators=(",", ":"), ensure_ascii=False)
+        handle.write(head + '"nodes":[')
+        for k, rows in enumerate(_row_blocks(layout)):
+            nodes = _json_nodes(layout, module_paths, module_ids, centrality, rows)
+            handle.write(("," if k else "") + _json_text(nodes)[1:-1])
+        handle.write("]" + tail)
 
 
-def _json_node(layout: _Layout, module_paths: list, module_ids: list,
-               centrality: np.ndarray, i: int) -> dict:
-    """The JSON entry of row ``i``: as the official Infomap, the physical
-    level of a state network lists no ``modules``, the state level adds
-    the ``stateId`` and gives the physical node's ``id``."""
-    node = {"path": list(module_paths[layout.leaf[i]]) + [int(layout.rank[i])]}
-    if layout.level != "physical":
-        node["modules"] = module_ids[i]
-    node.update(name=layout.names[i], flow=_json_number(layout.flow[i]),
-                mec=_json_number(centrality[i]))
-    if layout.physical_ids is not None:
-        node["stateId"] = int(layout.node_ids[i])
-        if layout.layer_ids is not None:
-            node["layerId"] = int(layout.layer_ids[i])
-        node["id"] = int(layout.physical_ids[i])
-    else:
-        node["id"] = int(layout.node_ids[i])
-    return node
+def _json_text(value: object) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def _json_nodes(layout: _Layout, module_paths: list, module_ids: np.ndarray,
+                centrality: np.ndarray, rows: np.ndarray) -> list[dict]:
+    """Return the JSON entries of ``rows``.
+
+    As the official Infomap, the physical level of a state network lists no
+    ``modules``, the state level adds the ``stateId`` and gives the physical
+    node's ``id``.  Flows are rounded as :func:`_json_number`, a column at a time.
+    """
+    n = rows.shape[0]
+    flow = list(map(float, rows_text([layout.flow[rows]], n)))
+    mec = list(map(float, rows_text([centrality[rows]], n)))
+    names = layout.names[rows].tolist()
+    leaf, rank = layout.leaf[rows].tolist(), layout.rank[rows].tolist()
+    state_ids = layout.node_ids[rows].tolist()
+    ids = state_ids if layout.physical_ids is None else layout.physical_ids[rows].tolist()
+    layers = None if layout.layer_ids is None else layout.layer_ids[rows].tolist()
+    modules = None if layout.level == "physical" else module_ids[rows].tolist()
+    nodes = []
+    for k in range(n):
+        node = {"path": list(module_paths[leaf[k]]) + [rank[k]]}
+        if modules is not None:
+            node["modules"] = modules[k]
+        node.update(name=names[k], flow=flow[k], mec=mec[k])
+        if layout.physical_ids is not None:
+            node["stateId"] = state_ids[k]
+            if layers is not None:
+                node["layerId"] = layers[k]
+        node["id"] = ids[k]
+        nodes.append(node)
+    return nodes
 
 
 def _csv_quoted(text: str) -> str:
@@ -807,22 +948,22 @@ def write_csv(result: InfomapResult, path: str | os.PathLike,
     {'path': '1:1', 'flow': '0.214286', 'name': '2', 'node_id': '2'}
     """
     layout = _layout(result, hide_bipartite_nodes, states)
-    paths, flow, ids, names = layout.path, layout.flow, layout.node_ids, layout.names
+    header = "path,flow,name,node_id"
+    if layout.physical_ids is not None:
+        # As the official Infomap: a multilayer state's layer before its node.
+        header = ("path,flow,name,state_id,layer_id,node_id" if layout.layer_ids is not None
+                  else "path,flow,name,state_id,node_id")
     with atomic_text_file(path) as handle:
-        if layout.physical_ids is not None:
-            # As the official Infomap: a multilayer state's layer before its node.
-            physical = [str(x) for x in layout.physical_ids.tolist()]
-            if layout.layer_ids is not None:
-                physical = [f"{layer},{p}" for layer, p in zip(layout.layer_ids.tolist(), physical)]
-            header = ("path,flow,name,state_id,layer_id,node_id" if layout.layer_ids is not None
-                      else "path,flow,name,state_id,node_id")
-            _write_lines(handle, [header])
-            _write_lines(handle, (f"{paths[i]},{_g(flow[i])},{_csv_quoted(names[i])},{ids[i]},"
-                                  f"{physical[i]}" for i in layout.order.tolist()))
-            return
-        _write_lines(handle, ["path,flow,name,node_id"])
-        _write_lines(handle, (f"{paths[i]},{_g(flow[i])},{_csv_quoted(names[i])},{ids[i]}"
-                              for i in layout.order.tolist()))
+        _write_lines(handle, [header])
+        for rows in _row_blocks(layout):
+            n = rows.shape[0]
+            handle.write(_side_by_side([
+                layout.module_text[layout.leaf[rows]].tolist(),
+                rows_text([":", layout.rank[rows], ",", layout.flow[rows], ","], n),
+                list(map(_csv_quoted, layout.names[rows].tolist())),
+                rows_text([",", layout.node_ids[rows]]
+                          + _state_fields(layout, rows, ",", layer_first=True) + ["\n"], n),
+            ]))
 
 
 def _pajek_number(x: float) -> str:
