@@ -18,6 +18,13 @@ distributed = pytest.importorskip("distributed")
 from infomap_py import distributed as ipd  # noqa: E402
 
 
+def test_without_a_client_the_error_says_how_to_make_one():
+    # First in the module: no client exists yet in this process.
+    assert distributed.client._get_global_client() is None
+    with pytest.raises(InfomapArgumentError, match="no Dask client: pass client="):
+        ipd.cluster(nx.path_graph(4))
+
+
 @pytest.fixture(scope="module")
 def client(tmp_path_factory):
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
@@ -52,3 +59,68 @@ def test_trials_on_dask_equal_the_local_run(client, name, trials, seed, options)
     expected = infomap_py.cluster(G, trials=trials, seed=seed, **options)
     got = ipd.cluster(G, trials=trials, seed=seed, client=client, **options)
     assert_same_result(got, expected)
+
+
+def test_every_trial_result_comes_back_with_print_all_trials(client):
+    G = GRAPHS["lesmis"]
+    expected = infomap_py.cluster(G, trials=4, seed=5, print_all_trials=True)
+    got = ipd.cluster(G, trials=4, seed=5, print_all_trials=True, client=client)
+    assert_same_result(got, expected)
+    assert len(got.trial_results) == len(expected.trial_results) == 4
+    for mine, theirs in zip(got.trial_results, expected.trial_results):
+        assert_same_result(mine, theirs)
+        assert mine.seconds == theirs.seconds == 0.0
+
+
+def test_a_bad_client_or_keyword_is_refused_before_anything_runs(client):
+    G = nx.path_graph(4)
+    with pytest.raises(TypeError, match="client must be a distributed.Client or None, got str"):
+        ipd.cluster(G, client="tcp://127.0.0.1:1")
+    with pytest.raises(TypeError, match="unexpected keyword argument 'trails'"):
+        ipd.cluster(G, trails=3, client=client)
+    with pytest.raises(TypeError, match="does not take 'verbose'"):
+        ipd.cluster(G, verbose=True, client=client)
+    with pytest.raises(InfomapArgumentError, match="trials must be"):
+        ipd.cluster(G, trials=0, client=client)
+    closed = distributed.Client(client.scheduler.address)
+    closed.close()
+    with pytest.raises(InfomapArgumentError, match="client is not connected"):
+        ipd.cluster(G, client=closed)
+
+
+def test_an_argument_out_of_range_raises_the_local_error(client):
+    with pytest.raises(InfomapArgumentError, match=r"teleportation must be in \(0, 1\)"):
+        ipd.cluster(nx.path_graph(4), teleportation=1.5, client=client)
+
+
+@pytest.fixture(scope="module")
+def many_graphs(tmp_path_factory):
+    path = tmp_path_factory.mktemp("many") / "net.txt"
+    path.write_text("".join(f"{u} {v}\n" for u, v in nx.karate_club_graph().edges))
+    edges = np.array(list(nx.gnp_random_graph(30, 0.15, seed=1).edges))
+    return [nx.karate_club_graph(), edges, edges.tolist(), str(path), GRAPHS["gnp"]]
+
+
+def test_cluster_many_returns_the_local_results_in_input_order(client, many_graphs):
+    got = ipd.cluster_many(many_graphs, client=client, trials=3, seed=9)
+    assert len(got) == len(many_graphs)
+    for graph, result in zip(many_graphs, got):
+        if isinstance(graph, str):
+            graph = infomap_py.read_network(graph)
+        assert_same_result(result, infomap_py.cluster(graph, trials=3, seed=9))
+
+
+def test_cluster_many_as_completed_yields_each_graph_once_as_it_ends(client):
+    # The first graph takes far longer than the small ones after it, which
+    # end on the other worker first.
+    slow = nx.planted_partition_graph(20, 100, 0.1, 0.005, seed=4)
+    small = [nx.gnp_random_graph(20, 0.2, seed=s) for s in range(4)]
+    order = [i for i, _ in ipd.cluster_many_as_completed([slow, *small], client, trials=8)]
+    assert sorted(order) == list(range(5))
+    assert order[0] != 0
+
+
+def test_cluster_many_names_the_graph_that_failed(client, tmp_path):
+    with pytest.raises(Exception, match="no-such-file") as failure:
+        ipd.cluster_many([nx.path_graph(3), str(tmp_path / "no-such-file.txt")], client)
+    assert "while clustering graphs[1]" in getattr(failure.value, "__notes__", [])
