@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 import infomap_py
+from infomap_py import cli
 from infomap_py.errors import InfomapArgumentError
 
 distributed = pytest.importorskip("distributed")
@@ -23,6 +24,27 @@ def test_without_a_client_the_error_says_how_to_make_one():
     assert distributed.client._get_global_client() is None
     with pytest.raises(InfomapArgumentError, match="no Dask client: pass client="):
         ipd.cluster(nx.path_graph(4))
+
+
+def write_link_list(path, G):
+    path.write_text("".join(f"{u} {v}\n" for u, v in G.edges))
+    return str(path)
+
+
+def tree_lines(path):
+    """The tree file without its header (command line, times)."""
+    return [line for line in path.read_text().splitlines() if not line.startswith("#")]
+
+
+def test_cli_with_scheduler_local_writes_the_tree_of_the_local_run(tmp_path):
+    # Before the module's cluster starts: this run starts a local cluster of its own.
+    net = write_link_list(tmp_path / "net.txt", GRAPHS["gnp"])
+    assert cli.main([net, str(tmp_path / "here"), "-N", "5", "-s", "7", "--silent"]) == 0
+    assert cli.main([net, str(tmp_path / "dask"), "-N", "5", "-s", "7", "--silent",
+                     "--scheduler", "local"]) == 0
+    expected = tree_lines(tmp_path / "here" / "net.tree")
+    assert len(expected) == GRAPHS["gnp"].number_of_nodes()
+    assert tree_lines(tmp_path / "dask" / "net.tree") == expected
 
 
 @pytest.fixture(scope="module")
@@ -124,3 +146,35 @@ def test_cluster_many_names_the_graph_that_failed(client, tmp_path):
     with pytest.raises(Exception, match="no-such-file") as failure:
         ipd.cluster_many([nx.path_graph(3), str(tmp_path / "no-such-file.txt")], client)
     assert "while clustering graphs[1]" in getattr(failure.value, "__notes__", [])
+
+
+def test_cli_runs_on_a_scheduler_address(client, tmp_path):
+    net = write_link_list(tmp_path / "net.txt", GRAPHS["lesmis"])
+    common = [net, "-N", "6", "-s", "5", "-2", "--clu", "--silent"]
+    assert cli.main([common[0], str(tmp_path / "here"), *common[1:]]) == 0
+    assert cli.main([common[0], str(tmp_path / "dask"), *common[1:],
+                     "--scheduler", client.scheduler.address]) == 0
+    assert tree_lines(tmp_path / "dask" / "net.clu") == tree_lines(tmp_path / "here" / "net.clu")
+
+
+@pytest.mark.parametrize(("address", "message"), [
+    ("nonsense", "cannot connect to 'nonsense': missing port number"),
+    ("foo://127.0.0.1:1", "cannot connect to 'foo://127.0.0.1:1': unknown address scheme")])
+def test_cli_with_a_bad_scheduler_fails_in_one_line_and_writes_nothing(
+        tmp_path, capsys, address, message):
+    # (An address where nobody listens fails the same way after SCHEDULER_TIMEOUT
+    # seconds: too slow for the suite.)
+    net = write_link_list(tmp_path / "net.txt", nx.path_graph(4))
+    out = tmp_path / "out"
+    assert cli.main([net, str(out), "--scheduler", address]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"infomap-py: error: argument --scheduler: {message}")
+    assert err.count("\n") == 1
+    assert not out.exists()
+
+
+def test_cli_refuses_scheduler_with_converge(tmp_path, capsys):
+    net = write_link_list(tmp_path / "net.txt", nx.path_graph(4))
+    assert cli.main([net, str(tmp_path / "out"), "--converge", "--scheduler", "local"]) == 2
+    assert "--scheduler: cannot be combined with --converge" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
