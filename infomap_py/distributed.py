@@ -222,7 +222,7 @@ def cluster_many_as_completed(graphs: Iterable[Any], client: Any = None,
         Networks in any form :func:`infomap_py.cluster` takes (networkx
         graphs, edge arrays, sparse matrices, ...), or paths of network
         files (link list, Pajek, JSON; read on the worker with
-        :func:`infomap_py.read_network`, so the workers must see them;
+        :func:`infomap_py.io.read_network`, so the workers must see them;
         ``directed`` is passed to the reader as well).
     client : distributed.Client or None
         The cluster to run on; ``None``: the default client.
