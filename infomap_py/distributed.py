@@ -41,7 +41,7 @@ def _distributed() -> Any:
 
 
 def _client(client: Any) -> Any:
-    """The Dask client to submit to: ``client``, or the default one."""
+    """Return the Dask client to submit to: ``client``, or the default one."""
     distributed = _distributed()
     if client is None:
         try:
@@ -69,10 +69,13 @@ def _cluster_keywords() -> set[str]:
 
 
 def _check_options(door: str, options: dict[str, Any], taken: Iterable[str]) -> dict[str, Any]:
-    """Refuse, before anything is submitted, a keyword that
-    :func:`infomap_py.cluster` does not take, one ``door`` sets itself
-    (``taken``) or one that reports while the search runs; the values are
-    checked on the workers, where :func:`infomap_py.cluster` runs."""
+    """Return ``options`` with the default ``n_jobs``, checked before anything runs.
+
+    Refuse a keyword that :func:`infomap_py.cluster` does not take, one
+    ``door`` sets itself (``taken``) or one that reports while the search
+    runs; the values are checked on the workers, where
+    :func:`infomap_py.cluster` runs.
+    """
     known = _cluster_keywords()
     for name in options:
         if name in _LOCAL_ONLY:
@@ -246,8 +249,10 @@ def cluster_many_as_completed(graphs: Iterable[Any], client: Any = None,
     options = _check_options("cluster_many_as_completed", options, ("client",))
     graphs = list(graphs)
     in_memory = [i for i, g in enumerate(graphs) if not _is_path(g)]
-    scattered = dict(zip(in_memory, client.scatter([graphs[i] for i in in_memory],
-                                                   hash=False)))
+    scattered = {}
+    if in_memory:  # (Dask cannot scatter an empty list)
+        scattered = dict(zip(in_memory, client.scatter([graphs[i] for i in in_memory],
+                                                       hash=False), strict=True))
     futures = [client.submit(_cluster_one, scattered.get(i, graph), options, pure=False)
                for i, graph in enumerate(graphs)]
     index_of = {f.key: i for i, f in enumerate(futures)}

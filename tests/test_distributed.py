@@ -89,7 +89,7 @@ def test_every_trial_result_comes_back_with_print_all_trials(client):
     got = ipd.cluster(G, trials=4, seed=5, print_all_trials=True, client=client)
     assert_same_result(got, expected)
     assert len(got.trial_results) == len(expected.trial_results) == 4
-    for mine, theirs in zip(got.trial_results, expected.trial_results):
+    for mine, theirs in zip(got.trial_results, expected.trial_results, strict=True):
         assert_same_result(mine, theirs)
         assert mine.seconds == theirs.seconds == 0.0
 
@@ -126,10 +126,14 @@ def many_graphs(tmp_path_factory):
 def test_cluster_many_returns_the_local_results_in_input_order(client, many_graphs):
     got = ipd.cluster_many(many_graphs, client=client, trials=3, seed=9)
     assert len(got) == len(many_graphs)
-    for graph, result in zip(many_graphs, got):
+    for graph, result in zip(many_graphs, got, strict=True):
         if isinstance(graph, str):
             graph = infomap_py.read_network(graph)
         assert_same_result(result, infomap_py.cluster(graph, trials=3, seed=9))
+
+
+def test_cluster_many_of_no_graphs_is_an_empty_list(client):
+    assert ipd.cluster_many([], client) == []
 
 
 def test_cluster_many_as_completed_yields_each_graph_once_as_it_ends(client):
