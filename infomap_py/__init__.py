@@ -17,12 +17,14 @@ __version__ = "0.1.0"
 
 
 #: Names imported on first use, so that ``import infomap_py`` stays light:
-#: ``plot`` imports matplotlib; the readers are those of :mod:`infomap_py.io`.
-_LAZY = {"plot": None, "read_network": ".io", "read_partition": ".io", "read_tree": ".io"}
+#: ``plot`` imports matplotlib, ``distributed`` Dask (on its first call);
+#: the readers are those of :mod:`infomap_py.io`.
+_LAZY = {"plot": None, "distributed": None, "read_network": ".io", "read_partition": ".io", "read_tree": ".io"}
 
 
 def __getattr__(name: str):
-    """Import :mod:`infomap_py.plot` and the file readers on first use."""
+    """Import :mod:`infomap_py.plot`, :mod:`infomap_py.distributed` and the
+    file readers on first use."""
     if name in _LAZY:
         import importlib
 

@@ -41,6 +41,9 @@ BASIC_OPTIONS = frozenset({"network", "out_dir", "help", "version", "completion"
                            "num_trials", "converge", "tree", "ftree", "clu", "verbose",
                            "silent", "pretty", "plot"})
 
+#: Seconds to wait for the scheduler of --scheduler ADDRESS to answer.
+SCHEDULER_TIMEOUT = 10
+
 #: --converge (as the official Infomap 2.16): the trial cap without -N, and
 #: the plateau rule: stop after PATIENCE trials in a row that do not shorten
 #: the best codelength by more than TOLERANCE of it, once MIN_TRIALS have run.
@@ -388,6 +391,13 @@ def build_parser() -> argparse.ArgumentParser:
                         help="run trials N, N+1, ... of a run from trial 0 with this seed: "
                              "-N 1 --trial-offset i repeats trial i+1 of a longer run "
                              "(default 0)")
+    search.add_argument("--scheduler", metavar="ADDRESS", default=None,
+                        help="run the trials as Dask tasks on the scheduler at ADDRESS "
+                             "(tcp://host:8786), or on a local cluster of this machine's "
+                             "cores with 'local': the same result as without; each trial "
+                             "runs on one thread unless --num-threads gives a count (needs "
+                             "pip install 'infomap-py[dask]'; not with --converge or "
+                             "--no-infomap)")
     search.add_argument("--print-all-trials", action="store_true",
                         help="with -N > 1, also write every trial's result to "
                              "NAME_trial_K.FMT (K = offset + trial number, from 1) and print "
@@ -1041,6 +1051,10 @@ def _check_run_options(args: argparse.Namespace) -> None:
     or the sharding of a run (its shards cannot agree when to stop)."""
     if args.memory_report and args.timing_json is None:
         raise _UsageError("argument --memory-report: needs --timing-json")
+    if args.scheduler is not None and (args.converge or args.no_infomap):
+        raise _UsageError("argument --scheduler: cannot be combined with "
+                          f"{'--converge' if args.converge else '--no-infomap'} (it runs "
+                          "the trials of a search, all at once)")
     if args.converge:
         if args.parallel_trials:
             raise _UsageError("argument --converge: cannot be combined with "
@@ -1073,12 +1087,8 @@ def _preflight(args: argparse.Namespace, targets: list[Path]) -> None:
 
 
 def _run(args: argparse.Namespace, argv: list[str] | None = None) -> int:
-    """Check the options, cluster and write the results; return the exit status."""
-    from .io import read_tree
-    from .io.readers import read_network_and_paths
-    from .io._atomic import atomic_group, remove_stale_temporaries
-    from .multilayer import MultilayerNetwork
-
+    """Check the options, connect to --scheduler, cluster and write the
+    results; return the exit status."""
     try:
         formats = _output_formats(args)
         _check_options(args)
@@ -1092,6 +1102,47 @@ def _run(args: argparse.Namespace, argv: list[str] | None = None) -> int:
 
         print(config_fingerprint(_config_settings(args, _params_from_args(args))))
         return 0
+    with contextlib.ExitStack() as connection:
+        args.dask_client = None
+        if args.scheduler is not None:
+            try:
+                args.dask_client = _connect(args.scheduler, connection)
+            except _UsageError as err:
+                return _fail(str(err))
+        return _cluster_and_write(args, argv, formats)
+
+
+def _connect(address: str, connection: contextlib.ExitStack):
+    """A Dask client of the scheduler at ``address`` (``local``: of a new
+    local cluster, one single-threaded worker process per core), closed with
+    ``connection``; a _UsageError if it cannot be had."""
+    from .adapters import import_optional
+
+    try:
+        distributed = import_optional("distributed", "dask", "dask[distributed]")
+    except ImportError as err:
+        raise _UsageError(f"argument --scheduler: {err}") from None
+    try:
+        if address == "local":
+            local = connection.enter_context(distributed.LocalCluster(
+                threads_per_worker=1, processes=True, dashboard_address=None))
+            return connection.enter_context(distributed.Client(local))
+        return connection.enter_context(distributed.Client(address, timeout=SCHEDULER_TIMEOUT))
+    except (OSError, ValueError, TypeError) as err:  # TimeoutError is an OSError
+        reason = (str(err).strip().splitlines() or [type(err).__name__])[0]
+        raise _UsageError(f"argument --scheduler: cannot connect to {address!r}: "
+                          f"{reason}") from None
+
+
+def _cluster_and_write(args: argparse.Namespace, argv: list[str] | None,
+                       formats: list[str]) -> int:
+    """Read the network, cluster it and write the results in ``formats``;
+    return the exit status."""
+    from .io import read_tree
+    from .io.readers import read_network_and_paths
+    from .io._atomic import atomic_group, remove_stale_temporaries
+    from .multilayer import MultilayerNetwork
+
     start = time.perf_counter()
     timing: dict[str, float] = {}
     from ._core._jit import load_numba_arrays_without_blas_probe
@@ -1299,6 +1350,16 @@ def _search(args: argparse.Namespace, network, initial, options: dict):
     --no-infomap only ``initial`` scored (``progress`` None)."""
     if args.no_infomap:
         return evaluate(network, initial, **options), None
+    if args.scheduler is not None:
+        from .distributed import cluster as cluster_on_dask
+
+        threads = {} if args.num_threads == "auto" else {"n_jobs": args.num_threads}
+        return cluster_on_dask(network, client=args.dask_client, trials=args.num_trials,
+                               seed=args.seed, initial_partition=initial,
+                               two_level=args.two_level,
+                               fast_hierarchical=args.fast_hierarchical_solution,
+                               **threads, **_level_preference(args), **options,
+                               **_search_controls(args)), None
     search = partial(cluster, network, seed=args.seed, initial_partition=initial,
                      two_level=args.two_level,
                      fast_hierarchical=args.fast_hierarchical_solution,

