@@ -214,52 +214,50 @@ def aggregate_net(net, labels, num_modules):
     per module, with the module's flows as its node data and the physical
     nodes and metadata categories of its members.
 
-    A graph of up to :data:`ONE_PASS_ENTRIES` entries (the sub-networks of
-    modules, and the levels above the first of most networks) is read once,
-    for the module flows and the rows of the new graph alike; a larger one
-    twice more, so that the new graph is allocated at its exact size (see
-    :func:`aggregate`).  Both give the same graph and flows to the bit.
+    The rows of every module's members are read once for the module flows
+    and the rows of the new graph alike.  A graph of up to
+    :data:`ONE_PASS_ENTRIES` entries (the sub-networks of modules, and the
+    levels above the first of most networks) is summed into buffers as
+    large as the graph, then cut to size; a larger one is read once more
+    first, so that the new graph is allocated at its exact size (as
+    :func:`aggregate` does).  Both give the same graph and flows to the bit,
+    and the flows of :func:`module_flows`.
     """
-    if net.graph.neighbours.shape[0] <= ONE_PASS_ENTRIES:
-        graph, flows = _aggregate_in_one_pass(net, labels, num_modules)
-    else:
-        flows = module_flows(net, labels, num_modules)
-        graph = aggregate(net.graph, labels, num_modules)
-    return FlowNet(graph, aggregate_node_data(net.node_data, labels, num_modules),
-                   flows.enter, flows.exit, aggregate_physical(net.phys, labels, num_modules),
-                   aggregate_meta(net.meta, labels, num_modules))
-
-
-@inline_jit
-def _aggregate_in_one_pass(net, labels, num_modules):
-    """Return ``(aggregate(net.graph, ...), module_flows(net, ...))`` from one
-    pass over the rows of every module's members, into buffers as large as
-    the graph that are then cut to size.  Each module's flows are summed
-    over its nodes in node order, as :func:`module_flows` sums them."""
     indptr, neighbours, out_flow, in_flow = net.graph
     shared = shares_flows(out_flow, in_flow)
     start, members = members_by_label(labels, num_modules)
-    capacity = np.zeros(2, dtype=np.int64)
-    capacity[1] = neighbours.shape[0]
-    buffer = _empty_rows(capacity, shared)
+    one_pass = neighbours.shape[0] <= ONE_PASS_ENTRIES
+    if one_pass:
+        capacity = np.zeros(2, dtype=np.int64)
+        capacity[1] = neighbours.shape[0]
+        rows = _empty_rows(capacity, shared)
+    else:
+        rows = _empty_rows(_module_rows(net.graph, labels, start, members), shared)
     new_indptr = np.zeros(num_modules + 1, dtype=np.int64)
     flows, self_tele = _no_module_flows(num_modules)
     slot = np.full(num_modules, -1, dtype=np.int64)
     count = 0
     for a in range(num_modules):
         row_start = count
+        # Each module's flows are summed over its nodes in node order, as
+        # module_flows sums them.
         for k in range(start[a], start[a + 1]):
             u = members[k]
             _add_node_flows(flows, self_tele, net, u, a)
             _remove_internal_links(flows, neighbours, out_flow, in_flow, indptr[u],
                                    indptr[u + 1], labels, a)
-            count = _add_row(buffer, slot, row_start, count, neighbours, out_flow, in_flow,
+            count = _add_row(rows, slot, row_start, count, neighbours, out_flow, in_flow,
                              indptr[u], indptr[u + 1], labels, a)
         new_indptr[a + 1] = count
     _remove_internal_teleportation(flows, self_tele)
-    new_out = buffer.out_flow[:count].copy()
-    new_in = new_out if shared else buffer.in_flow[:count].copy()
-    return FlowGraph(new_indptr, buffer.neighbours[:count].copy(), new_out, new_in), flows
+    graph = rows
+    if one_pass:
+        new_out = rows.out_flow[:count].copy()
+        new_in = new_out if shared else rows.in_flow[:count].copy()
+        graph = FlowGraph(new_indptr, rows.neighbours[:count].copy(), new_out, new_in)
+    return FlowNet(graph, aggregate_node_data(net.node_data, labels, num_modules),
+                   flows.enter, flows.exit, aggregate_physical(net.phys, labels, num_modules),
+                   aggregate_meta(net.meta, labels, num_modules))
 
 
 @jit
