@@ -66,7 +66,10 @@ __all__ = [
     "FlowTensors",
     "SoftClustering",
     "cluster",
+    "compact_labels",
     "flow_tensors",
+    "normalized_adjacency",
+    "plogp",
     "seed_infomap",
     "soft_codelength",
 ]
@@ -86,14 +89,14 @@ ROW_SUM_TOLERANCE = 1e-5
 
 
 class FlowTensors(NamedTuple):
-    """A :class:`~infomap_py.flow.Flow` as torch tensors, made once for many evaluations.
+    r"""A :class:`~infomap_py.flow.Flow` as torch tensors, made once for many evaluations.
 
     ``links`` is the sparse (COO, coalesced) ``n x n`` matrix of link flow,
     every direction that carries flow listed; ``out_flow`` and ``in_flow``
     its row and column sums; ``teleport_source`` and ``teleport_weight``
     the recorded teleportation (zeros without), ``teleport_total`` their
-    total; ``node_entropy`` the constant :math:`\\sum_\\alpha
-    \\mathrm{plogp}(p_\\alpha)`.
+    total; ``node_entropy`` the constant :math:`\sum_\alpha
+    \mathrm{plogp}(p_\alpha)`.
     """
 
     node_flow: Tensor
@@ -275,7 +278,7 @@ def _check_assignment(S: Any, num_nodes: int) -> None:
 
 
 def _codelength(S: Tensor, tensors: FlowTensors) -> Tensor:
-    """The formula, unchecked (``S`` on the tensors' device and dtype)."""
+    """Return the soft codelength, unchecked (``S`` on the tensors' device and dtype)."""
     module_flow = S.T @ tensors.node_flow
     # Flow on links that start and end in the same module.
     internal = (S * torch.sparse.mm(tensors.links, S)).sum(dim=0)
@@ -299,8 +302,11 @@ def _uniform(shape: tuple[int, ...], bound: float, generator: torch.Generator) -
 
 
 class _Linear(nn.Module):
-    """``x W + b``, initialised from ``generator`` (not torch's global seed);
-    ``x = None`` stands for identity features (``W`` is then an embedding)."""
+    """An affine layer ``x W + b``.
+
+    Initialised from ``generator`` (not torch's global seed); ``x = None``
+    stands for identity features (``W`` is then an embedding).
+    """
 
     def __init__(self, fan_in: int, fan_out: int, generator: torch.Generator) -> None:
         super().__init__()
@@ -351,9 +357,11 @@ class _MLP(nn.Module):
 
 
 class _GCN(nn.Module):
-    """Two graph convolutions (Kipf and Welling): ``A relu(A x W1) W2`` with
-    ``A`` the symmetrically normalised adjacency with self-loops, sparse,
-    centred per module."""
+    """Two graph convolutions (Kipf and Welling), centred per module.
+
+    ``A relu(A x W1) W2`` with ``A`` the symmetrically normalised adjacency
+    with self-loops, sparse.
+    """
 
     def __init__(self, adjacency: Tensor, features: Tensor | None, fan_in: int, hidden: int,
                  num_modules: int, generator: torch.Generator) -> None:
@@ -523,7 +531,7 @@ def cluster(
     tau: float = 1.0,
     tau_final: float = 0.1,
     epochs: int = 300,
-    lr: float = 0.05,
+    lr: float = 0.1,
     hidden: int = 64,
     seed: int = 123,
     init: str | None = None,
@@ -566,7 +574,7 @@ def cluster(
         The Gumbel temperature at the first and the last epoch.
     epochs : int, default 300
         Gradient steps.
-    lr : float, default 0.05
+    lr : float, default 0.1
         Adam's learning rate.
     hidden : int, default 64
         Width of the MLP's and GCN's hidden layer.
