@@ -46,6 +46,7 @@ partition to Infomap as its starting point.
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -91,27 +92,43 @@ ROW_SUM_TOLERANCE = 1e-5
 class FlowTensors(NamedTuple):
     r"""A :class:`~infomap_py.flow.Flow` as torch tensors, made once for many evaluations.
 
-    ``links`` is the sparse (COO, coalesced) ``n x n`` matrix of link flow,
-    every direction that carries flow listed; ``out_flow`` and ``in_flow``
-    its row and column sums; ``teleport_source`` and ``teleport_weight``
-    the recorded teleportation (zeros without), ``teleport_total`` their
-    total; ``node_entropy`` the constant :math:`\sum_\alpha
+    ``node_sums`` holds a column per node quantity that modules sum: the
+    node flow, the flow out along links, the flow in along links, the flow
+    teleported away and the share of teleportation landing (the last two
+    zero without recorded teleportation); ``teleport_total`` is the total
+    teleported.  ``links`` is the sparse (CSR) ``n x n`` matrix of link flow,
+    every direction that carries flow listed, ``links_transposed`` its
+    transpose (``None`` where the flow is symmetric, as the undirected
+    model's), and ``source``, ``target``, ``link_flow`` the same links as
+    a list.  ``node_entropy`` is the constant :math:`\sum_\alpha
     \mathrm{plogp}(p_\alpha)`.
     """
 
-    node_flow: Tensor
-    links: Tensor
-    out_flow: Tensor
-    in_flow: Tensor
-    teleport_source: Tensor
-    teleport_weight: Tensor
+    node_sums: Tensor
     teleport_total: float
+    links: Tensor
+    links_transposed: Tensor | None
+    source: Tensor
+    target: Tensor
+    link_flow: Tensor
     node_entropy: Tensor
 
     @property
     def num_nodes(self) -> int:
         """The number of nodes."""
-        return int(self.node_flow.shape[0])
+        return int(self.node_sums.shape[0])
+
+
+def _sparse_csr(rows: np.ndarray, cols: np.ndarray, values: np.ndarray, n: int,
+                device: torch.device | str | None, dtype: torch.dtype) -> Tensor:
+    """Return the ``n x n`` CSR matrix with ``values`` at ``(rows, cols)``, duplicates summed."""
+    matrix = torch.sparse_coo_tensor(torch.as_tensor(np.stack([rows, cols])),
+                                     torch.as_tensor(values, dtype=dtype), (n, n),
+                                     check_invariants=True).coalesce()
+    with warnings.catch_warnings():
+        # torch calls its CSR layout "beta"; the product with a dense matrix is all we use.
+        warnings.filterwarnings("ignore", message="Sparse CSR tensor support is in beta")
+        return matrix.to_sparse_csr().to(device)
 
 
 def flow_tensors(flow: Flow, *, device: torch.device | str | None = None,
@@ -146,7 +163,7 @@ def flow_tensors(flow: Flow, *, device: torch.device | str | None = None,
     >>> import infomap_py
     >>> from neural.mapequation import flow_tensors
     >>> tensors = flow_tensors(infomap_py.compute_flow(nx.path_graph(3)))
-    >>> tensors.out_flow.tolist()
+    >>> tensors.node_sums[:, 1].tolist()  # flow out along links
     [0.25, 0.5, 0.25]
     """
     if not isinstance(flow, Flow):
@@ -159,26 +176,28 @@ def flow_tensors(flow: Flow, *, device: torch.device | str | None = None,
         raise InfomapArgumentError("flow carries metadata; the soft map equation codes "
                                    "the plain map equation only")
     n = flow.num_nodes
-
-    def tensor(values: np.ndarray) -> Tensor:
-        return torch.as_tensor(np.asarray(values, dtype=np.float64)).to(device=device,
-                                                                        dtype=dtype)
-
     source, target, link_flow = flow.directed_links()
-    index = torch.as_tensor(np.stack([np.asarray(source, dtype=np.int64),
-                                      np.asarray(target, dtype=np.int64)]))
-    links = torch.sparse_coo_tensor(index, tensor(link_flow), (n, n),
-                                    check_invariants=True).coalesce().to(device)
-    node_flow = tensor(flow.node_flow)
+    source = np.asarray(source, dtype=np.int64)
+    target = np.asarray(target, dtype=np.int64)
+    link_flow = np.asarray(link_flow, dtype=np.float64)
+    node_sums = np.stack([
+        np.asarray(flow.node_flow, dtype=np.float64),
+        np.bincount(source, weights=link_flow, minlength=n),
+        np.bincount(target, weights=link_flow, minlength=n),
+        np.asarray(flow.teleport_source, dtype=np.float64),
+        np.asarray(flow.teleport_weight, dtype=np.float64),
+    ], axis=1)
+    node_flow = torch.as_tensor(node_sums[:, 0], dtype=dtype)
     return FlowTensors(
-        node_flow=node_flow,
-        links=links,
-        out_flow=tensor(np.bincount(source, weights=link_flow, minlength=n)),
-        in_flow=tensor(np.bincount(target, weights=link_flow, minlength=n)),
-        teleport_source=tensor(flow.teleport_source),
-        teleport_weight=tensor(flow.teleport_weight),
+        node_sums=torch.as_tensor(node_sums, dtype=dtype).to(device),
         teleport_total=flow.teleport_total,
-        node_entropy=plogp(node_flow).sum(),
+        links=_sparse_csr(source, target, link_flow, n, device, dtype),
+        links_transposed=None if flow.symmetric else _sparse_csr(target, source, link_flow,
+                                                                 n, device, dtype),
+        source=torch.as_tensor(source).to(device),
+        target=torch.as_tensor(target).to(device),
+        link_flow=torch.as_tensor(link_flow, dtype=dtype).to(device),
+        node_entropy=plogp(node_flow).sum().to(device),
     )
 
 
@@ -258,7 +277,7 @@ def soft_codelength(S: Tensor, flow: Flow | FlowTensors) -> Tensor:
     """
     tensors = flow if isinstance(flow, FlowTensors) else flow_tensors(flow)
     _check_assignment(S, tensors.num_nodes)
-    return _codelength(S.to(device=tensors.node_flow.device, dtype=tensors.node_flow.dtype),
+    return _codelength(S.to(device=tensors.node_sums.device, dtype=tensors.node_sums.dtype),
                        tensors)
 
 
@@ -277,16 +296,61 @@ def _check_assignment(S: Any, num_nodes: int) -> None:
             raise ValueError(f"every row of S must sum to 1; a row misses by {worst:.3g}")
 
 
+class _InternalFlow(torch.autograd.Function):
+    """Per module, the flow on links that start and end in it.
+
+    That is ``(S * (A S)).sum(0)`` for the link flow matrix ``A``.  Its
+    gradient is ``A S + A^T S`` times the incoming one; the forward product
+    ``A S`` is kept for it, so a symmetric flow (``A^T = A``) needs one
+    sparse product per step, a directed one two.
+    """
+
+    @staticmethod
+    def forward(ctx, S: Tensor, links: Tensor, links_transposed: Tensor | None) -> Tensor:
+        spread = links @ S
+        ctx.save_for_backward(S, spread)
+        ctx.links_transposed = links_transposed
+        return (S * spread).sum(dim=0)
+
+    @staticmethod
+    def backward(ctx, grad: Tensor):
+        S, spread = ctx.saved_tensors
+        gathered = spread if ctx.links_transposed is None else ctx.links_transposed @ S
+        return grad * (spread + gathered), None, None
+
+
 def _codelength(S: Tensor, tensors: FlowTensors) -> Tensor:
     """Return the soft codelength, unchecked (``S`` on the tensors' device and dtype)."""
-    module_flow = S.T @ tensors.node_flow
-    # Flow on links that start and end in the same module.
-    internal = (S * torch.sparse.mm(tensors.links, S)).sum(dim=0)
-    exit_flow = S.T @ tensors.out_flow - internal
-    enter_flow = S.T @ tensors.in_flow - internal
+    internal = _InternalFlow.apply(S, tensors.links, tensors.links_transposed)
+    return _modules_codelength(S.T @ tensors.node_sums, internal, tensors)
+
+
+def _partition_codelength(labels: Tensor, num_modules: int, tensors: FlowTensors) -> Tensor:
+    """Return the codelength of the hard partition ``labels``, in O(nodes + links).
+
+    ``labels`` holds a module index per node; the value is
+    :func:`_codelength` of its one-hot matrix, without forming it.
+    """
+    sums = torch.zeros((num_modules, tensors.node_sums.shape[1]),
+                       dtype=tensors.node_sums.dtype, device=tensors.node_sums.device)
+    sums.index_add_(0, labels, tensors.node_sums)
+    source_module = labels[tensors.source]
+    inside = source_module == labels[tensors.target]
+    internal = torch.zeros(num_modules, dtype=sums.dtype, device=sums.device)
+    internal.index_add_(0, source_module[inside], tensors.link_flow[inside])
+    return _modules_codelength(sums, internal, tensors)
+
+
+def _modules_codelength(sums: Tensor, internal: Tensor, tensors: FlowTensors) -> Tensor:
+    """Return the map equation of modules from their sums.
+
+    ``sums`` (``k x 5``) holds the columns of ``FlowTensors.node_sums``
+    summed per module, ``internal`` the flow on links inside each.
+    """
+    module_flow, out_flow, in_flow, module_tele, module_weight = sums.unbind(dim=1)
+    exit_flow = out_flow - internal
+    enter_flow = in_flow - internal
     if tensors.teleport_total > 0.0:
-        module_tele = S.T @ tensors.teleport_source
-        module_weight = S.T @ tensors.teleport_weight
         exit_flow = exit_flow + module_tele * (1.0 - module_weight)
         enter_flow = enter_flow + (tensors.teleport_total - module_tele) * module_weight
     index = plogp(enter_flow.sum()) - plogp(enter_flow).sum()
@@ -679,8 +743,7 @@ def cluster(
         history[epoch] = loss.item()
         with torch.no_grad():
             soft = torch.softmax(logits.detach(), dim=1)
-            hard = _codelength(_one_hot(soft.argmax(dim=1), num_modules, soft.dtype),
-                               tensors).item()
+            hard = _partition_codelength(soft.argmax(dim=1), num_modules, tensors).item()
             if hard < best[0]:
                 best = (hard, epoch, soft)
 
@@ -694,10 +757,6 @@ def cluster(
         history=history,
         best_epoch=best_epoch,
     )
-
-
-def _one_hot(index: Tensor, num_modules: int, dtype: torch.dtype) -> Tensor:
-    return torch.nn.functional.one_hot(index, num_modules).to(dtype)
 
 
 def seed_infomap(G: Any, result: SoftClustering, **options: Any) -> infomap_py.InfomapResult:

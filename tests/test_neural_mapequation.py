@@ -81,6 +81,18 @@ def test_one_hot_equals_infomap_codelength_on_a_directed_graph(options):
                                                                               abs=1e-9)
 
 
+@pytest.mark.parametrize("options", [{}, {"recorded_teleportation": True}], ids=str)
+def test_the_hard_score_of_the_training_loop_is_the_one_hot_codelength(options):
+    """cluster() picks its best epoch by a link-list formula; it is the soft one."""
+    G = _directed_graph()
+    tensors = flow_tensors(infomap_py.compute_flow(G, **options))
+    for labels in (np.arange(30) % 4, np.zeros(30, dtype=np.int64), np.arange(30)):
+        index = torch.as_tensor(labels)
+        hard = mapequation._partition_codelength(index, int(labels.max()) + 2, tensors)
+        assert hard.item() == pytest.approx(soft_codelength(_one_hot(labels), tensors).item(),
+                                            abs=1e-12)
+
+
 def test_one_module_is_the_one_level_codelength_and_empty_columns_cost_nothing():
     G = nx.les_miserables_graph()
     flow = infomap_py.compute_flow(G)
