@@ -82,6 +82,12 @@ ESTIMATORS = ("softmax", "gumbel", "straight-through")
 #: of nearly uniform memberships (larger starts settle in worse minima).
 INITIAL_LOGIT_SCALE = 0.01
 
+#: Without node features, the GCN's first layer is an embedding per node,
+#: started uniform in this range: nodes start distinct and the convolutions
+#: make neighbourhoods alike.  From the usual ``1 / sqrt(n)`` they start
+#: nearly equal and settle in two modules (1000-node LFR graphs).
+GCN_EMBEDDING_BOUND = 3.0
+
 #: Rows of ``S`` may miss 1 by this much (float32 soft assignments).
 ROW_SUM_TOLERANCE = 1e-5
 
@@ -368,14 +374,16 @@ def _uniform(shape: tuple[int, ...], bound: float, generator: torch.Generator) -
 class _Linear(nn.Module):
     """An affine layer ``x W + b``.
 
-    Initialised from ``generator`` (not torch's global seed); ``x = None``
-    stands for identity features (``W`` is then an embedding).
+    Initialised from ``generator`` (not torch's global seed), uniform in
+    ``1 / sqrt(fan_in)`` or ``weight_bound``; ``x = None`` stands for
+    identity features (``W`` is then an embedding).
     """
 
-    def __init__(self, fan_in: int, fan_out: int, generator: torch.Generator) -> None:
+    def __init__(self, fan_in: int, fan_out: int, generator: torch.Generator,
+                 weight_bound: float | None = None) -> None:
         super().__init__()
         bound = 1.0 / math.sqrt(fan_in)
-        self.weight = nn.Parameter(_uniform((fan_in, fan_out), bound, generator))
+        self.weight = nn.Parameter(_uniform((fan_in, fan_out), weight_bound or bound, generator))
         self.bias = nn.Parameter(_uniform((fan_out,), bound, generator))
 
     def forward(self, x: Tensor | None) -> Tensor:
@@ -432,7 +440,8 @@ class _GCN(nn.Module):
         super().__init__()
         self.adjacency = adjacency
         self.features = features
-        self.first = _Linear(fan_in, hidden, generator)
+        self.first = _Linear(fan_in, hidden, generator,
+                             GCN_EMBEDDING_BOUND if features is None else None)
         self.second = _Linear(hidden, num_modules, generator)
 
     def forward(self) -> Tensor:
@@ -626,7 +635,8 @@ def cluster(
         MLP on ``features``; or a two-layer GCN on the sparse normalised
         adjacency (:func:`normalized_adjacency`) and ``features``.  Without
         ``features`` the MLP and GCN read identity features (their first
-        layer is then a learned embedding per node).  The MLP's and GCN's
+        layer is then a learned embedding per node, for the GCN started
+        uniform in ±3, :data:`GCN_EMBEDDING_BOUND`).  The MLP's and GCN's
         logits are centred over the nodes per module, which keeps them
         from collapsing into one module from their nearly uniform start.
     features : array_like or Tensor, optional
