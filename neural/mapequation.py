@@ -681,7 +681,8 @@ def cluster(
     InfomapArgumentError
         An unknown ``encoder``, ``estimator`` or ``init``; ``max_modules``,
         ``epochs`` or ``hidden`` < 1; ``tau``, ``tau_final``, ``lr`` or
-        ``init_strength`` not > 0; ``features`` without one row per node;
+        ``init_strength`` not > 0; ``features`` without one row per node,
+        or with ``encoder="logits"``;
         ``device="cuda"`` without a GPU; bad flow options.
     TypeError
         An argument of the wrong type.
@@ -711,6 +712,9 @@ def cluster(
     n = flow.num_nodes
     num_modules = (_default_num_modules(n) if max_modules is None
                    else check_count("max_modules", max_modules))
+    if features is not None and encoder == "logits":
+        raise InfomapArgumentError("features are read by the 'mlp' and 'gcn' encoders; "
+                                   "encoder='logits' has none (pass encoder='mlp' or 'gcn')")
     node_features = _features(features, n, device)
     prior = None
     if init is not None:

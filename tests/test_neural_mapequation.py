@@ -191,11 +191,12 @@ def test_directed_options_reach_the_flow_and_the_hard_codelength():
     assert res.codelength != pytest.approx(float(infomap_py.codelength(G, res.labels)))
 
 
-def test_features_drive_the_mlp():
-    """Features that name two planted groups let the MLP find them."""
+@pytest.mark.parametrize("encoder", ["mlp", "gcn"])
+def test_features_drive_the_encoder(encoder):
+    """Features that name two planted groups let the encoder find them."""
     G = nx.barbell_graph(6, 0)
     features = np.repeat(np.eye(2), 6, axis=0)
-    res = cluster(G, encoder="mlp", features=features, max_modules=3, epochs=100)
+    res = cluster(G, encoder=encoder, features=features, max_modules=3, epochs=100)
     assert sorted(np.bincount(res.labels).tolist()) == [6, 6]
 
 
@@ -219,8 +220,11 @@ def test_hybrid_starts_from_infomap_and_seeds_it():
     ({"tau": 0.0}, InfomapArgumentError, "tau must be a finite number > 0"),
     ({"lr": -1.0}, InfomapArgumentError, "lr must be a finite number > 0"),
     ({"seed": -1}, InfomapArgumentError, "seed must be a non-negative integer"),
-    ({"features": np.ones((5, 2))}, InfomapArgumentError, r"one row per node \(4\)"),
-    ({"features": np.ones(4)}, InfomapArgumentError, r"one row per node \(4\)"),
+    ({"features": np.ones((5, 2)), "encoder": "mlp"}, InfomapArgumentError,
+     r"one row per node \(4\)"),
+    ({"features": np.ones(4), "encoder": "gcn"}, InfomapArgumentError,
+     r"one row per node \(4\)"),
+    ({"features": np.ones((4, 2))}, InfomapArgumentError, "encoder='logits' has none"),
     ({"device": "nonsense"}, InfomapArgumentError, "device must be a torch device"),
     ({"max_modules": 2.5}, TypeError, "max_modules must be an integer"),
     ({"teleportation": 1.5}, InfomapArgumentError, r"teleportation must be in \(0, 1\)"),
