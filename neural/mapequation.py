@@ -594,6 +594,21 @@ def _default_num_modules(num_nodes: int) -> int:
     return max(1, min(num_nodes, math.ceil(math.sqrt(num_nodes))))
 
 
+def _encoder(encoder: str, flow: Flow, features: Tensor | None, num_modules: int, hidden: int,
+             generator: torch.Generator, device: torch.device) -> nn.Module:
+    """Return the ``encoder`` named, its weights drawn from ``generator``, on ``device``."""
+    n = flow.num_nodes
+    fan_in = n if features is None else int(features.shape[1])
+    if encoder == "logits":
+        model: nn.Module = _Logits(n, num_modules, generator)
+    elif encoder == "mlp":
+        model = _MLP(features, fan_in, hidden, num_modules, generator)
+    else:
+        model = _GCN(normalized_adjacency(flow, device=device), features, fan_in, hidden,
+                     num_modules, generator)
+    return model.to(device)
+
+
 def cluster(
     G: Any,
     *,
@@ -720,21 +735,12 @@ def cluster(
     if init is not None:
         start = infomap_py.cluster(G, two_level=True, seed=seed, **flow_options).labels
         num_modules = max(num_modules, int(start.max()) + 1)
-        prior = torch.zeros((n, num_modules), dtype=torch.float64)
-        prior[torch.arange(n), torch.as_tensor(start)] = init_strength
-        prior = prior.to(device)
+        prior = init_strength * torch.nn.functional.one_hot(
+            torch.as_tensor(start), num_modules).to(device=device, dtype=torch.float64)
 
     tensors = flow_tensors(flow, device=device)
-    init_generator = torch.Generator().manual_seed(seed)
-    fan_in = n if node_features is None else int(node_features.shape[1])
-    if encoder == "logits":
-        model: nn.Module = _Logits(n, num_modules, init_generator)
-    elif encoder == "mlp":
-        model = _MLP(node_features, fan_in, hidden, num_modules, init_generator)
-    else:
-        model = _GCN(normalized_adjacency(flow, device=device), node_features, fan_in, hidden,
-                     num_modules, init_generator)
-    model.to(device)
+    model = _encoder(encoder, flow, node_features, num_modules, hidden,
+                     torch.Generator().manual_seed(seed), device)
     noise = torch.Generator(device=device).manual_seed(seed)
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
     decay = (tau_final / tau) ** (1.0 / max(epochs - 1, 1))
