@@ -68,6 +68,7 @@ __all__ = [
     "SoftClustering",
     "cluster",
     "compact_labels",
+    "draw_memberships",
     "flow_tensors",
     "normalized_adjacency",
     "plogp",
@@ -813,3 +814,119 @@ def seed_infomap(G: Any, result: SoftClustering, **options: Any) -> infomap_py.I
         raise TypeError(f"result must be a SoftClustering from neural.mapequation.cluster, "
                         f"got {type(result).__name__}")
     return infomap_py.cluster(G, initial_partition=result.labels, **options)
+
+
+# --------------------------------------------------------------------------- the picture
+
+
+def draw_memberships(G: Any, result: SoftClustering, *, ax: Any = None, threshold: float = 0.05,
+                     layout: str = "spring", seed: int = 0, node_size: float = 1.0,
+                     figsize: tuple[float, float] = (6.0, 5.0), **flow_options: Any) -> Any:
+    """Draw the network with every node as a pie of its soft memberships.
+
+    A node whose memberships above ``threshold`` all fall in one module is
+    a disc of that module's colour; a node with several such memberships
+    is a pie of them (renormalised, largest first, counter-clockwise from
+    the top), drawn as :func:`infomap_py.plot.network` draws the
+    overlapping nodes of a state network.  Modules are coloured in order of
+    decreasing flow (the palette of :mod:`infomap_py.plot`), nodes sized by
+    flow, links inside a module of the argmax partition in its colour.
+
+    Parameters
+    ----------
+    G
+        The network ``result`` was learned on.
+    result : SoftClustering
+        From :func:`cluster`.
+    ax : matplotlib.axes.Axes or None
+        Where to draw; ``None`` makes a new figure of ``figsize``.
+    threshold : float, default 0.05
+        Memberships below this are left out of the pies.
+    layout : str, default "spring"
+        A networkx layout: ``"spring"``, ``"kamada_kawai"``, ``"circular"``
+        or ``"spectral"``.
+    seed : int, default 0
+        Seed of the layout.
+    node_size : float, default 1.0
+        Scales every node's marker (area proportional to flow).
+    figsize : tuple of float
+        Size in inches of a new figure.
+    **flow_options
+        Keywords of :func:`infomap_py.compute_flow` (the flow sizes the
+        nodes).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        Links, one scatter of the single-module nodes, then the pies (a
+        ``PathCollection`` with gid ``"network-pies"``) where any.
+
+    Raises
+    ------
+    TypeError
+        When ``result`` is not a :class:`SoftClustering`.
+    InfomapArgumentError
+        When ``threshold`` is not in ``(0, 1)`` or ``result`` has another
+        number of nodes than ``G``.
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> import networkx as nx
+    >>> from neural import mapequation
+    >>> G = nx.barbell_graph(5, 0)
+    >>> res = mapequation.cluster(G, max_modules=4, epochs=50)
+    >>> ax = mapequation.draw_memberships(G, res, threshold=1e-3)
+    >>> ax.collections[-1].get_gid()
+    'network-pies'
+    >>> import matplotlib.pyplot as plt; plt.close("all")
+    """
+    from infomap_py.network import Network
+    from infomap_py.plot._common import module_colors, new_axes
+    from infomap_py.plot._layout import graph_layout
+    from infomap_py.plot._network import _draw_links
+    from infomap_py.plot._states import PhysicalShares, draw_pies
+
+    if not isinstance(result, SoftClustering):
+        raise TypeError(f"result must be a SoftClustering from neural.mapequation.cluster, "
+                        f"got {type(result).__name__}")
+    threshold = float(threshold)
+    if not 0.0 < threshold < 1.0:
+        raise InfomapArgumentError(f"threshold must be in (0, 1), got {threshold}")
+    flow = infomap_py.compute_flow(G, **flow_options)
+    n = flow.num_nodes
+    if result.soft.shape[0] != n:
+        raise InfomapArgumentError(f"result has {result.soft.shape[0]} nodes but G has {n}: "
+                                   f"pass the network result was learned on")
+
+    soft = np.asarray(result.soft, dtype=np.float64)
+    order = np.argsort(-(soft * flow.node_flow[:, None]).sum(axis=0), kind="stable")
+    soft = soft[:, order]  # columns by decreasing module flow, as the palette expects
+    labels = soft.argmax(axis=1)
+    kept = np.where(soft >= threshold, soft, 0.0)
+    kept[np.arange(n), labels] = soft[np.arange(n), labels]
+    node, module = np.nonzero(kept)
+    share = kept[node, module]
+    rank = np.lexsort((module, -share, node))  # by node, then largest share first
+    node, module, share = node[rank], module[rank], share[rank]
+    counts = np.bincount(node, minlength=n)
+    shares = PhysicalShares(module, node, share, np.bincount(node, weights=share, minlength=n),
+                            labels, counts)
+
+    links = Network(flow.source, flow.target, flow.link_flow, n, False, range(n))
+    colors = module_colors(soft.shape[1])
+    positions = graph_layout(layout, n, links.source, links.target, seed)
+    ax = new_axes(ax, figsize)
+    largest = float(np.clip(2500.0 / np.sqrt(max(n, 1)), 12.0, 500.0))
+    sizes = node_size * largest * np.maximum(flow.node_flow / flow.node_flow.max(), 0.08)
+    _draw_links(ax, links, positions, labels, colors, sizes, None)
+    discs = np.flatnonzero(counts <= 1)
+    ax.scatter(positions[discs, 0], positions[discs, 1], s=sizes[discs],
+               c=colors[labels[discs]], linewidths=0.6, edgecolors="white", zorder=2)
+    draw_pies(ax, shares, positions, sizes, colors, 0.6)
+    ax.set_title(f"{result.num_modules} modules, {result.codelength:.3f} bits; "
+                 f"{int((counts > 1).sum())} nodes in several", fontsize=10)
+    ax.set_aspect("equal")
+    ax.autoscale_view()
+    ax.set_axis_off()
+    return ax

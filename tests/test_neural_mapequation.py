@@ -238,3 +238,30 @@ def test_cluster_rejects_bad_arguments(kwargs, error, match):
 def test_cuda_without_a_gpu_is_a_clear_error():
     with pytest.raises(InfomapArgumentError, match="no CUDA device"):
         cluster(nx.path_graph(4), device="cuda", epochs=2)
+
+
+def test_draw_memberships_draws_a_pie_per_node_in_several_modules():
+    pytest.importorskip("matplotlib")
+    import matplotlib.pyplot as plt
+
+    G = nx.barbell_graph(4, 0)
+    soft = np.zeros((8, 3))
+    soft[:4, 0] = soft[4:, 1] = 1.0
+    soft[3] = [0.6, 0.3, 0.1]  # three shares above the threshold
+    soft[4] = [0.02, 0.98, 0.0]  # one below it: a disc
+    res = mapequation.SoftClustering(labels=soft.argmax(axis=1), soft=soft, codelength=1.0,
+                                     soft_codelength=1.0, history=np.zeros(1), best_epoch=0)
+    ax = mapequation.draw_memberships(G, res, threshold=0.05)
+    links, discs, pies = ax.collections
+    assert len(links.get_segments()) == G.number_of_edges()
+    assert len(discs.get_offsets()) == 7
+    assert pies.get_gid() == "network-pies" and len(pies.get_paths()) == 3
+    assert np.allclose(pies.get_offsets(), pies.get_offsets()[0])  # all three at node 3
+    assert "1 nodes in several" in ax.get_title()
+    plt.close(ax.figure)
+    with pytest.raises(InfomapArgumentError, match=r"threshold must be in \(0, 1\)"):
+        mapequation.draw_memberships(G, res, threshold=1.5)
+    with pytest.raises(InfomapArgumentError, match="result has 8 nodes but G has 5"):
+        mapequation.draw_memberships(nx.path_graph(5), res)
+    with pytest.raises(TypeError, match="SoftClustering"):
+        mapequation.draw_memberships(G, soft)
