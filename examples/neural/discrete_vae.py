@@ -128,8 +128,11 @@ def negative_elbo(
 
 
 def importance_weighted_nll(
-    model: DiscreteVAE, x: Tensor, num_samples: int = 100,
-    generator: torch.Generator | None = None, chunk: int = 100,
+    model: DiscreteVAE,
+    x: Tensor,
+    num_samples: int = 100,
+    generator: torch.Generator | None = None,
+    chunk: int = 100,
 ) -> float:
     """Return the mean negative importance-weighted bound (nats per digit).
 
@@ -230,8 +233,11 @@ def train(
     }
     start = time.perf_counter()
     for epoch in range(1, epochs + 1):
-        epoch_tau = (tau if tau_start is None
-                     else tau_start * (tau / tau_start) ** ((epoch - 1) / max(epochs - 1, 1)))
+        epoch_tau = (
+            tau
+            if tau_start is None
+            else tau_start * (tau / tau_start) ** ((epoch - 1) / max(epochs - 1, 1))
+        )
         order = torch.randperm(len(train_x), generator=generator)
         losses = []
         for i in range(0, len(train_x), batch_size):
@@ -363,12 +369,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--epochs", type=int, default=100)
     parser.add_argument("--tau", type=float, default=0.5, help="Gumbel-softmax temperature")
     parser.add_argument("--lr", type=float, default=5e-3, help="Adam's learning rate")
-    parser.add_argument("--seeds", type=int, nargs="+", default=[0],
-                        help="one run of every estimator per seed")
-    parser.add_argument("--anneal-from", type=float, default=1.0,
-                        help="first temperature of the annealed Gumbel-softmax run (0: no run)")
-    parser.add_argument("--iw-samples", type=int, default=100,
-                        help="samples of the importance-weighted bound")
+    parser.add_argument(
+        "--seeds", type=int, nargs="+", default=[0], help="one run of every estimator per seed"
+    )
+    parser.add_argument(
+        "--anneal-from",
+        type=float,
+        default=1.0,
+        help="first temperature of the annealed Gumbel-softmax run (0: no run)",
+    )
+    parser.add_argument(
+        "--iw-samples", type=int, default=100, help="samples of the importance-weighted bound"
+    )
     parser.add_argument(
         "--repeats",
         type=int,
@@ -402,8 +414,11 @@ def runs_of(args: argparse.Namespace) -> dict[str, dict[str, Any]]:
     """Return the runs to make: a name for each, with its estimator and temperatures."""
     runs = {name: {"estimator": name, "tau": args.tau} for name in args.estimators}
     if args.anneal_from > 0 and "gumbel-softmax" in args.estimators:
-        runs["gumbel-softmax annealed"] = {"estimator": "gumbel-softmax", "tau": args.tau,
-                                           "tau_start": args.anneal_from}
+        runs["gumbel-softmax annealed"] = {
+            "estimator": "gumbel-softmax",
+            "tau": args.tau,
+            "tau_start": args.anneal_from,
+        }
     return runs
 
 
@@ -427,16 +442,27 @@ def run(args: argparse.Namespace) -> None:
         print(f"\nseed {seed}: independent pixels {pixels[-1]:.2f} nats on test")
         print(f"{'run':<26}{'train ELBO':>11}{'test ELBO':>10}{'test IW':>9}{'seconds':>9}")
         for name, plan in runs.items():
-            history = train(plan["estimator"], train_x, test_x, epochs=args.epochs,
-                            tau=plan["tau"], tau_start=plan.get("tau_start"), lr=args.lr,
-                            seed=seed)
+            history = train(
+                plan["estimator"],
+                train_x,
+                test_x,
+                epochs=args.epochs,
+                tau=plan["tau"],
+                tau_start=plan.get("tau_start"),
+                lr=args.lr,
+                seed=seed,
+            )
             model = history["model"]
             train_nelbo = negative_elbo(model, train_x, 10, torch.Generator().manual_seed(seed + 3))
-            bound = importance_weighted_nll(model, test_x, args.iw_samples,
-                                            torch.Generator().manual_seed(seed + 4))
+            bound = importance_weighted_nll(
+                model, test_x, args.iw_samples, torch.Generator().manual_seed(seed + 4)
+            )
             scores[name].append((train_nelbo, history["test_nelbo"][-1], bound))
-            print(f"{name:<26}{train_nelbo:>11.2f}{history['test_nelbo'][-1]:>10.2f}"
-                  f"{bound:>9.2f}{history['seconds']:>9.1f}", flush=True)
+            print(
+                f"{name:<26}{train_nelbo:>11.2f}{history['test_nelbo'][-1]:>10.2f}"
+                f"{bound:>9.2f}{history['seconds']:>9.1f}",
+                flush=True,
+            )
             if seed == args.seeds[0]:
                 first_histories[name] = history
 
@@ -450,9 +476,11 @@ def run(args: argparse.Namespace) -> None:
     for name, rows in scores.items():
         values = np.array(rows)
         beating = int(np.sum(values[:, 2] < np.array(pixels)))
-        print(f"{name:<26}{values[:, 1].mean():>9.2f} ± {values[:, 1].std():<4.2f}"
-              f"{values[:, 2].mean():>9.2f} ± {values[:, 2].std():<4.2f}"
-              f"{beating:>16} of {len(rows)}")
+        print(
+            f"{name:<26}{values[:, 1].mean():>9.2f} ± {values[:, 1].std():<4.2f}"
+            f"{values[:, 2].mean():>9.2f} ± {values[:, 2].std():<4.2f}"
+            f"{beating:>16} of {len(rows)}"
+        )
     histories = first_histories
     train_x, test_x = first_data
     seed = args.seeds[0]
