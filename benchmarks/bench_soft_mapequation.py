@@ -64,12 +64,16 @@ def graphs() -> list[GraphSpec]:
 
 def modularity_partitions(graph, seed: int) -> dict[str, np.ndarray]:
     """Return the labels of Louvain (networkx) and Leiden (leidenalg, modularity)
-    on ``graph``; Leiden is left out where ``leidenalg`` is not installed."""
+    on ``graph``, weighted where it is; Leiden is left out where ``leidenalg``
+    is not installed."""
     import networkx as nx
 
+    ends = graph.edges[:, :2].astype(np.int64).tolist()
+    weights = (graph.edges[:, 2].astype(float) if graph.edges.shape[1] > 2
+               else np.ones(len(ends))).tolist()
     nx_graph = nx.Graph()
     nx_graph.add_nodes_from(range(graph.num_nodes))
-    nx_graph.add_edges_from(map(tuple, graph.edges[:, :2].tolist()))
+    nx_graph.add_weighted_edges_from((u, v, w) for (u, v), w in zip(ends, weights))
     found = {"louvain": np.empty(graph.num_nodes, dtype=np.int64)}
     for module, members in enumerate(nx.community.louvain_communities(nx_graph, seed=seed)):
         found["louvain"][list(members)] = module
@@ -78,8 +82,9 @@ def modularity_partitions(graph, seed: int) -> dict[str, np.ndarray]:
         import leidenalg
     except ImportError:
         return found
-    ig_graph = igraph.Graph(n=graph.num_nodes, edges=graph.edges[:, :2].tolist())
-    partition = leidenalg.find_partition(ig_graph, leidenalg.ModularityVertexPartition, seed=seed)
+    ig_graph = igraph.Graph(n=graph.num_nodes, edges=ends)
+    partition = leidenalg.find_partition(ig_graph, leidenalg.ModularityVertexPartition,
+                                         weights=weights, seed=seed)
     found["leiden"] = np.asarray(partition.membership, dtype=np.int64)
     return found
 
