@@ -73,7 +73,7 @@ def modularity_partitions(graph, seed: int) -> dict[str, np.ndarray]:
                else np.ones(len(ends))).tolist()
     nx_graph = nx.Graph()
     nx_graph.add_nodes_from(range(graph.num_nodes))
-    nx_graph.add_weighted_edges_from((u, v, w) for (u, v), w in zip(ends, weights))
+    nx_graph.add_weighted_edges_from((u, v, w) for (u, v), w in zip(ends, weights, strict=True))
     found = {"louvain": np.empty(graph.num_nodes, dtype=np.int64)}
     for module, members in enumerate(nx.community.louvain_communities(nx_graph, seed=seed)):
         found["louvain"][list(members)] = module
