@@ -6,14 +6,15 @@ mean degree 12, 10 % of the nodes in two groups), three methods say which
 nodes are in several modules:
 
 * ``soft gcn``: ``neural.mapequation.cluster`` (GCN encoder); a node is in
-  every module where its membership is at least ``--threshold``;
+  every module where its membership is at least a threshold (each of
+  ``--thresholds``);
 * ``states (infomap-py)``: ``infomap_py.cluster`` (two-level) on the
   non-backtracking state network of the graph: a state ``u -> v`` of
   physical node ``v`` for every direction of every edge, and a step from it
   to every ``v -> w`` with ``w != u``, all alike (no knowledge of the
   groups; :func:`benchmarks.generators.second_order_from_edges` with memory
-  0.5).  A physical node is in every module that holds at least
-  ``--threshold`` of its flow;
+  0.5).  A physical node is in every module that holds at least the
+  threshold of its flow;
 * ``states (official)``: the official Infomap (``infomap`` package, an
   oracle here) on the same state network, read the same way.
 
@@ -23,7 +24,7 @@ the nodes in one group, and the precision, recall and F1 of finding the
 overlapping nodes.  Run with one thread:
 
     OMP_NUM_THREADS=1 python -m benchmarks.bench_soft_overlap [--mixing 0.1 0.2 0.3]
-        [--seeds 0 1 2] [--threshold 0.2] [--epochs 300]
+        [--seeds 0 1 2] [--thresholds 0.05 0.2] [--epochs 300]
 """
 
 from __future__ import annotations
@@ -84,9 +85,10 @@ def scores(shares: np.ndarray, members: np.ndarray, threshold: float) -> dict[st
             "found": int(found.sum()), "precision": precision, "recall": recall, "f1": f1}
 
 
-def rows(mixing: float, seed: int, threshold: float, epochs: int) -> list[tuple]:
-    """Return ``(method, scores, codelength, seconds)`` for every method on one graph
-    (the codelength: of the state network, for the state-network methods)."""
+def rows(mixing: float, seed: int, epochs: int) -> list[tuple]:
+    """Return ``(method, shares, members, codelength, seconds)`` for every method on
+    one graph: ``shares`` the ``(n, modules)`` memberships it found, the codelength
+    of the state network for the state-network methods."""
     import infomap_py
     from infomap_py.network import Network, StateNetwork
     from neural import mapequation
@@ -99,8 +101,7 @@ def rows(mixing: float, seed: int, threshold: float, epochs: int) -> list[tuple]
     started = time.perf_counter()
     soft = mapequation.cluster(network, encoder="gcn", max_modules=2 * math.ceil(math.sqrt(n)),
                                epochs=epochs, seed=seed)
-    found.append(("soft gcn", scores(soft.soft, members, threshold), float("nan"),
-                  time.perf_counter() - started))
+    found.append(("soft gcn", soft.soft, float("nan"), time.perf_counter() - started))
 
     links, physical = second_order_from_edges(edges, members.argmax(axis=1), n, memory=0.5)
     started = time.perf_counter()
@@ -109,15 +110,14 @@ def rows(mixing: float, seed: int, threshold: float, epochs: int) -> list[tuple]
     res = infomap_py.cluster(StateNetwork(state_net, physical, range(n)), two_level=True,
                              seed=seed)
     shares = shares_of_states(np.asarray(res.labels), np.asarray(res.flow), physical, n)
-    found.append(("states (infomap-py)", scores(shares, members, threshold), res.codelength,
-                  time.perf_counter() - started))
+    found.append(("states (infomap-py)", shares, res.codelength, time.perf_counter() - started))
 
     started = time.perf_counter()
     labels, flow, codelength = official_states(links, physical, seed)
-    found.append(("states (official)", scores(shares_of_states(labels, flow, physical, n),
-                                              members, threshold), codelength,
+    found.append(("states (official)", shares_of_states(labels, flow, physical, n), codelength,
                   time.perf_counter() - started))
-    return found
+    return [(method, shares, members, length, seconds)
+            for method, shares, length, seconds in found]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -126,21 +126,24 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mixing", type=float, nargs="+", default=[0.1, 0.2, 0.3])
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
-    parser.add_argument("--threshold", type=float, default=0.2)
+    parser.add_argument("--thresholds", type=float, nargs="+", default=[0.05, 0.2])
     parser.add_argument("--epochs", type=int, default=300)
     args = parser.parse_args(argv)
     torch.set_num_threads(1)
 
-    print(f"threshold {args.threshold}: a node is in a module holding at least that share")
-    print("| mixing | seed | method | state codelength | modules | NMI (one group) | "
+    print("A node is in every module holding at least `threshold` of it.")
+    print("| mixing | seed | method | threshold | state codelength | modules | NMI (one group) | "
           "overlapping found | precision | recall | F1 | seconds |")
-    print("|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for mixing in args.mixing:
         for seed in args.seeds:
-            for method, found, length, seconds in rows(mixing, seed, args.threshold,
-                                                       args.epochs):
+            for method, shares, members, length, seconds, threshold in (
+                    (*row, threshold) for row in rows(mixing, seed, args.epochs)
+                    for threshold in args.thresholds):
+                found = scores(shares, members, threshold)
                 shown = "-" if math.isnan(length) else f"{length:.4f}"
-                print(f"| {mixing} | {seed} | {method} | {shown} | {found['modules']} | "
+                print(f"| {mixing} | {seed} | {method} | {threshold} | {shown} | "
+                      f"{found['modules']} | "
                       f"{found['nmi']:.3f} | {found['found']} | {found['precision']:.2f} | "
                       f"{found['recall']:.2f} | {found['f1']:.2f} | {seconds:.1f} |", flush=True)
     return 0
