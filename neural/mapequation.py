@@ -40,7 +40,8 @@ time, regularized) is coded as the engine codes it.
 MLP on node features or a small GCN, through the soft, Gumbel-softmax or
 straight-through estimators of :mod:`neural.reparam`; ``init="infomap"``
 starts from Infomap's partition and :func:`seed_infomap` hands the learned
-partition to Infomap as its starting point.
+partition to Infomap as its starting point.  :func:`draw_memberships` draws
+the memberships as pies (matplotlib, imported when called).
 """
 
 from __future__ import annotations
