@@ -228,3 +228,47 @@ def planted_bipartite(num_primary: int, num_features: int, num_groups: int, degr
     target = np.where(rng.random(source.size) < noise, anywhere, inside) + num_primary
     edges = np.unique(np.stack([source, target], axis=1), axis=0).astype(np.int64)
     return edges, np.concatenate([primary_group, feature_group])
+
+
+def planted_overlap(num_nodes: int, num_groups: int, mean_degree: float, mixing: float,
+                    overlap_fraction: float, seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """Return ``(edges, members)`` of a planted partition with overlapping nodes.
+
+    Every node is in a random group; a share ``overlap_fraction`` of them
+    (chosen at random) is also in a second, different group.  Every node
+    draws ``mean_degree / 2`` edge stubs; each stub joins, with probability
+    ``1 - mixing``, a random member of one of its node's groups (picked
+    uniformly among them) and otherwise a uniformly random node.  An
+    overlapping node is thus tied to both of its groups alike.  Self-loops
+    are dropped (duplicates are kept and add up as weights).
+
+    Returns
+    -------
+    edges : numpy.ndarray
+        ``(m, 2)`` int64 node ids.
+    members : numpy.ndarray
+        ``(num_nodes, num_groups)`` bool: the groups of every node.
+    """
+    rng = np.random.default_rng(seed)
+    members = np.zeros((num_nodes, num_groups), dtype=bool)
+    first = rng.integers(0, num_groups, num_nodes)
+    members[np.arange(num_nodes), first] = True
+    overlapping = rng.permutation(num_nodes)[:int(round(overlap_fraction * num_nodes))]
+    second = (first[overlapping] + rng.integers(1, num_groups, overlapping.size)) % num_groups
+    members[overlapping, second] = True
+    node_of, group_of = np.nonzero(members)  # the member lists, by node
+    order = np.argsort(group_of, kind="stable")
+    sizes = np.bincount(group_of, minlength=num_groups)
+    starts = np.concatenate([[0], np.cumsum(sizes)])
+    num_edges = int(num_nodes * mean_degree / 2)
+    source = rng.integers(0, num_nodes, num_edges)
+    counts = members.sum(axis=1)
+    first_row = np.concatenate([[0], np.cumsum(counts)])
+    pick_group = (rng.random(num_edges) * counts[source]).astype(np.int64)
+    picked = group_of[first_row[source] + pick_group]
+    pick_member = (rng.random(num_edges) * sizes[picked]).astype(np.int64)
+    intra = node_of[order[starts[picked] + pick_member]]
+    inter = rng.integers(0, num_nodes, num_edges)
+    target = np.where(rng.random(num_edges) < mixing, inter, intra)
+    keep = source != target
+    return np.stack([source[keep], target[keep]], axis=1).astype(np.int64), members

@@ -240,3 +240,45 @@ def test_objectives_retry_searches_again_only_where_the_search_fell_short(monkey
                                     for seed in (10, 11)])
     assert retried[0]["retry_best"] == pytest.approx(0.0)   # 2.0 against 2.0
     assert retried[0]["retry_mean"] == pytest.approx(2.5 / 2.25 - 1)
+
+
+def test_planted_overlap_ties_overlapping_nodes_to_both_groups():
+    from benchmarks.generators import planted_overlap
+
+    edges, members = planted_overlap(2000, 10, 20, 0.0, 0.1, seed=3)
+    again, _ = planted_overlap(2000, 10, 20, 0.0, 0.1, seed=3)
+    assert np.array_equal(edges, again)
+    counts = members.sum(axis=1)
+    assert set(counts.tolist()) == {1, 2} and (counts == 2).sum() == 200
+    # No mixing: every edge joins two nodes that share a group.
+    assert np.all((members[edges[:, 0]] & members[edges[:, 1]]).any(axis=1))
+    # An overlapping node's stubs split between its groups about evenly.
+    own = np.flatnonzero(counts == 2)
+    first_edge = np.isin(edges[:, 0], own)
+    src, dst = edges[first_edge, 0], edges[first_edge, 1]
+    groups = np.array([np.flatnonzero(members[v]) for v in own])
+    row = np.searchsorted(own, src)
+    in_first = members[dst, groups[row, 0]] & ~members[dst, groups[row, 1]]
+    in_second = members[dst, groups[row, 1]] & ~members[dst, groups[row, 0]]
+    assert in_first.sum() == pytest.approx(in_second.sum(), rel=0.1)
+
+
+def test_overlap_scores_and_lfr_summary():
+    from benchmarks.bench_soft_mapequation import lfr_summary
+    from benchmarks.bench_soft_overlap import scores, shares_of_states
+
+    shares = shares_of_states(np.array([0, 1, 1, 0]), np.array([0.3, 0.1, 0.4, 0.2]),
+                              np.array([0, 0, 1, 2]), 3)
+    assert np.allclose(shares, [[0.75, 0.25], [0.0, 1.0], [1.0, 0.0]])
+    members = np.array([[1, 1], [0, 1], [1, 0]], dtype=bool)
+    found = scores(shares, members, 0.2)
+    assert (found["found"], found["precision"], found["recall"], found["f1"]) == (1, 1, 1, 1)
+    assert scores(shares, members, 0.3)["f1"] == 0.0
+
+    rows = [(0.1, 0, "infomap", 10.0, 3, 1.0, 0.1), (0.1, 0, "soft", 10.5, 2, 0.8, 1.0),
+            (0.1, 1, "infomap", 20.0, 3, 0.9, 0.1), (0.1, 1, "soft", 20.0, 4, 0.9, 1.0)]
+    (_, _, _, _, infomap_excess, _, _), (_, method, runs, lengths, excess, nmi, modules) = \
+        lfr_summary(rows)
+    assert infomap_excess == (0.0, 0.0) and (method, runs) == ("soft", 2)
+    assert lengths == pytest.approx((15.25, 4.75)) and excess == pytest.approx((2.5, 2.5))
+    assert nmi == pytest.approx((0.85, 0.05)) and modules == pytest.approx((3.0, 1.0))

@@ -814,26 +814,30 @@ def test_a_few_fine_tuning_steps_lower_the_loss(example, minilm_folder):
     assert after < 0.8 * before, (before, steps, after)
 
 
-def test_fine_tuning_a_tiny_random_model_lowers_the_loss(example):
-    class Tokenizer:  # whitespace "tokenizer" over a tiny vocabulary, same call as ours
-        def __call__(self, texts, padding=True, truncation=True, max_length=64):
-            rows = [[VOCAB.index(w) + 1 for w in t.split()][:max_length] for t in texts]
-            width = max(map(len, rows))
-            ids = torch.tensor([r + [0] * (width - len(r)) for r in rows])
-            return {
-                "input_ids": ids,
-                "attention_mask": (ids != 0).long(),
-                "token_type_ids": torch.zeros_like(ids),
-            }
+class WhitespaceTokenizer:
+    """A "tokenizer" over a tiny vocabulary, called as ours is: ids from 1, 0 pads."""
 
-    VOCAB = ["good", "fine", "great", "bad", "awful", "poor"]  # noqa: N806
+    VOCAB = ("good", "fine", "great", "bad", "awful", "poor")
+
+    def __call__(self, texts, padding=True, truncation=True, max_length=64):
+        rows = [[self.VOCAB.index(w) + 1 for w in t.split()][:max_length] for t in texts]
+        width = max(map(len, rows))
+        ids = torch.tensor([r + [0] * (width - len(r)) for r in rows])
+        return {
+            "input_ids": ids,
+            "attention_mask": (ids != 0).long(),
+            "token_type_ids": torch.zeros_like(ids),
+        }
+
+
+def test_fine_tuning_a_tiny_random_model_lowers_the_loss(example):
     model = make(
         BertForSequenceClassification,
         config=TINY.replace(hidden_dropout_prob=0.0, attention_probs_dropout_prob=0.0),
     )
     texts = ["good fine great", "bad awful poor", "great good", "poor bad"]
     labels = [1, 0, 1, 0]
-    tokenizer = Tokenizer()
+    tokenizer = WhitespaceTokenizer()
     encoded = tokenizer(texts)
     with torch.no_grad():
         before = model(
@@ -846,3 +850,20 @@ def test_fine_tuning_a_tiny_random_model_lowers_the_loss(example):
             encoded["input_ids"], encoded["attention_mask"], labels=torch.tensor(labels)
         ).loss.item()
     assert after < 0.5 * before
+
+
+def test_sentence_embeddings_ignore_padding_and_the_baseline_scores_the_held_out_part(example):
+    model = make(BertForSequenceClassification, num_labels=2)
+    tokenizer = WhitespaceTokenizer()
+    texts = ["good fine great good", "bad", "poor awful", "great"]
+    together = example.sentence_embeddings(model, tokenizer, texts)
+    alone = torch.cat([example.sentence_embeddings(model, tokenizer, [t]) for t in texts])
+    assert together.shape == (4, TINY.hidden_size)
+    torch.testing.assert_close(together, alone, atol=1e-5, rtol=1e-5)
+    g = torch.Generator().manual_seed(0)
+    labels = [0, 1] * 20
+    points = torch.randn(40, 3, generator=g) + 4.0 * torch.tensor(labels).unsqueeze(1)
+    train_ids, test_ids = list(range(30)), list(range(30, 40))
+    assert example.frozen_baseline_accuracy(points, labels, train_ids, test_ids) == 1.0
+    shuffled = labels[:30] + [1 - v for v in labels[30:]]  # held-out labels flipped
+    assert example.frozen_baseline_accuracy(points, shuffled, train_ids, test_ids) == 0.0

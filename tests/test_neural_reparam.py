@@ -664,3 +664,32 @@ def test_example_plots_the_curves(tmp_path):
     }
     path = example.plot_curves(histories, tmp_path / "figures" / "curves.png")
     assert path.exists() and path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_example_importance_weighted_bound_tightens_with_samples():
+    example = load_example()
+    train_x, test_x = example.load_binarised_digits(seed=0)
+    model = example.train("straight-through", train_x[:300], test_x[:60], epochs=3,
+                          batch_size=50, kl_warmup=1, seed=0)["model"]
+    x = test_x[:60]
+    elbo = example.negative_elbo(model, x, 2000, gen(5))
+    one = example.importance_weighted_nll(model, x.repeat(50, 1), 1, gen(6), chunk=1000)
+    assert one == pytest.approx(elbo, abs=0.1)  # K = 1 is the ELBO in expectation
+    bounds = [example.importance_weighted_nll(model, x, k, gen(7)) for k in (10, 100)]
+    assert bounds[1] < bounds[0] < elbo, (elbo, bounds)
+
+
+def test_example_annealed_temperature_reaches_tau(monkeypatch):
+    example = load_example()
+    seen = []
+    real = example.training_loss
+
+    def record(estimator, model, x, *, tau, **kwargs):
+        seen.append(tau)
+        return real(estimator, model, x, tau=tau, **kwargs)
+
+    monkeypatch.setattr(example, "training_loss", record)
+    train_x, test_x = example.load_binarised_digits(seed=0)
+    example.train("gumbel-softmax", train_x[:100], test_x[:20], epochs=3, batch_size=100,
+                  tau=0.5, tau_start=2.0, seed=0)
+    assert seen == pytest.approx([2.0, 1.0, 0.5])

@@ -449,3 +449,32 @@ def test_bad_training_arguments(data, kwargs, error, match):
         kwargs = {**kwargs, "model": VQVAE(num_codes=4, code_dim=2, hidden=4, seed=0)}
     with pytest.raises(error, match=match):
         train_vqvae(data, **kwargs)
+
+
+def _vqvae_example():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "examples" / "neural" / "vqvae_digits.py"
+    spec = importlib.util.spec_from_file_location("vqvae_digits_example", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_example_baselines_spend_the_bit_budget_and_beat_the_mean_image():
+    pytest.importorskip("sklearn")
+    example = _vqvae_example()
+    images = load_digits_images()
+    grid = example.patches(images[:3])
+    assert grid.shape == (3 * 16, 4)
+    assert torch.equal(grid[1], images[0, 0, 0:2, 2:4].reshape(4))
+    components, depth, code = example.pca_codec(images[:400], 80)
+    assert components * depth <= 80 and depth >= 1
+    lossless = example.pca_codec(images[:400], 64 * 16)[2]  # every component, fine steps
+    assert torch.allclose(lossless(images[:5]).float().reshape(5, 1, 8, 8), images[:5],
+                          atol=1e-3)
+    found = example.baseline_errors(images[:400], images[400:500], 32, seed=0)
+    assert list(found) == ["mean image", "PCA", "k-means on patches"]
+    mean_error = found["mean image"][1]
+    assert found["PCA"][1] < mean_error and found["k-means on patches"][1] < mean_error

@@ -6,6 +6,19 @@ before and after training, on the training images and on held-out ones, the
 codebook usage and perplexity, and saves held-out originals above their
 reconstructions as a PNG.
 
+The error before training is that of an untrained network, a weak
+reference; so the script also prints, on the same split, three baselines
+that spend the VQ-VAE's bit budget (a 4x4 grid of codes from ``num_codes``:
+16 log2(num_codes) bits per image, 80 bits for 32 codes) or none:
+
+* ``mean image``: every image coded as the training mean (0 bits);
+* ``PCA``: the top principal components of the training images, each
+  coefficient quantised uniformly over its training range, the split of
+  the budget (components x bits) that codes the training images best;
+* ``k-means on patches``: ``num_codes`` centroids of the 2x2 patches the
+  grid cells cover (scikit-learn's KMeans), every patch coded by its
+  nearest centroid: the VQ-VAE's code layout without the networks.
+
 Usage::
 
     python examples/neural/vqvae_digits.py [--epochs 50] [--out PATH] [--threads 1]
@@ -18,6 +31,7 @@ be many times slower than one.
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 import time
 from pathlib import Path
@@ -30,6 +44,9 @@ except ImportError:  # running from a checkout without installing it
 import torch
 
 from neural.vqvae import VQVAE, load_digits_images, train_vqvae
+
+#: The finest quantisation of a PCA coefficient the baseline tries.
+MAX_COEFFICIENT_BITS = 16
 
 DEFAULT_OUT = Path(__file__).resolve().parent / "figures" / "vqvae_digits.png"
 
@@ -52,6 +69,79 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     if not 0 <= args.holdout < 1797 - 1:
         parser.error(f"--holdout must be in [0, 1796), got {args.holdout}")
     return args
+
+
+def patches(images: torch.Tensor, size: int = 2) -> torch.Tensor:
+    """Return the non-overlapping ``size x size`` patches of ``(n, 1, h, w)`` images.
+
+    The result has shape ``(n * h * w / size^2, size^2)``.
+    """
+    n, _, h, w = images.shape
+    grid = images.reshape(n, h // size, size, w // size, size).permute(0, 1, 3, 2, 4)
+    return grid.reshape(-1, size * size)
+
+
+def pca_codec(train: torch.Tensor, bits: int) -> tuple[int, int, object]:
+    """Return ``(components, bits per component, code)`` of the best PCA codec.
+
+    Of the PCA codecs of ``bits`` bits per image (components times bits per
+    quantised coefficient) the one that reconstructs ``train`` best;
+    ``code(images)`` returns the reconstructions.
+    """
+    x = train.reshape(len(train), -1).double()
+    mean = x.mean(0)
+    _, _, vt = torch.linalg.svd(x - mean, full_matrices=False)
+
+    def codec(components: int, depth: int):
+        basis = vt[:components]
+        scores = (x - mean) @ basis.T
+        low, high = scores.min(0).values, scores.max(0).values
+        levels = 2**depth - 1
+
+        def code(images: torch.Tensor) -> torch.Tensor:
+            y = (images.reshape(len(images), -1).double() - mean) @ basis.T
+            step = torch.round((y.clamp(low, high) - low) / (high - low) * levels)
+            return (low + step / levels * (high - low)) @ basis + mean
+
+        return code
+
+    best = None
+    for depth in range(1, min(bits, MAX_COEFFICIENT_BITS) + 1):
+        components = min(bits // depth, x.shape[1])
+        code = codec(components, depth)
+        error = float(((code(train) - x) ** 2).mean())
+        if best is None or error < best[0]:
+            best = (error, components, depth, code)
+    return best[1], best[2], best[3]
+
+
+def baseline_errors(
+    train: torch.Tensor, held_out: torch.Tensor, num_codes: int, seed: int
+) -> dict[str, tuple[float, float, str]]:
+    """Return ``{name: (train MSE, held-out MSE, note)}`` of the baselines."""
+    from sklearn.cluster import KMeans
+
+    def errors(code) -> tuple[float, float]:
+        return tuple(
+            float(((code(images).reshape(images.shape).float() - images) ** 2).mean())
+            for images in (train, held_out)
+        )
+
+    bits = 16 * math.ceil(math.log2(num_codes))
+    found = {"mean image": (*errors(lambda images: train.mean(0).expand_as(images)), "0 bits")}
+    components, depth, code = pca_codec(train, bits)
+    found["PCA"] = (*errors(code), f"{components} components x {depth} bits")
+    kmeans = KMeans(num_codes, n_init=4, random_state=seed).fit(patches(train).numpy())
+    centroids = torch.as_tensor(kmeans.cluster_centers_, dtype=train.dtype)
+
+    def nearest_patch(images: torch.Tensor) -> torch.Tensor:
+        n, _, h, w = images.shape
+        coded = centroids[torch.cdist(patches(images), centroids).argmin(1)]
+        grid = coded.reshape(n, h // 2, w // 2, 2, 2).permute(0, 1, 3, 2, 4)
+        return grid.reshape(images.shape)
+
+    found["k-means on patches"] = (*errors(nearest_patch), f"{num_codes} codes x 16 cells")
+    return found
 
 
 @torch.no_grad()
@@ -119,14 +209,22 @@ def main(argv: list[str] | None = None) -> int:
             f"  ({len(held_out)} digits)"
         )
     print(
-        f"codebook usage: {history.usage[-1]:.2f} of {args.num_codes} codes "
-        f"(before training {history.usage[0]:.2f})"
+        f"codebook usage: {round(history.usage[-1] * args.num_codes)} of {args.num_codes} codes "
+        f"(before training {round(history.usage[0] * args.num_codes)})"
     )
     print(
         f"code perplexity: {history.perplexity[-1]:.2f} of at most {args.num_codes} "
         f"(before training {history.perplexity[0]:.2f})"
     )
     print(f"training time: {seconds:.1f} s")
+    bits = 16 * math.ceil(math.log2(args.num_codes))
+    print(f"\nbaselines on the same split (MSE; the VQ-VAE spends {bits} bits per image):")
+    print(f"{'coder':<20}{'train':>9}{'held out':>10}  budget")
+    print(f"{'VQ-VAE':<20}{last:>9.5f}{held_out_after:>10.5f}  {bits} bits")
+    for name, (on_train, on_held_out, note) in baseline_errors(
+        train, held_out, args.num_codes, args.seed
+    ).items():
+        print(f"{name:<20}{on_train:>9.5f}{on_held_out:>10.5f}  {note}")
 
     if args.holdout >= 20:
         shown, which, before, after = held_out[:20], "held-out", held_out_before, held_out_after

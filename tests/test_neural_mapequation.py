@@ -1,0 +1,267 @@
+"""neural.mapequation: the soft map equation agrees with infomap_py's, its
+gradient is right, and cluster() learns good, reproducible modules."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+nx = pytest.importorskip("networkx")
+
+import infomap_py  # noqa: E402
+from infomap_py.errors import InfomapArgumentError  # noqa: E402
+from neural import mapequation  # noqa: E402
+from neural.mapequation import cluster, flow_tensors, seed_infomap, soft_codelength  # noqa: E402
+
+
+def _one_hot(labels) -> torch.Tensor:
+    labels = torch.as_tensor(np.asarray(labels, dtype=np.int64))
+    return torch.nn.functional.one_hot(labels).to(torch.float64)
+
+
+def _directed_graph() -> nx.DiGraph:
+    """A small directed graph with dangling nodes, weights and reciprocal links."""
+    G = nx.gnp_random_graph(30, 0.12, seed=3, directed=True)
+    rng = np.random.default_rng(0)
+    for u, v in G.edges():
+        G[u][v]["weight"] = float(rng.integers(1, 4))
+    return G
+
+
+KARATE_PARTITIONS = {
+    "infomap": None,  # filled from infomap_py.cluster
+    "random": np.random.default_rng(1).integers(0, 5, 34),
+    "singletons": np.arange(34),
+}
+
+FLOW_OPTIONS = [
+    {},
+    {"flow_model": "directed"},
+    {"flow_model": "directed", "recorded_teleportation": True},
+    {"markov_time": 0.6},
+    {"flow_model": "directed", "markov_time": 1.7},
+]
+
+DIRECTED_OPTIONS = [
+    {},
+    {"recorded_teleportation": True},
+    {"recorded_teleportation": True, "to_nodes": True, "teleportation": 0.3},
+    {"markov_time": 2.5},
+    {"recorded_teleportation": True, "markov_time": 0.5},
+    {"flow_model": "undirdir"},
+    {"flow_model": "outdirdir"},
+    {"flow_model": "rawdir"},
+    {"regularized": True},
+]
+
+
+@pytest.mark.parametrize("options", FLOW_OPTIONS, ids=str)
+@pytest.mark.parametrize("which", sorted(KARATE_PARTITIONS))
+def test_one_hot_equals_infomap_codelength_on_karate(options, which):
+    G = nx.karate_club_graph()
+    labels = KARATE_PARTITIONS[which]
+    if labels is None:
+        labels = infomap_py.cluster(G, two_level=True, **options).labels
+    expected = float(infomap_py.codelength(G, labels, **options))
+    got = soft_codelength(_one_hot(labels), infomap_py.compute_flow(G, **options))
+    assert got.dtype == torch.float64
+    assert got.item() == pytest.approx(expected, abs=1e-9)
+
+
+@pytest.mark.parametrize("options", DIRECTED_OPTIONS, ids=str)
+def test_one_hot_equals_infomap_codelength_on_a_directed_graph(options):
+    G = _directed_graph()
+    flow = infomap_py.compute_flow(G, **options)
+    if options.get("recorded_teleportation") or options.get("regularized"):
+        assert flow.teleport_total > 0.0  # the teleportation terms are exercised
+    for labels in (np.arange(30) % 4, infomap_py.cluster(G, two_level=True, **options).labels):
+        expected = float(infomap_py.codelength(G, labels, **options))
+        assert soft_codelength(_one_hot(labels), flow).item() == pytest.approx(expected,
+                                                                              abs=1e-9)
+
+
+@pytest.mark.parametrize("options", [{}, {"recorded_teleportation": True}], ids=str)
+def test_the_hard_score_of_the_training_loop_is_the_one_hot_codelength(options):
+    """cluster() picks its best epoch by a link-list formula; it is the soft one."""
+    G = _directed_graph()
+    tensors = flow_tensors(infomap_py.compute_flow(G, **options))
+    for labels in (np.arange(30) % 4, np.zeros(30, dtype=np.int64), np.arange(30)):
+        index = torch.as_tensor(labels)
+        hard = mapequation._partition_codelength(index, int(labels.max()) + 2, tensors)
+        assert hard.item() == pytest.approx(soft_codelength(_one_hot(labels), tensors).item(),
+                                            abs=1e-12)
+
+
+def test_one_module_is_the_one_level_codelength_and_empty_columns_cost_nothing():
+    G = nx.les_miserables_graph()
+    flow = infomap_py.compute_flow(G)
+    one = float(infomap_py.codelength(G, [0] * G.number_of_nodes()))
+    S = torch.zeros(G.number_of_nodes(), 3, dtype=torch.float64)
+    S[:, 1] = 1.0
+    assert soft_codelength(S, flow).item() == pytest.approx(one, abs=1e-9)
+
+
+def test_soft_codelength_is_smooth_between_partitions():
+    """Halfway between two partitions the code differs from both, and the
+    value moves continuously from one to the other."""
+    G = nx.karate_club_graph()
+    flow = flow_tensors(infomap_py.compute_flow(G))
+    first, second = np.arange(34) % 2, (np.arange(34) < 17).astype(np.int64)
+    a, b = _one_hot(first), _one_hot(second)
+    values = [soft_codelength((1 - t) * a + t * b, flow).item() for t in np.linspace(0, 1, 21)]
+    assert values[0] == pytest.approx(float(infomap_py.codelength(G, first)))
+    assert values[-1] == pytest.approx(float(infomap_py.codelength(G, second)))
+    assert max(abs(np.diff(values))) < 0.2
+    assert len(set(np.round(values, 9))) > 15
+
+
+@pytest.mark.parametrize("options", [{}, {"flow_model": "directed",
+                                          "recorded_teleportation": True}], ids=str)
+def test_gradient_passes_gradcheck(options):
+    G = nx.barbell_graph(4, 1)
+    flow = flow_tensors(infomap_py.compute_flow(G, **options))
+    logits = torch.randn(9, 3, dtype=torch.float64,
+                         generator=torch.Generator().manual_seed(0)).requires_grad_()
+    assert torch.autograd.gradcheck(lambda x: soft_codelength(torch.softmax(x, 1), flow),
+                                    (logits,), eps=1e-6, atol=1e-6)
+
+
+def test_gradient_is_finite_where_flows_are_zero():
+    """One-hot rows and an empty column give plogp(0) terms: gradient 0, not NaN."""
+    G = nx.karate_club_graph()
+    S = _one_hot(np.arange(34) % 2)
+    S = torch.cat([S, torch.zeros(34, 1, dtype=torch.float64)], dim=1).requires_grad_()
+    soft_codelength(S, infomap_py.compute_flow(G)).backward()
+    assert torch.isfinite(S.grad).all()
+
+
+def test_soft_codelength_rejects_what_is_not_an_assignment():
+    flow = infomap_py.compute_flow(nx.path_graph(4))
+    with pytest.raises(ValueError, match=r"shape \(n, k\) with n = 4"):
+        soft_codelength(torch.ones(3, 1, dtype=torch.float64), flow)
+    with pytest.raises(ValueError, match="sum to 1"):
+        soft_codelength(torch.full((4, 2), 0.6, dtype=torch.float64), flow)
+    with pytest.raises(ValueError, match="non-negative"):
+        soft_codelength(torch.tensor([[1.5, -0.5]] * 4, dtype=torch.float64), flow)
+    with pytest.raises(TypeError, match="floating-point"):
+        soft_codelength(torch.ones(4, 1, dtype=torch.int64), flow)
+    with pytest.raises(TypeError, match="Flow"):
+        soft_codelength(torch.ones(4, 1, dtype=torch.float64), "flow")
+
+
+def test_karate_soft_clustering_is_within_five_percent_of_infomap():
+    G = nx.karate_club_graph()
+    best = infomap_py.cluster(G, two_level=True, trials=5).codelength
+    for encoder, epochs in (("logits", 300), ("gcn", 150)):
+        res = cluster(G, encoder=encoder, epochs=epochs)
+        assert res.codelength <= 1.05 * best, encoder
+        assert 2 <= res.num_modules <= 6
+        # the reported codelengths are those of what is returned
+        assert res.codelength == pytest.approx(float(infomap_py.codelength(G, res.labels)))
+        assert res.soft_codelength == pytest.approx(
+            soft_codelength(torch.as_tensor(res.soft), infomap_py.compute_flow(G)).item())
+        assert np.array_equal(res.labels, mapequation.compact_labels(res.soft.argmax(1)))
+        assert res.history.shape == (epochs,) and res.history[-1] < res.history[0]
+
+
+@pytest.mark.parametrize("estimator", ["gumbel", "straight-through"])
+def test_gumbel_estimators_learn_modules(estimator):
+    G = nx.karate_club_graph()
+    res = cluster(G, estimator=estimator, epochs=150, seed=1)
+    assert res.codelength < 0.95 * float(infomap_py.codelength(G, [0] * 34))
+    assert res.soft.shape == (34, 6) and np.allclose(res.soft.sum(1), 1.0)
+
+
+def test_same_seed_same_result_other_seed_other_noise():
+    G = nx.karate_club_graph()
+    runs = [cluster(G, estimator="gumbel", encoder="mlp", epochs=40, seed=s) for s in (5, 5, 6)]
+    assert np.array_equal(runs[0].history, runs[1].history)
+    assert np.array_equal(runs[0].soft, runs[1].soft)
+    assert np.array_equal(runs[0].labels, runs[1].labels)
+    assert not np.array_equal(runs[0].history, runs[2].history)
+
+
+def test_directed_options_reach_the_flow_and_the_hard_codelength():
+    G = _directed_graph()
+    options = {"recorded_teleportation": True, "markov_time": 1.5}
+    res = cluster(G, epochs=60, **options)
+    assert res.codelength == pytest.approx(
+        float(infomap_py.codelength(G, res.labels, **options)))
+    assert res.codelength != pytest.approx(float(infomap_py.codelength(G, res.labels)))
+
+
+@pytest.mark.parametrize("encoder", ["mlp", "gcn"])
+def test_features_drive_the_encoder(encoder):
+    """Features that name two planted groups let the encoder find them."""
+    G = nx.barbell_graph(6, 0)
+    features = np.repeat(np.eye(2), 6, axis=0)
+    res = cluster(G, encoder=encoder, features=features, max_modules=3, epochs=100)
+    assert sorted(np.bincount(res.labels).tolist()) == [6, 6]
+
+
+def test_hybrid_starts_from_infomap_and_seeds_it():
+    G = nx.karate_club_graph()
+    start = infomap_py.cluster(G, two_level=True)
+    res = cluster(G, init="infomap", epochs=30)
+    assert res.codelength <= start.codelength + 1e-9
+    seeded = seed_infomap(G, res, two_level=True)
+    assert seeded.codelength <= res.codelength + 1e-9
+    assert seeded.codelength == pytest.approx(
+        infomap_py.cluster(G, two_level=True, initial_partition=res.labels).codelength)
+
+
+@pytest.mark.parametrize(("kwargs", "error", "match"), [
+    ({"encoder": "transformer"}, InfomapArgumentError, "encoder must be one of"),
+    ({"estimator": "reinforce"}, InfomapArgumentError, "estimator must be one of"),
+    ({"init": "louvain"}, InfomapArgumentError, "init must be one of"),
+    ({"max_modules": 0}, InfomapArgumentError, "max_modules must be >= 1"),
+    ({"epochs": 0}, InfomapArgumentError, "epochs must be >= 1"),
+    ({"tau": 0.0}, InfomapArgumentError, "tau must be a finite number > 0"),
+    ({"lr": -1.0}, InfomapArgumentError, "lr must be a finite number > 0"),
+    ({"seed": -1}, InfomapArgumentError, "seed must be a non-negative integer"),
+    ({"features": np.ones((5, 2)), "encoder": "mlp"}, InfomapArgumentError,
+     r"one row per node \(4\)"),
+    ({"features": np.ones(4), "encoder": "gcn"}, InfomapArgumentError,
+     r"one row per node \(4\)"),
+    ({"features": np.ones((4, 2))}, InfomapArgumentError, "encoder='logits' has none"),
+    ({"device": "nonsense"}, InfomapArgumentError, "device must be a torch device"),
+    ({"max_modules": 2.5}, TypeError, "max_modules must be an integer"),
+    ({"teleportation": 1.5}, InfomapArgumentError, r"teleportation must be in \(0, 1\)"),
+])
+def test_cluster_rejects_bad_arguments(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        cluster(nx.path_graph(4), epochs=kwargs.pop("epochs", 2), **kwargs)
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="checks the error without a GPU")
+def test_cuda_without_a_gpu_is_a_clear_error():
+    with pytest.raises(InfomapArgumentError, match="no CUDA device"):
+        cluster(nx.path_graph(4), device="cuda", epochs=2)
+
+
+def test_draw_memberships_draws_a_pie_per_node_in_several_modules():
+    pytest.importorskip("matplotlib")
+    import matplotlib.pyplot as plt
+
+    G = nx.barbell_graph(4, 0)
+    soft = np.zeros((8, 3))
+    soft[:4, 0] = soft[4:, 1] = 1.0
+    soft[3] = [0.6, 0.3, 0.1]  # three shares above the threshold
+    soft[4] = [0.02, 0.98, 0.0]  # one below it: a disc
+    res = mapequation.SoftClustering(labels=soft.argmax(axis=1), soft=soft, codelength=1.0,
+                                     soft_codelength=1.0, history=np.zeros(1), best_epoch=0)
+    ax = mapequation.draw_memberships(G, res, threshold=0.05)
+    links, discs, pies = ax.collections
+    assert len(links.get_segments()) == G.number_of_edges()
+    assert len(discs.get_offsets()) == 7
+    assert pies.get_gid() == "network-pies" and len(pies.get_paths()) == 3
+    assert np.allclose(pies.get_offsets(), pies.get_offsets()[0])  # all three at node 3
+    assert "1 nodes in several" in ax.get_title()
+    plt.close(ax.figure)
+    with pytest.raises(InfomapArgumentError, match=r"threshold must be in \(0, 1\)"):
+        mapequation.draw_memberships(G, res, threshold=1.5)
+    with pytest.raises(InfomapArgumentError, match="result has 8 nodes but G has 5"):
+        mapequation.draw_memberships(nx.path_graph(5), res)
+    with pytest.raises(TypeError, match="SoftClustering"):
+        mapequation.draw_memberships(G, soft)
