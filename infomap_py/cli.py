@@ -1127,6 +1127,11 @@ def _connect(address: str, connection: contextlib.ExitStack):
             local = connection.enter_context(distributed.LocalCluster(
                 threads_per_worker=1, processes=True, dashboard_address=None))
             return connection.enter_context(distributed.Client(local))
+        # A malformed address is refused before a client starts its event loop.
+        scheme, _ = distributed.comm.parse_address(address)
+        distributed.comm.registry.get_backend(scheme)
+        if scheme in ("tcp", "tls", "ws", "wss"):
+            distributed.comm.get_address_host_port(address)
         return connection.enter_context(distributed.Client(address, timeout=SCHEDULER_TIMEOUT))
     except (OSError, ValueError, TypeError) as err:  # TimeoutError is an OSError
         reason = (str(err).strip().splitlines() or [type(err).__name__])[0]
