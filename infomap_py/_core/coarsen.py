@@ -204,7 +204,7 @@ def _remove_internal_teleportation(flows, self_tele):
 
 
 #: Graphs of at most this many entries are aggregated in one pass, into
-#: buffers as large as the graph (see :func:`aggregate_net`).
+#: buffers as large as the graph (see :func:`_rows_to_fill`).
 ONE_PASS_ENTRIES = 1 << 20
 
 
@@ -215,24 +215,12 @@ def aggregate_net(net, labels, num_modules):
     nodes and metadata categories of its members.
 
     The rows of every module's members are read once for the module flows
-    and the rows of the new graph alike.  A graph of up to
-    :data:`ONE_PASS_ENTRIES` entries (the sub-networks of modules, and the
-    levels above the first of most networks) is summed into buffers as
-    large as the graph, then cut to size; a larger one is read once more
-    first, so that the new graph is allocated at its exact size (as
-    :func:`aggregate` does).  Both give the same graph and flows to the bit,
-    and the flows of :func:`module_flows`.
+    and the rows of the new graph alike (the graph of :func:`aggregate`, the
+    flows of :func:`module_flows`, to the bit).
     """
     indptr, neighbours, out_flow, in_flow = net.graph
-    shared = shares_flows(out_flow, in_flow)
     start, members = members_by_label(labels, num_modules)
-    one_pass = neighbours.shape[0] <= ONE_PASS_ENTRIES
-    if one_pass:
-        capacity = np.zeros(2, dtype=np.int64)
-        capacity[1] = neighbours.shape[0]
-        rows = _empty_rows(capacity, shared)
-    else:
-        rows = _empty_rows(_module_rows(net.graph, labels, start, members), shared)
+    rows = _rows_to_fill(net.graph, labels, start, members)
     new_indptr = np.zeros(num_modules + 1, dtype=np.int64)
     flows, self_tele = _no_module_flows(num_modules)
     slot = np.full(num_modules, -1, dtype=np.int64)
@@ -250,12 +238,7 @@ def aggregate_net(net, labels, num_modules):
                              indptr[u], indptr[u + 1], labels, a)
         new_indptr[a + 1] = count
     _remove_internal_teleportation(flows, self_tele)
-    graph = rows
-    if one_pass:
-        new_out = rows.out_flow[:count].copy()
-        new_in = new_out if shared else rows.in_flow[:count].copy()
-        graph = FlowGraph(new_indptr, rows.neighbours[:count].copy(), new_out, new_in)
-    return FlowNet(graph, aggregate_node_data(net.node_data, labels, num_modules),
+    return FlowNet(_filled_rows(rows, new_indptr), aggregate_node_data(net.node_data, labels, num_modules),
                    flows.enter, flows.exit, aggregate_physical(net.phys, labels, num_modules),
                    aggregate_meta(net.meta, labels, num_modules))
 
@@ -263,25 +246,59 @@ def aggregate_net(net, labels, num_modules):
 @jit
 def aggregate(graph, labels, num_modules):
     """Return the flow graph of the modules: one node per module, links
-    between modules summed, links inside a module dropped.
-
-    A first pass counts each module's neighbouring modules, so that the
-    new arrays are allocated at their exact size (no worst-case buffers
-    beside the graph being aggregated).
-    """
+    between modules summed, links inside a module dropped (rows filled as
+    :func:`_rows_to_fill` says)."""
     indptr, neighbours, out_flow, in_flow = graph
     start, members = members_by_label(labels, num_modules)
-    new_indptr = _module_rows(graph, labels, start, members)
-    new_graph = _empty_rows(new_indptr, shares_flows(out_flow, in_flow))
+    rows = _rows_to_fill(graph, labels, start, members)
+    new_indptr = np.zeros(num_modules + 1, dtype=np.int64)
     slot = np.full(num_modules, -1, dtype=np.int64)  # slot[b]: b's entry in the current row
     count = 0
     for a in range(num_modules):
         row_start = count
         for k in range(start[a], start[a + 1]):
             u = members[k]
-            count = _add_row(new_graph, slot, row_start, count, neighbours, out_flow, in_flow,
+            count = _add_row(rows, slot, row_start, count, neighbours, out_flow, in_flow,
                              indptr[u], indptr[u + 1], labels, a)
-    return new_graph
+        new_indptr[a + 1] = count
+    return _filled_rows(rows, new_indptr)
+
+
+@inline_jit
+def _rows_to_fill(graph, labels, start, members):
+    """Return the flow graph that the rows of the modules of ``labels``
+    (``start``/``members``: :func:`members_by_label`) are summed into.
+
+    A graph of up to :data:`ONE_PASS_ENTRIES` entries (the sub-networks of
+    modules, and the levels above the first of most networks) gets buffers
+    as large as itself, one row spanning them, cut to size once filled
+    (:func:`_filled_rows`).  A larger one is read once more first, to count
+    each module's neighbouring modules, so that the new graph is allocated
+    at its exact size (no worst-case buffers beside it).  Both give the
+    same graph to the bit.
+    """
+    shared = shares_flows(graph.out_flow, graph.in_flow)
+    nnz = graph.neighbours.shape[0]
+    if nnz <= ONE_PASS_ENTRIES:
+        capacity = np.zeros(2, dtype=np.int64)
+        capacity[1] = nnz
+        return _empty_rows(capacity, shared)
+    return _empty_rows(_module_rows(graph, labels, start, members), shared)
+
+
+@inline_jit
+def _filled_rows(rows, new_indptr):
+    """Return the graph of ``rows`` (from :func:`_rows_to_fill`) filled to
+    the rows ``new_indptr``: as they are where they were counted first, else
+    the buffers' first entries copied out."""
+    count = new_indptr[new_indptr.shape[0] - 1]
+    if (rows.indptr.shape[0] == new_indptr.shape[0]
+            and rows.indptr[rows.indptr.shape[0] - 1] == count):
+        return rows  # counted first, or buffers filled to their end
+    new_out = rows.out_flow[:count].copy()
+    shared = shares_flows(rows.out_flow, rows.in_flow)
+    new_in = new_out if shared else rows.in_flow[:count].copy()
+    return FlowGraph(new_indptr, rows.neighbours[:count].copy(), new_out, new_in)
 
 
 @inline_jit
