@@ -17,6 +17,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from ._sort import unique_inverse
 from .errors import InfomapArgumentError, NotAPartitionError
 from .flow import FLOW_MODELS
 from .result import InfomapResult
@@ -332,7 +333,7 @@ def check_partition_tree(partition: Any, nodes: Sequence[Any]) -> tuple[np.ndarr
     tree = check_module_tree(partition, nodes)
     if tree is not None:
         return tree
-    _, labels = np.unique(check_partition(partition, nodes), return_inverse=True)
+    _, labels = unique_inverse(check_partition(partition, nodes))
     return two_level_tree(labels)
 
 

@@ -26,6 +26,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ._sort import unique_inverse
 from .network import Network
 
 # The kernels (``._core``, which imports Numba) and SciPy are imported by the
@@ -363,7 +364,7 @@ def _merged_links(src: np.ndarray, dst: np.ndarray, n: int):
     """Return ``(source, target, index)``: the distinct ``(source, target)``
     pairs, sorted, and for every link the pair it is (the official Infomap
     sums the weights of a link given twice into one link)."""
-    pairs, index = np.unique(src * np.int64(n) + dst, return_inverse=True)
+    pairs, index = unique_inverse(src * np.int64(n) + dst)
     return pairs // n, pairs % n, index.reshape(-1)
 
 

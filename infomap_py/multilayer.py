@@ -22,6 +22,7 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
+from ._sort import unique, unique_inverse
 from .network import Network, StateNetwork
 
 #: Node and layer ids are unsigned 32-bit integers in the official Infomap.
@@ -83,7 +84,7 @@ class MultilayerNetwork:
     @property
     def layers(self) -> np.ndarray:
         """The layer ids, sorted."""
-        return np.unique(np.concatenate([self.links[0], self.links[2],
+        return unique(np.concatenate([self.links[0], self.links[2],
                                          self.inter[0], self.inter[2]]))
 
     @property
@@ -154,7 +155,7 @@ class MultilayerNetwork:
         directed = _resolve_directed(directed, graph_directed)
         lay, src, dst, w = (np.concatenate([p[i] for p in parts]) for i in range(4))
         inter_arrays = _inter_arrays(inter)
-        physical = np.unique(np.concatenate([src, dst, inter_arrays[1], *isolated]))
+        physical = unique(np.concatenate([src, dst, inter_arrays[1], *isolated]))
         return cls((lay, src, lay.copy(), dst, w), inter_arrays, bool(directed),
                    tuple(int(x) for x in physical), None, np.ones(lay.shape[0], dtype=bool))
 
@@ -495,7 +496,7 @@ class _Build:
         fresh = np.flatnonzero(self.rank[states] < 0)
         if fresh.size == 0:
             return
-        _, first = np.unique(states[fresh], return_index=True)
+        _, first, _ = unique_inverse(states[fresh], return_index=True)
         first = fresh[np.sort(first)]
         new = states[first]
         self.rank[new] = np.arange(self.num_created, self.num_created + new.shape[0])
@@ -512,7 +513,7 @@ class _Build:
 def _state_keys(pairs: Sequence[tuple[np.ndarray, np.ndarray]], num_nodes: int) -> np.ndarray:
     """Return the sorted distinct keys ``layer * num_nodes + node`` of the
     ``(layer, node)`` arrays in ``pairs``."""
-    return np.unique(np.concatenate([lay * num_nodes + node for lay, node in pairs]))
+    return unique(np.concatenate([lay * num_nodes + node for lay, node in pairs]))
 
 
 def _ordered(build: _Build, keys: Sequence[np.ndarray], order_cols: Sequence[np.ndarray],
@@ -562,8 +563,8 @@ def _expand(net: MultilayerNetwork, opts: _Options) -> StateNetwork:
     if np.any(intra & (s_lay != t_lay)):
         raise ValueError("an *Intra link (from_intra True) must stay in its layer")
 
-    layer_ids = np.unique(np.concatenate([s_lay, t_lay, i_lay, i_tlay]))
-    node_ids = np.unique(np.concatenate([s_node, t_node, i_node]))
+    layer_ids = unique(np.concatenate([s_lay, t_lay, i_lay, i_tlay]))
+    node_ids = unique(np.concatenate([s_node, t_node, i_node]))
     n = node_ids.shape[0]
     cl = lambda a: np.searchsorted(layer_ids, a)  # noqa: E731 - compact layer index
     cn = lambda a: np.searchsorted(node_ids, a)  # noqa: E731 - compact node index
@@ -925,7 +926,7 @@ def _physical(net: MultilayerNetwork, state_nodes: np.ndarray) -> tuple[np.ndarr
     """Return the physical node ids (declared ones and those of states,
     sorted) and their names (``None`` when the network has none)."""
     declared = np.asarray(net.physical_nodes, dtype=np.int64).ravel()
-    ids = np.unique(np.concatenate([declared, state_nodes]))
+    ids = unique(np.concatenate([declared, state_nodes]))
     if net.physical_names is None:
         return ids, None
     if len(net.physical_names) != declared.shape[0]:

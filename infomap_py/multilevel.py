@@ -35,6 +35,7 @@ from ._core.search import (
     subnetwork_constants,
     total_codelength,
 )
+from ._sort import unique
 from .two_level import DEFAULT_CONTROLS, SearchControls, partition
 from .workers import SERIAL, Workers
 
@@ -243,7 +244,7 @@ def split_recursively(net: tuple, parent: np.ndarray, leaf_module: np.ndarray,
     # Room for the sub-modules: splits create at most two per leaf.
     parent = np.concatenate([parent, np.zeros(2 * n, dtype=np.int64)])
     leaf_module = leaf_module.copy()
-    queue = np.unique(leaf_module)
+    queue = unique(leaf_module)
     module_limits = controls.for_modules()
     while queue.size:
         start, members = members_by_label(leaf_module, num_tree)

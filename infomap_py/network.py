@@ -8,6 +8,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from ._sort import unique_inverse
 _INT64_MIN = -(1 << 63)
 _INT64_MAX = (1 << 63) - 1
 
@@ -247,7 +248,7 @@ class StateNetwork:
         """
         physical = np.asarray(self.physical, dtype=np.int64)
         key = np.asarray(modules, dtype=np.int64) * self.num_physical + physical
-        unique, first, row = np.unique(key, return_index=True, return_inverse=True)
+        unique, first, row = unique_inverse(key, return_index=True)
         summed = np.bincount(row.ravel(), weights=np.asarray(flow, dtype=np.float64),
                              minlength=unique.size)
         return unique // self.num_physical, unique % self.num_physical, summed, first
@@ -307,7 +308,7 @@ def _state_links(links: Any, num_states: int) -> tuple[np.ndarray, np.ndarray, n
 
 def _integer_physical_index(physical: np.ndarray) -> tuple[Sequence[int], np.ndarray]:
     """Return ``(sorted distinct ids, index of every state's id)`` of integer labels."""
-    ids, index = np.unique(physical, return_inverse=True)
+    ids, index = unique_inverse(physical)
     if ids.size and int(ids[-1]) - int(ids[0]) + 1 == ids.size:
         return range(int(ids[0]), int(ids[-1]) + 1), index.astype(np.int64).ravel()
     return ids.tolist(), index.astype(np.int64).ravel()

@@ -17,6 +17,7 @@ from ._core.memory import is_memory
 from ._core.rng import new_state
 from ._core.search import node_entropy
 from ._core.tree import dissolve_unpaid_modules, module_codelengths
+from ._sort import unique_inverse
 from .flow import Flow, flow_graph
 from .multilevel import (
     NO_BIAS,
@@ -178,7 +179,7 @@ def run_trial(
     node_flow = net.node_data.flow
     n = node_flow.shape[0]
     if initial_labels is not None:
-        labels = np.unique(initial_labels, return_inverse=True)[1].astype(np.int64)
+        labels = unique_inverse(initial_labels)[1]
     else:
         labels = np.arange(n, dtype=np.int64)
     labels, k, length = partition(net, constants, labels, int(labels.max()) + 1, rng,

@@ -7,6 +7,7 @@ from typing import Any, Hashable, Sequence
 
 import numpy as np
 
+from ._sort import unique_inverse
 
 class Codelength(float):
     """A codelength in bits that also carries its two parts.
@@ -330,7 +331,7 @@ def order_by_flow(labels: np.ndarray, node_flow: np.ndarray) -> tuple[np.ndarray
     labels = np.asarray(labels, dtype=np.int64)
     if labels.size == 0:
         return labels, np.zeros(0)
-    _, first, dense = np.unique(labels, return_index=True, return_inverse=True)
+    _, first, dense = unique_inverse(labels, return_index=True)
     module_flow = np.bincount(dense, weights=node_flow, minlength=first.size)
     order = np.lexsort((first, -module_flow))
     rank = np.empty_like(order)

@@ -9,7 +9,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from ._sort import stable_order
+from ._sort import stable_order, unique, unique_inverse
 from .flow import Flow, flow_graph
 
 
@@ -82,7 +82,7 @@ class ModuleTree:
     @property
     def num_leaf_modules(self) -> int:
         """The number of modules that hold nodes."""
-        return int(np.unique(self.leaf_module).size) if self.leaf_module.size else 0
+        return int(unique(self.leaf_module).size) if self.leaf_module.size else 0
 
     @property
     def level_codelengths(self) -> np.ndarray:
@@ -132,7 +132,7 @@ class ModuleTree:
         count from 0 in tree order (by flow, top down).
         """
         module = self.ancestors_at(level)
-        return np.unique(module, return_inverse=True)[1].astype(np.int64)
+        return unique_inverse(module)[1]
 
     def order(self) -> np.ndarray:
         """Return the nodes in ``.tree`` order: depth first, children by flow."""

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from .._sort import unique, unique_inverse
 from ..multilayer import MultilayerNetwork
 from ..network import Network, StateNetwork
 from ._source import decode, parse_number
@@ -405,7 +406,7 @@ def state_network(text: _Text, states: States | None, vertices: _Vertices | None
     order = np.argsort(state_ids, kind="stable")
     sorted_ids = state_ids[order]
     source, target = _link_indices(text, sections, states, sorted_ids, *links[:2])
-    physical_nodes, physical = np.unique(physical_ids[order], return_inverse=True)
+    physical_nodes, physical = unique_inverse(physical_ids[order])
     physical_nodes = _sorted_ids(physical_nodes)
     physical_names = ([name_of.get(node) or str(node) for node in physical_nodes]
                       if name_of else None)
@@ -644,7 +645,7 @@ def multilayer_network(text: _Text, rows: MultilayerRows, vertices: _Vertices | 
     inter_arrays = (*inter[:3], inter[3].astype(np.float64))
     from_intra = links[6].astype(bool)
     if vertices is None:
-        used = np.unique(np.concatenate([links[1], links[3], inter[1]]))
+        used = unique(np.concatenate([links[1], links[3], inter[1]]))
         return MultilayerNetwork(link_arrays, inter_arrays, directed, _sorted_ids(used), None,
                                  from_intra)
     nodes, names, _ = _vertex_data(vertices)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from .._core import parse
+from .._sort import unique_inverse
 from .._validate import check_num_nodes
 from ..errors import InputFormatError
 from ..multilayer import MultilayerNetwork
@@ -367,7 +368,7 @@ def _index_ids(source: np.ndarray, target: np.ndarray):
         if ids.shape[0] == span:
             return source, target, range(low, high + 1)
         return source, target, ids.tolist()
-    unique, inverse = np.unique(np.concatenate([source, target]), return_inverse=True)
+    unique, inverse = unique_inverse(np.concatenate([source, target]))
     inverse = inverse.astype(np.int64).ravel()
     return inverse[:m].copy(), inverse[m:].copy(), unique.tolist()
 

@@ -28,7 +28,7 @@ from typing import TextIO
 
 import numpy as np
 
-from .._sort import stable_order
+from .._sort import stable_order, unique_inverse
 from ..network import Network, StateNetwork
 from ..result import InfomapResult
 from ..tree import ModuleTree, build_tree, two_level_tree
@@ -442,7 +442,7 @@ def _modules_at_level(layout: _Layout, level: int) -> np.ndarray:
             module[deeper] = tree.parent[module[deeper]]
     position = np.empty(tree.parent.shape[0], dtype=np.int64)
     position[tree.module_order()] = np.arange(tree.parent.shape[0])
-    return np.unique(position[module], return_inverse=True)[1].astype(np.int64)
+    return unique_inverse(position[module])[1]
 
 
 def write_tree(result: InfomapResult, path: str | os.PathLike,
@@ -809,7 +809,7 @@ def write_json(result: InfomapResult, path: str | os.PathLike,
     per_level = []
     for level in range(1, tree.num_levels):
         module = tree.ancestors_at(level)
-        _, level_id = np.unique(position[module], return_inverse=True)
+        _, level_id = unique_inverse(position[module])
         per_level.append(level_id + 1)
     module_ids = (np.stack(per_level, axis=1) if per_level
                   else np.zeros((layout.flow.size, 0), dtype=np.int64))
