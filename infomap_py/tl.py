@@ -30,7 +30,7 @@ def infomap(
     neighbors_key: str | None = None,
     obsp: str | None = None,
     adjacency: Any = None,
-    use_weights: bool = True,
+    use_weights: bool = False,
     directed: bool = False,
     key_added: str = "infomap",
     two_level: bool = True,
@@ -68,8 +68,13 @@ def infomap(
     adjacency : scipy sparse matrix, numpy.ndarray or None
         A square ``n_obs x n_obs`` matrix given directly.
     use_weights : bool
-        Use the matrix entries as link weights; ``False`` gives every
-        non-zero entry weight 1.
+        Use the matrix entries as link weights.  By default every non-zero
+        entry counts 1: on the connectivities of ``sc.pp.neighbors``
+        (UMAP's fuzzy union) the weights make the map equation split large
+        cell types into many small modules, and the plain neighbour graph
+        recovers planted cell types far better (``benchmarks/RESULTS.md``,
+        "Issue 21").  ``True`` for a graph whose weights mean what they
+        say.
     directed : bool
         Read ``[i, j]`` as a link ``i -> j`` and use the directed flow model
         (PageRank).  By default the graph is undirected: a matrix that is
@@ -106,8 +111,9 @@ def infomap(
 
     Notes
     -----
-    Differences from the official package's ``infomap.tl.infomap``: labels
-    count from ``"0"`` (as Leiden's, and as :attr:`InfomapResult.labels`)
+    Differences from the official package's ``infomap.tl.infomap`` (and
+    ``sc.tl.leiden``): the weights are not used unless ``use_weights=True``
+    (both use them by default; see ``use_weights``); labels count from ``"0"`` (as Leiden's, and as :attr:`InfomapResult.labels`)
     where the official counts from ``"1"``; the search is two-level unless
     ``two_level=False``; ``adata.obs_names`` is not needed; and ``params``
     leaves out arguments that are ``None``, so that ``adata.write_h5ad``

@@ -57,7 +57,7 @@ def _same_partition(a, b) -> bool:
 def test_stand_in_gets_categorical_labels_and_metadata():
     graph, truth = _planted()
     cells = StandIn(graph.shape[0], {"connectivities": graph})
-    assert tl.infomap(cells, seed=7) is None
+    assert tl.infomap(cells, seed=7, use_weights=True) is None
     labels = cells.obs["infomap"]
     assert isinstance(labels.dtype, pd.CategoricalDtype)
     assert list(labels.cat.categories) == ["0", "1", "2"]
@@ -94,14 +94,15 @@ def test_copy_returns_a_new_object_and_leaves_the_input():
     assert "clusters" not in cells.obs and cells.uns == {}
 
 
-def test_use_weights_false_ignores_the_values_and_keeps_the_matrix():
+def test_weights_are_used_only_when_asked_and_the_matrix_is_kept():
     # Weights that alone decide: two cliques, heavy links between them.
     clique = np.ones((4, 4)) - np.eye(4)
     dense = np.block([[clique, 50.0 * np.eye(4)], [50.0 * np.eye(4), clique]])
     graph = sp.csr_array(dense)
     cells = StandIn(8, {"connectivities": graph})
-    tl.infomap(cells, key_added="weighted")
-    tl.infomap(cells, use_weights=False, key_added="plain")
+    tl.infomap(cells, use_weights=True, key_added="weighted")
+    tl.infomap(cells, key_added="plain")  # the default
+    assert cells.uns["plain"]["params"]["use_weights"] is False
     unweighted = infomap_py.cluster(sp.csr_array((dense > 0).astype(float)), two_level=True)
     np.testing.assert_array_equal(cells.obs["plain"].cat.codes.to_numpy(), unweighted.labels)
     assert cells.obs["weighted"].tolist() != cells.obs["plain"].tolist()
@@ -111,7 +112,7 @@ def test_use_weights_false_ignores_the_values_and_keeps_the_matrix():
 def test_multilevel_labels_the_top_modules():
     graph, _ = _planted(groups=4, size=8, seed=2)
     cells = StandIn(graph.shape[0], {"connectivities": graph})
-    tl.infomap(cells, two_level=False, trials=2, seed=3)
+    tl.infomap(cells, two_level=False, trials=2, seed=3, use_weights=True)
     expected = infomap_py.cluster(graph, directed=False, trials=2, seed=3)
     np.testing.assert_array_equal(cells.obs["infomap"].cat.codes.to_numpy(), expected.labels)
     assert cells.uns["infomap"]["params"]["two_level"] is False
@@ -121,7 +122,7 @@ def test_directed_reads_rows_as_links():
     graph, _ = _planted()
     upper = sp.triu(graph, format="csr")
     cells = StandIn(graph.shape[0], {"connectivities": upper})
-    tl.infomap(cells, directed=True, key_added="directed")
+    tl.infomap(cells, directed=True, use_weights=True, key_added="directed")
     expected = infomap_py.cluster(upper, directed=True, two_level=True)
     np.testing.assert_array_equal(cells.obs["directed"].cat.codes.to_numpy(), expected.labels)
     tl.infomap(cells, key_added="undirected")  # an asymmetric matrix read undirected: A + A^T
@@ -198,7 +199,7 @@ def test_official_package_agrees_on_the_partition():
     ours = StandIn(graph.shape[0], {"connectivities": graph})
     theirs = StandIn(graph.shape[0], {"connectivities": graph})
     theirs.obs_names = theirs.obs.index
-    tl.infomap(ours, two_level=True)
+    tl.infomap(ours, two_level=True, use_weights=True)
     official.infomap(theirs, two_level=True)
     assert _same_partition(ours.obs["infomap"].cat.codes, theirs.obs["infomap"].cat.codes)
     assert ours.uns["infomap"]["n_modules"] == theirs.uns["infomap"]["n_modules"]
