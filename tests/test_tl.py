@@ -205,3 +205,21 @@ def test_official_package_agrees_on_the_partition():
     assert ours.uns["infomap"]["n_modules"] == theirs.uns["infomap"]["n_modules"]
     assert ours.uns["infomap"]["codelength"] == pytest.approx(
         theirs.uns["infomap"]["codelength"], abs=1e-9)
+
+
+def test_the_front_doors_import_nothing_heavy():
+    """``infomap_py.tl`` and ``infomap_py.graphrag`` load on first use and import
+    neither pandas, anndata, pyarrow nor SciPy until they are called."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    path = os.pathsep.join(p for p in (str(root), os.environ.get("PYTHONPATH")) if p)
+    code = ("import sys, infomap_py; print(callable(infomap_py.tl.infomap), "
+            "callable(infomap_py.graphrag.run_communities), "
+            "[m for m in ('pandas', 'anndata', 'pyarrow', 'scipy', 'numba') if m in sys.modules])")
+    done = subprocess.run([sys.executable, "-c", code], env=dict(os.environ, PYTHONPATH=path),
+                          capture_output=True, text=True, timeout=120, check=True)
+    assert done.stdout.strip() == "True True []"
