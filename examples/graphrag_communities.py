@@ -45,12 +45,14 @@ def knowledge_graph() -> tuple[pd.DataFrame, pd.DataFrame]:
     pairs += [(a, b, 1.0) for a, b in BRIDGES]
     relationships = pd.DataFrame(pairs, columns=["source", "target", "weight"])
     relationships["id"] = [f"rel-{k}" for k in range(len(relationships))]
-    relationships["description"] = relationships["source"] + " relates to " + relationships["target"]
+    relationships["description"] = (relationships["source"] + " relates to "
+                                    + relationships["target"])
     relationships["text_unit_ids"] = [[f"chunk-{100 + k // 4}"] for k in range(len(relationships))]
     return entities, relationships
 
 
 def main() -> None:
+    """Write the tables, find the communities and print their tree."""
     entities, relationships = knowledge_graph()
     with tempfile.TemporaryDirectory() as folder:
         index = Path(folder)

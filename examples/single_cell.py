@@ -53,6 +53,7 @@ def cells_with_neighbours(counts: np.ndarray):
 
 
 def main() -> None:
+    """Cluster the generated cells and compare the clusters with the planted types."""
     counts, types = planted_counts()
     adata = cells_with_neighbours(counts)
     tl.infomap(adata, seed=1)  # as sc.tl.leiden(adata)

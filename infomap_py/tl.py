@@ -113,11 +113,12 @@ def infomap(
     -----
     Differences from the official package's ``infomap.tl.infomap`` (and
     ``sc.tl.leiden``): the weights are not used unless ``use_weights=True``
-    (both use them by default; see ``use_weights``); labels count from ``"0"`` (as Leiden's, and as :attr:`InfomapResult.labels`)
-    where the official counts from ``"1"``; the search is two-level unless
-    ``two_level=False``; ``adata.obs_names`` is not needed; and ``params``
-    leaves out arguments that are ``None``, so that ``adata.write_h5ad``
-    can store it.
+    (both use them by default; see ``use_weights``); labels count from
+    ``"0"`` (as Leiden's, and as :attr:`InfomapResult.labels`) where the
+    official counts from ``"1"``; the search is two-level unless
+    ``two_level=False`` (the official's is multilevel); ``adata.obs_names``
+    is not needed; and ``params`` leaves out arguments that are ``None``,
+    so that ``adata.write_h5ad`` can store it.
 
     Examples
     --------

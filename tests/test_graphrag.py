@@ -209,7 +209,8 @@ def test_the_official_package_writes_the_same_tables(tmp_path, found):
     theirs = official.run_graphrag_communities(input_dir=tmp_path)
     ours = tables.communities
     assert list(ours.columns) == list(theirs.communities.columns)
-    assert ours.drop(columns=["period"]).dtypes.equals(theirs.communities.drop(columns=["period"]).dtypes)
+    assert ours.drop(columns=["period"]).dtypes.equals(
+        theirs.communities.drop(columns=["period"]).dtypes)
     for column in ("id", "community", "parent", "children", "level", "title", "entity_ids",
                    "relationship_ids", "text_unit_ids", "size"):
         assert ours[column].map(lambda v: list(v) if isinstance(v, np.ndarray) else v).tolist() \
