@@ -7,8 +7,8 @@ follows scanpy's default recipe: total-count normalisation to 10^4, log1p,
 the 1,000 most variable genes, 50 principal components, 15 nearest
 neighbours, and connectivities from UMAP's fuzzy union (the weights
 ``sc.pp.neighbors`` stores in ``adata.obsp["connectivities"]``).  On that one
-graph it runs ``infomap_py.tl.infomap`` (two-level, the default, with and
-without the weights; and multilevel, labelled by top modules), the official
+graph it runs ``infomap_py.tl.infomap`` (two-level, without the weights, the
+default, and with them; and multilevel, labelled by top modules), the official
 package's ``infomap.tl.infomap`` (two-level, and multilevel, its default),
 and Leiden as ``sc.tl.leiden``
 runs it (leidenalg, RB configuration, resolution 1, weighted, until
@@ -157,8 +157,9 @@ def _official(adjacency, seed: int, **options) -> np.ndarray:
 
 
 METHODS = {
-    "infomap_py, two-level, weighted": lambda a, s: _infomap_py(a, s, use_weights=True),
-    "infomap_py, two-level, use_weights=False": lambda a, s: _infomap_py(a, s, use_weights=False),
+    "infomap_py, two-level, unweighted (the default)":
+        lambda a, s: _infomap_py(a, s, use_weights=False),
+    "infomap_py, two-level, use_weights=True": lambda a, s: _infomap_py(a, s, use_weights=True),
     "infomap_py, multilevel (top modules), weighted":
         lambda a, s: _infomap_py(a, s, two_level=False, use_weights=True),
     "official infomap.tl.infomap, two-level, weighted":
