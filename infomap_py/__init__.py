@@ -17,9 +17,12 @@ __version__ = "0.1.0"
 
 
 #: Names imported on first use, so that ``import infomap_py`` stays light:
-#: ``plot`` imports matplotlib, ``distributed`` Dask (on its first call);
-#: the readers are those of :mod:`infomap_py.io`.
-_LAZY = {"plot": None, "distributed": None, "read_network": ".io", "read_partition": ".io", "read_tree": ".io"}
+#: ``plot`` imports matplotlib, ``distributed`` Dask (on its first call),
+#: ``tl`` (scanpy-style single-cell clustering) and ``graphrag`` (GraphRAG
+#: community tables) pandas on their first call; the readers are those of
+#: :mod:`infomap_py.io`.
+_LAZY = {"plot": None, "distributed": None, "tl": None, "graphrag": None,
+         "read_network": ".io", "read_partition": ".io", "read_tree": ".io"}
 
 
 def __getattr__(name: str):
