@@ -690,7 +690,7 @@ def run(runner, pieces: list[list], sharding: Sharding, seed: int, options: dict
         if not total > 0.0:
             from .errors import InputFormatError
 
-            raise InputFormatError("the network has no link of positive weight")
+            raise InputFormatError("edges", None, "the network has no link of positive weight")
         shards = [runner.submit(start_level, s, total, seed + level) for s in shards]
         if entropy is None:
             entropy = sum(runner.gather([runner.submit(node_entropy, s) for s in shards]))
