@@ -348,7 +348,7 @@ def codelength_from_sums(sums: list[tuple]) -> tuple[float, int]:
 
 
 def sweep_shard(shard: Shard, replies: list[tuple], sum_exit: float, skip_joined: bool,
-                sweeps: int = 1, active: float = 1.0) -> tuple:
+                parity: int, sweeps: int = 1, active: float = 1.0) -> tuple:
     """Step 3 of a round: move every owned node once (``sweeps`` times), in
     random order, with the engine's sweep, against the module flows in
     ``replies`` (each home's answer to :func:`prepare`'s requests) and the
@@ -416,7 +416,18 @@ def sweep_shard(shard: Shard, replies: list[tuple], sum_exit: float, skip_joined
         moved += int(sweep(net, state, constants, shard.rng, scratch, skip_joined and s == 0,
                            False, True))
     before = shard.labels[:n_own].copy()
-    shard.labels[:n_own] = ids[state.labels[:n_own]]
+    after = ids[state.labels[:n_own]]
+    # Two neighbours in different shards must not swap modules (each moving
+    # to the other's, then back, round after round): a boundary node moves
+    # only to a module of a lower id in even rounds, of a higher id in odd
+    # ones, so of a swap one move stands.  (The shard's own moves that
+    # followed a move undone are kept: every label is a module, and the
+    # next round reconciles the flows of what the labels are.)
+    upward = after > before
+    undone = shard.boundary & (after != before) & (upward != bool(parity))
+    after[undone] = before[undone]
+    moved = int(np.count_nonzero(after != before))
+    shard.labels[:n_own] = after
     node, target = shard.ghosted_in
     changed = shard.labels[node] != before[node]
     node, target = node[changed], target[changed]
@@ -630,7 +641,8 @@ def _rounds(runner, shards: list, entropy: float, log: list, level: int, *,
             break
         swept = [runner.submit(sweep_shard, shards[k],
                                [runner.part(c, 1, k) for c in reconciled],
-                               sum(s[0] for s in sums), skip_first and r == 0, sweeps, active)
+                               sum(s[0] for s in sums), skip_first and r == 0, r % 2, sweeps,
+                               active)
                  for k in range(K)]
         shards = [runner.part(s, 0) for s in swept]
         messages = [[runner.part(s, 1, k) for s in swept] for k in range(K)]
