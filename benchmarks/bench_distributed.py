@@ -233,7 +233,7 @@ def _sharded(argv) -> None:
     print(f"codelength sharded / one machine - 1: "
           f"{100 * (result.codelength / local.codelength - 1):+.3f} %")
     print("worker peak RSS before -> after (MB): " + ", ".join(
-        f"{a:.0f} -> {b:.0f}" for a, b in zip(run["rss_before"], run["rss_after"])))
+        f"{a:.0f} -> {b:.0f}" for a, b in zip(run["rss_before"], run["rss_after"], strict=True)))
     print(f"load average after: {os.getloadavg()[0]:.2f}")
 
 
@@ -282,10 +282,12 @@ def _simulate(argv) -> None:
                   for b in np.array_split(np.arange(len(edges)), 8)]
         pieces = [[block[k] for block in blocks] for k in range(num_shards)]
         del blocks
-        took, run = _timed(lambda: _sharded.run(
-            _sharded.InProcess(), pieces, sharding, args.seed,
-            {"seed": args.seed, "two_level": True}, coarse_threshold=ipd.COARSE_THRESHOLD,
-            max_rounds=10, min_moved=1e-3, sweeps_per_round=1, max_levels=16, active=1.0))
+        start = time.perf_counter()
+        run = _sharded.run(_sharded.InProcess(), pieces, sharding, args.seed,
+                           {"seed": args.seed, "two_level": True},
+                           coarse_threshold=ipd.COARSE_THRESHOLD, max_rounds=10, min_moved=1e-3,
+                           sweeps_per_round=1, max_levels=16)
+        took = time.perf_counter() - start
         del pieces
         sent = np.array([r[5] for r in run.rounds], dtype=np.float64)
         state = _shard_state_bytes(edges, num_shards)
@@ -325,7 +327,7 @@ def _memory(argv) -> None:
                 Client(local_cluster) as client:
             client.wait_for_workers(args.workers)
             run = _sharded_run(client, edges, groups, os.path.join(folder, "net.parquet"), args)
-        growth = max(b - a for a, b in zip(run["rss_before"], run["rss_after"]))
+        growth = max(b - a for a, b in zip(run["rss_before"], run["rss_after"], strict=True))
         rows_per_worker = 2 * len(edges) / args.workers
         state = _shard_state_bytes(edges, args.shards)
         measured.append((nodes, len(edges), rows_per_worker, growth,

@@ -43,11 +43,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-#: Bytes a message of arrays takes (the arrays' buffers; headers left out).
-
 
 def nbytes(message) -> int:
-    """Return the bytes of the arrays in ``message`` (nested tuples/lists)."""
+    """Return the bytes of the arrays in ``message`` (nested tuples/lists):
+    the size of a message between shards, headers left out."""
     if isinstance(message, np.ndarray):
         return int(message.nbytes)
     if isinstance(message, (tuple, list)):
@@ -91,13 +90,13 @@ class Sharding:
         return shard_of(ids, self.num_shards, self.kind, self.max_id)
 
 
-def _rows_by_shard(src, dst, w, sharding: Sharding) -> list[tuple]:
-    """Split rows ``src -> dst`` by the shard of ``src``."""
-    where = sharding.of(src)
+def _by_shard(sharding: Sharding, ids: np.ndarray, *columns: np.ndarray) -> list[tuple]:
+    """Split ``(ids, *columns)`` by the shard of each id: one tuple per shard."""
+    where = sharding.of(ids)
     order = np.argsort(where, kind="stable")
     bounds = np.searchsorted(where[order], np.arange(sharding.num_shards + 1))
-    return [(src[order[a:b]], dst[order[a:b]], w[order[a:b]])
-            for a, b in zip(bounds[:-1], bounds[1:])]
+    return [(ids[order[a:b]], *[c[order[a:b]] for c in columns])
+            for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
 
 
 def edge_rows(source, target, weight, sharding: Sharding) -> list[tuple]:
@@ -111,7 +110,7 @@ def edge_rows(source, target, weight, sharding: Sharding) -> list[tuple]:
     src = np.concatenate([source, target[back]])
     dst = np.concatenate([target, source[back]])
     w = np.concatenate([weight, weight[back]])
-    return _rows_by_shard(src, dst, w, sharding)
+    return _by_shard(sharding, src, dst, w)
 
 
 def _sum_rows(src, dst, w):
@@ -252,19 +251,6 @@ def _group_sum(ids, *values):
     return (keys, *[np.bincount(inverse, weights=v, minlength=keys.shape[0]) for v in values])
 
 
-def _split_by_home(sharding: Sharding, ids, *columns) -> list[tuple]:
-    """Split ``(ids, *columns)`` by the shard each id is homed on."""
-    return _rows_by_shard_any(sharding, ids, columns)
-
-
-def _rows_by_shard_any(sharding, ids, columns):
-    where = sharding.of(ids)
-    order = np.argsort(where, kind="stable")
-    bounds = np.searchsorted(where[order], np.arange(sharding.num_shards + 1))
-    return [(ids[order[a:b]], *[c[order[a:b]] for c in columns])
-            for a, b in zip(bounds[:-1], bounds[1:])]
-
-
 def prepare(shard: Shard, label_messages: list[tuple]) -> tuple:
     """Step 1 of a round: apply the ghosts' new labels; return ``(shard,
     deltas, requests, sent)``, a message to each home: the changes of this
@@ -286,8 +272,8 @@ def prepare(shard: Shard, label_messages: list[tuple]) -> tuple:
     d_members = np.concatenate([-np.ones(int(was.sum())), np.ones(int(changed.sum()))])
     shard.reported = (module, exit_)
     grouped = _group_sum(ids, d_flow, d_exit, d_members)
-    deltas = _split_by_home(shard.sharding, *grouped)
-    requests = [piece[0] for piece in _split_by_home(shard.sharding, np.unique(shard.labels))]
+    deltas = _by_shard(shard.sharding, *grouped)
+    requests = [piece[0] for piece in _by_shard(shard.sharding, np.unique(shard.labels))]
     return shard, deltas, requests, _sent(shard.index, deltas, requests)
 
 
@@ -348,7 +334,7 @@ def codelength_from_sums(sums: list[tuple]) -> tuple[float, int]:
 
 
 def sweep_shard(shard: Shard, replies: list[tuple], sum_exit: float, skip_joined: bool,
-                parity: int, sweeps: int = 1, active: float = 1.0) -> tuple:
+                parity: int, sweeps: int = 1) -> tuple:
     """Step 3 of a round: move every owned node once (``sweeps`` times), in
     random order, with the engine's sweep, against the module flows in
     ``replies`` (each home's answer to :func:`prepare`'s requests) and the
@@ -362,9 +348,18 @@ def sweep_shard(shard: Shard, replies: list[tuple], sum_exit: float, skip_joined
     mover (its follow rule), and the only empty modules it offers are those
     this shard emptied itself (named as before: ids never clash)."""
     from ._core import mapeq
-    from ._core.moves import (ENTER, EXIT, FLOW, PLOGP_ENTER, PLOGP_EXIT, PLOGP_EXIT_FLOW,
-                              Scratch, new_partition, sweep)
-    from ._core.rng import next_u64, shuffle
+    from ._core.moves import (
+        ENTER,
+        EXIT,
+        FLOW,
+        PLOGP_ENTER,
+        PLOGP_EXIT,
+        PLOGP_EXIT_FLOW,
+        Scratch,
+        new_partition,
+        sweep,
+    )
+    from ._core.rng import shuffle
 
     n_own = shard.num_owned
     net = shard.net
@@ -407,12 +402,6 @@ def sweep_shard(shard: Shard, replies: list[tuple], sum_exit: float, skip_joined
     for s in range(sweeps):
         shuffle(shard.rng, scratch.order)
         scratch.dirty[:] = True
-        if active < 1.0:
-            # Boundary nodes move in a random share of the rounds only, so
-            # that two neighbours in different shards seldom move at once
-            # (each against the other's old module).
-            draw = np.random.default_rng(int(next_u64(shard.rng))).random(n_own)
-            scratch.dirty[:n_own] = ~shard.boundary | (draw < active)
         moved += int(sweep(net, state, constants, shard.rng, scratch, skip_joined and s == 0,
                            False, True))
     before = shard.labels[:n_own].copy()
@@ -448,8 +437,7 @@ def aggregate_rows(shard: Shard) -> tuple:
     src = shard.labels[local_src]
     dst = shard.labels[local_dst]
     src, dst, w = _sum_rows(src, dst, w / total)
-    pieces = _rows_by_shard(src, dst, w, shard.sharding)
-    return pieces
+    return _by_shard(shard.sharding, src, dst, w)
 
 
 def level_labels(shard: Shard) -> tuple[np.ndarray, np.ndarray]:
@@ -459,7 +447,7 @@ def level_labels(shard: Shard) -> tuple[np.ndarray, np.ndarray]:
 
 def lookup_requests(labels: tuple, sharding: Sharding) -> list[np.ndarray]:
     """The module ids of ``labels`` (from :func:`level_labels`), by home."""
-    return [piece[0] for piece in _split_by_home(sharding, np.unique(labels[1]))]
+    return [piece[0] for piece in _by_shard(sharding, np.unique(labels[1]))]
 
 
 def answer_lookups(final: tuple, requests: list[np.ndarray]) -> list[np.ndarray]:
@@ -509,12 +497,6 @@ class InProcess:
 
     def gather(self, handles):
         return list(handles)
-
-
-#: What one round did: the level, the round, the nodes moved in the sweep
-#: before it, the codelength and modules after reconciling, and the bytes
-#: the three steps sent between shards.
-RoundLog = tuple
 
 
 @dataclass
@@ -591,7 +573,7 @@ def relabel(shard: Shard, owned_labels: tuple, requests: list[np.ndarray],
 
 def ghost_requests(shard: Shard) -> list[np.ndarray]:
     """The shard's ghosts, by the shard that owns them."""
-    return [piece[0] for piece in _split_by_home(shard.sharding, shard.ghosts)]
+    return [piece[0] for piece in _by_shard(shard.sharding, shard.ghosts)]
 
 
 def keep_labels(shard: Shard) -> Shard:
@@ -610,8 +592,8 @@ def combine_labels(shard: Shard, num_top: int) -> Shard:
 
 
 def _rounds(runner, shards: list, entropy: float, log: list, level: int, *,
-            max_rounds: int, min_moved: float, sweeps: int, active: float,
-            skip_first: bool, num_nodes: int | None = None) -> tuple[list, int, int]:
+            max_rounds: int, min_moved: float, sweeps: int, skip_first: bool,
+            num_nodes: int | None = None) -> tuple[list, int, int]:
     """Run rounds (prepare, reconcile, sweep) until a sweep moves at most
     ``min_moved`` of the nodes (a fraction, at least one) or ``max_rounds``
     sweeps ran, then reconcile once more; return ``(shards, nodes,
@@ -641,8 +623,7 @@ def _rounds(runner, shards: list, entropy: float, log: list, level: int, *,
             break
         swept = [runner.submit(sweep_shard, shards[k],
                                [runner.part(c, 1, k) for c in reconciled],
-                               sum(s[0] for s in sums), skip_first and r == 0, r % 2, sweeps,
-                               active)
+                               sum(s[0] for s in sums), skip_first and r == 0, r % 2, sweeps)
                  for k in range(K)]
         shards = [runner.part(s, 0) for s in swept]
         messages = [[runner.part(s, 1, k) for s in swept] for k in range(K)]
@@ -670,7 +651,7 @@ def _final_labels(runner, sharding: Sharding, labels: list, below: list, ids, to
 
 def run(runner, pieces: list[list], sharding: Sharding, seed: int, options: dict, *,
         coarse_threshold: int, max_rounds: int, min_moved: float, sweeps_per_round: int,
-        max_levels: int, active: float, tune: bool = True) -> ShardedRun:
+        max_levels: int, tune: bool = True) -> ShardedRun:
     """Run the sharded search on ``runner`` (see :class:`InProcess`) from
     ``pieces[k]``, the rows of shard ``k`` (handles of
     :func:`edge_rows`'s pieces).
@@ -688,8 +669,7 @@ def run(runner, pieces: list[list], sharding: Sharding, seed: int, options: dict
     4. The labels are mapped back to the original nodes.
     """
     K = sharding.num_shards
-    rounds = dict(max_rounds=max_rounds, min_moved=min_moved, sweeps=sweeps_per_round,
-                  active=active)
+    rounds = dict(max_rounds=max_rounds, min_moved=min_moved, sweeps=sweeps_per_round)
     log = []
     level_modules = []
     below = []  # each lower level's handles of level_labels, per shard

@@ -1132,7 +1132,8 @@ def _sharded_run(args: argparse.Namespace) -> int:
             handle.write(f"# sharded over {result.num_shards} shards, codelength "
                          f"{result.codelength:.9f} bits, {result.num_top_modules} top "
                          f"modules\n# node_id module\n")
-            for node, module in zip(result.nodes.tolist(), (result.labels + 1).tolist()):
+            for node, module in zip(result.nodes.tolist(), (result.labels + 1).tolist(),
+                                    strict=True):
                 handle.write(f"{node} {module}\n")
     except BaseException:
         _remove_empty(created)

@@ -366,7 +366,7 @@ class ShardedResult:
 
     def as_dict(self) -> dict[int, int]:
         """The top module of every node id."""
-        return dict(zip(self.nodes.tolist(), self.labels.tolist()))
+        return dict(zip(self.nodes.tolist(), self.labels.tolist(), strict=True))
 
 
 class _DaskSteps:
@@ -417,8 +417,8 @@ def _edge_frame(edges: Any, num_shards: int) -> Any:
         array = np.asarray(edges)
         if array.ndim != 2 or array.shape[1] not in (2, 3) or array.shape[0] == 0:
             raise InputFormatError(
-                "edges", None, f"expected a Dask DataFrame, a Parquet or link-list path, or an edge "
-                f"array of shape (m, 2) or (m, 3) with m > 0; got "
+                "edges", None, f"expected a Dask DataFrame, a Parquet or link-list path, or an "
+                f"edge array of shape (m, 2) or (m, 3) with m > 0; got "
                 f"{type(edges).__name__} of shape {array.shape}")
         import pandas as pd
 
@@ -597,9 +597,9 @@ def cluster_sharded(edges: Any, client: Any = None, *, num_shards: int | None = 
     engine_options = {"seed": seed, "n_jobs": 1, **options}
     run = _sharded.run(steps, pieces, shards, seed, engine_options,
                        coarse_threshold=coarse_threshold, max_rounds=max_rounds,
-                       min_moved=1e-3, sweeps_per_round=1, max_levels=16, active=1.0,
+                       min_moved=1e-3, sweeps_per_round=1, max_levels=16,
                        tune=fine_tune)
     return ShardedResult(run.nodes, run.modules, run.codelength, run.coarse,
                          [dict(zip(("level", "round", "moved", "codelength", "modules",
-                                    "bytes"), r)) for r in run.rounds],
+                                    "bytes"), r, strict=True)) for r in run.rounds],
                          run.level_modules, num_shards, seed, time.perf_counter() - started)

@@ -276,7 +276,8 @@ def test_cli_shards_writes_the_top_modules(client, tmp_path):
 @pytest.mark.parametrize(("extra", "message"), [
     (["--shards", "2"], "--shards: needs --scheduler"),
     (["--scheduler", "local", "--shards", "0"], "--shards: must be >= 1, got 0"),
-    (["--scheduler", "local", "--shards", "2", "-d"], "--shards: cannot be combined with -d/--directed"),
+    (["--scheduler", "local", "--shards", "2", "-d"],
+     "--shards: cannot be combined with -d/--directed"),
     (["--scheduler", "local", "--shards", "2", "--markov-time", "2"],
      "--shards: cannot be combined with --markov-time"),
 ])
