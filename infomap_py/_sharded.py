@@ -69,7 +69,8 @@ def shard_of(ids: np.ndarray, num_shards: int, sharding: str = "hash",
     """
     ids = np.asarray(ids, dtype=np.int64)
     if sharding == "range":
-        return (ids * num_shards // (max_id + 1)).astype(np.int64)
+        width = -(-(max_id + 1) // num_shards)
+        return np.minimum(ids // width, num_shards - 1)
     with np.errstate(over="ignore"):
         z = ids.astype(np.uint64) + _MIX
         z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
@@ -587,7 +588,10 @@ def combine_labels(shard: Shard, num_top: int) -> Shard:
     module (:func:`keep_labels`) in its present module, ``bottom * num_top
     + module`` (modules ``0..num_top-1``)."""
     n_own = shard.num_owned
-    shard.labels[:n_own] = shard.extra["bottom"] * num_top + shard.labels[:n_own]
+    bottom = shard.extra["bottom"]
+    if n_own and bottom.max() >= (1 << 62) // num_top:
+        raise OverflowError("node ids too large to name the sub-modules of fine-tuning")
+    shard.labels[:n_own] = bottom * num_top + shard.labels[:n_own]
     return shard
 
 
