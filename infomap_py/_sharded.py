@@ -5,8 +5,9 @@ by contiguous id ranges).  A shard holds the *rows* of its own nodes (every
 link of an owned node, as ``owned -> other``; a self-link once) and, for the
 nodes at the other end of those links that other shards own, their module
 label only (*ghosts*).  The module table (flow, exit flow and members of
-every module) is sharded too: module ``m`` lives with the shard that owns
-node ``m`` (its *home*; a module is named after a node, so ids never clash).
+every module) is sharded too: module ``m`` lives with shard ``shard_of(m)``
+(its *home*).  Every node starts in a module named after it, and a shard
+reuses only the ids of modules it emptied itself, so ids never clash.
 
 One *round* of a level is three steps, each a pure function of its inputs
 (so the same code runs as Dask tasks, :mod:`infomap_py.distributed`, or in
@@ -24,14 +25,18 @@ one process, the simulation of ``benchmarks/bench_distributed.py``):
    against that snapshot of the module flows, with the engine's own sweep
    (:func:`infomap_py._core.moves.sweep`, the same move deltas), the ghosts
    standing still; it sends the new labels of its boundary nodes to the
-   shards that see them as ghosts.
+   shards that see them as ghosts.  A boundary node moves only to a lower
+   module id in even rounds and a higher one in odd rounds, so that two
+   neighbours in different shards cannot swap modules round after round.
 
 When a level stops moving, :func:`aggregate_rows` sums each shard's rows
 into rows between modules, routed to the module's home: the rows of the
 next level, which :func:`build_shard` takes as it takes the input's.  The
 flow is undirected (node flow proportional to strength, each link carrying
 ``w / sum`` each way), which every shard computes from its own rows and the
-total of all rows.
+total of all rows.  :func:`run` drives the levels, the ordinary engine on the
+network of the last level's modules (:func:`cluster_coarse`), the rounds of
+fine-tuning on the original nodes, and the labels back down.
 
 Memory of a shard: its rows, its nodes' and ghosts' labels and the flows of
 their modules; nothing here holds the whole graph.
@@ -88,6 +93,7 @@ class Sharding:
     max_id: int = 0
 
     def of(self, ids: np.ndarray) -> np.ndarray:
+        """The shard of every id."""
         return shard_of(ids, self.num_shards, self.kind, self.max_id)
 
 
@@ -274,7 +280,7 @@ def prepare(shard: Shard, label_messages: list[tuple]) -> tuple:
     shard.reported = (module, exit_)
     grouped = _group_sum(ids, d_flow, d_exit, d_members)
     deltas = _by_shard(shard.sharding, *grouped)
-    requests = [piece[0] for piece in _by_shard(shard.sharding, np.unique(shard.labels))]
+    requests = _requests(shard.sharding, np.unique(shard.labels))
     return shard, deltas, requests, _sent(shard.index, deltas, requests)
 
 
@@ -446,9 +452,14 @@ def level_labels(shard: Shard) -> tuple[np.ndarray, np.ndarray]:
     return shard.owned, shard.labels[:shard.num_owned].copy()
 
 
+def _requests(sharding: Sharding, ids: np.ndarray) -> list[np.ndarray]:
+    """The sorted ``ids`` split by home: a request to each shard."""
+    return [piece[0] for piece in _by_shard(sharding, ids)]
+
+
 def lookup_requests(labels: tuple, sharding: Sharding) -> list[np.ndarray]:
     """The module ids of ``labels`` (from :func:`level_labels`), by home."""
-    return [piece[0] for piece in _by_shard(sharding, np.unique(labels[1]))]
+    return _requests(sharding, np.unique(labels[1]))
 
 
 def answer_lookups(final: tuple, requests: list[np.ndarray]) -> list[np.ndarray]:
@@ -574,7 +585,7 @@ def relabel(shard: Shard, owned_labels: tuple, requests: list[np.ndarray],
 
 def ghost_requests(shard: Shard) -> list[np.ndarray]:
     """The shard's ghosts, by the shard that owns them."""
-    return [piece[0] for piece in _by_shard(shard.sharding, shard.ghosts)]
+    return _requests(shard.sharding, shard.ghosts)
 
 
 def keep_labels(shard: Shard) -> Shard:
