@@ -26,7 +26,8 @@ three benchmarks of its own:
   by ``cluster_sharded`` on a ``LocalCluster`` (``--shards`` shards on
   ``--workers`` workers) and by ``infomap_py.cluster`` here: codelength, NMI
   against the planted groups, time, rounds, bytes between shards, and every
-  worker's peak memory (``ru_maxrss``) before and after the run;
+  worker's resident memory before the run and its peak during it (Linux
+  ``VmRSS`` and ``VmHWM``, the peak reset before the run);
 * ``simulate``: the same search with every shard a step of this process
   (:class:`infomap_py._sharded.InProcess`), for 8-64 shards: codelength and
   bytes exchanged per round, and each shard's resident state;
@@ -152,8 +153,31 @@ def _trials(argv) -> None:
 
 
 def _peak_rss_mb() -> float:
-    """This process's peak resident memory (MB)."""
+    """This process's peak resident memory (MB) since the last
+    :func:`_reset_peak_rss` (Linux ``VmHWM``), else since it started."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def _reset_peak_rss() -> float:
+    """Start this process's peak resident memory afresh where Linux can
+    (``/proc/self/clear_refs``); return the present resident memory (MB)."""
+    try:
+        with open("/proc/self/clear_refs", "w") as refs:
+            refs.write("5")
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
+    return _peak_rss_mb()
 
 
 def _nmi(a, b) -> float:
@@ -189,7 +213,7 @@ def _sharded_run(client, edges, groups, folder, args, warm=True) -> dict:
         small, _ = planted_partition(2000, 10, args.degree, args.mixing, seed=args.seed)
         ipd.cluster_sharded(small, client, num_shards=args.shards, seed=args.seed,
                             two_level=True)
-    before = client.run(_peak_rss_mb)
+    before = client.run(_reset_peak_rss)
     took, result = _timed(lambda: ipd.cluster_sharded(folder, client, num_shards=args.shards,
                                                       seed=args.seed, two_level=True))
     after = client.run(_peak_rss_mb)
@@ -232,7 +256,7 @@ def _sharded(argv) -> None:
           f"NMI {_nmi(groups, local.labels):.4f}, {took:.1f} s")
     print(f"codelength sharded / one machine - 1: "
           f"{100 * (result.codelength / local.codelength - 1):+.3f} %")
-    print("worker peak RSS before -> after (MB): " + ", ".join(
+    print("worker RSS before -> peak during the run (MB): " + ", ".join(
         f"{a:.0f} -> {b:.0f}" for a, b in zip(run["rss_before"], run["rss_after"], strict=True)))
     print(f"load average after: {os.getloadavg()[0]:.2f}")
 
@@ -333,7 +357,7 @@ def _memory(argv) -> None:
         measured.append((nodes, len(edges), rows_per_worker, growth,
                          max(r for r, _ in state), max(b for _, b in state) / 1e6))
         print(f"{nodes} nodes, {len(edges)} edges: {rows_per_worker:.0f} link rows per worker, "
-              f"peak RSS growth of a worker {growth:.0f} MB (before "
+              f"peak RSS growth of a worker {growth:.0f} MB (RSS before "
               f"{max(run['rss_before']):.0f} MB); a shard's resident state "
               f"{measured[-1][5]:.1f} MB for {measured[-1][4]} rows; "
               f"{run['seconds']:.1f} s", flush=True)
