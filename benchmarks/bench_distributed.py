@@ -106,7 +106,7 @@ def _trials(argv) -> None:
     infomap_py.cluster(edges[:200], trials=2, two_level=True)  # compile (or load) the kernels
     seconds: dict[str, list[float]] = {}
     with LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
-                      dashboard_address=None) as local_cluster, Client(local_cluster) as client:
+                      dashboard_address=":0") as local_cluster, Client(local_cluster) as client:
         client.wait_for_workers(args.workers)
         # Load the kernels on every worker before timing.
         ipd.cluster(edges[:200], trials=2 * args.workers, two_level=True, client=client)
@@ -241,7 +241,7 @@ def _sharded(argv) -> None:
           f"{os.getloadavg()[0]:.2f}", flush=True)
     with tempfile.TemporaryDirectory() as folder, \
             LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
-                         dashboard_address=None) as local_cluster, \
+                         dashboard_address=":0") as local_cluster, \
             Client(local_cluster) as client:
         client.wait_for_workers(args.workers)
         run = _sharded_run(client, edges, groups, os.path.join(folder, "net.parquet"), args)
@@ -347,7 +347,7 @@ def _memory(argv) -> None:
         edges, groups = _planted(args, nodes)
         with tempfile.TemporaryDirectory() as folder, \
                 LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
-                             dashboard_address=None) as local_cluster, \
+                             dashboard_address=":0") as local_cluster, \
                 Client(local_cluster) as client:
             client.wait_for_workers(args.workers)
             run = _sharded_run(client, edges, groups, os.path.join(folder, "net.parquet"), args)

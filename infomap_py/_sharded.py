@@ -260,10 +260,10 @@ def _group_sum(ids, *values):
 
 def prepare(shard: Shard, label_messages: list[tuple]) -> tuple:
     """Step 1 of a round: apply the ghosts' new labels; return ``(shard,
-    deltas, requests, sent)``, a message to each home: the changes of this
-    shard's contributions to the modules homed there (ids, flow, exit,
-    members), and the ids of the modules whose flows it needs; ``sent`` is
-    the bytes of those bound for other shards."""
+    outbox)``, ``outbox[j]`` the message to home ``j``: ``(deltas,
+    requests)``, the changes of this shard's contributions to the modules
+    homed there (ids, flow, exit, members) and the ids of the modules
+    whose flows it needs."""
     n_own = shard.num_owned
     for ids, labels in label_messages:
         if ids.shape[0]:
@@ -281,23 +281,25 @@ def prepare(shard: Shard, label_messages: list[tuple]) -> tuple:
     grouped = _group_sum(ids, d_flow, d_exit, d_members)
     deltas = _by_shard(shard.sharding, *grouped)
     requests = _requests(shard.sharding, np.unique(shard.labels))
-    return shard, deltas, requests, _sent(shard.index, deltas, requests)
+    return shard, list(zip(deltas, requests, strict=True))
 
 
-def _sent(index: int, *messages: list) -> int:
-    """Bytes of the messages (one per shard) that leave shard ``index``."""
-    return sum(nbytes(m) for per_shard in messages for j, m in enumerate(per_shard)
-               if j != index)
+def _sent(index: int, messages: list) -> int:
+    """Bytes of ``messages`` (one per shard) but the one to or from shard
+    ``index`` itself: what crosses between shards."""
+    return sum(nbytes(m) for j, m in enumerate(messages) if j != index)
 
 
-def reconcile(shard: Shard, deltas: list[tuple], requests: list[np.ndarray],
-              node_entropy: float = 0.0) -> tuple:
+def reconcile(shard: Shard, inbox: list[tuple], node_entropy: float = 0.0) -> tuple:
     """Step 2 of a round, on a module's home: add the contributions'
     changes to the module table; return ``(shard, replies, sums)``:
-    ``replies[k]`` the flows of the modules shard ``k`` asked for, and
-    ``sums`` this home's share of the map equation's sums (see
-    :func:`codelength_from_sums`), then the bytes of the replies bound for
+    ``replies[k]`` the flows of the modules shard ``k`` asked for (in
+    ``inbox[k]``, its :func:`prepare` message), and ``sums`` this home's
+    share of the map equation's sums (see :func:`codelength_from_sums`),
+    then the bytes of the messages this step received from and sent to
     other shards."""
+    deltas = [message[0] for message in inbox]
+    requests = [message[1] for message in inbox]
     ids = np.concatenate([d[0] for d in deltas])
     if ids.shape[0]:
         table_ids, flow, exit_, members = shard.table
@@ -322,7 +324,7 @@ def reconcile(shard: Shard, deltas: list[tuple], requests: list[np.ndarray],
 
     sums = (float(exit_.sum()), float(entropy_terms(exit_)),
             float(entropy_terms(exit_ + flow)), int(table_ids.shape[0]), node_entropy,
-            _sent(shard.index, replies))
+            _sent(shard.index, inbox) + _sent(shard.index, replies))
     return shard, replies, sums
 
 
@@ -622,14 +624,11 @@ def _rounds(runner, shards: list, entropy: float, log: list, level: int, *,
     for r in range(max_rounds + 1):
         prepared = [runner.submit(prepare, shards[k], messages[k]) for k in range(K)]
         shards = [runner.part(p, 0) for p in prepared]
-        reconciled = [runner.submit(
-            reconcile, shards[j], [runner.part(p, 1, j) for p in prepared],
-            [runner.part(p, 2, j) for p in prepared], entropy if j == 0 else 0.0)
-            for j in range(K)]
+        reconciled = [runner.submit(reconcile, shards[j], [runner.part(p, 1, j) for p in prepared],
+                                    entropy if j == 0 else 0.0) for j in range(K)]
         shards = [runner.part(c, 0) for c in reconciled]
         sums = runner.gather([runner.part(c, 2) for c in reconciled])
-        sent = (sum(runner.gather([runner.part(p, 3) for p in prepared]))
-                + sum(s[5] for s in sums) + sent_sweep)
+        sent = sum(s[5] for s in sums) + sent_sweep
         length, num_modules = codelength_from_sums(sums)
         if num_nodes is None:
             num_nodes = num_modules

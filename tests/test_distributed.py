@@ -49,8 +49,9 @@ def test_cli_with_scheduler_local_writes_the_tree_of_the_local_run(tmp_path):
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory):
+    # dashboard_address=":0": any free port, so that clusters may run side by side.
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None,
+                                  dashboard_address=":0",
                                   local_directory=str(tmp_path_factory.mktemp("dask"))
                                   ) as local_cluster:
         with distributed.Client(local_cluster) as dask_client:
@@ -194,8 +195,10 @@ PLANTED_GROUPS = np.repeat(np.arange(6), 40)
 
 @pytest.fixture(scope="module")
 def sharded(client):
-    """The sharded result of the planted graph from an edge array (2 shards)."""
-    return ipd.cluster_sharded(PLANTED_EDGES, client, num_shards=2, seed=7, two_level=True)
+    """The sharded result of the planted graph from an edge array (2 shards;
+    at most 5 rounds a level, to keep the test cheap)."""
+    return ipd.cluster_sharded(PLANTED_EDGES, client, num_shards=2, seed=7, two_level=True,
+                               max_rounds=5)
 
 
 def test_sharded_codes_the_planted_graph_as_one_machine_does(sharded):
@@ -237,7 +240,8 @@ def test_sharded_input_forms_give_the_same_result(client, sharded, tmp_path, for
             (tmp_path / f"net{i}.txt").write_text(
                 "# source target\n" + "".join(f"{u} {v} 1\n" for u, v in part.to_numpy()))
         edges = str(tmp_path / "net*.txt")
-    got = ipd.cluster_sharded(edges, client, num_shards=2, seed=7, two_level=True)
+    got = ipd.cluster_sharded(edges, client, num_shards=2, seed=7, two_level=True,
+                              max_rounds=5)
     _same_sharded(got, sharded)
 
 
