@@ -404,13 +404,22 @@ def _edge_frame(edges: Any, num_shards: int) -> Any:
     elif _is_path(edges) or (isinstance(edges, (list, tuple)) and edges
                              and all(_is_path(p) for p in edges)):
         paths = [os.fspath(p) for p in (edges if isinstance(edges, (list, tuple)) else [edges])]
-        if all(p.endswith(".parquet") or os.path.isdir(p) for p in paths):
-            frame = dd.read_parquet(paths if len(paths) > 1 else paths[0])
-        else:
-            frame = dd.read_csv(paths if len(paths) > 1 else paths[0], sep=r"\s+",
-                                header=None, comment="#", names=["source", "target", "weight"],
-                                dtype={"source": "int64", "target": "int64",
-                                       "weight": "float64"}, blocksize="64MB")
+        parquet = all(p.endswith(".parquet") or os.path.isdir(p) for p in paths)
+        try:
+            if parquet:
+                frame = dd.read_parquet(paths if len(paths) > 1 else paths[0])
+            else:
+                frame = dd.read_csv(paths if len(paths) > 1 else paths[0], sep=r"\s+",
+                                    header=None, comment="#",
+                                    names=["source", "target", "weight"],
+                                    dtype={"source": "int64", "target": "int64",
+                                           "weight": "float64"}, blocksize="64MB")
+        except (OSError, ValueError) as err:  # (Dask reads a sample here)
+            # Dask's message ends with the reader's own.
+            reason = str(err).strip().splitlines()[-1].removeprefix("Original Message: ")
+            kind = "Parquet" if parquet else "a link list (source target [weight] per line)"
+            raise InputFormatError(", ".join(paths), None,
+                                   f"cannot be read as {kind}: {reason}") from None
     elif type(edges).__name__ == "DataFrame" and hasattr(edges, "columns"):
         frame = dd.from_pandas(edges, npartitions=num_shards)
     else:

@@ -253,9 +253,11 @@ def test_sharded_input_forms_give_the_same_result(client, sharded, tmp_path, for
     (np.zeros((0, 2), dtype=np.int64), {}, InputFormatError, "expected a Dask DataFrame"),
     (PLANTED_EDGES - 5, {}, InputFormatError, "edges: column 'source' has a negative node"),
     ("missing-columns", {}, InputFormatError, "edges: no column 'target'"),
+    ("no-such-net.txt", {}, InputFormatError,
+     r"no-such-net.txt: cannot be read as a link list \(source target \[weight\] per line\)"),
 ])
 def test_sharded_refuses_bad_input_naming_it(client, edges, options, error, message):
-    if isinstance(edges, str):
+    if isinstance(edges, str) and edges == "missing-columns":
         import pandas as pd
 
         edges = pd.DataFrame({"source": [0, 1], "to": [1, 2]})
