@@ -46,7 +46,7 @@ def test_several_sharded_levels_before_the_engine():
     run = sharded_run(3, coarse_threshold=10)
     assert len(run.level_modules) >= 2
     # Each level starts from the modules of the one below.
-    for (_, below), (nodes, _) in zip(run.level_modules, run.level_modules[1:]):
+    for (_, below), (nodes, _) in zip(run.level_modules, run.level_modules[1:], strict=False):
         assert nodes == below
     check_quality(run)
 
