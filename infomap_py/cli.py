@@ -398,6 +398,13 @@ def build_parser() -> argparse.ArgumentParser:
                              "runs on one thread unless --num-threads gives a count (needs "
                              "pip install 'infomap-py[dask]'; not with --converge or "
                              "--no-infomap)")
+    search.add_argument("--shards", type=int, default=None, metavar="K",
+                        help="with --scheduler: split the network's nodes into K shards "
+                             "(K > 1) and run the sharded core loop on the workers, for a "
+                             "network that does not fit one (undirected link lists or "
+                             "Parquet edge files, read on the workers; writes NAME.clu of "
+                             "the top modules; takes -2, -N, -s, --out-name, "
+                             "--no-overwrite and --silent only)")
     search.add_argument("--print-all-trials", action="store_true",
                         help="with -N > 1, also write every trial's result to "
                              "NAME_trial_K.FMT (K = offset + trial number, from 1) and print "
@@ -1048,9 +1055,19 @@ def _check_report_paths(args: argparse.Namespace) -> None:
 def _check_run_options(args: argparse.Namespace) -> None:
     """The rules of the official run options: --memory-report needs
     --timing-json, and --converge cannot be combined with parallel trials
-    or the sharding of a run (its shards cannot agree when to stop)."""
+    or the sharding of a run (its shards cannot agree when to stop); and
+    --shards needs --scheduler, K >= 1, and with K > 1 only the options the
+    sharded search takes."""
     if args.memory_report and args.timing_json is None:
         raise _UsageError("argument --memory-report: needs --timing-json")
+    if args.shards is not None:
+        if args.scheduler is None:
+            raise _UsageError("argument --shards: needs --scheduler (the shards run on a "
+                              "Dask cluster; --scheduler local for this machine)")
+        if args.shards < 1:
+            raise _UsageError(f"argument --shards: must be >= 1, got {args.shards}")
+        if args.shards > 1:
+            _check_sharded_options(args)
     if args.scheduler is not None and (args.converge or args.no_infomap):
         raise _UsageError("argument --scheduler: cannot be combined with "
                           f"{'--converge' if args.converge else '--no-infomap'} (it runs "
@@ -1064,6 +1081,68 @@ def _check_run_options(args: argparse.Namespace) -> None:
             raise _UsageError("argument --converge: cannot be combined with --trial-offset "
                               "or --trial-results (the shards of a run cannot agree when to "
                               "stop)")
+
+
+#: What a run with --shards K > 1 takes besides the network, the output
+#: folder, --scheduler and --shards: the rest needs the whole network in
+#: one process.
+_SHARDED_OPTIONS = {"two_level", "num_trials", "seed", "silent", "verbose", "out_name",
+                    "no_overwrite", "clu", "output"}
+
+
+def _check_sharded_options(args: argparse.Namespace) -> None:
+    """Refuse, naming it, an option that --shards K > 1 does not take."""
+    for action in build_parser()._actions:
+        if (not action.option_strings or action.dest in _SHARDED_OPTIONS
+                or action.dest in ("scheduler", "shards", "help", "version")):
+            continue
+        if getattr(args, action.dest, action.default) != action.default:
+            raise _UsageError(f"argument --shards: cannot be combined with "
+                              f"{'/'.join(action.option_strings)} (the sharded search "
+                              f"takes -2, -N, -s, --out-name, --no-overwrite and --silent)")
+    if args.network == "-" or _json_file(args.network):
+        raise _UsageError("argument --shards: the network must be link-list or Parquet "
+                          "files the workers can read, not standard input or JSON")
+    if args.output not in (None, "clu"):
+        raise _UsageError(f"argument --shards: writes the .clu file only, not -o "
+                          f"{args.output}")
+
+
+def _sharded_run(args: argparse.Namespace) -> int:
+    """--shards K > 1: cluster the network file on the Dask workers with
+    :func:`infomap_py.distributed.cluster_sharded` and write OUT/NAME.clu
+    (``node_id module``, modules from 1)."""
+    from .distributed import cluster_sharded
+    from .io._atomic import atomic_text_file
+
+    out_dir = Path(args.out_dir)
+    target = out_dir / f"{_out_name(args)}.clu"
+    try:
+        _preflight(args, [target])
+    except _UsageError as err:
+        return _fail(str(err))
+    options = {"two_level": args.two_level}
+    if args.num_trials is not None:
+        options["trials"] = args.num_trials
+    result = cluster_sharded(args.network, args.dask_client, num_shards=args.shards,
+                             seed=args.seed, **options)
+    created = _make_directory(out_dir)
+    try:
+        with atomic_text_file(target) as handle:
+            handle.write(f"# sharded over {result.num_shards} shards, codelength "
+                         f"{result.codelength:.9f} bits, {result.num_top_modules} top "
+                         f"modules\n# node_id module\n")
+            for node, module in zip(result.nodes.tolist(), (result.labels + 1).tolist(),
+                                    strict=True):
+                handle.write(f"{node} {module}\n")
+    except BaseException:
+        _remove_empty(created)
+        raise
+    if not args.silent:
+        print(f"infomap-py: {result.num_top_modules} top modules, codelength "
+              f"{result.codelength:.9f} bits ({result.num_shards} shards); wrote "
+              f"{display_path(target)}")
+    return 0
 
 
 def _same_file(a: str | Path, b: str | Path) -> bool:
@@ -1109,6 +1188,8 @@ def _run(args: argparse.Namespace, argv: list[str] | None = None) -> int:
                 args.dask_client = _connect(args.scheduler, connection)
             except _UsageError as err:
                 return _fail(str(err))
+        if args.shards is not None and args.shards > 1:
+            return _sharded_run(args)
         return _cluster_and_write(args, argv, formats)
 
 

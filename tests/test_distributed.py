@@ -13,7 +13,7 @@ import pytest
 
 import infomap_py
 from infomap_py import cli
-from infomap_py.errors import InfomapArgumentError
+from infomap_py.errors import InfomapArgumentError, InputFormatError
 
 distributed = pytest.importorskip("distributed")
 from infomap_py import distributed as ipd  # noqa: E402
@@ -49,8 +49,9 @@ def test_cli_with_scheduler_local_writes_the_tree_of_the_local_run(tmp_path):
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory):
+    # dashboard_address=":0": any free port, so that clusters may run side by side.
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None,
+                                  dashboard_address=":0",
                                   local_directory=str(tmp_path_factory.mktemp("dask"))
                                   ) as local_cluster:
         with distributed.Client(local_cluster) as dask_client:
@@ -181,4 +182,114 @@ def test_cli_refuses_scheduler_with_converge(tmp_path, capsys):
     net = write_link_list(tmp_path / "net.txt", nx.path_graph(4))
     assert cli.main([net, str(tmp_path / "out"), "--converge", "--scheduler", "local"]) == 2
     assert "--scheduler: cannot be combined with --converge" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+# --- cluster_sharded: a graph split into shards ---------------------------------------------
+
+# Six planted groups of 40 nodes: every shard sees links to every group.
+PLANTED = nx.planted_partition_graph(6, 40, 0.3, 0.01, seed=4)
+PLANTED_EDGES = np.array(sorted(PLANTED.edges), dtype=np.int64)
+PLANTED_GROUPS = np.repeat(np.arange(6), 40)
+
+
+@pytest.fixture(scope="module")
+def sharded(client):
+    """The sharded result of the planted graph from an edge array (2 shards;
+    at most 5 rounds a level, to keep the test cheap)."""
+    return ipd.cluster_sharded(PLANTED_EDGES, client, num_shards=2, seed=7, two_level=True,
+                               max_rounds=5)
+
+
+def test_sharded_codes_the_planted_graph_as_one_machine_does(sharded):
+    from sklearn.metrics import normalized_mutual_info_score
+
+    local = infomap_py.cluster(PLANTED_EDGES, seed=7, two_level=True)
+    assert sharded.codelength <= local.codelength * 1.01
+    np.testing.assert_array_equal(sharded.nodes, np.arange(240))
+    assert normalized_mutual_info_score(PLANTED_GROUPS, sharded.labels) >= 0.99
+    # The codelength is that of the labels on the original network.
+    scored = infomap_py.codelength(PLANTED_EDGES, sharded.as_dict())
+    assert sharded.codelength == pytest.approx(float(scored), rel=1e-9)
+    # The rounds moved nodes and sent messages between the shards.
+    assert sharded.rounds[0]["modules"] == 240
+    assert sum(r["moved"] for r in sharded.rounds) > 240 / 2
+    assert all(r["bytes"] > 0 for r in sharded.rounds)
+
+
+def _same_sharded(got, expected):
+    np.testing.assert_array_equal(got.nodes, expected.nodes)
+    np.testing.assert_array_equal(got.labels, expected.labels)
+    assert got.codelength == expected.codelength
+
+
+@pytest.mark.parametrize("form", ["dask", "parquet", "link-list"])
+def test_sharded_input_forms_give_the_same_result(client, sharded, tmp_path, form):
+    import dask.dataframe as dd
+    import pandas as pd
+
+    # Reversed and cut into three partitions: the shards sort their links.
+    frame = pd.DataFrame({"source": PLANTED_EDGES[::-1, 1], "target": PLANTED_EDGES[::-1, 0]})
+    edges = dd.from_pandas(frame, npartitions=3)
+    if form == "parquet":
+        edges.to_parquet(tmp_path / "net.parquet")
+        edges = str(tmp_path / "net.parquet")
+    elif form == "link-list":
+        half = len(frame) // 2
+        for i, part in enumerate((frame[:half], frame[half:])):
+            (tmp_path / f"net{i}.txt").write_text(
+                "# source target\n" + "".join(f"{u} {v} 1\n" for u, v in part.to_numpy()))
+        edges = str(tmp_path / "net*.txt")
+    got = ipd.cluster_sharded(edges, client, num_shards=2, seed=7, two_level=True,
+                              max_rounds=5)
+    _same_sharded(got, sharded)
+
+
+@pytest.mark.parametrize(("edges", "options", "error", "message"), [
+    (PLANTED_EDGES, {"directed": True}, InfomapArgumentError, "directed=True"),
+    (PLANTED_EDGES, {"num_shards": 0}, InfomapArgumentError, "num_shards must be >= 1"),
+    (PLANTED_EDGES, {"markov_time": 2.0}, TypeError, "does not support 'markov_time'"),
+    (PLANTED_EDGES, {"sharding": "random"}, InfomapArgumentError, "sharding must be"),
+    (np.zeros((0, 2), dtype=np.int64), {}, InputFormatError, "expected a Dask DataFrame"),
+    (PLANTED_EDGES - 5, {}, InputFormatError, "edges: column 'source' has a negative node"),
+    ("missing-columns", {}, InputFormatError, "edges: no column 'target'"),
+    ("no-such-net.txt", {}, InputFormatError,
+     r"no-such-net.txt: cannot be read as a link list \(source target \[weight\] per line\)"),
+])
+def test_sharded_refuses_bad_input_naming_it(client, edges, options, error, message):
+    if isinstance(edges, str) and edges == "missing-columns":
+        import pandas as pd
+
+        edges = pd.DataFrame({"source": [0, 1], "to": [1, 2]})
+    with pytest.raises(error, match=message):
+        ipd.cluster_sharded(edges, client, **{"num_shards": 2, **options})
+
+
+def test_cli_shards_writes_the_top_modules(client, tmp_path):
+    net = tmp_path / "net.txt"
+    net.write_text("".join(f"{u} {v}\n" for u, v in PLANTED_EDGES))
+    assert cli.main([str(net), str(tmp_path / "out"), "-2", "-s", "7", "--silent",
+                     "--scheduler", client.scheduler.address, "--shards", "2"]) == 0
+    lines = (tmp_path / "out" / "net.clu").read_text().splitlines()
+    assert lines[1] == "# node_id module"
+    pairs = np.array([line.split() for line in lines[2:]], dtype=np.int64)
+    np.testing.assert_array_equal(pairs[:, 0], np.arange(240))
+    from sklearn.metrics import normalized_mutual_info_score
+
+    assert normalized_mutual_info_score(PLANTED_GROUPS, pairs[:, 1]) >= 0.99
+
+
+@pytest.mark.parametrize(("extra", "message"), [
+    (["--shards", "2"], "--shards: needs --scheduler"),
+    (["--scheduler", "local", "--shards", "0"], "--shards: must be >= 1, got 0"),
+    (["--scheduler", "local", "--shards", "2", "-d"],
+     "--shards: cannot be combined with -d/--directed"),
+    (["--scheduler", "local", "--shards", "2", "--markov-time", "2"],
+     "--shards: cannot be combined with --markov-time"),
+])
+def test_cli_shards_refuses_what_it_cannot_do(tmp_path, capsys, extra, message):
+    net = write_link_list(tmp_path / "net.txt", nx.path_graph(4))
+    assert cli.main([net, str(tmp_path / "out"), *extra]) == 2
+    err = capsys.readouterr().err
+    assert f"infomap-py: error: argument {message}" in err
     assert not (tmp_path / "out").exists()
