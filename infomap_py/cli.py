@@ -1206,7 +1206,7 @@ def _connect(address: str, connection: contextlib.ExitStack):
     try:
         if address == "local":
             local = connection.enter_context(distributed.LocalCluster(
-                threads_per_worker=1, processes=True, dashboard_address=None))
+                threads_per_worker=1, processes=True, dashboard_address=":0"))
             return connection.enter_context(distributed.Client(local))
         # A malformed address is refused before a client starts its event loop.
         scheme, _ = distributed.comm.parse_address(address)

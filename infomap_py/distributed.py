@@ -159,7 +159,7 @@ def cluster(G: Any, *, trials: int = 1, seed: int = 123, trial_offset: int = 0,
     >>> import infomap_py
     >>> from distributed import Client, LocalCluster
     >>> with LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
-    ...                   dashboard_address=None) as dask_cluster:
+    ...                   dashboard_address=":0") as dask_cluster:
     ...     with Client(dask_cluster) as client:
     ...         res = infomap_py.distributed.cluster(nx.barbell_graph(5, 0), trials=2,
     ...                                              client=client)
