@@ -78,6 +78,16 @@ def workload() -> None:
     infomap_py.cluster(lonely, seed=1, recorded_teleportation=True, to_nodes=True)
     layers = infomap_py.read_network(str(EXAMPLES / "layers.net"))
     infomap_py.cluster(layers.to_state_network(relax_to_self=True), seed=1)
+    # The sharded core loop calls the sweep kernel from Python (a Dask worker
+    # would compile it on its first round): two shards, as sequential steps.
+    from infomap_py import _sharded
+
+    caveman = np.array(nx.connected_caveman_graph(6, 8).edges, dtype=np.int64)
+    shards = _sharded.Sharding(2, "hash", int(caveman.max()))
+    rows = _sharded.edge_rows(caveman[:, 0], caveman[:, 1], np.ones(len(caveman)), shards)
+    _sharded.run(_sharded.InProcess(), [[rows[0]], [rows[1]]], shards, 1,
+                 {"seed": 1, "two_level": True}, coarse_threshold=2, max_rounds=3,
+                 min_moved=1e-3, sweeps_per_round=1, max_levels=2)
 
 
 def build(folder: Path) -> dict:
