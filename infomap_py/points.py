@@ -219,13 +219,36 @@ def nearest_neighbors(X: Any, n_neighbors: int = DEFAULT_N_NEIGHBORS, metric: st
     found = min(n, n_neighbors + 1)
     if neighbor_search == "approximate" or (neighbor_search == "auto" and n > APPROXIMATE_ABOVE):
         indices, distances = _approximate(X, found, metric, seed)
-    else:
-        from sklearn.neighbors import NearestNeighbors
+        return _order_rows(np.asarray(indices, dtype=np.int64),
+                           np.asarray(distances, dtype=np.float64), n_neighbors)
+    return _exact(X, n_neighbors, metric)
 
-        search = NearestNeighbors(n_neighbors=found, metric=metric).fit(X)
-        distances, indices = search.kneighbors(X)
-    return _order_rows(np.asarray(indices, dtype=np.int64),
-                       np.asarray(distances, dtype=np.float64), n_neighbors)
+
+def _exact(X: np.ndarray, n_neighbors: int, metric: str) -> tuple[np.ndarray, np.ndarray]:
+    """The exact neighbours, with every tie at the last one kept seen.
+
+    Where the last neighbour kept is as far as the farthest one the search
+    returned, others at that distance may have been left out in the search's
+    own order (which changes with its number of threads): such rows are
+    searched again with twice as many neighbours until the tie is seen
+    whole, so that :func:`_order_rows` keeps the lowest indices."""
+    from sklearn.neighbors import NearestNeighbors
+
+    n = X.shape[0]
+    search = NearestNeighbors(metric=metric).fit(X)
+    found = min(n, n_neighbors + 1)
+    distances, indices = search.kneighbors(X, found)
+    indices, distances = np.asarray(indices, dtype=np.int64), np.asarray(distances, dtype=float)
+    kept_i, kept_d = _order_rows(indices, distances, n_neighbors)
+    rows = np.flatnonzero(kept_d[:, -1] >= distances[:, -1])
+    while rows.size and found < n:
+        found = min(n, 2 * found)
+        distances, indices = search.kneighbors(X[rows], found)
+        distances = np.asarray(distances, dtype=float)
+        kept_i[rows], kept_d[rows] = _order_rows(np.asarray(indices, dtype=np.int64),
+                                                 distances, n_neighbors)
+        rows = rows[kept_d[rows, -1] >= distances[:, -1]]
+    return kept_i, kept_d
 
 
 def _approximate(X: np.ndarray, found: int, metric: str, seed: int

@@ -130,6 +130,20 @@ def test_duplicates_and_ties_are_deterministic():
     assert normalized_mutual_info_score(first.labels[order], moved.labels) == pytest.approx(1.0)
 
 
+def test_ties_at_the_last_neighbour_are_broken_by_index_as_a_full_sort_does():
+    # An integer grid: many neighbours at equal distances, computed exactly.
+    grid = np.array([[x, y] for x in range(9) for y in range(7)], dtype=float)
+    order = np.random.default_rng(1).permutation(len(grid))
+    X = grid[order]
+    indices, distances = nearest_neighbors(X, 6)
+    full = np.sqrt(((X[:, None] - X[None]) ** 2).sum(axis=2))
+    for i in range(len(X)):
+        others = np.array([j for j in range(len(X)) if j != i])
+        expected = others[np.lexsort((others, full[i, others]))][:6]
+        assert indices[i].tolist() == expected.tolist()
+        assert np.allclose(distances[i], full[i, expected])
+
+
 def test_all_points_equal_still_cluster():
     result = cluster_points(np.ones((12, 3)), n_neighbors=4)
     assert result.num_nodes == 12 and np.isfinite(result.codelength)
