@@ -7,6 +7,8 @@ Three parts, each printed as a Markdown table (and saved as JSON under
 * ``weighting``: NMI of :func:`infomap_py.cluster_points` (two-level, one
   trial) for every weighting of :data:`infomap_py.points.WEIGHTINGS` and every
   ``n_neighbors`` of ``--neighbors``, on the six sets of :func:`datasets`;
+* ``seeds``: NMI over five seeds of the search for the best settings of
+  ``weighting`` and the default;
 * ``compare``: NMI and ARI of the default :class:`infomap_py.InfomapClustering`
   beside k-means, agglomerative (Ward) and spectral clustering (each given the
   true number of clusters), DBSCAN and HDBSCAN (scikit-learn's, defaults but
@@ -24,7 +26,8 @@ Three parts, each printed as a Markdown table (and saved as JSON under
 
 Run with one thread, on a quiet machine::
 
-    OMP_NUM_THREADS=1 NUMBA_NUM_THREADS=1 python -m benchmarks.bench_points weighting compare \\
+    OMP_NUM_THREADS=1 NUMBA_NUM_THREADS=1 python -m benchmarks.bench_points weighting seeds \\
+        compare \\
         figure --neighbors 10 15 20 30 50 --markov-times 1 1.5 2 3
     OMP_NUM_THREADS=1 NUMBA_NUM_THREADS=1 python -m benchmarks.bench_points search scale \\
         --sizes 10000 100000 1000000
@@ -98,6 +101,36 @@ def weighting(neighbors: list[int], markov_times: list[float]) -> dict:
                     print(f"{name:14s} {w:9s} k={k:3d} t={t:g} NMI {nmi:.3f} ARI {ari:.3f} "
                           f"modules {result.num_modules}", file=sys.stderr, flush=True)
     return table
+
+
+#: The settings of the seed check: the best by mean NMI in the weighting
+#: table, and the default.
+SEED_CHECK = (("snn", 30, 3.0), ("umap", 30, 3.0), ("mutual", 50, 1.5), ("snn", 20, 3.0),
+              ("umap", 30, 2.0), ("binary", 15, 2.0), ("binary", 30, 1.0))
+
+
+def seeds(seed_list: list[int]) -> str:
+    """NMI, mean and standard deviation over the search's seeds, of the
+    settings of :data:`SEED_CHECK`, as a Markdown table."""
+    from infomap_py import cluster
+    from infomap_py.points import points_graph
+
+    sets = datasets()
+    lines = ["| weighting | k | Markov time | " + " | ".join(sets) + " | mean | lowest |",
+             "|---|---:|---:|" + "---:|" * len(sets) + "---:|---:|"]
+    for w, k, t in SEED_CHECK:
+        cells, means, lowest = [], [], 1.0
+        for X, y in sets.values():
+            graph = points_graph(X, n_neighbors=k, weighting=w)
+            nmis = [scores(y, cluster(graph, two_level=True, markov_time=t, seed=s).labels)[0]
+                    for s in seed_list]
+            cells.append(f"{np.mean(nmis):.3f} ± {np.std(nmis):.3f}")
+            means.append(np.mean(nmis))
+            lowest = min(lowest, min(nmis))
+        lines.append(f"| {w} | {k} | {t:g} | " + " | ".join(cells)
+                     + f" | {np.mean(means):.3f} | {lowest:.3f} |")
+        print(lines[-1], file=sys.stderr, flush=True)
+    return "\n".join(lines)
 
 
 def weighting_markdown(table: dict) -> str:
@@ -395,7 +428,8 @@ def scale_markdown(rows: list[dict]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("parts", nargs="+", choices=["weighting", "compare", "figure", "search", "scale"])
+    parser.add_argument("parts", nargs="+", choices=["weighting", "seeds", "compare", "figure", "search",
+                                          "scale"])
     parser.add_argument("--neighbors", type=int, nargs="+", default=[10, 15, 30, 50])
     parser.add_argument("--markov-times", type=float, nargs="+", default=[1.0, 2.0, 3.0])
     parser.add_argument("--search-sizes", type=int, nargs="+",
@@ -414,6 +448,8 @@ def main(argv: list[str] | None = None) -> int:
         table = weighting(args.neighbors, args.markov_times)
         (args.out / "weighting.json").write_text(json.dumps(table))
         print(weighting_markdown(table))
+    if "seeds" in args.parts:
+        print(seeds([1, 2, 3, 4, 5]))
     if "compare" in args.parts:
         table = compare()
         (args.out / "compare.json").write_text(json.dumps(table))

@@ -563,7 +563,7 @@ def cluster_points(X: Any, *, n_neighbors: int = DEFAULT_N_NEIGHBORS, metric: st
     >>> from infomap_py import cluster_points
     >>> rng = np.random.default_rng(0)
     >>> X = np.vstack([rng.normal(0, 1, (30, 2)), rng.normal(10, 1, (30, 2))])
-    >>> result = cluster_points(X, n_neighbors=10)
+    >>> result = cluster_points(X, n_neighbors=15)
     >>> result.num_modules, result.labels[:3].tolist(), result.labels[-3:].tolist()
     (2, [0, 0, 0], [1, 1, 1])
     """
@@ -625,7 +625,7 @@ class InfomapClustering(ClusterMixin, BaseEstimator):
     >>> from infomap_py import InfomapClustering
     >>> rng = np.random.default_rng(0)
     >>> X = np.vstack([rng.normal(0, 1, (30, 2)), rng.normal(10, 1, (30, 2))])
-    >>> model = InfomapClustering(n_neighbors=10).fit(X)
+    >>> model = InfomapClustering(n_neighbors=15).fit(X)
     >>> model.n_clusters_, model.labels_[:3].tolist()
     (2, [0, 0, 0])
     """
@@ -702,9 +702,9 @@ def read_points(path: str) -> np.ndarray:
 
     Examples
     --------
-    >>> import tempfile, os
-    >>> path = os.path.join(tempfile.mkdtemp(), "points.csv")
-    >>> _ = open(path, "w").write("0.5,1\\n2,3e1\\n")
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "points.csv"
+    >>> _ = path.write_text("0.5,1\\n2,3e1\\n")
     >>> read_points(path).tolist()
     [[0.5, 1.0], [2.0, 30.0]]
     """
