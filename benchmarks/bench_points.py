@@ -160,7 +160,7 @@ def _leiden(graph, seed: int) -> np.ndarray:
     import scipy.sparse as sp
 
     upper = sp.triu(graph, k=1).tocoo()
-    g = ig.Graph(n=graph.shape[0], edges=list(zip(upper.row.tolist(), upper.col.tolist())))
+    g = ig.Graph(n=graph.shape[0], edges=np.column_stack([upper.row, upper.col]).tolist())
     part = leidenalg.find_partition(g, leidenalg.ModularityVertexPartition,
                                     weights=upper.data.tolist(), seed=seed)
     return np.asarray(part.membership)
@@ -328,7 +328,8 @@ def search(sizes: list[int], k: int = 30) -> dict:
         start = time.perf_counter()
         approx, _ = nearest_neighbors(X, k, neighbor_search="approximate", seed=1)
         approx_s = time.perf_counter() - start
-        recall = np.mean([np.intersect1d(a, b).size for a, b in zip(exact, approx)]) / k
+        found = [np.intersect1d(a, b).size for a, b in zip(exact, approx, strict=True)]
+        recall = np.mean(found) / k
         table[n] = (exact_s, approx_s, float(recall))
         print(f"n={n:8d} exact {exact_s:.2f} s  pynndescent {approx_s:.2f} s  "
               f"recall {recall:.4f}", file=sys.stderr, flush=True)
@@ -428,8 +429,8 @@ def scale_markdown(rows: list[dict]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("parts", nargs="+", choices=["weighting", "seeds", "compare", "figure", "search",
-                                          "scale"])
+    parser.add_argument("parts", nargs="+", choices=["weighting", "seeds", "compare", "figure",
+                                                     "search", "scale"])
     parser.add_argument("--neighbors", type=int, nargs="+", default=[10, 15, 30, 50])
     parser.add_argument("--markov-times", type=float, nargs="+", default=[1.0, 2.0, 3.0])
     parser.add_argument("--search-sizes", type=int, nargs="+",

@@ -689,7 +689,7 @@ class InfomapClustering(ClusterMixin, BaseEstimator):
 # --- Files of points (the command-line tool's --points) ------------------------------------
 
 def read_points(path: str) -> np.ndarray:
-    """Read a table of points from a ``.npy`` file (a 2-D array of numbers)
+    r"""Read a table of points from a ``.npy`` file (a 2-D array of numbers)
     or a text file of comma-separated numbers, one point a line (``.csv``;
     no header; empty lines are skipped).
 
@@ -704,7 +704,7 @@ def read_points(path: str) -> np.ndarray:
     --------
     >>> import pathlib, tempfile
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "points.csv"
-    >>> _ = path.write_text("0.5,1\\n2,3e1\\n")
+    >>> _ = path.write_text("0.5,1\n2,3e1\n")
     >>> read_points(path).tolist()
     [[0.5, 1.0], [2.0, 30.0]]
     """

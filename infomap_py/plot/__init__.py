@@ -17,8 +17,8 @@ the Agg backend.
 """
 
 from ._alluvial import alluvial
-from ._embedding import embedding
 from ._common import OTHER_COLOR, PALETTE, module_colors, require_matplotlib
+from ._embedding import embedding
 from ._module_map import module_map
 from ._network import network
 from ._tree import codelength, tree
