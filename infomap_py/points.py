@@ -56,12 +56,13 @@ DEFAULT_MARKOV_TIME = 2.0
 
 #: Above this many points the neighbours are found approximately, with
 #: pynndescent (``neighbor_search="auto"``).  Measured in
-#: ``benchmarks/bench_points.py`` (30 neighbours, 64 dimensions): the exact
-#: search grows as the square of the points (15 s at 20,000, 83 s at 50,000),
-#: pynndescent about linearly (7 s, 19 s; recall 0.999 or more), but a fresh
-#: process first spends about 160 s compiling pynndescent's kernels; the two
-#: break even near 75,000 points.
-APPROXIMATE_ABOVE = 75_000
+#: ``benchmarks/bench_points.py`` (30 neighbours, 64 dimensions, one thread):
+#: the exact search grows as the square of the points (6 s at 20,000, 37 s at
+#: 50,000, 140 s at 100,000), pynndescent about linearly (1.2 s, 3.9 s, 10 s;
+#: recall 0.996 or more), but a fresh process first spends about 40 s
+#: compiling pynndescent's kernels; counting that, the two break even near
+#: 55,000 points.
+APPROXIMATE_ABOVE = 50_000
 
 #: The neighbour searches: ``"auto"`` chooses by :data:`APPROXIMATE_ABOVE`.
 NEIGHBOR_SEARCHES = ("auto", "exact", "approximate")
@@ -528,7 +529,7 @@ def cluster_points(X: Any, *, n_neighbors: int = DEFAULT_N_NEIGHBORS, metric: st
         neighbour search.
     neighbor_search : {"auto", "exact", "approximate"}
         Exact neighbours (scikit-learn) or approximate (pynndescent);
-        ``"auto"``: exact up to 75,000 points
+        ``"auto"``: exact up to 50,000 points
         (:data:`~infomap_py.points.APPROXIMATE_ABOVE`).
     precomputed : {"distance", "affinity"}
         With ``metric="precomputed"``: what ``X`` holds.  ``"distance"``
