@@ -39,7 +39,8 @@ BASIC_OPTIONS = frozenset({"network", "out_dir", "help", "version", "completion"
                            "print_json_parameters", "cluster_data",
                            "no_infomap", "two_level", "flow_model", "directed", "seed",
                            "num_trials", "converge", "tree", "ftree", "clu", "verbose",
-                           "silent", "pretty", "plot"})
+                           "silent", "pretty", "plot", "points", "neighbors", "metric",
+                           "weighting"})
 
 #: Seconds to wait for the scheduler of --scheduler ADDRESS to answer.
 SCHEDULER_TIMEOUT = 10
@@ -326,6 +327,8 @@ def build_parser() -> argparse.ArgumentParser:
     layers.add_argument("--matchable-multilayer-ids", type=int, default=0, metavar="N",
                         help="state ids from node and layer ids that match across networks "
                              "(N at least the largest layer id; default 0: numbered in order)")
+    _add_points_options(parser)
+
     search = parser.add_argument_group("search")
     search.add_argument("-2", "--two-level", action="store_true",
                         help="two-level partition (default: multilevel, modules within modules)")
@@ -526,6 +529,62 @@ def build_parser() -> argparse.ArgumentParser:
 
 class _UsageError(Exception):
     """A bad option value, reported as one line naming the option."""
+
+
+def _add_points_options(parser: _Parser) -> None:
+    """--points and the options of its neighbour graph (see :mod:`infomap_py.points`)."""
+    points = parser.add_argument_group(
+        "points: NETWORK is a table of points, clustered on its nearest-neighbour graph")
+    points.add_argument("--points", action="store_true",
+                        help="read NETWORK as points, one a row: a .npy file (2-D array) or "
+                             "comma-separated numbers without a header (.csv); the node ids "
+                             "written are the row indices from 0; --markov-time defaults to "
+                             "2 (needs scikit-learn: pip install 'infomap-py[points]')")
+    points.add_argument("--neighbors", type=int, default=None, metavar="K",
+                        help="with --points: neighbours per point (default 30)")
+    points.add_argument("--metric", default=None, metavar="NAME",
+                        help="with --points: the distance (default euclidean; cosine for "
+                             "embeddings; any metric of scikit-learn's NearestNeighbors)")
+    points.add_argument("--weighting", default=None, metavar="NAME",
+                        help="with --points: the link weights: umap (default), binary, "
+                             "mutual, gaussian or snn")
+
+
+def _check_points_options(args: argparse.Namespace) -> None:
+    """--neighbors, --metric and --weighting need --points, which reads
+    ordinary points: no -d, no -c and no --no-infomap."""
+    if not args.points:
+        for flag, value in (("--neighbors", args.neighbors), ("--metric", args.metric),
+                            ("--weighting", args.weighting)):
+            if value is not None:
+                raise _UsageError(f"argument {flag}: needs --points")
+        return
+    for flag, on in (("--directed", args.directed), ("--flow-model", args.flow_model),
+                     ("--cluster-data", args.cluster_data), ("--no-infomap", args.no_infomap)):
+        if on:
+            raise _UsageError(f"argument --points: cannot be combined with {flag} (the "
+                              "neighbour graph of points is undirected and made here)")
+
+
+def _points_markov_time(args: argparse.Namespace, argv: Sequence[str] | None) -> None:
+    """With --points and no --markov-time, the Markov time of
+    :func:`infomap_py.cluster_points` (2): at 1 a neighbour graph splits into
+    many small modules."""
+    if args.points and not any(arg.startswith("--markov-time") for arg in argv or ()):
+        from .points import DEFAULT_MARKOV_TIME
+
+        args.markov_time = DEFAULT_MARKOV_TIME
+
+
+def _read_points(args: argparse.Namespace):
+    """The network of --points: the neighbour graph of the rows of NETWORK."""
+    from .points import DEFAULT_N_NEIGHBORS, DEFAULT_WEIGHTING, read_points_network
+
+    return read_points_network(
+        args.network,
+        n_neighbors=DEFAULT_N_NEIGHBORS if args.neighbors is None else args.neighbors,
+        metric=args.metric or "euclidean", weighting=args.weighting or DEFAULT_WEIGHTING,
+        seed=args.seed)
 
 
 def _thread_count(value: str) -> int | str:
@@ -1171,6 +1230,8 @@ def _run(args: argparse.Namespace, argv: list[str] | None = None) -> int:
     try:
         formats = _output_formats(args)
         _check_options(args)
+        _check_points_options(args)
+        _points_markov_time(args, argv)
         _check_report_paths(args)
         _check_run_options(args)
     except _UsageError as err:
@@ -1250,10 +1311,13 @@ def _cluster_and_write(args: argparse.Namespace, argv: list[str] | None,
               "self-links are included by default (--no-self-links excludes them)",
               file=sys.stderr)
     try:
-        network, json_paths = read_network_and_paths(
-            args.network, directed=True if directed else None,
-            weight_threshold=args.weight_threshold, no_self_links=args.no_self_links,
-            node_limit=args.node_limit)
+        if args.points:
+            network, json_paths = _read_points(args), None
+        else:
+            network, json_paths = read_network_and_paths(
+                args.network, directed=True if directed else None,
+                weight_threshold=args.weight_threshold, no_self_links=args.no_self_links,
+                node_limit=args.node_limit)
         if isinstance(network, MultilayerNetwork):
             network = _expand_layers(network, args)
             if network.directed and args.flow_model is None:

@@ -12,10 +12,13 @@ the Agg backend.
   (``by="layer"``) between the layers of a multilayer result.
 * :func:`tree`: the module hierarchy as an icicle or a sunburst.
 * :func:`codelength`: the codelength of every trial and of every level.
+* :func:`embedding`: points at 2-D coordinates (a projection of the data
+  :func:`~infomap_py.cluster_points` clustered), coloured by module.
 """
 
 from ._alluvial import alluvial
 from ._common import OTHER_COLOR, PALETTE, module_colors, require_matplotlib
+from ._embedding import embedding
 from ._module_map import module_map
 from ._network import network
 from ._tree import codelength, tree
@@ -27,6 +30,7 @@ __all__ = [
     "PALETTE",
     "alluvial",
     "codelength",
+    "embedding",
     "module_colors",
     "module_map",
     "network",
