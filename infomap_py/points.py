@@ -664,6 +664,12 @@ class InfomapClustering(ClusterMixin, BaseEstimator):
         if self.options is not None and not isinstance(self.options, dict):
             raise TypeError(f"options must be a dict of keywords of infomap_py.cluster or "
                             f"None, got {self.options!r}")
+        own = sorted(set(self.options or {}) & set(self.get_params()))
+        if own:
+            raise InfomapArgumentError(f"options: {', '.join(map(repr, own))} "
+                                       f"{'is a parameter' if len(own) == 1 else 'are parameters'}"
+                                       " of InfomapClustering itself; set it there, not in "
+                                       "options")
         result = cluster_points(X, n_neighbors=self.n_neighbors, metric=self.metric,
                                 weighting=self.weighting, markov_time=self.markov_time,
                                 two_level=self.two_level,

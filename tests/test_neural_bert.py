@@ -867,3 +867,34 @@ def test_sentence_embeddings_ignore_padding_and_the_baseline_scores_the_held_out
     assert example.frozen_baseline_accuracy(points, labels, train_ids, test_ids) == 1.0
     shuffled = labels[:30] + [1 - v for v in labels[30:]]  # held-out labels flipped
     assert example.frozen_baseline_accuracy(points, shuffled, train_ids, test_ids) == 0.0
+
+
+# ------------------------------------------- clustering sentence embeddings
+
+
+def test_the_sentence_example_finds_topics_offline(minilm_folder, capsys):
+    """examples/neural/cluster_sentences.py embeds the 296 sentences with the
+    real model and clusters them with InfomapClustering: several topic
+    clusters, each named by words that occur in it."""
+    path = EXAMPLE.parent / "cluster_sentences.py"
+    spec = importlib.util.spec_from_file_location("cluster_sentences", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.main(["--model-dir", str(minilm_folder)]) == 0
+    out = capsys.readouterr().out
+    found = int(out.split(" finds ")[1].split()[0])
+    assert 5 <= found <= 40
+    rows = [line for line in out.splitlines() if line.startswith("| ") and line[2].isdigit()]
+    assert len(rows) == found
+    assert sum(int(row.split("|")[2]) for row in rows) == 296
+    texts, labels, _ = example_sentences()
+    clusters = np.arange(len(texts)) % 3
+    marked = module.marking_words(texts, clusters, 0)
+    assert marked and all(any(word in text.lower() for text in texts[::3]) for word in marked)
+
+
+def example_sentences():
+    spec = importlib.util.spec_from_file_location("finetune_bert", EXAMPLE)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.read_sentences()

@@ -214,6 +214,12 @@ def test_options_reach_cluster():
     assert model.result_.params["markov_time"] == 2.0
 
 
+def test_options_may_not_repeat_the_estimators_own_parameters():
+    X, _ = blobs(60)
+    with pytest.raises(InfomapArgumentError, match="'markov_time' is a parameter"):
+        InfomapClustering(n_neighbors=5, options={"markov_time": 1.0}).fit(X)
+
+
 def test_the_command_line_clusters_npy_and_csv_points(tmp_path):
     X, y = blobs(60)
     np.save(tmp_path / "points.npy", X)
