@@ -22,7 +22,11 @@ Three parts, each printed as a Markdown table (and saved as JSON under
 * ``scale``: seconds and peak memory of the neighbour search and of the
   clustering at growing sizes of 64-dimensional blobs, beside k-means and
   HDBSCAN, each size in a fresh process (peak resident memory of the
-  process, less what it held before the step).
+  process, less what it held before the step);
+* ``scale-figure``: time and memory against the number of points, from the
+  rows of ``scale`` runs (``--rows`` JSON files; a later file's row of a
+  method and size replaces an earlier one's), in
+  ``benchmarks/figures/points_scale.png``.
 
 Run with one thread, on a quiet machine::
 
@@ -412,6 +416,61 @@ def scale(sizes: list[int], methods: list[str], limit_s: float, out: Path,
     return rows
 
 
+def merged_rows(paths: list[Path]) -> list[dict]:
+    """The rows of the ``scale`` JSON files ``paths``, one per method and size:
+    a later file's row replaces an earlier one's."""
+    rows: dict[tuple[str, int], dict] = {}
+    for path in paths:
+        for row in json.loads(Path(path).read_text()):
+            rows[row["method"], row["n"]] = row
+    return [rows[key] for key in sorted(rows, key=lambda key: (key[0], key[1]))]
+
+
+def scale_figure(rows: list[dict], path: Path) -> None:
+    """Seconds (Infomap split into neighbour search and clustering) and peak
+    memory against the number of points, log-log; a run stopped at its time
+    limit is drawn as an open marker at that limit."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, (time_ax, memory_ax) = plt.subplots(1, 2, figsize=(11, 4))
+    series = {"Infomap, neighbour search": ("infomap", "neighbors_s", "o-"),
+              "Infomap, clustering": ("infomap", "cluster_s", "s-"),
+              "Infomap, total": ("infomap", "seconds", "D-"),
+              "k-means (given k)": ("kmeans", "seconds", "^-"),
+              "HDBSCAN": ("hdbscan", "seconds", "v-")}
+    for label, (method, key, style) in series.items():
+        done = [(row["n"], row[key]) for row in rows if row["method"] == method and key in row]
+        line = None
+        if done:
+            line, = time_ax.plot(*zip(*done), style, label=label)
+        stopped = [(row["n"], row["timed_out_s"]) for row in rows
+                   if row["method"] == method and "timed_out_s" in row and key == "seconds"]
+        if stopped:
+            time_ax.plot(*zip(*stopped), style[0], mfc="none", ms=10,
+                         color=line.get_color() if line else None,
+                         label=f"{label}: stopped at the limit")
+    for method, label, style in (("infomap", "Infomap (search and clustering)", "D-"),
+                                 ("kmeans", "k-means", "^-"), ("hdbscan", "HDBSCAN", "v-")):
+        done = [(row["n"], row["peak_mb"]) for row in rows
+                if row["method"] == method and "peak_mb" in row]
+        if done:
+            memory_ax.plot(*zip(*done), style, label=label)
+    for ax, ylabel in ((time_ax, "seconds"), (memory_ax, "peak memory (MB)")):
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel("points (64-dimensional blobs)")
+        ax.set_ylabel(ylabel)
+        ax.legend(fontsize=7)
+    time_ax.set_title("time (one thread)", fontsize=10)
+    memory_ax.set_title("peak memory", fontsize=10)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
 def scale_markdown(rows: list[dict]) -> str:
     lines = ["| method | points | pynndescent compile s | neighbour search s | clustering s "
              "| total s | peak memory MB | NMI |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
@@ -430,7 +489,7 @@ def scale_markdown(rows: list[dict]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("parts", nargs="+", choices=["weighting", "seeds", "compare", "figure",
-                                                     "search", "scale"])
+                                                     "search", "scale", "scale-figure"])
     parser.add_argument("--neighbors", type=int, nargs="+", default=[10, 15, 30, 50])
     parser.add_argument("--markov-times", type=float, nargs="+", default=[1.0, 2.0, 3.0])
     parser.add_argument("--search-sizes", type=int, nargs="+",
@@ -442,6 +501,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--hdbscan-limit", type=float, default=600.0,
                         help="seconds per size for HDBSCAN in the scaling part")
     parser.add_argument("--out", type=Path, default=Path("/tmp/bench_points"))
+    parser.add_argument("--rows", type=Path, nargs="+", default=None,
+                        help="scale JSON files for scale-figure (default: OUT/scale.json)")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     print(f"load: {os.getloadavg()}", file=sys.stderr)
@@ -468,6 +529,10 @@ def main(argv: list[str] | None = None) -> int:
     if "scale" in args.parts:
         rows = scale(args.sizes, args.methods, args.limit, args.out / "scale.json",
                      args.hdbscan_limit)
+        print(scale_markdown(rows))
+    if "scale-figure" in args.parts:
+        rows = merged_rows(args.rows or [args.out / "scale.json"])
+        scale_figure(rows, HERE / "figures" / "points_scale.png")
         print(scale_markdown(rows))
     print(f"load: {os.getloadavg()}", file=sys.stderr)
     return 0
