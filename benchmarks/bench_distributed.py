@@ -152,17 +152,26 @@ def _trials(argv) -> None:
 # --- the sharded core loop ------------------------------------------------------------------
 
 
-def _peak_rss_mb() -> float:
-    """This process's peak resident memory (MB) since the last
-    :func:`_reset_peak_rss` (Linux ``VmHWM``), else since it started."""
+def _status_mb(field: str) -> float | None:
+    """A memory field of ``/proc/self/status`` (``VmHWM``, ``VmRSS``) in MB, or
+    ``None`` where Linux does not give it."""
     try:
         with open("/proc/self/status") as status:
             for line in status:
-                if line.startswith("VmHWM:"):
+                if line.startswith(f"{field}:"):
                     return int(line.split()[1]) / 1024.0
     except OSError:
         pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    return None
+
+
+def _peak_rss_mb() -> float:
+    """This process's peak resident memory (MB) since the last
+    :func:`_reset_peak_rss` (Linux ``VmHWM``), else since it started."""
+    peak = _status_mb("VmHWM")
+    if peak is None:
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    return peak
 
 
 def _reset_peak_rss() -> float:
@@ -171,13 +180,10 @@ def _reset_peak_rss() -> float:
     try:
         with open("/proc/self/clear_refs", "w") as refs:
             refs.write("5")
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) / 1024.0
     except OSError:
-        pass
-    return _peak_rss_mb()
+        return _peak_rss_mb()
+    resident = _status_mb("VmRSS")
+    return resident if resident is not None else _peak_rss_mb()
 
 
 def _nmi(a, b) -> float:
