@@ -538,8 +538,9 @@ def _add_points_options(parser: _Parser) -> None:
     points.add_argument("--points", action="store_true",
                         help="read NETWORK as points, one a row: a .npy file (2-D array) or "
                              "comma-separated numbers without a header (.csv); the node ids "
-                             "written are the row indices from 0; --markov-time defaults to "
-                             "2 (needs scikit-learn: pip install 'infomap-py[points]')")
+                             "written are the row indices from 0; the Markov time defaults "
+                             "to 2 (see -hh; needs scikit-learn: pip install "
+                             "'infomap-py[points]')")
     points.add_argument("--neighbors", type=int, default=None, metavar="K",
                         help="with --points: neighbours per point (default 30)")
     points.add_argument("--metric", default=None, metavar="NAME",
