@@ -10,6 +10,7 @@ import argparse
 import contextlib
 import dataclasses
 import json
+import logging
 import os
 import shlex
 import signal
@@ -1184,8 +1185,11 @@ def _sharded_run(args: argparse.Namespace) -> int:
     options = {"two_level": args.two_level}
     if args.num_trials is not None:
         options["trials"] = args.num_trials
-    result = cluster_sharded(args.network, args.dask_client, num_shards=args.shards,
-                             seed=args.seed, **options)
+    try:
+        result = cluster_sharded(args.network, args.dask_client, num_shards=args.shards,
+                                 seed=args.seed, **options)
+    except InfomapPyError as err:  # a bad line names its file and line itself
+        return _fail(str(err))
     created = _make_directory(out_dir)
     try:
         with atomic_text_file(target) as handle:
@@ -1267,8 +1271,11 @@ def _connect(address: str, connection: contextlib.ExitStack):
         raise _UsageError(f"argument --scheduler: {err}") from None
     try:
         if address == "local":
+            # Its workers' logs stay quiet: a task that fails (a bad line in a
+            # link list) is reported as one error line, not as their log.
             local = connection.enter_context(distributed.LocalCluster(
-                threads_per_worker=1, processes=True, dashboard_address=":0"))
+                threads_per_worker=1, processes=True, dashboard_address=":0",
+                silence_logs=logging.CRITICAL))
             return connection.enter_context(distributed.Client(local))
         # A malformed address is refused before a client starts its event loop.
         scheme, _ = distributed.comm.parse_address(address)

@@ -443,6 +443,65 @@ def _edge_frame(edges: Any, num_shards: int) -> Any:
     return frame
 
 
+def _check_read(rows: list, edges: Any, source: str) -> None:
+    """Wait for the blocks of the edge table to be read and cut into rows
+    (``rows``: their futures); raise an :class:`InputFormatError` that names
+    the file and line where a block could not be read (Dask reads only a
+    sample of a link list up front, so a bad line further on fails on a
+    worker, in pandas)."""
+    from distributed import wait
+
+    from .errors import InputFormatError
+
+    wait(rows)
+    for future in rows:
+        if future.status != "error":
+            continue
+        err = future.exception()
+        if isinstance(err, InputFormatError):
+            raise err
+        reason = str(err).strip().splitlines()[-1] if str(err).strip() else type(err).__name__
+        paths = [os.fspath(p) for p in (edges if isinstance(edges, (list, tuple)) else [edges])
+                 if _is_path(p)]
+        for path, line, text in _bad_link_lines(paths):
+            raise InputFormatError(path, line, f"expected 'source target [weight]' with "
+                                   f"integer node ids >= 0 and a number, got {text!r}")
+        raise InputFormatError(source, None, f"cannot be read: {reason}")
+
+
+def _bad_link_lines(paths: list[str]):
+    """Yield ``(path, line, text)`` of the first line of the link-list files
+    ``paths`` (paths or globs) that is not ``source target [weight]``; only
+    on the error path, so a plain scan."""
+    import glob
+
+    for pattern in paths:
+        for path in sorted(glob.glob(pattern)) or [pattern]:
+            if path.endswith(".parquet") or not os.path.isfile(path):
+                continue
+            with open(path, encoding="utf-8", errors="replace") as lines:
+                for number, raw in enumerate(lines, start=1):
+                    text = raw.split("#", 1)[0].strip()
+                    if text and not _is_link_line(text):
+                        yield path, number, raw.rstrip("\n")
+                        return
+
+
+def _is_link_line(text: str) -> bool:
+    """Whether ``text`` is ``source target [weight]`` (non-negative integer
+    ids, a finite weight >= 0)."""
+    tokens = text.split()
+    if len(tokens) not in (2, 3) or not all(t.isdigit() and t.isascii() for t in tokens[:2]):
+        return False
+    if len(tokens) == 3:
+        try:
+            weight = float(tokens[2])
+        except ValueError:
+            return False
+        return bool(np.isfinite(weight) and weight >= 0)
+    return True
+
+
 def _block_rows(block: Any, sharding: Any, source: str) -> list:
     """The rows of one block of the edge table, per shard (on a worker);
     ``source`` names the input in errors."""
@@ -601,6 +660,7 @@ def cluster_sharded(edges: Any, client: Any = None, *, num_shards: int | None = 
     blocks = client.compute(frame.to_delayed())
     source = os.fspath(edges) if _is_path(edges) else "edges"
     rows = [client.submit(_block_rows, block, shards, source, pure=False) for block in blocks]
+    _check_read(rows, edges, source)
     steps = _DaskSteps(client)
     pieces = [[steps.part(r, k) for r in rows] for k in range(num_shards)]
     engine_options = {"seed": seed, "n_jobs": 1, **options}

@@ -265,6 +265,19 @@ def test_sharded_refuses_bad_input_naming_it(client, edges, options, error, mess
         ipd.cluster_sharded(edges, client, **{"num_shards": 2, **options})
 
 
+def test_sharded_names_the_line_of_a_bad_link_beyond_dasks_sample(client, tmp_path):
+    """Dask reads a sample of a link list up front; a bad line after it fails
+    on a worker, in pandas, and is reported with its file and line."""
+    lines = [f"{u} {v}" for u, v in np.tile(PLANTED_EDGES, (40, 1))]  # > 256 kB
+    bad = len(lines) - 10
+    lines[bad] = "17 eighteen"
+    path = tmp_path / "links.txt"
+    path.write_text("\n".join(lines) + "\n")
+    assert path.stat().st_size > 256_000
+    with pytest.raises(InputFormatError, match=rf"links.txt:{bad + 1}: .*'17 eighteen'"):
+        ipd.cluster_sharded(str(path), client, num_shards=2)
+
+
 def test_cli_shards_writes_the_top_modules(client, tmp_path):
     net = tmp_path / "net.txt"
     net.write_text("".join(f"{u} {v}\n" for u, v in PLANTED_EDGES))
