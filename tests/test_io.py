@@ -695,3 +695,41 @@ def test_same_layout_as_official(tmp_path, name, two_level):
         assert a.keys() == b.keys()
         for key in a:
             assert a[key] == pytest.approx(b[key], rel=1e-5, abs=1e-12), key
+
+
+@pytest.mark.parametrize("vertex_lines", [
+    '1 "a"\n2 "b b"\n\n3 "ç"\r\n',          # plain: read in one pass
+    '1 "a"\n2 "b" 2.5\n3 c\n',              # a weight and a bare name: line by line
+    '1 "a"\n  \n2 "b"  \n3 "c"',            # blank and padded lines, no final newline
+])
+def test_plain_vertex_lines_read_as_the_careful_reader_reads_them(tmp_path, monkeypatch,
+                                                                   vertex_lines):
+    from infomap_py.io import readers
+
+    path = tmp_path / "net.net"
+    path.write_text(f"*Vertices 3\n{vertex_lines}\n*Edges\n1 2\n2 3 oops\n")
+    with pytest.raises(InputFormatError) as fast:
+        infomap_py.read_network(path)
+    monkeypatch.setattr(readers, "_plain_vertex_lines", lambda *args: None)
+    with pytest.raises(InputFormatError) as careful:
+        infomap_py.read_network(path)
+    assert str(fast.value) == str(careful.value)  # the same line number for the bad link
+    monkeypatch.undo()
+    path.write_text(f"*Vertices 3\n{vertex_lines}\n*Edges\n1 2\n2 3\n")
+    fast_network = infomap_py.read_network(path)
+    monkeypatch.setattr(readers, "_plain_vertex_lines", lambda *args: None)
+    careful_network = infomap_py.read_network(path)
+    assert list(fast_network.nodes) == list(careful_network.nodes) == [1, 2, 3]
+    assert list(fast_network.names) == list(careful_network.names)
+    if careful_network.node_weights is None:
+        assert fast_network.node_weights is None
+    else:
+        assert np.array_equal(fast_network.node_weights, careful_network.node_weights)
+
+
+def test_a_vertex_listed_twice_is_named_with_its_first_line(tmp_path):
+    path = tmp_path / "net.net"
+    path.write_text('*Vertices 2\n1 "a"\n1 "b"\n*Edges\n1 1\n')
+    with pytest.raises(InputFormatError, match=r"net.net:3: vertex 1 is listed twice "
+                                               r"\(first on line 2\)"):
+        infomap_py.read_network(path)

@@ -567,11 +567,19 @@ def _first_order(text: _Text, pajek: _PajekFile, source: np.ndarray, target: np.
     return Network(source, target, weights, len(nodes), directed, nodes, node_weights, names)
 
 
+_HEADING_LINE = re.compile(rb"^[ \t\r\f\v]*\*", re.M)
+# The common vertex line, ``id "name"``, with an id of at most 18 digits.
+_PLAIN_VERTEX = re.compile(rb'^[ \t]*(\d{1,18})[ \t]+"([^"\n]*)"[ \t\r]*$', re.M)
+
+
 def _read_vertex_lines(text: _Text, pos: int, line: int, vertices: _Vertices) -> tuple[int, int]:
     """Read vertex lines into ``vertices`` up to the next heading.
 
     Returns ``(pos, line)`` there (or at the end of the data).
     """
+    fast = _plain_vertex_lines(text, pos, line, vertices)
+    if fast is not None:
+        return fast
     data, n = text.data, len(text.data)
     seen: dict[int, int] = {}
     while pos < n:
@@ -613,6 +621,31 @@ def _read_vertex_lines(text: _Text, pos: int, line: int, vertices: _Vertices) ->
         vertices.names.append(quoted if quoted is not None else bare)
         vertices.weights.append(node_weight)
     return n, line
+
+
+def _plain_vertex_lines(text: _Text, pos: int, line: int, vertices: _Vertices
+                        ) -> tuple[int, int] | None:
+    """Read a section of plain ``id "name"`` lines (blank lines between them
+    allowed) in one pass, as :func:`_read_vertex_lines` reads them line by
+    line; ``None`` (nothing read) where any line is another kind, or an id
+    is listed twice, for the careful reader to take over and name it."""
+    data = text.data
+    heading = _HEADING_LINE.search(data, pos)
+    end = heading.start() if heading else len(data)
+    body = data[pos:end]
+    if b"#" in body:
+        return None
+    rows = _PLAIN_VERTEX.findall(body)
+    if len(rows) != sum(1 for raw in body.split(b"\n") if raw.strip()):
+        return None
+    ids = [int(vertex) for vertex, _ in rows]
+    if len(set(ids)) != len(ids):
+        return None
+    vertices.ids.extend(ids)
+    vertices.names.extend(decode(name) for _, name in rows)
+    vertices.weights.extend([None] * len(rows))
+    lines = body.count(b"\n") + (1 if body and not body.endswith(b"\n") else 0)
+    return end, line + lines
 
 
 def _strip_comment(line_text: str) -> str:
