@@ -44,6 +44,7 @@ three benchmarks of its own:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import resource
 import sys
@@ -84,6 +85,18 @@ def main(argv=None) -> None:
         _trials(argv)
 
 
+@contextlib.contextmanager
+def _local_client(workers: int):
+    """A Dask client of a local cluster of ``workers`` single-threaded worker
+    processes (its dashboard on any free port), every worker started."""
+    from distributed import Client, LocalCluster
+
+    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                      dashboard_address=":0") as local_cluster, Client(local_cluster) as client:
+        client.wait_for_workers(workers)
+        yield client
+
+
 def _trials(argv) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--nodes", type=int, default=20_000)
@@ -95,8 +108,6 @@ def _trials(argv) -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args(argv)
-    from distributed import Client, LocalCluster
-
     edges, _ = planted_partition(args.nodes, args.groups, 14, 0.3, seed=args.seed)
     karate = nx.karate_club_graph()
     many = [planted_partition(500, 10, 10, 0.3, seed=s)[0] for s in range(args.graphs)]
@@ -105,9 +116,7 @@ def _trials(argv) -> None:
           f"load average before: {os.getloadavg()[0]:.2f}")
     infomap_py.cluster(edges[:200], trials=2, two_level=True)  # compile (or load) the kernels
     seconds: dict[str, list[float]] = {}
-    with LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
-                      dashboard_address=":0") as local_cluster, Client(local_cluster) as client:
-        client.wait_for_workers(args.workers)
+    with _local_client(args.workers) as client:
         # Load the kernels on every worker before timing.
         ipd.cluster(edges[:200], trials=2 * args.workers, two_level=True, client=client)
         for _ in range(args.repeats):
@@ -238,18 +247,12 @@ def _sharded(argv) -> None:
     parser.add_argument("--shards", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args(argv)
-    from distributed import Client, LocalCluster
-
     edges, groups = _planted(args)
     print(f"planted partition: {args.nodes} nodes, {len(edges)} edges, groups of "
           f"{args.group_size}, mean degree {args.degree}, mixing {args.mixing}; "
           f"{args.shards} shards on {args.workers} workers; load average before: "
           f"{os.getloadavg()[0]:.2f}", flush=True)
-    with tempfile.TemporaryDirectory() as folder, \
-            LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
-                         dashboard_address=":0") as local_cluster, \
-            Client(local_cluster) as client:
-        client.wait_for_workers(args.workers)
+    with tempfile.TemporaryDirectory() as folder, _local_client(args.workers) as client:
         run = _sharded_run(client, edges, groups, os.path.join(folder, "net.parquet"), args)
     result = run["result"]
     took, local = _timed(lambda: infomap_py.cluster(edges, seed=args.seed, two_level=True))
@@ -345,17 +348,11 @@ def _memory(argv) -> None:
     parser.add_argument("--figure", default=os.path.join(os.path.dirname(__file__), "figures",
                                                          "sharded_memory.png"))
     args = parser.parse_args(argv)
-    from distributed import Client, LocalCluster
-
     print(f"load average before: {os.getloadavg()[0]:.2f}", flush=True)
     measured = []
     for nodes in args.sizes:
         edges, groups = _planted(args, nodes)
-        with tempfile.TemporaryDirectory() as folder, \
-                LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
-                             dashboard_address=":0") as local_cluster, \
-                Client(local_cluster) as client:
-            client.wait_for_workers(args.workers)
+        with tempfile.TemporaryDirectory() as folder, _local_client(args.workers) as client:
             run = _sharded_run(client, edges, groups, os.path.join(folder, "net.parquet"), args)
         growth = max(b - a for a, b in zip(run["rss_before"], run["rss_after"], strict=True))
         rows_per_worker = 2 * len(edges) / args.workers
