@@ -22,12 +22,12 @@ first used.
 
 from __future__ import annotations
 
-import numbers
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 
+from ._validate import check_count
 from .api import cluster
 from .errors import InfomapArgumentError
 from .result import InfomapResult
@@ -72,14 +72,6 @@ PRECOMPUTED_KINDS = ("distance", "affinity")
 
 
 # --- Checks ------------------------------------------------------------------------------
-
-def _check_n_neighbors(n_neighbors: Any) -> int:
-    if isinstance(n_neighbors, bool) or not isinstance(n_neighbors, numbers.Integral):
-        raise TypeError(f"n_neighbors must be an integer >= 1, got {n_neighbors!r}")
-    if n_neighbors < 1:
-        raise InfomapArgumentError(f"n_neighbors must be >= 1, got {n_neighbors!r}")
-    return int(n_neighbors)
-
 
 def _check_name(name: str, value: Any, choices: tuple[str, ...]) -> str:
     if not isinstance(value, str) or value not in choices:
@@ -208,7 +200,7 @@ def nearest_neighbors(X: Any, n_neighbors: int = DEFAULT_N_NEIGHBORS, metric: st
     [[1.0, 3.0], [1.0, 2.0], [0.0, 2.0], [0.0, 2.0]]
     """
     X = check_points(X)
-    n_neighbors = _check_n_neighbors(n_neighbors)
+    n_neighbors = check_count("n_neighbors", n_neighbors)
     metric = _check_metric(metric)
     if metric == "precomputed":
         raise InfomapArgumentError("metric='precomputed' takes a graph: call "
@@ -478,7 +470,7 @@ def points_graph(X: Any, *, n_neighbors: int = DEFAULT_N_NEIGHBORS, metric: str 
     """Return the weighted neighbour graph that :func:`cluster_points`
     clusters, as a symmetric ``scipy.sparse.csr_array``.  The arguments are
     those of :func:`cluster_points`."""
-    n_neighbors = _check_n_neighbors(n_neighbors)
+    n_neighbors = check_count("n_neighbors", n_neighbors)
     weighting = _check_name("weighting", weighting, WEIGHTINGS)
     metric = _check_metric(metric)
     if metric == "precomputed":
