@@ -224,6 +224,36 @@ def test_regularized_smoke_suite_writes_table_and_plot(tmp_path):
     assert (tmp_path / "regularized.png").stat().st_size > 1000
 
 
+def test_objectives_rates_count_the_trials_that_find_the_best_codelength(monkeypatch):
+    """Each tool's share of one-trial searches that reach the best codelength
+    either found (to 1e-9 relative), and each tool's mean."""
+    from benchmarks import objectives
+
+    lengths = {"a": (np.array([3.0, 2.5, 2.5, 3.0]), np.array([2.0, 3.0, 2.0 + 1e-12, 3.0]))}
+    monkeypatch.setattr(objectives, "trial_codelengths",
+                        lambda case, options, two_level, trials, seed: lengths[case.name])
+    case = objectives.Case("a", np.array([0]), np.array([1]), np.ones(1), 2, False,
+                           np.zeros(2, dtype=np.int64))
+    row = dict(network="a", option="o", search="two", options={})
+    counted = objectives.rates([row], [case], trials=4, seed=1, log=lambda line: None)
+    assert counted[0]["best"] == 2.0
+    assert counted[0]["ours_rate"] == 0.0
+    assert counted[0]["official_rate"] == 0.5
+    assert counted[0]["mean_ours"] == pytest.approx(2.75)
+    assert counted[0]["mean_official"] == pytest.approx(2.5)
+
+
+def test_objectives_trial_codelengths_gives_each_tool_one_codelength_per_trial():
+    from benchmarks import objectives
+
+    case = objectives.load("twotriangles")
+    mine, theirs = objectives.trial_codelengths(case, {"preferred_number_of_modules": 2},
+                                                True, 3, 5)
+    assert mine.shape == theirs.shape == (3,)
+    # Every trial of either tool finds the two triangles.
+    np.testing.assert_allclose(mine, theirs, rtol=1e-12)
+
+
 def test_objectives_retry_searches_again_only_where_the_search_fell_short(monkeypatch):
     """A row longer than the official with Δscore 0 is searched again by both
     tools (trials and seeds as asked); an objective mismatch (Δscore != 0) or
