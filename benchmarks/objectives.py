@@ -28,8 +28,9 @@ The natural number of modules is the official's plain two-level number.
 
 Where a row shows a search gap (ours longer, Δscore = 0), both tools search
 again: the small network with ``--retry-trials`` (200) trials, the large one
-with one trial from each of ``--retry-seeds`` (10) seeds; the best and the
-mean codelength of each tool tell chance (a 20-trial search that missed an
+with one trial from each of ``--retry-seeds`` (24) seeds; the best and the
+mean codelength of each tool (the difference of the means with its standard
+error) tell chance (a 20-trial search that missed an
 optimum each trial finds 1-5 % of the time, as either tool may) from a
 search that cannot reach it.  Where a small network's gap stays after that,
 ``--rate-trials`` (1000) one-trial searches of each tool count how often a
@@ -37,7 +38,7 @@ single trial finds the best codelength either found.
 
     python -m benchmarks.objectives [--trials 20] [--seed 123]
         [--small karate,...] [--large netscience,...] [--options regularized,...]
-        [--retry-trials 200] [--retry-seeds 10] [--rate-trials 1000]
+        [--retry-trials 200] [--retry-seeds 24] [--rate-trials 1000]
 """
 
 from __future__ import annotations
@@ -273,11 +274,15 @@ def retry(rows: list[dict], cases: list[Case], trials: int, seeds: int, seed: in
                   for k in range(seeds)]
         best = min(mine) / min(theirs) - 1
         mean = float(np.mean(mine)) / float(np.mean(theirs)) - 1
-        retried.append(dict(row, retry_best=best, retry_mean=mean))
+        # The standard error of the relative difference of the means.
+        error = (float(np.sqrt((np.var(mine) + np.var(theirs)) / seeds)) / float(np.mean(theirs))
+                 if seeds > 1 else 0.0)
+        retried.append(dict(row, retry_best=best, retry_mean=mean, retry_mean_error=error))
         log(f"{row['network']:14s} {row['option']:18s} {row['search']:6s} {min(mine):11.6f} "
             f"{min(theirs):11.6f} {best:+10.2e} {'*' if best > tolerance else ' '} "
             f"{np.mean(mine):11.6f} {np.mean(theirs):11.6f} {mean:+10.2e} "
-            f"{'*' if mean > tolerance else ' '}")
+            f"{'*' if mean > tolerance else ' '}"
+            + (f" ± {error:.1e}" if seeds > 1 else ""))
     return retried
 
 
@@ -330,7 +335,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--retry-trials", type=int, default=200,
                         help="trials of each tool where a small network shows a search gap "
                              "(0: no retry)")
-    parser.add_argument("--retry-seeds", type=int, default=10,
+    parser.add_argument("--retry-seeds", type=int, default=24,
                         help="one-trial searches (seeds) of each tool where a large network "
                              "shows a search gap (0: no retry)")
     parser.add_argument("--rate-trials", type=int, default=1000,

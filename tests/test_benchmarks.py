@@ -285,6 +285,8 @@ def test_objectives_retry_searches_again_only_where_the_search_fell_short(monkey
                                     for seed in (10, 11)])
     assert retried[0]["retry_best"] == pytest.approx(0.0)   # 2.0 against 2.0
     assert retried[0]["retry_mean"] == pytest.approx(2.5 / 2.25 - 1)
+    # Ours 3.0 and 2.0 (variance 0.25), the official's 2.0 and 2.5 (0.0625), 2 seeds.
+    assert retried[0]["retry_mean_error"] == pytest.approx(np.sqrt(0.3125 / 2) / 2.25)
 
 
 def test_planted_overlap_ties_overlapping_nodes_to_both_groups():
