@@ -350,3 +350,15 @@ def test_lfr_overlap_rejects_bad_arguments(change, message):
     arguments.update(change)
     with pytest.raises(ValueError, match=message):
         lfr_overlap(**arguments)
+
+
+def test_bench_soft_overlap_builds_either_graph():
+    from benchmarks.bench_soft_overlap import overlap_graph
+
+    for graph, columns in (("planted", 20), ("lfr", None)):
+        edges, members = overlap_graph(graph, 0.2, seed=0)
+        assert members.shape[0] == 1000 and (members.sum(axis=1) == 2).sum() == 100
+        assert columns is None or members.shape[1] == columns
+        assert edges.max() < 1000
+    with pytest.raises(ValueError, match="graph must be 'planted' or 'lfr'"):
+        overlap_graph("karate", 0.2, seed=0)
