@@ -327,7 +327,7 @@ def _pair_stubs(owners: np.ndarray, rng: np.random.Generator, taken: set,
             continue
         others = rng.integers(0, len(pairs), tries)
         flips = rng.random(tries) < 0.5
-        for other, flip in zip(others.tolist(), flips.tolist()):
+        for other, flip in zip(others.tolist(), flips.tolist(), strict=True):
             if other == index:
                 continue
             c, d = pairs[other][::-1] if flip else pairs[other]
@@ -551,7 +551,7 @@ def lfr_overlap(num_nodes: int, mean_degree: float, max_degree: int, mixing: flo
     if external.sum() % 2:
         external[rng.choice(np.flatnonzero(external > 0))] -= 1
     bits = [0] * num_nodes
-    for node, group in zip(slot_node.tolist(), community.tolist()):
+    for node, group in zip(slot_node.tolist(), community.tolist(), strict=True):
         bits[node] |= 1 << group
     links += _pair_stubs(np.repeat(np.arange(num_nodes), external), rng, taken,
                          forbidden=lambda u, v: bool(bits[u] & bits[v]))
