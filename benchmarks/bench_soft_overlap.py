@@ -1,9 +1,17 @@
 """Overlapping modules: soft memberships beside the state-network route.
 
-On planted partitions with overlapping nodes
-(:func:`benchmarks.generators.planted_overlap`: 1000 nodes, 20 groups,
-mean degree 12, 10 % of the nodes in two groups), three methods say which
-nodes are in several modules:
+On graphs with overlapping nodes, three methods say which nodes are in
+several modules.  The graphs (``--graph``):
+
+* ``planted`` (the default): planted partitions
+  (:func:`benchmarks.generators.planted_overlap`: 1000 nodes, 20 groups,
+  mean degree 12, 10 % of the nodes in two groups);
+* ``lfr``: LFR benchmark graphs with overlapping nodes
+  (:func:`benchmarks.generators.lfr_overlap`: 1000 nodes, mean degree 12,
+  max degree 40, degree exponent 2, 100 nodes in 2 communities each,
+  communities of 20-60 nodes with size exponent 1).
+
+The methods:
 
 * ``soft gcn``: ``neural.mapequation.cluster`` (GCN encoder); a node is in
   every module where its membership is at least a threshold (each of
@@ -23,7 +31,8 @@ main module (the largest membership) against the first planted group on
 the nodes in one group, and the precision, recall and F1 of finding the
 overlapping nodes.  Run with one thread:
 
-    OMP_NUM_THREADS=1 python -m benchmarks.bench_soft_overlap [--mixing 0.1 0.2 0.3]
+    OMP_NUM_THREADS=1 python -m benchmarks.bench_soft_overlap [--graph planted|lfr]
+        [--mixing 0.1 0.2 0.3]
         [--seeds 0 1 2] [--thresholds 0.05 0.2] [--epochs 300]
 """
 
@@ -35,7 +44,7 @@ import time
 
 import numpy as np
 
-from benchmarks.generators import planted_overlap, second_order_from_edges
+from benchmarks.generators import lfr_overlap, planted_overlap, second_order_from_edges
 
 
 def shares_of_states(labels: np.ndarray, flow: np.ndarray, physical: np.ndarray,
@@ -85,7 +94,18 @@ def scores(shares: np.ndarray, members: np.ndarray, threshold: float) -> dict[st
             "found": int(found.sum()), "precision": precision, "recall": recall, "f1": f1}
 
 
-def rows(mixing: float, seed: int, epochs: int) -> list[tuple]:
+def overlap_graph(graph: str, mixing: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Return ``(edges, members)`` of the ``planted`` or ``lfr`` graph with 1000 nodes
+    (the module docstring gives the parameters)."""
+    if graph == "planted":
+        return planted_overlap(1000, 20, 12.0, mixing, 0.1, seed=seed)
+    if graph == "lfr":
+        return lfr_overlap(1000, 12.0, 40, mixing, overlapping_nodes=100, memberships=2,
+                           min_community=20, max_community=60, seed=seed)
+    raise ValueError(f"graph must be 'planted' or 'lfr', got {graph!r}")
+
+
+def rows(mixing: float, seed: int, epochs: int, graph: str = "planted") -> list[tuple]:
     """Return ``(method, shares, members, codelength, seconds)`` for every method on
     one graph: ``shares`` the ``(n, modules)`` memberships it found, the codelength
     of the state network for the state-network methods."""
@@ -93,8 +113,8 @@ def rows(mixing: float, seed: int, epochs: int) -> list[tuple]:
     from infomap_py.network import Network, StateNetwork
     from neural import mapequation
 
-    n, groups = 1000, 20
-    edges, members = planted_overlap(n, groups, 12.0, mixing, 0.1, seed=seed)
+    edges, members = overlap_graph(graph, mixing, seed)
+    n = members.shape[0]
     network = Network(edges[:, 0], edges[:, 1], np.ones(len(edges)), n, False, range(n))
     found = []
 
@@ -124,6 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     import torch
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--graph", choices=["planted", "lfr"], default="planted")
     parser.add_argument("--mixing", type=float, nargs="+", default=[0.1, 0.2, 0.3])
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--thresholds", type=float, nargs="+", default=[0.05, 0.2])
@@ -131,14 +152,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     torch.set_num_threads(1)
 
-    print("A node is in every module holding at least `threshold` of it.")
+    print(f"Graphs: {args.graph}. A node is in every module holding at least `threshold` of it.")
     print("| mixing | seed | method | threshold | state codelength | modules | NMI (one group) | "
           "overlapping found | precision | recall | F1 | seconds |")
     print("|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for mixing in args.mixing:
         for seed in args.seeds:
             for method, shares, members, length, seconds, threshold in (
-                    (*row, threshold) for row in rows(mixing, seed, args.epochs)
+                    (*row, threshold) for row in rows(mixing, seed, args.epochs, args.graph)
                     for threshold in args.thresholds):
                 found = scores(shares, members, threshold)
                 shown = "-" if math.isnan(length) else f"{length:.4f}"

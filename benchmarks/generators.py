@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 
@@ -272,3 +274,288 @@ def planted_overlap(num_nodes: int, num_groups: int, mean_degree: float, mixing:
     target = np.where(rng.random(num_edges) < mixing, inter, intra)
     keep = source != target
     return np.stack([source[keep], target[keep]], axis=1).astype(np.int64), members
+
+
+def _power_law_mean(low: float, high: float, exponent: float) -> float:
+    """Return the mean of a continuous power law ``x**-exponent`` on ``[low, high]``."""
+    def integral(power: float) -> float:  # of x**power over [low, high]
+        if abs(power + 1.0) < 1e-12:
+            return math.log(high / low)
+        return (high ** (power + 1.0) - low ** (power + 1.0)) / (power + 1.0)
+    return integral(1.0 - exponent) / integral(-exponent)
+
+
+def _power_law_draws(rng: np.random.Generator, size: int, low: float, high: float,
+                     exponent: float) -> np.ndarray:
+    """Return ``size`` draws of a continuous power law ``x**-exponent`` on
+    ``[low, high]`` by inverting its distribution function."""
+    uniform = rng.random(size)
+    if abs(exponent - 1.0) < 1e-12:
+        return low * (high / low) ** uniform
+    a, b = low ** (1.0 - exponent), high ** (1.0 - exponent)
+    return (a + uniform * (b - a)) ** (1.0 / (1.0 - exponent))
+
+
+def _pair_stubs(owners: np.ndarray, rng: np.random.Generator, taken: set,
+                forbidden=None, tries: int = 50) -> list[tuple[int, int]]:
+    """Return random pairs of the stubs held by ``owners`` (a node per stub, an even
+    number of stubs): a configuration model.
+
+    A pair that is a self-loop, repeats an earlier pair, is in ``taken`` (keys
+    ``(u, v)`` with ``u < v``), or for which ``forbidden(u, v)`` holds is
+    rewired: its ends swap with those of another random pair, when both new
+    pairs are fine, in at most ``tries`` attempts; pairs still bad stay (the
+    caller drops what must go).
+    """
+    pairs = [tuple(pair) for pair in rng.permutation(owners).reshape(-1, 2).tolist()]
+    counts: dict[tuple[int, int], int] = {}
+    for u, v in pairs:
+        counts[(min(u, v), max(u, v))] = counts.get((min(u, v), max(u, v)), 0) + 1
+
+    def bad(u: int, v: int, copies: int) -> bool:
+        key = (min(u, v), max(u, v))
+        return (u == v or counts.get(key, 0) > copies or key in taken
+                or (forbidden is not None and forbidden(u, v)))
+
+    def move(u: int, v: int, step: int) -> None:
+        key = (min(u, v), max(u, v))
+        counts[key] = counts.get(key, 0) + step
+
+    for index in range(len(pairs)):
+        a, b = pairs[index]
+        if not bad(a, b, 1):
+            continue
+        others = rng.integers(0, len(pairs), tries)
+        flips = rng.random(tries) < 0.5
+        for other, flip in zip(others.tolist(), flips.tolist(), strict=True):
+            if other == index:
+                continue
+            c, d = pairs[other][::-1] if flip else pairs[other]
+            move(a, b, -1)
+            move(c, d, -1)
+            if (not bad(a, c, 0) and not bad(b, d, 0)
+                    and (min(a, c), max(a, c)) != (min(b, d), max(b, d))):
+                move(a, c, 1)
+                move(b, d, 1)
+                pairs[index], pairs[other] = (a, c), (b, d)
+                break
+            move(a, b, 1)
+            move(c, d, 1)
+    return pairs
+
+
+def _community_sizes(rng: np.random.Generator, total: int, smallest: int, largest: int,
+                     exponent: float) -> np.ndarray:
+    """Return power-law community sizes in ``[smallest, largest]`` that sum to
+    ``total``: sizes drawn until they reach it, then the excess taken one by one
+    from random communities above ``smallest``."""
+    sizes: list[int] = []
+    while sum(sizes) < total:
+        draw = _power_law_draws(rng, 1, smallest, largest + 1.0, exponent)[0]
+        sizes.append(min(int(draw), largest))
+    result = np.array(sizes, dtype=np.int64)
+    excess = int(result.sum()) - total
+    while excess > 0:
+        room = np.flatnonzero(result > smallest)
+        if room.size == 0:
+            raise ValueError(f"community sizes in [{smallest}, {largest}] cannot sum to "
+                             f"{total} member slots")
+        take = min(excess, room.size)
+        result[rng.choice(room, take, replace=False)] -= 1
+        excess -= take
+    return result
+
+
+def _assign_communities(rng: np.random.Generator, sizes: np.ndarray, shares: np.ndarray,
+                        slot_node: np.ndarray, attempts: int = 20) -> np.ndarray:
+    """Return the community of every member slot (``slot_node[i]`` is the node of
+    slot ``i``, ``shares[i]`` its internal degree there).
+
+    Slots are placed largest share first (ties in random order, overlapping
+    nodes' slots first) into a random community, drawn by its free places,
+    that is larger than the share, has a free place and does not hold the node
+    yet.  When a slot finds none, the whole placement is drawn again (at most
+    ``attempts`` times), so the result depends on the seed alone.
+    """
+    num_slots = slot_node.size
+    overlapping = np.bincount(slot_node)[slot_node] > 1
+    for _ in range(attempts):
+        order = np.lexsort((rng.random(num_slots), ~overlapping, -shares))
+        free = sizes.astype(np.float64)
+        community = np.full(num_slots, -1, dtype=np.int64)
+        held: dict[int, list[int]] = {}
+        for slot in order.tolist():
+            node = int(slot_node[slot])
+            fits = (free > 0) & (sizes > shares[slot])
+            fits[held.get(node, [])] = False
+            if not fits.any():
+                break
+            weights = np.where(fits, free, 0.0)
+            chosen = int(np.searchsorted(np.cumsum(weights), rng.random() * weights.sum(),
+                                         side="right"))
+            community[slot] = chosen
+            free[chosen] -= 1
+            held.setdefault(node, []).append(chosen)
+        else:
+            return community
+    raise ValueError(f"no placement of the nodes into communities of sizes {sizes.min()}-"
+                     f"{sizes.max()} in {attempts} draws: every community must be larger than "
+                     f"each member's internal degree there (largest {int(shares.max())}); raise "
+                     "max_community or lower max_degree")
+
+
+def lfr_overlap(num_nodes: int, mean_degree: float, max_degree: int, mixing: float,
+                overlapping_nodes: int, memberships: int, min_community: int,
+                max_community: int, degree_exponent: float = 2.0,
+                community_exponent: float = 1.0, seed: int = 1
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """Return ``(edges, members)`` of an LFR benchmark graph with overlapping nodes.
+
+    The construction of Lancichinetti and Fortunato's benchmark with
+    overlapping communities (Phys. Rev. E 80, 016118, 2009), written here in
+    NumPy:
+
+    1. Degrees follow a power law ``k**-degree_exponent`` up to ``max_degree``;
+       its lower cutoff is chosen (by bisection, on the continuous law) so the
+       mean is ``mean_degree``; draws are rounded to integers.
+    2. Community sizes follow a power law ``s**-community_exponent`` in
+       ``[min_community, max_community]`` and sum to
+       ``num_nodes + overlapping_nodes * (memberships - 1)`` member slots.
+    3. ``overlapping_nodes`` random nodes belong to ``memberships`` distinct
+       communities, the others to one.  A node's internal degree
+       ``(1 - mixing) * degree`` (rounded up or down at random, so the mean is
+       kept) is split as equally as integers allow among its communities, and
+       every community is larger than each member's share in it: slots are
+       placed largest share first into random communities with room.
+    4. Internal links: a configuration model inside each community on the
+       members' shares; external links: a configuration model on the other
+       stubs of all nodes.  Self-loops, repeated links and external links
+       between nodes that share a community are rewired by random swaps
+       where possible; what is left of the first two is dropped.
+
+    Approximated: degrees and sizes are rounded continuous draws; where a
+    community's shares (or the external stubs) sum to an odd number one stub
+    becomes external (or is dropped); the rewiring is a bounded number of
+    random swaps, so a few links can be lost or join a shared community, and
+    the realised degrees and mixing are close to, not exactly, the planted
+    ones.
+
+    Parameters
+    ----------
+    num_nodes : int
+        The number of nodes.
+    mean_degree : float
+        The mean degree, at most ``max_degree``.
+    max_degree : int
+        The largest degree, below ``num_nodes``.
+    mixing : float
+        The share of every node's links that leave its communities, in [0, 1].
+    overlapping_nodes : int
+        How many nodes are in several communities, in ``[0, num_nodes]``.
+    memberships : int
+        How many communities each overlapping node is in (at least 2 when
+        there are overlapping nodes).
+    min_community, max_community : int
+        The bounds of the community sizes (``max_community <= num_nodes``).
+    degree_exponent : float
+        The exponent of the degree distribution.
+    community_exponent : float
+        The exponent of the community-size distribution.
+    seed : int
+        Seed of ``numpy.random.default_rng``; the same seed gives the same graph.
+
+    Returns
+    -------
+    edges : numpy.ndarray
+        ``(m, 2)`` int64 node ids, ``u < v``, no self-loops and no repeated pairs.
+    members : numpy.ndarray
+        ``(num_nodes, num_communities)`` bool: the communities of every node.
+
+    Raises
+    ------
+    ValueError
+        When an argument is out of its range or no valid graph can be built.
+    """
+    if not 0.0 <= mixing <= 1.0:
+        raise ValueError(f"mixing must be in [0, 1], got {mixing}")
+    if not 0 <= overlapping_nodes <= num_nodes:
+        raise ValueError(f"overlapping_nodes must be in [0, num_nodes={num_nodes}], "
+                         f"got {overlapping_nodes}")
+    if overlapping_nodes > 0 and memberships < 2:
+        raise ValueError(f"memberships must be at least 2 when overlapping_nodes > 0, "
+                         f"got {memberships}")
+    if not 1 <= min_community <= max_community:
+        raise ValueError(f"need 1 <= min_community <= max_community, got min_community="
+                         f"{min_community} and max_community={max_community}")
+    if max_community > num_nodes:
+        raise ValueError(f"max_community must be at most num_nodes={num_nodes}, "
+                         f"got {max_community}")
+    if not 1 <= max_degree < num_nodes:
+        raise ValueError(f"max_degree must be in [1, num_nodes - 1], got {max_degree}")
+    if not _power_law_mean(1.0, max_degree, degree_exponent) <= mean_degree <= max_degree:
+        raise ValueError(f"mean_degree {mean_degree} cannot be fitted: with max_degree "
+                         f"{max_degree} and degree_exponent {degree_exponent} it must be in "
+                         f"[{_power_law_mean(1.0, max_degree, degree_exponent):.3g}, "
+                         f"{max_degree}]")
+    rng = np.random.default_rng(seed)
+
+    low, high = 1.0, float(max_degree)
+    for _ in range(100):  # the mean grows with the lower cutoff
+        middle = (low + high) / 2
+        if _power_law_mean(middle, max_degree, degree_exponent) < mean_degree:
+            low = middle
+        else:
+            high = middle
+    degree = np.clip(np.rint(_power_law_draws(rng, num_nodes, low, max_degree,
+                                              degree_exponent)), 1, max_degree).astype(np.int64)
+
+    slots_per_node = np.ones(num_nodes, dtype=np.int64)
+    slots_per_node[rng.permutation(num_nodes)[:overlapping_nodes]] = memberships
+    sizes = _community_sizes(rng, int(slots_per_node.sum()), min_community, max_community,
+                             community_exponent)
+    if sizes.size < slots_per_node.max():
+        raise ValueError(f"{sizes.size} communities are too few for {memberships} "
+                         "memberships; lower max_community")
+
+    wanted = (1.0 - mixing) * degree
+    internal = np.floor(wanted + rng.random(num_nodes)).astype(np.int64)
+    slot_node = np.repeat(np.arange(num_nodes), slots_per_node)
+    first_slot = np.concatenate([[0], np.cumsum(slots_per_node)[:-1]])
+    rank = np.arange(slot_node.size) - first_slot[slot_node]
+    # The remainder of the split goes to a random slot order of each node.
+    offset = (rng.random(num_nodes) * slots_per_node).astype(np.int64)
+    turn = (rank + offset[slot_node]) % slots_per_node[slot_node]
+    shares = (internal[slot_node] // slots_per_node[slot_node]
+              + (turn < internal[slot_node] % slots_per_node[slot_node]))
+    community = _assign_communities(rng, sizes, shares, slot_node)
+
+    members = np.zeros((num_nodes, sizes.size), dtype=bool)
+    members[slot_node, community] = True
+    external = degree.copy()
+    taken: set[tuple[int, int]] = set()
+    links: list[tuple[int, int]] = []
+    for group in range(sizes.size):
+        slots = np.flatnonzero(community == group)
+        group_shares = shares[slots].copy()
+        if group_shares.sum() % 2:  # one stub leaves the community
+            odd = rng.choice(np.flatnonzero(group_shares > 0))
+            group_shares[odd] -= 1
+        np.subtract.at(external, slot_node[slots], group_shares)
+        pairs = _pair_stubs(np.repeat(slot_node[slots], group_shares), rng, taken)
+        for u, v in pairs:
+            if u != v:
+                taken.add((min(u, v), max(u, v)))
+        links += pairs
+
+    external = np.maximum(external, 0)
+    if external.sum() % 2:
+        external[rng.choice(np.flatnonzero(external > 0))] -= 1
+    bits = [0] * num_nodes
+    for node, group in zip(slot_node.tolist(), community.tolist(), strict=True):
+        bits[node] |= 1 << group
+    links += _pair_stubs(np.repeat(np.arange(num_nodes), external), rng, taken,
+                         forbidden=lambda u, v: bool(bits[u] & bits[v]))
+
+    edges = np.array(links, dtype=np.int64).reshape(-1, 2)
+    edges = np.sort(edges[edges[:, 0] != edges[:, 1]], axis=1)
+    return np.unique(edges, axis=0), members

@@ -329,3 +329,68 @@ def test_overlap_scores_and_lfr_summary():
     assert infomap_excess == (0.0, 0.0) and (method, runs) == ("soft", 2)
     assert lengths == pytest.approx((15.25, 4.75)) and excess == pytest.approx((2.5, 2.5))
     assert nmi == pytest.approx((0.85, 0.05)) and modules == pytest.approx((3.0, 1.0))
+
+
+def test_lfr_overlap_plants_overlapping_nodes_with_the_asked_degrees_and_mixing():
+    from benchmarks.generators import lfr_overlap
+
+    arguments = dict(num_nodes=1000, mean_degree=12, max_degree=40, overlapping_nodes=100,
+                     memberships=2, min_community=20, max_community=60)
+    edges, members = lfr_overlap(mixing=0.3, seed=5, **arguments)
+    again, members_again = lfr_overlap(mixing=0.3, seed=5, **arguments)
+    assert np.array_equal(edges, again) and np.array_equal(members, members_again)
+    assert not np.array_equal(edges, lfr_overlap(mixing=0.3, seed=6, **arguments)[0])
+    assert edges.dtype == np.int64 and np.all(edges[:, 0] < edges[:, 1])  # no self-loops
+    assert len(np.unique(edges, axis=0)) == len(edges)
+    sizes = members.sum(axis=0)
+    assert sizes.min() >= 20 and sizes.max() <= 60 and sizes.sum() == 1100
+    for mixing in (0.1, 0.3):
+        edges, members = lfr_overlap(mixing=mixing, seed=5, **arguments)
+        counts = members.sum(axis=1)
+        assert (counts == 2).sum() == 100 and (counts == 1).sum() == 900
+        degree = np.bincount(edges.ravel(), minlength=1000)
+        assert degree.mean() == pytest.approx(12, rel=0.1) and degree.max() <= 40
+        shared = (members[edges[:, 0]] & members[edges[:, 1]]).any(axis=1)
+        leaving = np.bincount(edges[~shared].ravel(), minlength=1000)
+        linked = degree > 0
+        assert np.mean(leaving[linked] / degree[linked]) == pytest.approx(mixing, abs=0.05)
+        # Every overlapping node links into each of its communities.
+        neighbours = [[] for _ in range(1000)]
+        for u, v in edges.tolist():
+            neighbours[u].append(v)
+            neighbours[v].append(u)
+        overlapping = np.flatnonzero(counts == 2)
+        tied = [all(members[neighbours[v], group].any() for group in np.flatnonzero(members[v]))
+                for v in overlapping]
+        assert np.mean(tied) >= 0.9
+
+
+@pytest.mark.parametrize("change, message", [
+    (dict(memberships=1), "memberships must be at least 2"),
+    (dict(min_community=70), "min_community <= max_community"),
+    (dict(mixing=1.5), "mixing must be in"),
+    (dict(mixing=-0.1), "mixing must be in"),
+    (dict(overlapping_nodes=300), "overlapping_nodes must be in"),
+    (dict(mean_degree=2), "mean_degree 2 cannot be fitted"),
+    (dict(max_community=20, max_degree=50), "every community must be larger"),
+])
+def test_lfr_overlap_rejects_bad_arguments(change, message):
+    from benchmarks.generators import lfr_overlap
+
+    arguments = dict(num_nodes=200, mean_degree=8, max_degree=20, mixing=0.2,
+                     overlapping_nodes=20, memberships=2, min_community=10, max_community=40)
+    arguments.update(change)
+    with pytest.raises(ValueError, match=message):
+        lfr_overlap(**arguments)
+
+
+def test_bench_soft_overlap_builds_either_graph():
+    from benchmarks.bench_soft_overlap import overlap_graph
+
+    for graph, columns in (("planted", 20), ("lfr", None)):
+        edges, members = overlap_graph(graph, 0.2, seed=0)
+        assert members.shape[0] == 1000 and (members.sum(axis=1) == 2).sum() == 100
+        assert columns is None or members.shape[1] == columns
+        assert edges.max() < 1000
+    with pytest.raises(ValueError, match="graph must be 'planted' or 'lfr'"):
+        overlap_graph("karate", 0.2, seed=0)
