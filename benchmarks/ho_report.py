@@ -83,7 +83,11 @@ def _speed_table(entries: list[dict]) -> list[str]:
         if c:
             lines.append(
                 f"- {e['name']}: time ratio {c['time_ratio']:.2f} (target <= "
-                f"{TIME_RATIO_TARGET:.2f}: {'met' if c['time_ok'] else 'not met'}), CPU-time "
+                f"{TIME_RATIO_TARGET:.2f}: {'met' if c['time_ok'] else 'not met'})"
+                + (f", median of the ratios of the runs taken in turn "
+                   f"{c['paired_time_ratio']:.2f}" if "paired_time_ratio" in c
+                   and e["runs"]["infomap-py"].get("repeats", 1) > 1 else "")
+                + ", CPU-time "
                 f"ratio {c['cpu_ratio']:.2f}, peak "
                 f"memory ratio {c['memory_ratio']:.2f} (target <= {MEMORY_RATIO_TARGET}: "
                 f"{'met' if c['memory_ok'] else 'not met'})"

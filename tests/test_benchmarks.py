@@ -181,6 +181,29 @@ def test_higher_order_files_read_back_as_written(tmp_path):
     assert bipartite.bipartite_start_id == 41 and bipartite.num_links == len(pairs)
 
 
+def test_speed_runs_take_turns_and_keep_the_median_of_the_paired_ratios(tmp_path, monkeypatch):
+    """The tools run in turn (ours, the official's, ours, ...); the median of
+    the ratios of neighbouring runs is kept beside the ratio of the medians."""
+    from benchmarks import higher_order
+
+    order, seconds = [], {"infomap-py": iter([10.0, 30.0, 12.0]),
+                          "infomap": iter([40.0, 60.0, 30.0])}
+
+    def timed(command, timeout):
+        tool = "infomap-py" if "infomap_py" in command else "infomap"
+        order.append(tool)
+        return {"seconds": next(seconds[tool]), "cpu_seconds": 1.0, "peak_bytes": 100,
+                "exit_status": 0}
+
+    monkeypatch.setattr(higher_order, "timed_process", timed)
+    entry = higher_order.Entry("speed-x", "speed", "speed-x", {})
+    result = higher_order.run_speed(entry, tmp_path / "x.net", {"links": 10}, tmp_path, 3, 60)
+    assert order == ["infomap-py", "infomap"] * 3
+    assert result["runs"]["infomap-py"]["seconds_each"] == [10.0, 30.0, 12.0]
+    assert result["checks"]["time_ratio"] == pytest.approx(12.0 / 40.0)
+    assert result["checks"]["paired_time_ratio"] == pytest.approx(0.4)  # of 0.25, 0.5, 0.4
+
+
 @pytest.mark.slow
 def test_higher_order_smoke_suite_passes(tmp_path):
     """The higher-order smoke suite runs both packages on state, multilayer
