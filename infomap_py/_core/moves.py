@@ -27,10 +27,16 @@ from ._jit import inline_jit, jit
 from . import memory as mem
 from . import meta as md
 from .coarsen import compact_labels, module_flows, shares_flows
+from .prefetch import prefetch, prefetch_row
 from .rng import rand_below, shuffle
 
 #: A node moves only if that shortens the codelength by more than this.
 MIN_SINGLE_NODE_IMPROVEMENT = 1e-16
+
+#: How many links ahead a sweep asks for the module of a node's neighbour.
+LABEL_LOOKAHEAD = 8
+#: How many nodes ahead (in the sweep's order) a sweep asks for a node's data.
+NODE_LOOKAHEAD = 8
 
 #: Columns of the module data: flow, enter and exit flow, teleportation
 #: source and weight (recorded teleportation), and the module's terms in
@@ -227,7 +233,21 @@ def sweep(net, state, constants, rng, scratch, skip_joined, teleports, enter_is_
     num_moved = 0
     last_sum_enter = -1.0  # no rate yet: the first node computes its plogp
     plogp_sum_enter = 0.0
-    for idx in range(order.shape[0]):
+    num_order = order.shape[0]
+    for idx in range(num_order):
+        # Ask for the data of the nodes a few steps ahead in the random
+        # order: first where their links start, then the links themselves.
+        if idx + NODE_LOOKAHEAD < num_order:
+            ahead = order[idx + NODE_LOOKAHEAD]
+            prefetch(indptr, ahead)
+            prefetch(labels, ahead)
+            prefetch(node_flow, ahead)
+        if idx + NODE_LOOKAHEAD // 2 < num_order:
+            ahead = order[idx + NODE_LOOKAHEAD // 2]
+            if dirty[ahead]:
+                prefetch(neighbours, indptr[ahead])
+                prefetch(out_flow, indptr[ahead])
+                prefetch(in_flow, indptr[ahead])
         i = order[idx]
         if not dirty[i]:
             continue
@@ -237,7 +257,10 @@ def sweep(net, state, constants, rng, scratch, skip_joined, teleports, enter_is_
         # Flow between node i and each neighbouring module.
         num_candidates = 0
         link_old = 0.0
-        for e in range(indptr[i], indptr[i + 1]):
+        last = indptr[i + 1]
+        for e in range(indptr[i], last):
+            if e + LABEL_LOOKAHEAD < last:
+                prefetch(labels, neighbours[e + LABEL_LOOKAHEAD])
             m = labels[neighbours[e]]
             w = out_flow[e] + in_flow[e]
             if m == old:
@@ -245,6 +268,8 @@ def sweep(net, state, constants, rng, scratch, skip_joined, teleports, enter_is_
                 continue
             s = scratch_slot[m]
             if s < 0 or s >= num_candidates or scratch_module[s] != m:
+                # Its row is read when the candidates are weighed: fetch it now.
+                prefetch_row(modules, m)
                 s = num_candidates
                 scratch_slot[m] = s
                 scratch_module[s] = m
@@ -274,8 +299,11 @@ def sweep(net, state, constants, rng, scratch, skip_joined, teleports, enter_is_
                     num_candidates += 1
         memory_leave = 0.0
         if memory_net:
+            linked = num_candidates
             num_candidates, memory_leave = mem.add_candidates(memory, phys, scratch, i, old,
                                                               num_candidates)
+            for c in range(linked, num_candidates):
+                prefetch_row(modules, scratch_module[c])
         if members[old] > 1 and num_empty[0] > 0:
             scratch_module[num_candidates] = empty[num_empty[0] - 1]
             scratch_flow[num_candidates] = 0.0
