@@ -30,3 +30,11 @@ def test_hints_compile_take_any_index_and_change_nothing():
         for i in ids[(ids >= 0) & (ids < 50)]:
             expected += values[i] + rows[i, 1]
         assert _sum_with_hints(values, rows, ids) == expected
+
+
+def test_hints_called_from_python_do_nothing():
+    # As the pure-Python engine (NUMBA_DISABLE_JIT) calls them.
+    values = np.zeros(3)
+    assert prefetch(values, 10) is None
+    assert prefetch_row(values.reshape(3, 1), -4) is None
+    assert values.tolist() == [0.0, 0.0, 0.0]

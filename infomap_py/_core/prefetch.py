@@ -10,7 +10,7 @@ lets the memory fetch them all at once.  The hint changes no result.
 
 from llvmlite import ir
 from numba.core import cgutils, types
-from numba.extending import intrinsic
+from numba.extending import intrinsic, overload
 
 
 def _hint(context, builder, array_type, array, indices):
@@ -29,10 +29,30 @@ def _hint(context, builder, array_type, array, indices):
     builder.call(hint, [builder.bitcast(pointer, byte_pointer), int32(0), int32(3), int32(1)])
 
 
-@intrinsic
-def prefetch(typingctx, array, index):
+def prefetch(array, index):
     """Ask the processor to load item ``index`` of the 1-D ``array`` into the
-    cache; nothing is read or checked, so any index is harmless."""
+    cache; nothing is read or checked, so any index is harmless.  (Called
+    from Python, as with ``NUMBA_DISABLE_JIT``, it does nothing.)"""
+
+
+def prefetch_row(array, row):
+    """Ask the processor to load (the start of) row ``row`` of the 2-D
+    ``array`` into the cache; nothing is read or checked, so any row index
+    is harmless.  (Called from Python, it does nothing.)"""
+
+
+@overload(prefetch, inline="always")
+def _prefetch_compiled(array, index):
+    return lambda array, index: _prefetch_hint(array, index)
+
+
+@overload(prefetch_row, inline="always")
+def _prefetch_row_compiled(array, row):
+    return lambda array, row: _prefetch_row_hint(array, row)
+
+
+@intrinsic
+def _prefetch_hint(typingctx, array, index):
     signature = types.void(array, index)
 
     def codegen(context, builder, sig, args):
@@ -44,10 +64,7 @@ def prefetch(typingctx, array, index):
 
 
 @intrinsic
-def prefetch_row(typingctx, array, row):
-    """Ask the processor to load (the start of) row ``row`` of the 2-D
-    ``array`` into the cache; nothing is read or checked, so any row index
-    is harmless."""
+def _prefetch_row_hint(typingctx, array, row):
     signature = types.void(array, row)
 
     def codegen(context, builder, sig, args):
