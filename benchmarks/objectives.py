@@ -176,13 +176,18 @@ def official(case: Case, options: dict, two_level: bool, trials: int, seed: int)
                 [paths[i] for i in range(case.num_nodes)])
 
 
-def ours(case: Case, options: dict, two_level: bool, trials: int, seed: int):
-    """Run infomap-py; return ``(codelength, top modules, levels)``."""
+def _our_result(case: Case, options: dict, two_level: bool, trials: int, seed: int):
+    """Run infomap-py; return its result."""
     options = dict(options)
     if "meta_data_rate" in options:
         options["meta_data"] = case.categories
-    result = infomap_py.cluster(case.network(), trials=trials, seed=seed, two_level=two_level,
-                                directed=case.directed, **options)
+    return infomap_py.cluster(case.network(), trials=trials, seed=seed, two_level=two_level,
+                              directed=case.directed, **options)
+
+
+def ours(case: Case, options: dict, two_level: bool, trials: int, seed: int):
+    """Run infomap-py; return ``(codelength, top modules, levels)``."""
+    result = _our_result(case, options, two_level, trials, seed)
     return float(result.codelength), result.num_top_modules, result.num_levels
 
 
@@ -291,12 +296,7 @@ def trial_codelengths(case: Case, options: dict, two_level: bool, trials: int, s
     """The codelength of each of ``trials`` one-trial searches, ours (the
     trials of one run) and the official's (one run per seed ``seed``,
     ``seed + 1``, ...)."""
-    options = dict(options)
-    if "meta_data_rate" in options:
-        options["meta_data"] = case.categories
-    mine = infomap_py.cluster(case.network(), trials=trials, seed=seed, two_level=two_level,
-                              directed=case.directed, **options).trial_codelengths
-    options.pop("meta_data", None)
+    mine = _our_result(case, options, two_level, trials, seed).trial_codelengths
     theirs = [official(case, options, two_level, 1, seed + k)[0] for k in range(trials)]
     return np.asarray(mine, dtype=float), np.asarray(theirs, dtype=float)
 
