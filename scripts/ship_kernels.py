@@ -78,6 +78,17 @@ def workload() -> None:
     infomap_py.cluster(lonely, seed=1, recorded_teleportation=True, to_nodes=True)
     layers = infomap_py.read_network(str(EXAMPLES / "layers.net"))
     infomap_py.cluster(layers.to_state_network(relax_to_self=True), seed=1)
+    # A state network whose modules split into sub-modules: the multilevel
+    # search cuts their sub-networks out from Python (the first large state
+    # network compiled them).
+    nested = nx.disjoint_union_all([nx.connected_caveman_graph(4, 6) for _ in range(3)])
+    nested.add_edges_from([(0, 24), (24, 48), (48, 0)])
+    pairs = np.array(nested.edges, dtype=np.int64)
+    size = nested.number_of_nodes()
+    infomap_py.cluster(infomap_py.StateNetwork(
+        infomap_py.Network(pairs[:, 0], pairs[:, 1], np.ones(len(pairs)), size, False,
+                           range(size)),
+        np.arange(size) // 2, range(size // 2)), seed=1)
     # The sharded core loop calls the sweep kernel from Python (a Dask worker
     # would compile it on its first round): two shards, as sequential steps.
     from infomap_py import _sharded

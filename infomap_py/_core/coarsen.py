@@ -149,15 +149,25 @@ def module_flows(net, labels, num_modules):
     way it is also right for a sub-network whose nodes lose flow to the rest
     of the network.
     """
+    return _module_flows_and_cut(net, labels, num_modules)[0]
+
+
+@jit
+def _module_flows_and_cut(net, labels, num_modules):
+    """Return the :data:`ModuleFlows` of :func:`module_flows` and, from the
+    same pass over the rows, the ``cut_start`` of :func:`_cut_rows`."""
     indptr, neighbours, out_flow, in_flow = net.graph
     flows, self_tele = _no_module_flows(num_modules)
+    cut_start = np.zeros(num_modules + 1, dtype=np.int64)
     for u in range(labels.shape[0]):
         m = labels[u]
         _add_node_flows(flows, self_tele, net, u, m)
-        _remove_internal_links(flows, neighbours, out_flow, in_flow, indptr[u], indptr[u + 1],
-                               labels, m)
+        cut_start[m + 1] += _remove_internal_links(flows, neighbours, out_flow, in_flow,
+                                                   indptr[u], indptr[u + 1], labels, m)
     _remove_internal_teleportation(flows, self_tele)
-    return flows
+    for m in range(num_modules):
+        cut_start[m + 1] += cut_start[m]
+    return flows, cut_start
 
 
 @inline_jit
@@ -186,11 +196,15 @@ def _add_node_flows(flows, self_tele, net, u, m):
 def _remove_internal_links(flows, neighbours, out_flow, in_flow, first, stop, labels, m):
     """Take the flow of the row entries ``first..stop-1`` (of a node of
     module ``m``) whose neighbour is in ``m`` too off ``m``'s exit and enter
-    flow."""
+    flow; return the number of the other entries (those that leave ``m``)."""
+    cut = 0
     for e in range(first, stop):
         if labels[neighbours[e]] == m:
             flows.exit[m] -= out_flow[e]
             flows.enter[m] -= in_flow[e]
+        else:
+            cut += 1
+    return cut
 
 
 @inline_jit
@@ -207,38 +221,23 @@ def _remove_internal_teleportation(flows, self_tele):
 #: buffers as large as the graph (see :func:`_rows_to_fill`).
 ONE_PASS_ENTRIES = 1 << 20
 
+#: A larger graph whose modules share at most this fraction of its entries
+#: (the links between modules, before those to one module are summed) is
+#: aggregated in the order of its rows (:func:`_aggregate_by_rows`), with
+#: buffers that large; one whose modules share more, in the order of the
+#: modules' members (:func:`_aggregate_by_members`), with no buffers.
+ROW_ORDER_CUT = 0.5
+
 
 @jit
 def aggregate_net(net, labels, num_modules):
     """Return the :data:`FlowNet` of the modules of ``labels``: one node
-    per module, with the module's flows as its node data and the physical
-    nodes and metadata categories of its members.
-
-    The rows of every module's members are read once for the module flows
-    and the rows of the new graph alike (the graph of :func:`aggregate`, the
-    flows of :func:`module_flows`, to the bit).
-    """
-    indptr, neighbours, out_flow, in_flow = net.graph
-    start, members = members_by_label(labels, num_modules)
-    rows = _rows_to_fill(net.graph, labels, start, members)
-    new_indptr = np.zeros(num_modules + 1, dtype=np.int64)
-    flows, self_tele = _no_module_flows(num_modules)
-    slot = np.full(num_modules, -1, dtype=np.int64)
-    count = 0
-    for a in range(num_modules):
-        row_start = count
-        # Each module's flows are summed over its nodes in node order, as
-        # module_flows sums them.
-        for k in range(start[a], start[a + 1]):
-            u = members[k]
-            _add_node_flows(flows, self_tele, net, u, a)
-            _remove_internal_links(flows, neighbours, out_flow, in_flow, indptr[u],
-                                   indptr[u + 1], labels, a)
-            count = _add_row(rows, slot, row_start, count, neighbours, out_flow, in_flow,
-                             indptr[u], indptr[u + 1], labels, a)
-        new_indptr[a + 1] = count
-    _remove_internal_teleportation(flows, self_tele)
-    return FlowNet(_filled_rows(rows, new_indptr), aggregate_node_data(net.node_data, labels, num_modules),
+    per module, with the module's flows as its node data (those of
+    :func:`module_flows`), the graph of :func:`aggregate` and the physical
+    nodes and metadata categories of its members."""
+    flows, cut_start = _module_flows_and_cut(net, labels, num_modules)
+    return FlowNet(_aggregate_cut(net.graph, labels, num_modules, cut_start),
+                   aggregate_node_data(net.node_data, labels, num_modules),
                    flows.enter, flows.exit, aggregate_physical(net.phys, labels, num_modules),
                    aggregate_meta(net.meta, labels, num_modules))
 
@@ -246,8 +245,37 @@ def aggregate_net(net, labels, num_modules):
 @jit
 def aggregate(graph, labels, num_modules):
     """Return the flow graph of the modules: one node per module, links
-    between modules summed, links inside a module dropped (rows filled as
-    :func:`_rows_to_fill` says)."""
+    between modules summed, links inside a module dropped.
+
+    Each row of the new graph lists a module's neighbouring modules in the
+    order its members' rows (members in node order) first name them, with
+    the flows summed in that order, whichever way it is built: the same
+    graph to the bit.  A large graph cut little by its modules (as after
+    fine-tuning) is read in the order of its rows, which streams it from
+    memory instead of jumping from member to member
+    (:func:`_aggregate_by_rows`).
+    """
+    cut_start = np.zeros(0, dtype=np.int64)
+    if graph.neighbours.shape[0] > ONE_PASS_ENTRIES:
+        cut_start = _cut_rows(graph, labels, num_modules)
+    return _aggregate_cut(graph, labels, num_modules, cut_start)
+
+
+@inline_jit
+def _aggregate_cut(graph, labels, num_modules, cut_start):
+    """:func:`aggregate`, given the ``cut_start`` of :func:`_cut_rows`
+    where the graph is larger than :data:`ONE_PASS_ENTRIES`."""
+    nnz = graph.neighbours.shape[0]
+    if nnz > ONE_PASS_ENTRIES and cut_start[num_modules] <= ROW_ORDER_CUT * nnz:
+        return _aggregate_by_rows(graph, labels, cut_start)
+    return _aggregate_by_members(graph, labels, num_modules)
+
+
+@jit
+def _aggregate_by_members(graph, labels, num_modules):
+    """:func:`aggregate`, module by module: the rows of each module's
+    members are summed into its row (rows filled as :func:`_rows_to_fill`
+    says)."""
     indptr, neighbours, out_flow, in_flow = graph
     start, members = members_by_label(labels, num_modules)
     rows = _rows_to_fill(graph, labels, start, members)
@@ -262,6 +290,78 @@ def aggregate(graph, labels, num_modules):
                              indptr[u], indptr[u + 1], labels, a)
         new_indptr[a + 1] = count
     return _filled_rows(rows, new_indptr)
+
+
+@jit
+def _cut_rows(graph, labels, num_modules):
+    """Return where each module's entries to other modules would start if
+    they were listed module by module, unsummed: ``cut_start[a + 1] -
+    cut_start[a]`` entries of the rows of ``a``'s members name a node of
+    another module."""
+    indptr, neighbours = graph.indptr, graph.neighbours
+    cut_start = np.zeros(num_modules + 1, dtype=np.int64)
+    for u in range(labels.shape[0]):
+        a = labels[u]
+        cut = 0
+        for e in range(indptr[u], indptr[u + 1]):
+            if labels[neighbours[e]] != a:
+                cut += 1
+        cut_start[a + 1] += cut
+    for a in range(num_modules):
+        cut_start[a + 1] += cut_start[a]
+    return cut_start
+
+
+@jit
+def _aggregate_by_rows(graph, labels, cut_start):
+    """:func:`aggregate` in the order of the rows: every entry to another
+    module is copied, with its flows, to its module's place in buffers laid
+    out by ``cut_start`` (:func:`_cut_rows`), which thus list each module's
+    entries in the order of its members and their rows; then each module's
+    entries to one module are summed in place, and the graph is copied out
+    at its size."""
+    indptr, neighbours, out_flow, in_flow = graph
+    shared = shares_flows(out_flow, in_flow)
+    num_modules = cut_start.shape[0] - 1
+    total = cut_start[num_modules]
+    module = np.empty(total, dtype=np.int32)
+    cut_out = np.empty(total)
+    cut_in = cut_out if shared else np.empty(total)
+    fill = cut_start[:-1].copy()
+    for u in range(labels.shape[0]):
+        a = labels[u]
+        pos = fill[a]
+        for e in range(indptr[u], indptr[u + 1]):
+            b = labels[neighbours[e]]
+            if b != a:
+                module[pos] = b
+                cut_out[pos] = out_flow[e]
+                if not shared:
+                    cut_in[pos] = in_flow[e]
+                pos += 1
+        fill[a] = pos
+    new_indptr = np.zeros(num_modules + 1, dtype=np.int64)
+    slot = np.full(num_modules, -1, dtype=np.int64)  # slot[b]: b's entry in the current row
+    count = 0
+    for a in range(num_modules):
+        row_start = count
+        for k in range(cut_start[a], cut_start[a + 1]):
+            b = module[k]
+            if slot[b] < row_start:
+                slot[b] = count
+                module[count] = b
+                cut_out[count] = cut_out[k]
+                if not shared:
+                    cut_in[count] = cut_in[k]
+                count += 1
+            else:
+                cut_out[slot[b]] += cut_out[k]
+                if not shared:
+                    cut_in[slot[b]] += cut_in[k]
+        new_indptr[a + 1] = count
+    new_out = cut_out[:count].copy()
+    new_in = new_out if shared else cut_in[:count].copy()
+    return FlowGraph(new_indptr, module[:count].copy(), new_out, new_in)
 
 
 @inline_jit

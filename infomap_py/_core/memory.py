@@ -22,7 +22,6 @@ import numpy as np
 
 from . import mapeq
 from ._jit import jit, unless_none
-from . import grouping
 
 #: The physical nodes of every node of a state network: node ``u`` holds
 #: physical nodes ``ids[start[u]:start[u + 1]]`` with the flow of its states
@@ -69,26 +68,41 @@ def aggregate_physical(phys, labels, num_modules):
 def _sum_by_module(phys, labels, num_modules):
     """Return ``(start, ids, flow, count)``: the physical nodes of the
     modules of ``labels`` as :func:`aggregate_physical` lists them, in
-    buffers of which the first ``count`` entries are used."""
-    start, members = grouping.members_by_label(labels, num_modules)
-    slot = np.full(num_physical(phys), -1, dtype=np.int64)
-    new_start = np.zeros(num_modules + 1, dtype=np.int64)
+    buffers of which the first ``count`` entries are used.
+
+    The entries are read in node order (a stream, not a jump from member
+    to member) and copied to their module's place, which lists them in the
+    order of its members; then each module's entries of one physical node
+    are summed in place, in that order."""
+    entry_start = np.zeros(num_modules + 1, dtype=np.int64)
+    for u in range(labels.shape[0]):
+        entry_start[labels[u] + 1] += phys.start[u + 1] - phys.start[u]
+    for a in range(num_modules):
+        entry_start[a + 1] += entry_start[a]
     ids = np.empty(phys.ids.shape[0], dtype=np.int64)
     flow = np.empty(phys.ids.shape[0])
+    fill = entry_start[:-1].copy()
+    for u in range(labels.shape[0]):
+        pos = fill[labels[u]]
+        for e in range(phys.start[u], phys.start[u + 1]):
+            ids[pos] = phys.ids[e]
+            flow[pos] = phys.flow[e]
+            pos += 1
+        fill[labels[u]] = pos
+    slot = np.full(num_physical(phys), -1, dtype=np.int64)
+    new_start = np.zeros(num_modules + 1, dtype=np.int64)
     count = 0
     for a in range(num_modules):
         row_start = count
-        for k in range(start[a], start[a + 1]):
-            u = members[k]
-            for e in range(phys.start[u], phys.start[u + 1]):
-                p = phys.ids[e]
-                if slot[p] < row_start:
-                    slot[p] = count
-                    ids[count] = p
-                    flow[count] = phys.flow[e]
-                    count += 1
-                else:
-                    flow[slot[p]] += phys.flow[e]
+        for k in range(entry_start[a], entry_start[a + 1]):
+            p = ids[k]
+            if slot[p] < row_start:
+                slot[p] = count
+                ids[count] = p
+                flow[count] = flow[k]
+                count += 1
+            else:
+                flow[slot[p]] += flow[k]
         new_start[a + 1] = count
     return new_start, ids, flow, count
 

@@ -28,7 +28,7 @@ from . import memory as mem
 from . import meta as md
 from .coarsen import compact_labels, module_flows, shares_flows
 from .prefetch import prefetch, prefetch_row
-from .rng import rand_below, shuffle
+from .rng import rand_below, shuffle, shuffle_in_blocks
 
 #: A node moves only if that shortens the codelength by more than this.
 MIN_SINGLE_NODE_IMPROVEMENT = 1e-16
@@ -37,6 +37,9 @@ MIN_SINGLE_NODE_IMPROVEMENT = 1e-16
 LABEL_LOOKAHEAD = 8
 #: How many nodes ahead (in the sweep's order) a sweep asks for a node's data.
 NODE_LOOKAHEAD = 8
+
+BLOCK_ORDER_NODES = 1 << 17
+ORDER_BLOCK = 4096
 
 #: Columns of the module data: flow, enter and exit flow, teleportation
 #: source and weight (recorded teleportation), and the module's terms in
@@ -242,6 +245,8 @@ def sweep(net, state, constants, rng, scratch, skip_joined, teleports, enter_is_
             prefetch(indptr, ahead)
             prefetch(labels, ahead)
             prefetch(node_flow, ahead)
+            prefetch(node_enter, ahead)
+            prefetch(node_exit, ahead)
         if idx + NODE_LOOKAHEAD // 2 < num_order:
             ahead = order[idx + NODE_LOOKAHEAD // 2]
             if dirty[ahead]:
@@ -471,7 +476,7 @@ def _flow_kind(net):
 
 
 @inline_jit
-def core_loops(net, state, constants, rng, loop_limit, min_improvement, skip_joined):
+def core_loops(net, state, constants, rng, loop_limit, min_improvement, skip_joined, in_blocks):
     """Repeat sweeps in random order until a sweep gains less than
     ``min_improvement`` bits or ``loop_limit`` sweeps ran; return the number
     of sweeps that improved the codelength."""
@@ -493,7 +498,10 @@ def core_loops(net, state, constants, rng, loop_limit, min_improvement, skip_joi
     old_codelength = state_codelength(state, constants)
     effective = 0
     for _ in range(loop_limit):
-        shuffle(rng, scratch.order)
+        if in_blocks and n > BLOCK_ORDER_NODES:
+            shuffle_in_blocks(rng, scratch.order, ORDER_BLOCK)
+        else:
+            shuffle(rng, scratch.order)
         moved = sweep(net, state, constants, rng, scratch, skip_joined, teleports,
                       enter_is_exit)
         new_codelength = state_codelength(state, constants)

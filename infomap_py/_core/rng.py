@@ -42,6 +42,25 @@ def shuffle(state, values):
 
 
 @jit
+def shuffle_in_blocks(state, order, block):
+    """Fill ``order`` with ``0..n-1`` in a random order made of runs of
+    ``block`` consecutive values (the last may be shorter): the runs in
+    random order, the values of each run in random order."""
+    n = order.shape[0]
+    num_blocks = (n + block - 1) // block
+    blocks = np.arange(num_blocks)
+    shuffle(state, blocks)
+    pos = 0
+    for b in range(num_blocks):
+        first = blocks[b] * block
+        size = min(block, n - first)
+        for j in range(size):
+            order[pos + j] = first + j
+        shuffle(state, order[pos:pos + size])
+        pos += size
+
+
+@jit
 def next_seeds(state, count):
     """Return ``count`` seeds drawn from ``state``, one per module that a
     step partitions on its own (so that the result does not depend on the

@@ -146,7 +146,7 @@ def _move_single_nodes(net, constants, rng, loop_limit, min_improvement, skip_jo
     freed on return, before the caller aggregates the level."""
     state = new_partition(net, np.arange(net.node_data.flow.shape[0]))
     old_codelength = state_codelength(state, constants)
-    core_loops(net, state, constants, rng, loop_limit, min_improvement, skip_joined)
+    core_loops(net, state, constants, rng, loop_limit, min_improvement, skip_joined, False)
     return old_codelength, state_codelength(state, constants), state.labels
 
 
@@ -237,7 +237,7 @@ def fine_tune(net, constants, leaf_labels, rng, loop_limit, min_improvement):
     sweep gains more than ``min_improvement`` bits; return the new
     ``(labels, num_modules)``."""
     state = new_partition(net, leaf_labels)
-    core_loops(net, state, constants, rng, loop_limit, min_improvement, False)
+    core_loops(net, state, constants, rng, loop_limit, min_improvement, False, True)
     return compact_labels(state.labels)
 
 
