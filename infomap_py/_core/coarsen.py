@@ -20,7 +20,7 @@ from collections import namedtuple
 import numpy as np
 
 from ._jit import inline_jit, jit
-from .grouping import members_by_label
+from .grouping import members_by_label, merge_repeated_keys
 from .memory import aggregate_physical
 from .meta import aggregate_meta
 
@@ -94,27 +94,8 @@ def merge_parallel_links(indptr, neighbours, out_flow, in_flow):
     entries of the buffers given (the caller copies them where merging
     left much of the buffers unused: one array at a time, so that no
     second graph is alive at once)."""
-    n = indptr.shape[0] - 1
-    shared = shares_flows(out_flow, in_flow)
-    slot = np.full(n, -1, dtype=np.int64)
-    new_indptr = np.zeros(n + 1, dtype=np.int64)
-    count = 0
-    for u in range(n):
-        row_start = count
-        for e in range(indptr[u], indptr[u + 1]):
-            v = neighbours[e]
-            if slot[v] < row_start:
-                slot[v] = count
-                neighbours[count] = v
-                out_flow[count] = out_flow[e]
-                if not shared:
-                    in_flow[count] = in_flow[e]
-                count += 1
-            else:
-                out_flow[slot[v]] += out_flow[e]
-                if not shared:
-                    in_flow[slot[v]] += in_flow[e]
-        new_indptr[u + 1] = count
+    new_indptr, count = merge_repeated_keys(indptr, neighbours, out_flow, in_flow,
+                                            indptr.shape[0] - 1)
     return FlowGraph(new_indptr, neighbours[:count], out_flow[:count], in_flow[:count])
 
 
@@ -340,25 +321,7 @@ def _aggregate_by_rows(graph, labels, cut_start):
                     cut_in[pos] = in_flow[e]
                 pos += 1
         fill[a] = pos
-    new_indptr = np.zeros(num_modules + 1, dtype=np.int64)
-    slot = np.full(num_modules, -1, dtype=np.int64)  # slot[b]: b's entry in the current row
-    count = 0
-    for a in range(num_modules):
-        row_start = count
-        for k in range(cut_start[a], cut_start[a + 1]):
-            b = module[k]
-            if slot[b] < row_start:
-                slot[b] = count
-                module[count] = b
-                cut_out[count] = cut_out[k]
-                if not shared:
-                    cut_in[count] = cut_in[k]
-                count += 1
-            else:
-                cut_out[slot[b]] += cut_out[k]
-                if not shared:
-                    cut_in[slot[b]] += cut_in[k]
-        new_indptr[a + 1] = count
+    new_indptr, count = merge_repeated_keys(cut_start, module, cut_out, cut_in, num_modules)
     new_out = cut_out[:count].copy()
     new_in = new_out if shared else cut_in[:count].copy()
     return FlowGraph(new_indptr, module[:count].copy(), new_out, new_in)

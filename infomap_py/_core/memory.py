@@ -22,6 +22,7 @@ import numpy as np
 
 from . import mapeq
 from ._jit import jit, unless_none
+from . import grouping
 
 #: The physical nodes of every node of a state network: node ``u`` holds
 #: physical nodes ``ids[start[u]:start[u + 1]]`` with the flow of its states
@@ -89,21 +90,8 @@ def _sum_by_module(phys, labels, num_modules):
             flow[pos] = phys.flow[e]
             pos += 1
         fill[labels[u]] = pos
-    slot = np.full(num_physical(phys), -1, dtype=np.int64)
-    new_start = np.zeros(num_modules + 1, dtype=np.int64)
-    count = 0
-    for a in range(num_modules):
-        row_start = count
-        for k in range(entry_start[a], entry_start[a + 1]):
-            p = ids[k]
-            if slot[p] < row_start:
-                slot[p] = count
-                ids[count] = p
-                flow[count] = flow[k]
-                count += 1
-            else:
-                flow[slot[p]] += flow[k]
-        new_start[a + 1] = count
+    new_start, count = grouping.merge_repeated_keys(entry_start, ids, flow, flow,
+                                                    num_physical(phys))
     return new_start, ids, flow, count
 
 
