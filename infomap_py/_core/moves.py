@@ -38,7 +38,13 @@ LABEL_LOOKAHEAD = 8
 #: How many nodes ahead (in the sweep's order) a sweep asks for a node's data.
 NODE_LOOKAHEAD = 8
 
+#: Fine-tuning a network of more than this many nodes visits them in runs
+#: of ``ORDER_BLOCK`` consecutive node ids (the runs, and the nodes of each
+#: run, in random order; :func:`.rng.shuffle_in_blocks`), so that a run's
+#: rows and node data stay in the cache; smaller networks, and the levels
+#: searched from single nodes, take one uniformly random order.
 BLOCK_ORDER_NODES = 1 << 17
+#: The nodes of one run of that order.
 ORDER_BLOCK = 4096
 
 #: Columns of the module data: flow, enter and exit flow, teleportation
@@ -479,7 +485,9 @@ def _flow_kind(net):
 def core_loops(net, state, constants, rng, loop_limit, min_improvement, skip_joined, in_blocks):
     """Repeat sweeps in random order until a sweep gains less than
     ``min_improvement`` bits or ``loop_limit`` sweeps ran; return the number
-    of sweeps that improved the codelength."""
+    of sweeps that improved the codelength.  With ``in_blocks`` (fine-tuning)
+    a network of more than :data:`BLOCK_ORDER_NODES` nodes is swept in runs
+    of consecutive node ids."""
     indptr = net.graph.indptr
     n = net.node_data.flow.shape[0]
     max_degree = 0
