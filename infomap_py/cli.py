@@ -390,8 +390,9 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--tune-iteration-relative-threshold", type=float, default=1e-5,
                         metavar="X",
                         help="a tuning round must also gain X times the one-level "
-                             "codelength; two failed rounds in a row end tuning "
-                             "(default 1e-05)")
+                             "codelength; a failed fine-tuning round after "
+                             "coarse-tuning ends tuning, as in the official, and so "
+                             "do two failed rounds in a row (default 1e-05)")
     search.add_argument("--prefer-modular-solution", action="store_true",
                         help="keep the modules even where one module codes shorter")
     search.add_argument("--trial-offset", type=int, default=0, metavar="N",

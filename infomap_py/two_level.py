@@ -5,7 +5,8 @@ A trial moves nodes into modules and aggregates them, level after level
 (*levels*), then alternates fine-tuning (single nodes move between the
 modules) and coarse-tuning (every module is partitioned on its own and its
 sub-modules move between modules), each followed by the levels again, until
-two rounds in a row gain too little, each or on average.  Each phase is reported as it ends.
+a fine-tuning round after coarse-tuning gains too little, or two rounds in a row gain too
+little, each or on average.  Each phase is reported as it ends.
 """
 
 from __future__ import annotations
@@ -183,7 +184,7 @@ def partition(net: tuple, constants: np.ndarray, labels: np.ndarray, num_modules
             labels = module_of_sub[sub_labels]
         phase_done("fine-tune" if fine else "coarse-tune", k, length)
         if _tuning_converged(before_previous, before, length, previous_improved,
-                             min_improvement, relative_threshold):
+                             min_improvement, relative_threshold, fine and rounds > 1):
             break
         previous_improved = _gains(before, length, 1, min_improvement, relative_threshold)
         before_previous, before = before, length
@@ -214,19 +215,20 @@ def _gains(old: float, new: float, rounds: int, min_improvement: float,
 
 def _tuning_converged(before_previous: float, before: float, length: float,
                       previous_improved: bool, min_improvement: float,
-                      relative_threshold: float) -> bool:
+                      relative_threshold: float, fine_after_coarse: bool = False) -> bool:
     """Whether tuning stops after a round that took the codelength from
     ``before`` to ``length`` (the round before it started at
-    ``before_previous`` and gained enough if ``previous_improved``): once
-    two rounds in a row gain too little each, or the last two rounds
-    together gain too little on average (the official stops at the first
-    round that gains too little once coarse-tuning has run; a round that
-    moves nothing, as coarse-tuning often does, must not end the search
-    before the fine-tuning that follows, but a search that creeps on by
-    rounds of about the threshold each stops as soon as a pair of rounds
-    averages less)."""
+    ``before_previous`` and gained enough if ``previous_improved``;
+    ``fine_after_coarse``: the round fine-tuned, and coarse-tuning has run):
+    once a fine-tuning round after coarse-tuning gains too little, as the
+    official stops, or two rounds in a row gain too little each, or the
+    last two rounds together gain too little on average.  Unlike the
+    official, a coarse-tuning round that gains too little (it often moves
+    nothing) does not end the search before the fine-tuning that follows;
+    a search that creeps on by rounds of about the threshold each stops as
+    soon as a pair of rounds averages less."""
     improved = _gains(before, length, 1, min_improvement, relative_threshold)
-    if not improved and not previous_improved:
+    if not improved and (fine_after_coarse or not previous_improved):
         return True
     return (before_previous != np.inf
             and not _gains(before_previous, length, 2, min_improvement, relative_threshold))

@@ -2,10 +2,12 @@
 
 After the core loops and aggregation ("levels"), a trial alternates
 fine-tuning and coarse-tuning, fine first, with no limit on the number of
-rounds (the official ``--tune-iteration-limit`` default 0), and stops once two
-rounds in a row each shorten the codelength by less than 1e-5 of the
-one-level codelength (the official ``minimumRelativeTuneIterationImprovement``)
-or by less than 1e-10 bits.  A 40 x 40 grid needs many rounds, and
+rounds (the official ``--tune-iteration-limit`` default 0), and stops, as
+the official, at the first fine-tuning round after coarse-tuning that shortens
+the codelength by less than 1e-5 of the one-level codelength (the official
+``minimumRelativeTuneIterationImprovement``) or by less than 1e-10 bits; a
+coarse-tuning round that gains too little lets the fine-tuning after it run,
+and two such rounds in a row, or a pair too little on average, stop it too.  A 40 x 40 grid needs many rounds, and
 coarse-tuning changes its modules.
 """
 
@@ -42,7 +44,7 @@ def grid_phases(grid):
     return res, phases
 
 
-def test_tuning_alternates_until_two_rounds_gain_too_little(grid_phases):
+def test_tuning_alternates_until_rounds_gain_too_little(grid_phases):
     res, phases = grid_phases
     one_level = res.one_level_codelength
     for trial, trial_phases in phases.items():
@@ -63,38 +65,46 @@ def test_tuning_alternates_until_two_rounds_gain_too_little(grid_phases):
         improved = [gains(old, new, 1) for old, new in zip(lengths, lengths[1:])]
         pair_improved = [gains(old, new, 2) for old, new in zip(lengths, lengths[2:])]
 
-        def converged(r):  # after round r (0-based), r >= 1
-            return not (improved[r] or improved[r - 1]) or not pair_improved[r - 1]
+        def converged(r):  # after round r (0-based; even: fine-tuning), r >= 1
+            fine_after_coarse = r % 2 == 0
+            return (not (improved[r] or improved[r - 1]) or not pair_improved[r - 1]
+                    or (fine_after_coarse and not improved[r]))
 
-        # It stops at the first pair of rounds that gains too little, and only there.
+        # It stops at the first round the rule names, and only there.
         assert len(improved) >= 2 and converged(len(improved) - 1), (trial, lengths)
         for r in range(1, len(improved) - 1):
             assert not converged(r), (trial, r, lengths)
         # On this grid tuning goes on for many rounds and coarse-tuning pays.
-        assert len(rounds) >= 6, (trial, names)
+        assert len(rounds) >= 5, (trial, names)
         assert any(ok for (phase, _), ok in zip(rounds, improved) if phase == "coarse-tune")
 
 
 def test_tuning_gains_on_the_grid_as_much_as_the_official(grid, grid_phases):
-    """Untuned (or tuned once) the grid codes longer than the official's
-    trials; tuned to the end, no longer."""
+    """Untuned the grid codes longer than the official's trials; tuned to
+    the end, one-trial searches code no longer than the official's on
+    average over seeds (one pair of trials is a draw either way)."""
     edges, n = grid
-    res, phases = grid_phases
-    theirs = official_cluster(edges, n, False, num_trials=TRIALS, seed=1)
-    assert res.codelength <= theirs["codelength"] * (1 + 1e-6), (res.codelength,
-                                                                 theirs["codelength"])
+    _, phases = grid_phases
+    seeds = range(1, 7)
+    ours = [infomap_py.cluster(edges, trials=1, seed=s, two_level=True).codelength
+            for s in seeds]
+    theirs = [official_cluster(edges, n, False, num_trials=1, seed=s)["codelength"]
+              for s in seeds]
+    assert np.mean(ours) <= np.mean(theirs) * (1 + 1e-6), (ours, theirs)
     for trial_phases in phases.values():
-        assert trial_phases[0][2] > theirs["codelength"] * 1.01  # what tuning gains here
+        assert trial_phases[0][2] > max(theirs) * 1.01  # what tuning gains here
 
 
-@pytest.mark.parametrize("gains, stops", [
-    ((3.0, 0.0), False),   # a coarse-tuning that moves nothing: the fine-tuning after it may gain
-    ((0.0, 20.0), False),  # ... and here it did
-    ((0.5, 0.4), True),    # two rounds in a row gain too little each
-    ((1.2, 0.7), True),    # one round gains enough, but the pair too little on average
-    ((2.5, 0.7), False),   # the pair gains enough on average
+@pytest.mark.parametrize("gains, fine_after_coarse, stops", [
+    ((3.0, 0.0), False, False),  # a coarse-tuning that moves nothing: the fine-tuning after
+    ((0.0, 20.0), True, False),  # ... may gain, and here it did
+    ((0.5, 0.4), False, True),   # two rounds in a row gain too little each
+    ((1.2, 0.7), False, True),   # one round gains enough, but the pair too little on average
+    ((2.5, 0.7), False, False),  # the pair gains enough on average
+    ((2.5, 0.7), True, True),    # ... but a fine-tuning after coarse-tuning gains too little
+    ((2.5, 1.5), True, False),   # ... and here it gained enough
 ])
-def test_tuning_stops_when_a_pair_of_rounds_gains_too_little(gains, stops):
+def test_tuning_stop_rule(gains, fine_after_coarse, stops):
     """The stop rule on its own, gains in units of the relative threshold."""
     from infomap_py.two_level import _gains, _tuning_converged
 
@@ -104,4 +114,4 @@ def test_tuning_stops_when_a_pair_of_rounds_gains_too_little(gains, stops):
     length = before - gains[1] * threshold
     previous_improved = _gains(before_previous, before, 1, MIN_IMPROVEMENT, threshold)
     assert _tuning_converged(before_previous, before, length, previous_improved,
-                             MIN_IMPROVEMENT, threshold) == stops
+                             MIN_IMPROVEMENT, threshold, fine_after_coarse) == stops
