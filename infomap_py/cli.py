@@ -118,7 +118,9 @@ inside coarse-tuning and the recursive split, and the searches for
 super-modules take the thresholds and --prefer-modular-solution.  Deliberate
 difference: trial k draws the k-th child seed of the seed, not seed + k:
 --trial-offset K -N 1 still repeats trial K+1 of a longer run with the same
-seed.  Deliberate difference: fine-tuning a network of more than 131,072 nodes
+seed.  Deliberate difference: a node left alone in its module and linked only
+to the node that just left follows it only where that does not lengthen the
+codelength (the official moves it regardless).  Deliberate difference: fine-tuning a network of more than 131,072 nodes
 visits them in runs of 4,096 consecutive node ids (the runs, and the nodes of
 each run, in random order), not in one uniformly random order, so that a run's
 data stay in the processor's cache; smaller networks are searched as before.
