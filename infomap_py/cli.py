@@ -120,10 +120,11 @@ difference: trial k draws the k-th child seed of the seed, not seed + k:
 --trial-offset K -N 1 still repeats trial K+1 of a longer run with the same
 seed.  Deliberate difference: a node left alone in its module and linked only
 to the node that just left follows it only where that does not lengthen the
-codelength (the official moves it regardless).  Deliberate difference: fine-tuning a network of more than 131,072 nodes
-visits them in runs of 4,096 consecutive node ids (the runs, and the nodes of
-each run, in random order), not in one uniformly random order, so that a run's
-data stay in the processor's cache; smaller networks are searched as before.
+codelength (the official moves it regardless).  Deliberate difference:
+fine-tuning a network of more than 131,072 nodes visits them in runs of 4,096
+consecutive node ids (the runs, and the nodes of each run, in random order),
+not in one uniformly random order, so that a run's data stay in the
+processor's cache; smaller networks are searched as before.
 
 --meta-data reads node categories as the official does (lines 'node_id
 category ...', the first category coded; nodes without a line share one

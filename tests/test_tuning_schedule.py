@@ -7,8 +7,8 @@ the official, at the first fine-tuning round after coarse-tuning that shortens
 the codelength by less than 1e-5 of the one-level codelength (the official
 ``minimumRelativeTuneIterationImprovement``) or by less than 1e-10 bits; a
 coarse-tuning round that gains too little lets the fine-tuning after it run,
-and two such rounds in a row, or a pair too little on average, stop it too.  A 40 x 40 grid needs many rounds, and
-coarse-tuning changes its modules.
+and two such rounds in a row, or a pair too little on average, stop it too.
+A 40 x 40 grid needs many rounds, and coarse-tuning changes its modules.
 """
 
 from __future__ import annotations
