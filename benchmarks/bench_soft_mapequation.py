@@ -7,8 +7,9 @@ modules and NMI against the known groups are printed:
 
 * ``infomap``: ``infomap_py.cluster(two_level=True, trials=5)``;
 * ``soft logits`` / ``soft gcn``: ``neural.mapequation.cluster`` with free
-  logits or a GCN (softmax estimator, ``--epochs`` epochs, ``max_modules``
-  twice the default, :math:`2\\lceil\\sqrt n\\rceil`);
+  logits or a GCN (softmax estimator, ``--epochs`` epochs, its defaults:
+  :math:`4\\lceil\\sqrt n\\rceil` module columns, one run from the full
+  Markov time and one from a tenth of it, the shorter kept);
 * ``soft gcn -> infomap``: Infomap (one trial) started from the GCN's
   partition (``seed_infomap``);
 * ``infomap -> soft``: the soft optimizer started from Infomap's partition
@@ -103,7 +104,6 @@ def quality_rows(spec: GraphSpec, epochs: int, seed: int,
 
     graph = build(spec)
     network = graph.network()
-    max_modules = min(graph.num_nodes, 2 * math.ceil(math.sqrt(graph.num_nodes)))
     rows = []
 
     def record(method: str, labels: np.ndarray, codelength: float, started: float) -> None:
@@ -122,8 +122,8 @@ def quality_rows(spec: GraphSpec, epochs: int, seed: int,
     learned = {}
     for encoder in dict.fromkeys((*encoders, "gcn")):
         started = time.perf_counter()
-        learned[encoder] = mapequation.cluster(network, encoder=encoder,
-                                               max_modules=max_modules, epochs=epochs, seed=seed)
+        learned[encoder] = mapequation.cluster(network, encoder=encoder, epochs=epochs,
+                                               seed=seed)
         if encoder in encoders:
             record(f"soft {encoder}", learned[encoder].labels, learned[encoder].codelength,
                    started)
@@ -131,8 +131,7 @@ def quality_rows(spec: GraphSpec, epochs: int, seed: int,
     seeded = mapequation.seed_infomap(network, learned["gcn"], two_level=True, seed=seed)
     record("soft gcn -> infomap", seeded.labels, seeded.codelength, started)
     started = time.perf_counter()
-    hybrid = mapequation.cluster(network, init="infomap", max_modules=max_modules,
-                                 epochs=epochs, seed=seed)
+    hybrid = mapequation.cluster(network, init="infomap", epochs=epochs, seed=seed)
     record("infomap -> soft", hybrid.labels, hybrid.codelength, started)
     return rows
 
@@ -186,7 +185,8 @@ def epoch_seconds(num_nodes: int, encoder: str, num_modules: int = 100, epochs: 
                   ) -> tuple[float, float]:
     """Return ``(seconds per epoch, peak RSS in MiB)`` of ``cluster`` on a planted
     partition of ``num_nodes`` nodes: the difference of a run of ``epochs + 1``
-    epochs and a run of 1, over ``epochs``."""
+    epochs and a run of 1, over ``epochs``, one Markov-time schedule (the
+    default runs two)."""
     from infomap_py.network import Network
     from neural import mapequation
 
@@ -197,7 +197,7 @@ def epoch_seconds(num_nodes: int, encoder: str, num_modules: int = 100, epochs: 
     for count in (1, epochs + 1):
         started = time.perf_counter()
         mapequation.cluster(network, encoder=encoder, max_modules=num_modules, epochs=count,
-                            hidden=32)
+                            hidden=32, markov_start=1.0)
         times.append(time.perf_counter() - started)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return (times[1] - times[0]) / epochs, peak

@@ -168,9 +168,16 @@ def test_karate_soft_clustering_is_within_five_percent_of_infomap():
 @pytest.mark.parametrize("estimator", ["gumbel", "straight-through"])
 def test_gumbel_estimators_learn_modules(estimator):
     G = nx.karate_club_graph()
-    res = cluster(G, estimator=estimator, epochs=150, seed=1)
+    # Six columns: the sampled estimators learn worse with many empty ones.
+    res = cluster(G, estimator=estimator, max_modules=6, epochs=150, seed=1)
     assert res.codelength < 0.95 * float(infomap_py.codelength(G, [0] * 34))
     assert res.soft.shape == (34, 6) and np.allclose(res.soft.sum(1), 1.0)
+
+
+def test_default_module_columns():
+    """Four columns per ceil(sqrt(n)), at most n."""
+    assert cluster(nx.karate_club_graph(), epochs=2).soft.shape == (34, 24)
+    assert cluster(nx.path_graph(5), epochs=2).soft.shape == (5, 5)
 
 
 def test_same_seed_same_result_other_seed_other_noise():
@@ -228,6 +235,11 @@ def test_hybrid_starts_from_infomap_and_seeds_it():
     ({"device": "nonsense"}, InfomapArgumentError, "device must be a torch device"),
     ({"max_modules": 2.5}, TypeError, "max_modules must be an integer"),
     ({"teleportation": 1.5}, InfomapArgumentError, r"teleportation must be in \(0, 1\)"),
+    ({"markov_start": 0.0}, InfomapArgumentError, r"markov_start values must be in \(0, 1\]"),
+    ({"markov_start": (1.0, 1.5)}, InfomapArgumentError, r"must be in \(0, 1\], got 1.5"),
+    ({"markov_start": ()}, InfomapArgumentError, "at least one value"),
+    ({"markov_start": "0.1"}, TypeError, "markov_start values must be numbers"),
+    ({"markov_start": True}, TypeError, "a number or a sequence"),
 ])
 def test_cluster_rejects_bad_arguments(kwargs, error, match):
     with pytest.raises(error, match=match):
@@ -265,3 +277,69 @@ def test_draw_memberships_draws_a_pie_per_node_in_several_modules():
         mapequation.draw_memberships(nx.path_graph(5), res)
     with pytest.raises(TypeError, match="SoftClustering"):
         mapequation.draw_memberships(G, soft)
+
+
+# --------------------------------------------------------------------------- Markov time
+
+
+@pytest.mark.parametrize(("scale", "directed"), [(0.3, False), (0.3, True), (1.0, True)])
+def test_time_scale_codes_the_walk_at_that_markov_time(scale, directed):
+    """The schedule's scale is the engine's Markov time, relative to the flow's."""
+    G = (nx.gnp_random_graph(40, 0.12, seed=2, directed=True) if directed
+         else nx.karate_club_graph())
+    labels = infomap_py.cluster(G, two_level=True, seed=1, directed=directed).labels
+    S = torch.nn.functional.one_hot(torch.as_tensor(labels)).to(torch.float64)
+    tensors = flow_tensors(infomap_py.compute_flow(G, directed=directed))
+    expected = float(infomap_py.codelength(G, labels, markov_time=scale, directed=directed))
+    assert mapequation._codelength(S, tensors, scale).item() == pytest.approx(expected, abs=1e-12)
+
+
+def test_markov_schedule_rises_to_one_by_half_the_epochs():
+    schedule = mapequation._MarkovSchedule(0.1, 40, 10)
+    scales = []
+    for epoch in range(40):
+        scales.append(schedule.scale)
+        schedule.step(epoch, 0.1)  # uniform memberships: nothing sets
+    assert scales[0] == 0.1 and all(b > a for a, b in zip(scales[:20], scales[1:21]))
+    assert scales[20] == pytest.approx(1.0) and scales[-1] == 1.0
+
+
+def test_markov_schedule_holds_while_modules_set_above_the_threshold():
+    schedule = mapequation._MarkovSchedule(0.1, 40, 10)
+    settling = 0.5  # between uniform (0.1) and SETTLED
+    schedule.step(0, settling)  # below HOLD_ABOVE: it rises anyway
+    assert schedule.scale > 0.1
+    schedule.scale = mapequation.HOLD_ABOVE * 1.01
+    for epoch in range(1, 30):
+        schedule.step(epoch, settling)
+    assert schedule.scale == mapequation.HOLD_ABOVE * 1.01
+    schedule.step(29, mapequation.SETTLED)  # set: it rises again
+    assert schedule.scale > mapequation.HOLD_ABOVE * 1.01
+    held = schedule.scale
+    schedule.step(30, settling)  # the last quarter: no more holding
+    assert schedule.scale > held
+
+
+def test_cluster_keeps_the_shorter_of_its_runs():
+    G = nx.les_miserables_graph()
+    runs = {start: cluster(G, encoder="gcn", epochs=60, seed=3, markov_start=start)
+            for start in (1.0, 0.1)}
+    both = cluster(G, encoder="gcn", epochs=60, seed=3, markov_start=(1.0, 0.1))
+    kept = min(runs.values(), key=lambda run: run.codelength)
+    assert both.codelength == kept.codelength and both.markov_start == kept.markov_start
+    assert np.array_equal(both.labels, kept.labels)
+    assert runs[1.0].markov_start == 1.0 and runs[0.1].markov_start == 0.1
+    assert runs[1.0].codelength != runs[0.1].codelength  # the schedule changes the search
+
+
+def test_annealing_finds_the_groups_the_full_time_merges():
+    """A planted partition with many groups: from the full Markov time the
+    GCN leaves groups merged; from a tenth it separates more of them."""
+    from benchmarks.generators import planted_partition
+
+    edges, truth = planted_partition(1500, 60, 10.0, 0.1, seed=4)
+    G = nx.Graph(edges.tolist())
+    found = {start: cluster(G, encoder="gcn", epochs=150, seed=1, max_modules=80,
+                            markov_start=start) for start in (1.0, 0.1)}
+    assert found[0.1].codelength < found[1.0].codelength
+    assert found[0.1].num_modules > found[1.0].num_modules
