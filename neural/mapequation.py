@@ -1034,8 +1034,9 @@ def draw_memberships(G: Any, result: SoftClustering, *, ax: Any = None, threshol
     ax.scatter(positions[discs, 0], positions[discs, 1], s=sizes[discs],
                c=colors[labels[discs]], linewidths=0.6, edgecolors="white", zorder=2)
     draw_pies(ax, shares, positions, sizes, colors, 0.6)
+    several = int((counts > 1).sum())
     ax.set_title(f"{result.num_modules} modules, {result.codelength:.3f} bits; "
-                 f"{int((counts > 1).sum())} nodes in several", fontsize=10)
+                 f"{several} node{'' if several == 1 else 's'} in several", fontsize=10)
     ax.set_aspect("equal")
     ax.autoscale_view()
     ax.set_axis_off()

@@ -239,7 +239,8 @@ def test_hybrid_starts_from_infomap_and_seeds_it():
     ({"markov_start": (1.0, 1.5)}, InfomapArgumentError, r"must be in \(0, 1\], got 1.5"),
     ({"markov_start": ()}, InfomapArgumentError, "at least one value"),
     ({"markov_start": "0.1"}, TypeError, "markov_start values must be numbers"),
-    ({"markov_start": True}, TypeError, "a number or a sequence"),
+    ({"markov_start": True}, TypeError, "values must be numbers, got True"),
+    ({"markov_start": object()}, TypeError, "a number or a sequence of numbers"),
 ])
 def test_cluster_rejects_bad_arguments(kwargs, error, match):
     with pytest.raises(error, match=match):
@@ -269,7 +270,7 @@ def test_draw_memberships_draws_a_pie_per_node_in_several_modules():
     assert len(discs.get_offsets()) == 7
     assert pies.get_gid() == "network-pies" and len(pies.get_paths()) == 3
     assert np.allclose(pies.get_offsets(), pies.get_offsets()[0])  # all three at node 3
-    assert "1 nodes in several" in ax.get_title()
+    assert "1 node in several" in ax.get_title()
     plt.close(ax.figure)
     with pytest.raises(InfomapArgumentError, match=r"threshold must be in \(0, 1\)"):
         mapequation.draw_memberships(G, res, threshold=1.5)
