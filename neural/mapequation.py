@@ -92,10 +92,10 @@ GCN_EMBEDDING_BOUND = 3.0
 
 #: :func:`cluster` runs once from each of these fractions of the Markov
 #: time (``markov_start``) and keeps the run whose partition codes
-#: shortest.  From the full time the GCN codes 5000-node LFR graphs 4-8 %
-#: above Infomap, with too few modules; from a tenth, 0.1-2.5 %.  On the
-#: real networks and 1000-node graphs the full time does better
-#: (``benchmarks/RESULTS.md``).
+#: shortest.  From the full time alone the GCN coded 5000-node LFR graphs
+#: (mixing 0.1-0.4) 4-8 % above Infomap, with too few modules; with both,
+#: 0.1-1.0 %.  On the real networks and most 1000-node graphs the
+#: full-time run is the one kept (``benchmarks/RESULTS.md``).
 DEFAULT_MARKOV_STARTS = (1.0, 0.1)
 
 #: The default number of module columns, per :math:`\lceil\sqrt n\rceil`.
