@@ -47,7 +47,9 @@ the memberships as pies (matplotlib, imported when called).
 from __future__ import annotations
 
 import math
+import numbers
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -56,7 +58,7 @@ import torch
 from torch import Tensor, nn
 
 import infomap_py
-from infomap_py._validate import check_count, check_positive, check_seed
+from infomap_py._validate import check_count, check_number, check_positive, check_seed
 from infomap_py.errors import InfomapArgumentError
 from infomap_py.flow import Flow
 
@@ -636,21 +638,17 @@ def _markov_starts(markov_start: Any, init: str | None) -> tuple[float, ...]:
     """Check ``markov_start`` (a number or a sequence of them, each in (0, 1])."""
     if markov_start is None:
         return (1.0,) if init is not None else DEFAULT_MARKOV_STARTS
-    values = ([markov_start] if isinstance(markov_start, (int, float, np.number))
-              else markov_start)
-    try:
-        starts = tuple(values)
-    except TypeError:
+    if isinstance(markov_start, numbers.Real):
+        starts: tuple = (markov_start,)
+    elif isinstance(markov_start, Iterable) and not isinstance(markov_start, (str, bytes)):
+        starts = tuple(markov_start)
+    else:
         raise TypeError(f"markov_start must be a number or a sequence of numbers, got "
-                        f"{type(markov_start).__name__}") from None
+                        f"{type(markov_start).__name__}")
     if not starts:
         raise InfomapArgumentError("markov_start must hold at least one value")
-    for value in starts:
-        if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
-            raise TypeError(f"markov_start values must be numbers, got {value!r}")
-        if not 0.0 < value <= 1.0:
-            raise InfomapArgumentError(f"markov_start values must be in (0, 1], got {value!r}")
-    return tuple(float(value) for value in starts)
+    return tuple(check_number("markov_start", value, 0.0, 1.0, low_open=True)
+                 for value in starts)
 
 
 def _encoder(encoder: str, flow: Flow, features: Tensor | None, num_modules: int, hidden: int,

@@ -235,11 +235,12 @@ def test_hybrid_starts_from_infomap_and_seeds_it():
     ({"device": "nonsense"}, InfomapArgumentError, "device must be a torch device"),
     ({"max_modules": 2.5}, TypeError, "max_modules must be an integer"),
     ({"teleportation": 1.5}, InfomapArgumentError, r"teleportation must be in \(0, 1\)"),
-    ({"markov_start": 0.0}, InfomapArgumentError, r"markov_start values must be in \(0, 1\]"),
-    ({"markov_start": (1.0, 1.5)}, InfomapArgumentError, r"must be in \(0, 1\], got 1.5"),
+    ({"markov_start": 0.0}, InfomapArgumentError, r"markov_start must be a number in \(0, 1\]"),
+    ({"markov_start": (1.0, 1.5)}, InfomapArgumentError, r"in \(0, 1\], got 1.5"),
     ({"markov_start": ()}, InfomapArgumentError, "at least one value"),
-    ({"markov_start": "0.1"}, TypeError, "markov_start values must be numbers"),
-    ({"markov_start": True}, TypeError, "values must be numbers, got True"),
+    ({"markov_start": "0.1"}, TypeError, "a number or a sequence of numbers, got str"),
+    ({"markov_start": (0.5, "x")}, TypeError, r"markov_start must be a number in \(0, 1\], got 'x'"),
+    ({"markov_start": True}, TypeError, r"markov_start must be a number in \(0, 1\], got True"),
     ({"markov_start": object()}, TypeError, "a number or a sequence of numbers"),
 ])
 def test_cluster_rejects_bad_arguments(kwargs, error, match):
