@@ -651,18 +651,18 @@ def _markov_starts(markov_start: Any, init: str | None) -> tuple[float, ...]:
                  for value in starts)
 
 
-def _encoder(encoder: str, flow: Flow, features: Tensor | None, num_modules: int, hidden: int,
-             generator: torch.Generator, device: torch.device) -> nn.Module:
-    """Return the ``encoder`` named, its weights drawn from ``generator``, on ``device``."""
-    n = flow.num_nodes
+def _encoder(encoder: str, n: int, adjacency: Tensor | None, features: Tensor | None,
+             num_modules: int, hidden: int, generator: torch.Generator,
+             device: torch.device) -> nn.Module:
+    """Return the ``encoder`` named, its weights drawn from ``generator``, on ``device``;
+    the GCN convolves with ``adjacency`` (:func:`normalized_adjacency`)."""
     fan_in = n if features is None else int(features.shape[1])
     if encoder == "logits":
         model: nn.Module = _Logits(n, num_modules, generator)
     elif encoder == "mlp":
         model = _MLP(features, fan_in, hidden, num_modules, generator)
     else:
-        model = _GCN(normalized_adjacency(flow, device=device), features, fan_in, hidden,
-                     num_modules, generator)
+        model = _GCN(adjacency, features, fan_in, hidden, num_modules, generator)
     return model.to(device)
 
 
@@ -815,11 +815,12 @@ def cluster(
             torch.as_tensor(start), num_modules).to(device=device, dtype=torch.float64)
 
     tensors = flow_tensors(flow, device=device)
+    adjacency = normalized_adjacency(flow, device=device) if encoder == "gcn" else None
 
     def train(start: float) -> tuple[float, int, Tensor, np.ndarray]:
         """One run from the seed's weights, its Markov time from ``start``:
         the best hard codelength, its epoch and memberships, the losses."""
-        model = _encoder(encoder, flow, node_features, num_modules, hidden,
+        model = _encoder(encoder, n, adjacency, node_features, num_modules, hidden,
                          torch.Generator().manual_seed(seed), device)
         noise = torch.Generator(device=device).manual_seed(seed)
         optimizer = torch.optim.Adam(model.parameters(), lr=lr)
@@ -846,7 +847,8 @@ def cluster(
                 hard = _partition_codelength(soft.argmax(dim=1), num_modules, tensors).item()
                 if hard < best[0]:
                     best = (hard, epoch, soft)
-                schedule.step(epoch, soft.max(dim=1).values.mean().item())
+                if schedule.scale < 1.0:  # once at the full time it stays there
+                    schedule.step(epoch, soft.max(dim=1).values.mean().item())
         return best[0], best[1], best[2], history
 
     runs = [train(start) + (start,) for start in starts]
