@@ -547,7 +547,7 @@ def _add_points_options(parser: _Parser) -> None:
                         help="read NETWORK as points, one a row: a .npy file (2-D array) or "
                              "comma-separated numbers without a header (.csv); the node ids "
                              "written are the row indices from 0; the Markov time defaults "
-                             "to 2 (see -hh; needs scikit-learn: pip install "
+                             "to 2.75 and -N to 5 (see -hh; needs scikit-learn: pip install "
                              "'infomap-py[points]')")
     points.add_argument("--neighbors", type=int, default=None, metavar="K",
                         help="with --points: neighbours per point (default 30)")
@@ -555,8 +555,8 @@ def _add_points_options(parser: _Parser) -> None:
                         help="with --points: the distance (default euclidean; cosine for "
                              "embeddings; any metric of scikit-learn's NearestNeighbors)")
     points.add_argument("--weighting", default=None, metavar="NAME",
-                        help="with --points: the link weights: umap (default), binary, "
-                             "mutual, gaussian or snn")
+                        help="with --points: the link weights: snn (default), umap, "
+                             "binary, mutual or gaussian")
 
 
 def _check_points_options(args: argparse.Namespace) -> None:
@@ -575,14 +575,19 @@ def _check_points_options(args: argparse.Namespace) -> None:
                               "neighbour graph of points is undirected and made here)")
 
 
-def _points_markov_time(args: argparse.Namespace, argv: Sequence[str] | None) -> None:
-    """With --points and no --markov-time, the Markov time of
-    :func:`infomap_py.cluster_points` (2): at 1 a neighbour graph splits into
-    many small modules."""
-    if args.points and not any(arg.startswith("--markov-time") for arg in argv or ()):
-        from .points import DEFAULT_MARKOV_TIME
+def _points_defaults(args: argparse.Namespace, argv: Sequence[str] | None) -> None:
+    """With --points, the Markov time and the trials of
+    :func:`infomap_py.cluster_points` (2.75 and 5) where --markov-time and
+    -N are not given: at time 1 a neighbour graph splits into many small
+    modules, and at 2.75 one trial may fall to one module."""
+    if not args.points:
+        return
+    from .points import DEFAULT_MARKOV_TIME, DEFAULT_TRIALS
 
+    if not any(arg.startswith("--markov-time") for arg in argv or ()):
         args.markov_time = DEFAULT_MARKOV_TIME
+    if not args.num_trials_given and not args.converge:
+        args.num_trials = args.num_trials_cap = DEFAULT_TRIALS
 
 
 def _read_points(args: argparse.Namespace):
@@ -1008,6 +1013,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if about is not None:
         return about
     args = parser.parse_args(_negative_values_attached(parser, argv))
+    args.num_trials_given = args.num_trials is not None
     if args.num_trials is None:
         # As the official: --converge without -N caps the trials at a default.
         args.num_trials = (CONVERGE_MAX_TRIALS if args.converge and not args.no_infomap
@@ -1243,7 +1249,7 @@ def _run(args: argparse.Namespace, argv: list[str] | None = None) -> int:
         formats = _output_formats(args)
         _check_options(args)
         _check_points_options(args)
-        _points_markov_time(args, argv)
+        _points_defaults(args, argv)
         _check_report_paths(args)
         _check_run_options(args)
     except _UsageError as err:

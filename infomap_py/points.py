@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from ._core.neighbors import shared_neighbor_counts
 from ._validate import check_count
 from .api import cluster
 from .errors import InfomapArgumentError
@@ -44,15 +45,20 @@ __all__ = ["APPROXIMATE_ABOVE", "WEIGHTINGS", "InfomapClustering", "cluster_poin
 #: The edge weightings of the neighbour graph (see :func:`neighbor_weights`).
 WEIGHTINGS = ("umap", "binary", "mutual", "gaussian", "snn")
 
-#: The default weighting, neighbour count and Markov time, chosen by the
-#: comparison in ``benchmarks/bench_points.py`` (benchmarks/RESULTS.md, issue
-#: 21): over the six sets, UMAP's weights on 30 neighbours with Markov time 2
-#: gave among the best mean NMI and varied least with the seed.  At Markov
-#: time 1 a neighbour graph splits into many small modules (a walker on a
-#: graph with no bottlenecks still codes short local moves cheaply).
-DEFAULT_WEIGHTING = "umap"
+#: The default weighting, neighbour count, Markov time and trials, chosen by
+#: the comparison in ``benchmarks/bench_points.py`` (benchmarks/RESULTS.md,
+#: issue 21): over the six sets, shared-nearest-neighbour weights on 30
+#: neighbours at Markov time 2.75 were the best or within 0.02 NMI of the best
+#: of the other methods on five (all but two moons), over 40 seeds of the
+#: search.  At Markov time 1 a neighbour graph splits into many small modules
+#: (a walker on a graph with no bottlenecks still codes short local moves
+#: cheaply); at 2.75 the codelengths of one, two and three modules lie close
+#: on some sets, and one trial fell to a single module on breast cancer 11
+#: times in 40 (the official Infomap alike), where 5 trials did not once.
+DEFAULT_WEIGHTING = "snn"
 DEFAULT_N_NEIGHBORS = 30
-DEFAULT_MARKOV_TIME = 2.0
+DEFAULT_MARKOV_TIME = 2.75
+DEFAULT_TRIALS = 5
 
 #: Above this many points the neighbours are found approximately, with
 #: pynndescent (``neighbor_search="auto"``).  Measured in
@@ -272,7 +278,7 @@ def neighbor_weights(indices: np.ndarray, distances: np.ndarray,
     weighting : {"umap", "binary", "mutual", "gaussian", "snn"}
         The weight of a link between points :math:`i` and :math:`j`:
 
-        * ``"umap"`` (the default): UMAP's fuzzy union.  Point :math:`i`
+        * ``"umap"``: UMAP's fuzzy union.  Point :math:`i`
           trusts neighbour :math:`j` with :math:`p_{j|i} = \exp(-(d_{ij} -
           \rho_i) / \sigma_i)`, where :math:`\rho_i` is the distance to its
           nearest neighbour at a positive distance and :math:`\sigma_i` is set
@@ -286,9 +292,10 @@ def neighbor_weights(indices: np.ndarray, distances: np.ndarray,
           links of ``"binary"``, with the local scale :math:`\sigma_i` the
           distance to the 7th neighbour (or the k-th, where :math:`k < 7`),
           as in self-tuning spectral clustering.
-        * ``"snn"``: shared nearest neighbours, the Jaccard index of the two
-          points' neighbour sets (each holding the point itself), on the links
-          of ``"binary"``, as PhenoGraph weights them.
+        * ``"snn"`` (the default of :func:`cluster_points`): shared nearest
+          neighbours, the Jaccard index of the two points' neighbour sets
+          (each holding the point itself), on the links of ``"binary"``, as
+          PhenoGraph weights them.
 
     Returns
     -------
@@ -336,11 +343,16 @@ def neighbor_weights(indices: np.ndarray, distances: np.ndarray,
         pair_distance = _pair_distances(indices, distances, i, j)
         weights = np.exp(-pair_distance ** 2 / (scale[i] * scale[j]))
         weights = np.maximum(weights, np.finfo(float).tiny)  # keep every link
-    else:  # snn
-        members = directed + sp.eye_array(n, format="csr")
-        shared = (members @ members.T).tocsr()
-        counts = np.asarray(shared[i, j]).ravel()
-        weights = counts / (2.0 * (k + 1) - counts)
+    else:  # snn, on each pair once
+        upper = i < j
+        i, j = i[upper], j[upper]
+        members = sp.csr_array(directed + sp.eye_array(n, format="csr"))
+        members.sort_indices()
+        counts = shared_neighbor_counts(members.indptr.astype(np.int64),
+                                        members.indices.astype(np.int64),
+                                        i.astype(np.int64), j.astype(np.int64))
+        sizes = np.diff(members.indptr)
+        weights = counts / (sizes[i] + sizes[j] - counts)  # the Jaccard index
     return _symmetric(sp.csr_array((weights, (i, j)), shape=(n, n)))
 
 
@@ -482,7 +494,7 @@ def points_graph(X: Any, *, n_neighbors: int = DEFAULT_N_NEIGHBORS, metric: str 
 
 def cluster_points(X: Any, *, n_neighbors: int = DEFAULT_N_NEIGHBORS, metric: str = "euclidean",
                    weighting: str = DEFAULT_WEIGHTING, markov_time: float = DEFAULT_MARKOV_TIME,
-                   two_level: bool = True, trials: int = 1, seed: int = 123,
+                   two_level: bool = True, trials: int = DEFAULT_TRIALS, seed: int = 123,
                    neighbor_search: str = "auto", precomputed: str = "distance",
                    **options: Any) -> InfomapResult:
     """Cluster points with the map equation on their nearest-neighbour graph.
@@ -504,20 +516,24 @@ def cluster_points(X: Any, *, n_neighbors: int = DEFAULT_N_NEIGHBORS, metric: st
         ``"euclidean"`` (the default), ``"cosine"`` (for embeddings), any
         other metric of scikit-learn's ``NearestNeighbors``, or
         ``"precomputed"``.
-    weighting : {"umap", "binary", "mutual", "gaussian", "snn"}
+    weighting : {"snn", "umap", "binary", "mutual", "gaussian"}
         How the links are weighted (see
-        :func:`~infomap_py.points.neighbor_weights`); the default, UMAP's
-        fuzzy union, did best over the benchmark sets of
+        :func:`~infomap_py.points.neighbor_weights`); the default, shared
+        nearest neighbours, did best over the benchmark sets of
         ``benchmarks/bench_points.py``.
     markov_time : float
-        The Markov time of the map equation (default 2, where
+        The Markov time of the map equation (default 2.75, where
         :func:`infomap_py.cluster`'s is 1): longer times give fewer, larger
         clusters.  On a neighbour graph, time 1 splits the clusters found at
-        time 2 into many small ones (see ``benchmarks/RESULTS.md``).
+        longer times into many small ones (see ``benchmarks/RESULTS.md``).
     two_level : bool
         Modules of points (the default), or a module tree.
-    trials, seed
-        As :func:`infomap_py.cluster`; ``seed`` also seeds the approximate
+    trials : int
+        Independent searches, the shortest codelength kept (default 5, where
+        :func:`infomap_py.cluster`'s is 1: at the default Markov time one
+        search may end in a single module; pass 1 for speed on large inputs).
+    seed : int
+        As :func:`infomap_py.cluster`; it also seeds the approximate
         neighbour search.
     neighbor_search : {"auto", "exact", "approximate"}
         Exact neighbours (scikit-learn) or approximate (pynndescent);
@@ -583,15 +599,15 @@ class InfomapClustering(ClusterMixin, BaseEstimator):
         Neighbours per point (default 30).
     metric : str
         A metric of scikit-learn's ``NearestNeighbors``, or ``"precomputed"``.
-    weighting : {"umap", "binary", "mutual", "gaussian", "snn"}
-        The link weights (default ``"umap"``).
+    weighting : {"snn", "umap", "binary", "mutual", "gaussian"}
+        The link weights (default ``"snn"``).
     markov_time : float
-        The Markov time (default 2).
+        The Markov time (default 2.75).
     two_level : bool
         Modules of points (default), or a tree (``labels_`` are then its top
         modules).
     trials : int
-        Independent searches; the shortest codelength wins.
+        Independent searches; the shortest codelength wins (default 5).
     seed : int
         Seed of the search (and of the approximate neighbour search).
     neighbor_search : {"auto", "exact", "approximate"}
@@ -625,7 +641,7 @@ class InfomapClustering(ClusterMixin, BaseEstimator):
 
     def __init__(self, n_neighbors: int = DEFAULT_N_NEIGHBORS, metric: str = "euclidean",
                  weighting: str = DEFAULT_WEIGHTING, markov_time: float = DEFAULT_MARKOV_TIME,
-                 two_level: bool = True, trials: int = 1, seed: int = 123,
+                 two_level: bool = True, trials: int = DEFAULT_TRIALS, seed: int = 123,
                  neighbor_search: str = "auto", precomputed: str = "distance",
                  options: dict | None = None) -> None:
         self.n_neighbors = n_neighbors

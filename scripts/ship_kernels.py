@@ -89,6 +89,10 @@ def workload() -> None:
         infomap_py.Network(pairs[:, 0], pairs[:, 1], np.ones(len(pairs)), size, False,
                            range(size)),
         np.arange(size) // 2, range(size // 2)), seed=1)
+    # The shared-neighbour weights of clustering points (the default weighting).
+    from infomap_py.points import neighbor_weights
+
+    neighbor_weights(np.array([[1, 2], [0, 2], [0, 1], [2, 1]]), np.ones((4, 2)), "snn")
     # The sharded core loop calls the sweep kernel from Python (a Dask worker
     # would compile it on its first round): two shards, as sequential steps.
     from infomap_py import _sharded

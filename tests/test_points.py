@@ -18,6 +18,9 @@ from infomap_py.cli import main  # noqa: E402
 from infomap_py.errors import InfomapArgumentError  # noqa: E402
 from infomap_py.io import read_partition  # noqa: E402
 from infomap_py.points import (  # noqa: E402
+    DEFAULT_MARKOV_TIME,
+    DEFAULT_TRIALS,
+    DEFAULT_WEIGHTING,
     WEIGHTINGS,
     InfomapClustering,
     cluster_points,
@@ -80,6 +83,15 @@ def test_every_weighting_gives_a_symmetric_graph_on_the_neighbour_pairs(weightin
         assert ((W > 0) != (listed.multiply(listed.T) > 0)).nnz == 0
     else:
         assert ((W > 0) != union).nnz == 0
+
+
+def test_snn_weights_are_the_jaccard_index_of_the_neighbour_sets():
+    X, _ = blobs(90, centers=4)
+    indices, distances = nearest_neighbors(X, 7)
+    W = sp.coo_array(neighbor_weights(indices, distances, "snn"))
+    sets = [set(row) | {p} for p, row in enumerate(indices.tolist())]
+    expected = [len(sets[i] & sets[j]) / len(sets[i] | sets[j]) for i, j in zip(W.row, W.col)]
+    assert np.allclose(W.data, expected, rtol=0, atol=1e-15)
 
 
 def test_umap_weights_sum_to_log2_k_per_point_before_the_union():
@@ -211,7 +223,18 @@ def test_options_reach_cluster():
     model = InfomapClustering(n_neighbors=5, two_level=False,
                               options={"core_loop_limit": 3}).fit(X)
     assert model.result_.params["core_loop_limit"] == 3
-    assert model.result_.params["markov_time"] == 2.0
+    assert model.result_.params["markov_time"] == DEFAULT_MARKOV_TIME == 2.75
+
+
+def test_the_defaults_are_the_measured_setting_with_five_trials():
+    X, _ = blobs(60)
+    model = InfomapClustering(n_neighbors=5).fit(X)
+    assert model.get_params()["weighting"] == DEFAULT_WEIGHTING == "snn"
+    assert model.get_params()["trials"] == DEFAULT_TRIALS == 5
+    assert model.result_.params["trials"] == 5
+    graph = points_graph(X, n_neighbors=5, weighting="snn")
+    assert np.array_equal(model.labels_, infomap_py.cluster(
+        graph, two_level=True, markov_time=2.75, trials=5, seed=123).labels)
 
 
 def test_options_may_not_repeat_the_estimators_own_parameters():
@@ -234,6 +257,23 @@ def test_the_command_line_clusters_npy_and_csv_points(tmp_path):
         found = np.array([labels[i] for i in range(60)])
         assert normalized_mutual_info_score(expected.labels, found) == pytest.approx(1.0)
         assert normalized_mutual_info_score(y, found) == pytest.approx(1.0)
+
+
+def test_the_command_line_takes_the_points_defaults_unless_told(tmp_path):
+    import json
+
+    X, _ = blobs(60)
+    np.save(tmp_path / "points.npy", X)
+    for extra, trials, time in (([], 5, 2.75), (["-N", "2", "--markov-time", "1.5"], 2, 1.5),
+                                (["--num-trials=1"], 1, 2.75)):
+        summary = tmp_path / "summary.json"
+        assert main(["--points", str(tmp_path / "points.npy"), str(tmp_path / "out"),
+                     "--neighbors", "6", "-0", "--silent", "--summary-json", str(summary),
+                     *extra]) == 0
+        report = json.loads(summary.read_text())
+        assert report["trials"] == len(report["trial_codelengths"]) == trials
+        expected = cluster_points(X, n_neighbors=6, markov_time=time, trials=trials)
+        assert report["codelength"] == pytest.approx(expected.codelength, abs=1e-12)
 
 
 @pytest.mark.parametrize("text, needle", [
