@@ -9,6 +9,8 @@ Three parts, each printed as a Markdown table (and saved as JSON under
   ``n_neighbors`` of ``--neighbors``, on the six sets of :func:`datasets`;
 * ``seeds``: NMI over 20 seeds of the search (``--search-seeds``) for the best settings of
   ``weighting`` and the default;
+* ``collapse``: how often one search (ours, the official's) ends in a single
+  module on breast cancer at the default's Markov time, and five searches;
 * ``compare``: NMI and ARI of the default :class:`infomap_py.InfomapClustering`
   beside k-means, agglomerative (Ward) and spectral clustering (each given the
   true number of clusters), DBSCAN and HDBSCAN (scikit-learn's, defaults but
@@ -32,8 +34,7 @@ Three parts, each printed as a Markdown table (and saved as JSON under
 Run with one thread, on a quiet machine::
 
     OMP_NUM_THREADS=1 NUMBA_NUM_THREADS=1 python -m benchmarks.bench_points weighting seeds \\
-        compare \\
-        figure --neighbors 10 15 20 30 50 --markov-times 1 1.5 2 3
+        collapse compare figure --neighbors 10 15 20 30 50 --markov-times 1 1.5 2 2.75 3
     OMP_NUM_THREADS=1 NUMBA_NUM_THREADS=1 python -m benchmarks.bench_points search scale \\
         --sizes 10000 100000 1000000
 """
@@ -142,6 +143,59 @@ def seeds(seed_list: list[int]) -> str:
                      + f" | {np.mean(means):.3f} | {lowest:.3f} |")
         print(lines[-1], file=sys.stderr, flush=True)
     return "\n".join(lines)
+
+
+def collapse(seed_count: int = 40) -> str:
+    """How often one search ends in a single module on breast cancer's
+    shared-neighbour graph (30 neighbours) at Markov times 2.75 and 3, for
+    infomap-py with one trial and with :data:`~infomap_py.points.DEFAULT_TRIALS`,
+    and for the official Infomap with one trial (the oracle, where it is
+    installed); seeds 1 .. ``seed_count``.  A Markdown table, with the
+    codelengths of one module and of the best partition found."""
+    from infomap_py import cluster
+    from infomap_py.points import DEFAULT_TRIALS, points_graph
+
+    X, _ = datasets()["breast_cancer"]
+    graph = points_graph(X, n_neighbors=30, weighting="snn")
+    upper = _links_once(graph)
+    lines = ["| Markov time | search | single module | codelength of one module | best found |",
+             "|---:|---|---:|---:|---:|"]
+    for t in (2.75, 3.0):
+        runs = {f"infomap-py, {trials} trial{'s' * (trials > 1)}": [
+            cluster(graph, two_level=True, markov_time=t, trials=trials, seed=s)
+            for s in range(1, seed_count + 1)] for trials in (1, DEFAULT_TRIALS)}
+        found = {name: [(r.num_modules, r.codelength) for r in results]
+                 for name, results in runs.items()}
+        try:
+            import infomap
+        except ImportError:
+            infomap = None
+        if infomap is not None:
+            official = []
+            for s in range(1, seed_count + 1):
+                im = infomap.Infomap(two_level=True, markov_time=t, seed=s, num_trials=1,
+                                     silent=True)
+                for i, j, w in zip(*upper):
+                    im.add_link(int(i), int(j), float(w))
+                result = im.run()
+                official.append((result.num_top_modules, result.codelength))
+            found["official 2.16, 1 trial"] = official
+        one = next(c for rows in found.values() for m, c in rows if m == 1)
+        best = min(c for rows in found.values() for _, c in rows)
+        for name, rows in found.items():
+            singles = sum(m == 1 for m, _ in rows)
+            lines.append(f"| {t:g} | {name} | {singles} of {len(rows)} | {one:.4f} | "
+                         f"{best:.4f} |")
+            print(lines[-1], file=sys.stderr, flush=True)
+    return "\n".join(lines)
+
+
+def _links_once(graph) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The links of a symmetric sparse graph once each: rows, columns, weights."""
+    import scipy.sparse as sp
+
+    upper = sp.triu(graph, k=1).tocoo()
+    return upper.row, upper.col, upper.data
 
 
 def weighting_markdown(table: dict) -> str:
@@ -503,7 +557,7 @@ def scale_markdown(rows: list[dict]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("parts", nargs="+", choices=["weighting", "seeds", "compare", "figure",
+    parser.add_argument("parts", nargs="+", choices=["weighting", "seeds", "collapse", "compare", "figure",
                                                      "search", "scale", "scale-figure"])
     parser.add_argument("--neighbors", type=int, nargs="+", default=[10, 15, 30, 50])
     parser.add_argument("--markov-times", type=float, nargs="+", default=[1.0, 2.0, 3.0])
@@ -529,6 +583,8 @@ def main(argv: list[str] | None = None) -> int:
         print(weighting_markdown(table))
     if "seeds" in args.parts:
         print(seeds(list(range(1, args.search_seeds + 1))))
+    if "collapse" in args.parts:
+        print(collapse())
     if "compare" in args.parts:
         table = compare()
         (args.out / "compare.json").write_text(json.dumps(table))
