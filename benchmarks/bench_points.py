@@ -548,9 +548,11 @@ def scale_markdown(rows: list[dict]) -> str:
             lines.append(f"| {r['method']} | {r['n']:,} | | | | over {r['timed_out_s']:.0f} "
                          "| | |")
             continue
-        lines.append(f"| {r['method']} | {r['n']:,} | {r.get('compile_s', float('nan')):.1f} "
-                     f"| {r.get('neighbors_s', float('nan')):.1f} "
-                     f"| {r.get('cluster_s', float('nan')):.1f} | {r['seconds']:.1f} "
+        cells = [f"{r[key]:.1f}" if key in r else "" for key in
+                 ("compile_s", "neighbors_s", "cluster_s")]
+        if r["method"] == "infomap" and "compile_s" not in r:
+            cells[0] = "(exact search)"
+        lines.append(f"| {r['method']} | {r['n']:,} | {' | '.join(cells)} | {r['seconds']:.1f} "
                      f"| {r['peak_mb']:.0f} | {r['nmi']:.3f} |")
     return "\n".join(lines)
 
