@@ -261,7 +261,12 @@ class ObjectiveOptions(_Keywords):
         ``k`` top modules (official ``--preferred-number-of-modules``; 0
         sets no preference).  As in the official Infomap, a search then
         never replaces the partition by one module, and searches no
-        super-modules above that many top modules.""", "bias")
+        super-modules above that many top modules.  Unlike the official, each
+        trial also searches without the preference and again with it from
+        the modules found, and keeps the shorter of that and its search from
+        single nodes (about three searches a trial; the search from single
+        nodes merges down to the preferred count and can stop far from the
+        natural modules).""", "bias")
     # --- the metadata map equation -------------------------------------------------------
     meta_data: Any = _keyword(None, "dict, sequence, str or None", """
         Node categories to code with the metadata map equation (official

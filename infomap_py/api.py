@@ -418,8 +418,10 @@ def cluster(
     progress : callable or None
         Called as ``progress(trial, phase, num_modules, codelength)`` as
         every phase of every trial ends (``trial`` counts from 0; ``phase`` is
-        ``"levels"``, ``"fine-tune"``, ``"coarse-tune"``, then ``"merge"`` for
-        a two-level search, or ``"super-modules"`` and ``"sub-modules"`` for a
+        ``"levels"``, ``"fine-tune"``, ``"coarse-tune"``, with a preferred
+        number of modules ``"natural start"`` (the search again from the
+        modules found without the preference), then ``"merge"`` for a
+        two-level search, or ``"super-modules"`` and ``"sub-modules"`` for a
         tree); replaces the ``verbose`` printing.
     progress_bar : bool or None
         Show a progress bar over the trials on standard error, telling the

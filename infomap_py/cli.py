@@ -106,7 +106,9 @@ the official 2.16 does (a tree's correction counts its modules and leaves less
 one; one module codes as the one-level solution).  Deliberate differences: the
 multilevel search weighs the correction and the preference in the codelength
 of the tree it builds (the official's super-module test also charges the
-nodes' correction, so it keeps fewer super-modules).
+nodes' correction, so it keeps fewer super-modules); with a preferred number of
+modules each trial also searches from the modules found without the preference
+and keeps the shorter partition (the official searches from single nodes only).
 --preferred-number-of-levels N and its strength bias the tests that keep
 super-modules and sub-modules by the depth they make, as the official 2.16
 does, and then keep the tree as found (no module dissolved for not paying).
@@ -276,7 +278,8 @@ def build_parser() -> argparse.ArgumentParser:
                                           "(default 1, >= 0)")
     biased.add_argument("--preferred-number-of-modules", type=int, default=0, metavar="K",
                         help="add |k - K| bits to the codelength of k top modules (default "
-                             "0: no preference)")
+                             "0: no preference; each trial also searches from the modules "
+                             "found without it, see -hh)")
     # --- end of the biased map equation --------------------------------------------------
     # -- flow from node weights and the power iteration (official names and defaults) --
     flow.add_argument("--use-node-weights-as-flow", action="store_true",
