@@ -407,7 +407,10 @@ def cluster(
         even if it codes up to ``strength * (preferred - depth + 1/2) / ln
         2`` bits longer (below the preferred depth) or only if it codes that
         much shorter (at or above it); the tree is then kept as found, with
-        no module dissolved for not paying.  Steering to a shallower tree is
+        no module dissolved for not paying.  Unlike the official, each trial
+        also builds a tree from the super-modules found without the
+        preference and keeps the tree that codes shorter less the bits the
+        preference grants its depth.  Steering to a shallower tree is
         reliable, deeper is best-effort.  No effect with ``two_level``
         (official ``--preferred-number-of-levels``).
     preferred_number_of_levels_strength : float

@@ -111,7 +111,10 @@ modules each trial also searches from the modules found without the preference
 and keeps the shorter partition (the official searches from single nodes only).
 --preferred-number-of-levels N and its strength bias the tests that keep
 super-modules and sub-modules by the depth they make, as the official 2.16
-does, and then keep the tree as found (no module dissolved for not paying).
+does, and then keep the tree as found (no module dissolved for not paying);
+unlike the official, each trial also builds a tree from the super-modules
+found without the preference and keeps the tree that codes shorter less the
+bits the preference grants its depth.
 The search controls -M, -L, -T, --core-loop-codelength-threshold,
 --tune-iteration-relative-threshold and --prefer-modular-solution count as the
 official counts them (-T 1 tunes nothing, -L counts the level a search starts

@@ -16,7 +16,7 @@ from ._core import mapeq
 from ._core.memory import is_memory
 from ._core.rng import new_state
 from ._core.search import node_entropy
-from ._core.tree import dissolve_unpaid_modules, module_codelengths
+from ._core.tree import dissolve_unpaid_modules, module_codelengths, module_depths
 from ._sort import unique_inverse
 from .flow import Flow, flow_graph
 from .multilevel import (
@@ -208,12 +208,33 @@ def run_trial(
     # A tree from each start (the shorter partition need not give the shorter tree).
     trees = [_tree(net, constants, *start, rng, fast_hierarchical, workers, controls,
                    preference, phase_done) for start in found]
-    return min(trees, key=lambda tree: tree[2])
+    if preference.active and fast_hierarchical == FULL:
+        # The two-level optimum need not be the best top level of a tree of
+        # the preferred depth: also split the super-modules found without the
+        # preference (the top level, as always unless keeping super levels).
+        trees += [_tree(net, constants, *start, rng, fast_hierarchical, workers, controls,
+                        preference, phase_done, NO_PREFERENCE) for start in found]
+    return min(trees, key=lambda tree: _with_depth_prior(tree, preference))
+
+
+def _with_depth_prior(tree: tuple[np.ndarray, np.ndarray, float],
+                      preference: LevelPreference) -> float:
+    """The codelength of ``(parent, leaf_module, codelength)`` less the bits
+    the preference grants every level of its depth beyond two levels (the
+    sum of the biases its tests would have added), to compare trees of
+    different depths under a preference for the depth; the codelength
+    itself without one."""
+    parent, leaf_module, length = tree
+    if not preference.active or leaf_module.size == 0:
+        return length
+    levels = int(module_depths(parent)[leaf_module].max()) + 1
+    return length - sum(preference.bias(depth) for depth in range(3, levels + 1))
 
 
 def _tree(net: tuple, constants: np.ndarray, labels: np.ndarray, k: int, length: float,
           rng: np.ndarray, fast_hierarchical: int, workers: Workers, controls: SearchControls,
-          preference: LevelPreference, phase_done: PhaseClock
+          preference: LevelPreference, phase_done: PhaseClock,
+          super_preference: LevelPreference | None = None
           ) -> tuple[np.ndarray, np.ndarray, float]:
     """The multilevel part of :func:`run_trial`: super-modules above the
     two-level partition ``labels`` (``k`` modules, codelength ``length``),
@@ -231,7 +252,8 @@ def _tree(net: tuple, constants: np.ndarray, labels: np.ndarray, k: int, length:
     levels = []
     # As the official: no super-modules at or below a preferred number of modules.
     if preferred == 0.0 or k > preferred:
-        levels = super_levels(net, 0.0, labels, k, rng, 0, controls, bias, preference)
+        levels = super_levels(net, 0.0, labels, k, rng, 0, controls, bias,
+                              preference if super_preference is None else super_preference)
     parent, leaf_module = super_tree(labels, k, levels, keep_levels=fast_hierarchical != FULL)
     if phase_done.report is not None:
         phase_done("super-modules", int((parent[1:] == 0).sum()),

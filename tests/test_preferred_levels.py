@@ -24,15 +24,17 @@ TRIALS = 20
                                           ("football", 4), ("netscience", 2),
                                           ("netscience", 3), ("netscience", 5)])
 def test_depth_and_codelength_as_the_official(name, levels):
-    """20 trials reach the official's depth and code within 0.5 % of it
-    (measured: netscience at 2 levels 0.3 % longer, football 0.3 %
-    shorter, the rest within 0.01 %)."""
+    """20 trials reach the official's depth and code no more than 0.5 %
+    longer (measured: netscience at 2 levels 3.5 % shorter, football 0.3 %
+    shorter, the rest within 0.01 %; netscience at 2 levels was 0.3 %
+    longer before trees were also built from the super-modules found
+    without the preference)."""
     edges, n, _ = read_shared_network(name)
     ours = infomap_py.cluster(edges, trials=TRIALS, seed=1, preferred_number_of_levels=levels)
     theirs = official_multilevel(edges, n, num_trials=TRIALS, seed=1,
                                  preferred_number_of_levels=levels)
     assert ours.num_levels == theirs["num_levels"]
-    assert ours.codelength == pytest.approx(theirs["codelength"], rel=5e-3)
+    assert ours.codelength <= theirs["codelength"] * (1 + 5e-3)
 
 
 def test_shallower_is_reliable():
@@ -104,3 +106,24 @@ def test_command_line_reaches_the_official_depth(tmp_path):
     rows = [line.split()[0] for line in (tmp_path / "netscience.tree").read_text().splitlines()
             if line and not line.startswith("#")]
     assert max(len(path.split(":")) for path in rows) == 3
+
+
+def test_a_tree_is_also_built_from_the_super_modules_found_without_the_preference(
+        monkeypatch):
+    """netscience, 2 preferred levels, one trial: the official keeps its
+    two-level modules as the top level; splitting the super-modules found
+    without the preference instead codes 3.7 % shorter at the same depth.
+    Without that second tree (the super-modules searched with the
+    preference, as the official does) the trial codes about as the
+    official's."""
+    import infomap_py.optimize as optimize
+
+    edges, n, _ = read_shared_network("netscience")
+    theirs = official_multilevel(edges, n, num_trials=1, seed=1, preferred_number_of_levels=2)
+    ours = infomap_py.cluster(edges, trials=1, seed=1, preferred_number_of_levels=2)
+    monkeypatch.setattr(optimize, "NO_PREFERENCE", None)  # the second tree as the first
+    alone = infomap_py.cluster(edges, trials=1, seed=1, preferred_number_of_levels=2)
+    assert ours.num_levels == alone.num_levels == theirs["num_levels"] == 3
+    assert ours.codelength < 0.98 * theirs["codelength"]
+    assert ours.codelength < 0.98 * alone.codelength
+    assert alone.codelength == pytest.approx(theirs["codelength"], rel=0.01)
