@@ -179,7 +179,11 @@ def run_trial(
     ``initial_labels``), the trial also searches from the modules found
     without the preference (:func:`_from_natural_modules`, the phase
     ``"natural start"``) and keeps the shorter partition, or, unless
-    ``two_level``, builds a tree from each and keeps the shorter tree.
+    ``two_level``, builds a tree from each and keeps the shorter tree.  With
+    a ``preference`` for the depth (and ``fast_hierarchical == FULL``), a
+    tree is also built from each start's super-modules found without the
+    preference; trees of different depths compare by codelength less the
+    bits the preference grants their depth (:func:`_with_depth_prior`).
     """
     net, constants = kernel_input
     n = net.node_data.flow.shape[0]
