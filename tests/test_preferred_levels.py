@@ -127,3 +127,25 @@ def test_a_tree_is_also_built_from_the_super_modules_found_without_the_preferenc
     assert ours.codelength < 0.98 * theirs["codelength"]
     assert ours.codelength < 0.98 * alone.codelength
     assert alone.codelength == pytest.approx(theirs["codelength"], rel=0.01)
+
+
+def test_trees_of_different_depths_compare_with_the_depth_prior():
+    """A trial keeps the tree with the shorter codelength less the bits the
+    preference grants each level beyond two: with 3 preferred levels a
+    4-level tree pays 0.72 bits (its level at depth 4 must code that much
+    shorter), so a 3-level tree 0.5 bits longer wins, and without a
+    preference the shorter tree wins."""
+    import numpy as np
+
+    from infomap_py.optimize import _with_depth_prior
+
+    leaves = np.array([2, 2, 3, 3])
+    three = (np.array([-1, 0, 1, 1]), leaves, 10.0)  # root, a top module, 2 sub-modules
+    four = (np.array([-1, 0, 1, 2, 2]), leaves + 1, 9.5)  # one more level between
+    preference = LevelPreference(levels=3)
+    assert _with_depth_prior(three, preference) == pytest.approx(
+        10.0 - preference.bias(3))
+    assert _with_depth_prior(four, preference) == pytest.approx(
+        9.5 - preference.bias(3) - preference.bias(4))
+    assert min((four, three), key=lambda t: _with_depth_prior(t, preference)) is three
+    assert min((three, four), key=lambda t: _with_depth_prior(t, LevelPreference())) is four
