@@ -222,12 +222,11 @@ def _leiden(graph, seed: int) -> np.ndarray:
     """Leiden (modularity, leidenalg) on the weighted graph."""
     import igraph as ig
     import leidenalg
-    import scipy.sparse as sp
 
-    upper = sp.triu(graph, k=1).tocoo()
-    g = ig.Graph(n=graph.shape[0], edges=np.column_stack([upper.row, upper.col]).tolist())
+    rows, cols, weights = _links_once(graph)
+    g = ig.Graph(n=graph.shape[0], edges=np.column_stack([rows, cols]).tolist())
     part = leidenalg.find_partition(g, leidenalg.ModularityVertexPartition,
-                                    weights=upper.data.tolist(), seed=seed)
+                                    weights=weights.tolist(), seed=seed)
     return np.asarray(part.membership)
 
 
