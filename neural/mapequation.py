@@ -552,7 +552,9 @@ class SoftClustering:
         soft assignment).
     best_epoch : int
         The epoch whose argmax partition coded shortest, which ``labels``
-        and ``soft`` are.
+        and ``soft`` are; -1 where one module (every node's membership
+        one-hot in the first column) codes shorter than every epoch's
+        partition, as Infomap keeps one module then.
     markov_start : float
         The start of the Markov-time schedule of the run kept (1: none).
     """
@@ -694,7 +696,9 @@ def cluster(
     :math:`\tau` falls geometrically from ``tau`` to ``tau_final`` over the
     epochs (the Gumbel estimators only).  The argmax partition of every
     epoch is scored (by the same formula, exactly) and the best one is
-    returned; surplus modules end empty, so the number of modules is found.
+    returned, or one module where that codes shorter (Infomap too keeps one
+    module where no partition beats it); surplus modules end empty, so the
+    number of modules is found.
 
     Parameters
     ----------
@@ -852,7 +856,12 @@ def cluster(
         return best[0], best[1], best[2], history
 
     runs = [train(start) + (start,) for start in starts]
-    _, best_epoch, soft, history, start = min(runs, key=lambda run: run[0])
+    length, best_epoch, soft, history, start = min(runs, key=lambda run: run[0])
+    one_module = torch.zeros(n, dtype=torch.int64, device=device)
+    if _partition_codelength(one_module, num_modules, tensors).item() < length:
+        # As Infomap: where no partition codes shorter than one module, one module.
+        best_epoch = -1
+        soft = torch.nn.functional.one_hot(one_module, num_modules).to(torch.float64)
     labels = compact_labels(soft.argmax(dim=1).cpu().numpy())
     return SoftClustering(
         labels=labels,

@@ -190,9 +190,12 @@ def test_same_seed_same_result_other_seed_other_noise():
 
 
 def test_directed_options_reach_the_flow_and_the_hard_codelength():
-    G = _directed_graph()
+    # Three caves of 6, linked both ways: modules at Markov time 1.5 (on
+    # _directed_graph() one module codes shorter, where the options change nothing).
+    G = nx.DiGraph(nx.connected_caveman_graph(3, 6))
     options = {"recorded_teleportation": True, "markov_time": 1.5}
     res = cluster(G, epochs=60, **options)
+    assert res.num_modules == 3
     assert res.codelength == pytest.approx(
         float(infomap_py.codelength(G, res.labels, **options)))
     assert res.codelength != pytest.approx(float(infomap_py.codelength(G, res.labels)))
@@ -346,3 +349,19 @@ def test_annealing_finds_the_groups_the_full_time_merges():
                             markov_start=start) for start in (1.0, 0.1)}
     assert found[0.1].codelength < found[1.0].codelength
     assert found[0.1].num_modules > found[1.0].num_modules
+
+
+def test_one_module_is_kept_where_no_partition_found_codes_shorter():
+    """A sparse random graph has no modules (Infomap returns one): the
+    GCN's best epoch still splits it, so cluster() returns one module, as
+    Infomap compares with the one-level codelength, and says so with
+    best_epoch = -1."""
+    G = nx.gnp_random_graph(200, 0.05, seed=1)
+    assert infomap_py.cluster(G, two_level=True, seed=1).num_modules == 1
+    one_level = float(infomap_py.codelength(G, np.zeros(200, dtype=int)))
+    result = cluster(G, encoder="gcn", epochs=100, seed=1)
+    assert result.best_epoch == -1 and result.num_modules == 1
+    assert result.codelength == pytest.approx(one_level, abs=1e-12)
+    assert result.soft_codelength == pytest.approx(one_level, abs=1e-9)
+    assert np.array_equal(result.soft[:, 0], np.ones(200)) and result.soft.sum() == 200
+    assert result.history.shape == (100,)
