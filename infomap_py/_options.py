@@ -266,7 +266,7 @@ class ObjectiveOptions(_Keywords):
         the modules found, and keeps the shorter of that and its search from
         single nodes (about three searches a trial; the search from single
         nodes merges down to the preferred count and can stop far from the
-        natural modules).""", "bias")
+        natural modules); not where an initial partition is given.""", "bias")
     # --- the metadata map equation -------------------------------------------------------
     meta_data: Any = _keyword(None, "dict, sequence, str or None", """
         Node categories to code with the metadata map equation (official

@@ -163,3 +163,20 @@ def test_directed_degree_counts_each_direction_as_the_official():
     ours = infomap_py.cluster(case.network(), trials=20, seed=123, two_level=True, **options)
     assert ours.num_modules == natural + 2
     assert ours.codelength <= theirs + 1e-6
+
+
+def test_an_initial_partition_is_searched_from_alone_under_a_preference():
+    """A given initial partition is where the search starts: no second
+    search from the natural modules (no "natural start" phase)."""
+    case = load("modular_w")
+    phases = []
+    infomap_py.cluster(case.network(), trials=1, seed=1, two_level=True,
+                       preferred_number_of_modules=6,
+                       initial_partition=np.arange(case.num_nodes) % 3,
+                       progress=lambda trial, phase, k, length: phases.append(phase))
+    assert phases and "natural start" not in phases
+    phases.clear()
+    infomap_py.cluster(case.network(), trials=1, seed=1, two_level=True,
+                       preferred_number_of_modules=6,
+                       progress=lambda trial, phase, k, length: phases.append(phase))
+    assert "natural start" in phases
