@@ -321,8 +321,16 @@ def compare_figure(table: dict, path: Path) -> None:
     ax.set_ylabel("NMI against the labels")
     ax.set_ylim(0, 1)
     ax.legend(fontsize=7, ncol=4, loc="upper center", bbox_to_anchor=(0.5, -0.1))
-    ax.set_title("Clustering points: Infomap on the 30-NN graph (UMAP weights, Markov time 2) "
-                 "beside others", fontsize=10)
+    from infomap_py.points import (
+        DEFAULT_MARKOV_TIME,
+        DEFAULT_N_NEIGHBORS,
+        DEFAULT_TRIALS,
+        DEFAULT_WEIGHTING,
+    )
+
+    ax.set_title(f"Clustering points: Infomap's default ({DEFAULT_WEIGHTING} weights on "
+                 f"{DEFAULT_N_NEIGHBORS} neighbours, Markov time {DEFAULT_MARKOV_TIME:g}, "
+                 f"{DEFAULT_TRIALS} trials) beside others", fontsize=10)
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)
