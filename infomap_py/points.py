@@ -49,10 +49,10 @@ WEIGHTINGS = ("umap", "binary", "mutual", "gaussian", "snn")
 #: the comparison in ``benchmarks/bench_points.py`` (benchmarks/RESULTS.md,
 #: issue 21): over the six sets, shared-nearest-neighbour weights on 30
 #: neighbours at Markov time 2.75 were the best or within 0.02 NMI of the best
-#: of the other methods on five (all but two moons), over 40 seeds of the
-#: search.  At Markov time 1 a neighbour graph splits into many small modules
-#: (a walker on a graph with no bottlenecks still codes short local moves
-#: cheaply); at 2.75 the codelengths of one, two and three modules lie close
+#: of the other methods on five (all but two moons), and varied least over 20
+#: seeds of the search.  At Markov time 1 a neighbour graph splits into many
+#: small modules (a walker on a graph with no bottlenecks still codes short
+#: local moves cheaply); at 2.75 the codelengths of one, two and three modules lie close
 #: on some sets, and one trial fell to a single module on breast cancer 11
 #: times in 40 (the official Infomap alike), where 5 trials did not once.
 DEFAULT_WEIGHTING = "snn"
