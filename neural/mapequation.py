@@ -100,6 +100,14 @@ GCN_EMBEDDING_BOUND = 3.0
 #: full-time run is the one kept (``benchmarks/RESULTS.md``).
 DEFAULT_MARKOV_STARTS = (1.0, 0.1)
 
+#: With ``encoder="gcn"``, :func:`cluster` also runs the GCN with each of
+#: these skip weights (``skip``): the second layer's own output, times the
+#: weight, is added to its convolution, so a node's logits lean less on its
+#: neighbours'.  The plain GCN (weight 0) leaves groups merged on 1000-node
+#: LFR graphs (mixing 0.3-0.4) and collapses on 5000-node graphs at mixing
+#: 0.5; with the skip it separates them (``benchmarks/RESULTS.md``).
+DEFAULT_GCN_SKIPS = (0.0, 0.5)
+
 #: The default number of module columns, per :math:`\lceil\sqrt n\rceil`.
 #: With fewer the GCN leaves groups merged on 5000-node LFR graphs.
 MODULE_COLUMNS_PER_ROOT = 4
@@ -468,22 +476,27 @@ class _MLP(nn.Module):
 class _GCN(nn.Module):
     """Two graph convolutions (Kipf and Welling), centred per module.
 
-    ``A relu(A x W1) W2`` with ``A`` the symmetrically normalised adjacency
-    with self-loops, sparse.
+    ``(A + s I) h W2`` with ``h = relu(A x W1)``, ``A`` the symmetrically
+    normalised adjacency with self-loops (sparse) and ``s`` the skip
+    weight: 0 is the plain GCN, more keeps more of each node's own output
+    beside its neighbours' average.
     """
 
     def __init__(self, adjacency: Tensor, features: Tensor | None, fan_in: int, hidden: int,
-                 num_modules: int, generator: torch.Generator) -> None:
+                 num_modules: int, generator: torch.Generator, skip: float = 0.0) -> None:
         super().__init__()
         self.adjacency = adjacency
         self.features = features
+        self.skip = skip
         self.first = _Linear(fan_in, hidden, generator,
                              GCN_EMBEDDING_BOUND if features is None else None)
         self.second = _Linear(hidden, num_modules, generator)
 
     def forward(self) -> Tensor:
         hidden = torch.relu(torch.sparse.mm(self.adjacency, self.first(self.features)))
-        return _centred(torch.sparse.mm(self.adjacency, self.second(hidden)))
+        own = self.second(hidden)
+        logits = torch.sparse.mm(self.adjacency, own)
+        return _centred(logits + self.skip * own if self.skip else logits)
 
 
 def normalized_adjacency(flow: Flow, *, device: torch.device | str | None = None
@@ -557,6 +570,9 @@ class SoftClustering:
         partition, as Infomap keeps one module then.
     markov_start : float
         The start of the Markov-time schedule of the run kept (1: none).
+    skip : float
+        The GCN's skip weight in the run kept (0: the plain GCN, and
+        every other encoder).
     """
 
     labels: np.ndarray
@@ -566,6 +582,7 @@ class SoftClustering:
     history: np.ndarray
     best_epoch: int
     markov_start: float = 1.0
+    skip: float = 0.0
 
     @property
     def num_modules(self) -> int:
@@ -636,35 +653,51 @@ def _default_num_modules(num_nodes: int) -> int:
     return max(1, min(num_nodes, MODULE_COLUMNS_PER_ROOT * math.ceil(math.sqrt(num_nodes))))
 
 
+def _values(name: str, value: Any, low: float, high: float | None, *, low_open: bool
+            ) -> tuple[float, ...]:
+    """Check ``value`` (a number or a non-empty sequence of them, each in the range)."""
+    if isinstance(value, numbers.Real):
+        values: tuple = (value,)
+    elif isinstance(value, Iterable) and not isinstance(value, (str, bytes)):
+        values = tuple(value)
+    else:
+        raise TypeError(f"{name} must be a number or a sequence of numbers, got "
+                        f"{type(value).__name__}")
+    if not values:
+        raise InfomapArgumentError(f"{name} must hold at least one value")
+    return tuple(check_number(name, item, low, high, low_open=low_open) for item in values)
+
+
 def _markov_starts(markov_start: Any, init: str | None) -> tuple[float, ...]:
     """Check ``markov_start`` (a number or a sequence of them, each in (0, 1])."""
     if markov_start is None:
         return (1.0,) if init is not None else DEFAULT_MARKOV_STARTS
-    if isinstance(markov_start, numbers.Real):
-        starts: tuple = (markov_start,)
-    elif isinstance(markov_start, Iterable) and not isinstance(markov_start, (str, bytes)):
-        starts = tuple(markov_start)
-    else:
-        raise TypeError(f"markov_start must be a number or a sequence of numbers, got "
-                        f"{type(markov_start).__name__}")
-    if not starts:
-        raise InfomapArgumentError("markov_start must hold at least one value")
-    return tuple(check_number("markov_start", value, 0.0, 1.0, low_open=True)
-                 for value in starts)
+    return _values("markov_start", markov_start, 0.0, 1.0, low_open=True)
+
+
+def _skips(skip: Any, encoder: str, init: str | None) -> tuple[float, ...]:
+    """Check ``skip`` (a number or a sequence of them, each >= 0; the GCN's only)."""
+    if skip is None:
+        return DEFAULT_GCN_SKIPS if encoder == "gcn" and init is None else (0.0,)
+    if encoder != "gcn":
+        raise InfomapArgumentError(f"skip weights are read by the 'gcn' encoder; "
+                                   f"encoder={encoder!r} has none (pass encoder='gcn')")
+    return _values("skip", skip, 0.0, None, low_open=False)
 
 
 def _encoder(encoder: str, n: int, adjacency: Tensor | None, features: Tensor | None,
              num_modules: int, hidden: int, generator: torch.Generator,
-             device: torch.device) -> nn.Module:
+             device: torch.device, skip: float = 0.0) -> nn.Module:
     """Return the ``encoder`` named, its weights drawn from ``generator``, on ``device``;
-    the GCN convolves with ``adjacency`` (:func:`normalized_adjacency`)."""
+    the GCN convolves with ``adjacency`` (:func:`normalized_adjacency`) and
+    adds ``skip`` times its own output."""
     fan_in = n if features is None else int(features.shape[1])
     if encoder == "logits":
         model: nn.Module = _Logits(n, num_modules, generator)
     elif encoder == "mlp":
         model = _MLP(features, fan_in, hidden, num_modules, generator)
     else:
-        model = _GCN(adjacency, features, fan_in, hidden, num_modules, generator)
+        model = _GCN(adjacency, features, fan_in, hidden, num_modules, generator, skip)
     return model.to(device)
 
 
@@ -684,6 +717,7 @@ def cluster(
     init: str | None = None,
     init_strength: float = 3.0,
     markov_start: float | None = None,
+    skip: float | None = None,
     device: torch.device | str | None = None,
     **flow_options: Any,
 ) -> SoftClustering:
@@ -756,6 +790,14 @@ def cluster(
         the optimizer leaves many groups merged on large graphs, and from
         a tenth, which splits small graphs too finely.  With
         ``init="infomap"`` the default is 1 (no annealing).
+    skip : float or sequence of float, optional
+        The GCN's skip weight ``s`` (>= 0): its logits are
+        ``(A + s I) h W2``, each node's own second-layer output added,
+        ``s`` times, to the convolution of its neighbourhood's.  A sequence
+        runs the GCN with each weight, from each ``markov_start``, and keeps
+        the run that codes shortest.  Default :data:`DEFAULT_GCN_SKIPS` (the
+        plain GCN and 0.5: four runs with the default Markov starts); with
+        ``init="infomap"`` 0.  Only ``encoder="gcn"`` reads it.
     device : torch.device or str, optional
         ``"cuda"`` trains on the GPU (an error if there is none); default
         the CPU.
@@ -774,7 +816,8 @@ def cluster(
     InfomapArgumentError
         An unknown ``encoder``, ``estimator`` or ``init``; ``max_modules``,
         ``epochs`` or ``hidden`` < 1; ``tau``, ``tau_final``, ``lr`` or
-        ``init_strength`` not > 0; a ``markov_start`` not in (0, 1];
+        ``init_strength`` not > 0; a ``markov_start`` not in (0, 1]; a ``skip``
+        < 0, or given with an encoder other than the GCN;
         ``features`` without one row per node,
         or with ``encoder="logits"``;
         ``device="cuda"`` without a GPU; bad flow options.
@@ -801,6 +844,7 @@ def cluster(
     seed = check_seed(seed)
     init_strength = check_positive("init_strength", init_strength)
     starts = _markov_starts(markov_start, init)
+    skips = _skips(skip, encoder, init)
     device = _check_device(device)
 
     flow = infomap_py.compute_flow(G, **flow_options)
@@ -821,11 +865,12 @@ def cluster(
     tensors = flow_tensors(flow, device=device)
     adjacency = normalized_adjacency(flow, device=device) if encoder == "gcn" else None
 
-    def train(start: float) -> tuple[float, int, Tensor, np.ndarray]:
-        """One run from the seed's weights, its Markov time from ``start``:
-        the best hard codelength, its epoch and memberships, the losses."""
+    def train(start: float, skip: float) -> tuple[float, int, Tensor, np.ndarray]:
+        """One run from the seed's weights, its Markov time from ``start``
+        (the GCN's skip weight ``skip``): the best hard codelength, its
+        epoch and memberships, the losses."""
         model = _encoder(encoder, n, adjacency, node_features, num_modules, hidden,
-                         torch.Generator().manual_seed(seed), device)
+                         torch.Generator().manual_seed(seed), device, skip)
         noise = torch.Generator(device=device).manual_seed(seed)
         optimizer = torch.optim.Adam(model.parameters(), lr=lr)
         decay = (tau_final / tau) ** (1.0 / max(epochs - 1, 1))
@@ -855,8 +900,8 @@ def cluster(
                     schedule.step(epoch, soft.max(dim=1).values.mean().item())
         return best[0], best[1], best[2], history
 
-    runs = [train(start) + (start,) for start in starts]
-    length, best_epoch, soft, history, start = min(runs, key=lambda run: run[0])
+    runs = [train(start, weight) + (start, weight) for weight in skips for start in starts]
+    length, best_epoch, soft, history, start, weight = min(runs, key=lambda run: run[0])
     one_module = torch.zeros(n, dtype=torch.int64, device=device)
     if _partition_codelength(one_module, num_modules, tensors).item() < length:
         # As Infomap: where no partition codes shorter than one module, one module.
@@ -871,6 +916,7 @@ def cluster(
         history=history,
         best_epoch=best_epoch,
         markov_start=start,
+        skip=weight,
     )
 
 
