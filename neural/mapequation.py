@@ -105,7 +105,9 @@ DEFAULT_MARKOV_STARTS = (1.0, 0.1)
 #: weight, is added to its convolution, so a node's logits lean less on its
 #: neighbours'.  The plain GCN (weight 0) leaves groups merged on 1000-node
 #: LFR graphs (mixing 0.3-0.4) and collapses on 5000-node graphs at mixing
-#: 0.5; with the skip it separates them (``benchmarks/RESULTS.md``).
+#: 0.5; with the skip it separates the groups and does not collapse.  On
+#: planted partitions of equal groups the plain GCN codes shorter, hence
+#: both (``benchmarks/RESULTS.md``).
 DEFAULT_GCN_SKIPS = (0.0, 0.5)
 
 #: The default number of module columns, per :math:`\lceil\sqrt n\rceil`.
