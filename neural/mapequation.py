@@ -49,7 +49,7 @@ from __future__ import annotations
 import math
 import numbers
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -718,8 +718,8 @@ def cluster(
     seed: int = 123,
     init: str | None = None,
     init_strength: float = 3.0,
-    markov_start: float | None = None,
-    skip: float | None = None,
+    markov_start: float | Sequence[float] | None = None,
+    skip: float | Sequence[float] | None = None,
     device: torch.device | str | None = None,
     **flow_options: Any,
 ) -> SoftClustering:
