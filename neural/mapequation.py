@@ -49,7 +49,7 @@ from __future__ import annotations
 import math
 import numbers
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -109,6 +109,30 @@ DEFAULT_MARKOV_STARTS = (1.0, 0.1)
 #: planted partitions of equal groups the plain GCN codes shorter, hence
 #: both (``benchmarks/RESULTS.md``).
 DEFAULT_GCN_SKIPS = (0.0, 0.5)
+
+#: :func:`cluster` refines the partition it keeps in rounds of at most this
+#: many (``refine``): each round restarts free logits from that partition,
+#: at :data:`REFINE_STRENGTH`, descends :data:`REFINE_EPOCHS` epochs and
+#: keeps what codes shorter; the rounds stop when one gains nothing.  On
+#: 1000-node LFR graphs at mixing 0.4 the GCN's partition took 2-8 rounds.
+DEFAULT_REFINE_ROUNDS = 20
+
+#: The weight of the kept partition in the logits a refinement round starts
+#: from.  Weaker starts let more nodes move (0.5 beat 1 and 2 on 1000-node
+#: LFR graphs at mixing 0.4; ``benchmarks/RESULTS.md``).
+REFINE_STRENGTH = 0.5
+
+#: Epochs per refinement round (100 refined as far as 300).
+REFINE_EPOCHS = 100
+
+#: A refinement round must shorten the code by more than this (bits).
+REFINE_MIN_GAIN = 1e-10
+
+#: :func:`cluster` also runs once held at each of these fractions of the
+#: Markov time (``split_time``): the shorter walk splits the network into
+#: many small modules, which the refinement (at the full time) then merges
+#: node by node, as Infomap merges its modules bottom-up.
+DEFAULT_SPLIT_TIMES = (0.5,)
 
 #: The default number of module columns, per :math:`\lceil\sqrt n\rceil`.
 #: With fewer the GCN leaves groups merged on 5000-node LFR graphs.
@@ -373,11 +397,13 @@ def _codelength(S: Tensor, tensors: FlowTensors, time_scale: float = 1.0) -> Ten
     return _modules_codelength(S.T @ tensors.node_sums, internal, tensors, time_scale)
 
 
-def _partition_codelength(labels: Tensor, num_modules: int, tensors: FlowTensors) -> Tensor:
+def _partition_codelength(labels: Tensor, num_modules: int, tensors: FlowTensors,
+                          time_scale: float = 1.0) -> Tensor:
     """Return the codelength of the hard partition ``labels``, in O(nodes + links).
 
     ``labels`` holds a module index per node; the value is
-    :func:`_codelength` of its one-hot matrix, without forming it.
+    :func:`_codelength` of its one-hot matrix (at ``time_scale``), without
+    forming it.
     """
     sums = torch.zeros((num_modules, tensors.node_sums.shape[1]),
                        dtype=tensors.node_sums.dtype, device=tensors.node_sums.device)
@@ -386,7 +412,7 @@ def _partition_codelength(labels: Tensor, num_modules: int, tensors: FlowTensors
     inside = source_module == labels[tensors.target]
     internal = torch.zeros(num_modules, dtype=sums.dtype, device=sums.device)
     internal.index_add_(0, source_module[inside], tensors.link_flow[inside])
-    return _modules_codelength(sums, internal, tensors)
+    return _modules_codelength(sums, internal, tensors, time_scale)
 
 
 def _modules_codelength(sums: Tensor, internal: Tensor, tensors: FlowTensors,
@@ -572,9 +598,17 @@ class SoftClustering:
         partition, as Infomap keeps one module then.
     markov_start : float
         The start of the Markov-time schedule of the run kept (1: none).
+    split_time : float or None
+        The fraction of the Markov time the run kept was held at (a split
+        run of :func:`cluster`'s ``split_time``); None where it rose to the
+        full time.
     skip : float
         The GCN's skip weight in the run kept (0: the plain GCN, and
         every other encoder).
+    refine_rounds : int
+        The refinement rounds that shortened the run's partition (``refine``
+        of :func:`cluster`); ``labels`` and ``soft`` are the last one's
+        where it is not 0, and ``history`` and ``best_epoch`` the run's.
     """
 
     labels: np.ndarray
@@ -584,7 +618,9 @@ class SoftClustering:
     history: np.ndarray
     best_epoch: int
     markov_start: float = 1.0
+    split_time: float | None = None
     skip: float = 0.0
+    refine_rounds: int = 0
 
     @property
     def num_modules(self) -> int:
@@ -677,6 +713,15 @@ def _markov_starts(markov_start: Any, init: str | None) -> tuple[float, ...]:
     return _values("markov_start", markov_start, 0.0, 1.0, low_open=True)
 
 
+def _split_times(split_time: Any, init: str | None) -> tuple[float, ...]:
+    """Check ``split_time`` (a number or a sequence of them, each in (0, 1]; may be empty)."""
+    if split_time is None:
+        return () if init is not None else DEFAULT_SPLIT_TIMES
+    if isinstance(split_time, Sequence) and not isinstance(split_time, str) and not split_time:
+        return ()
+    return _values("split_time", split_time, 0.0, 1.0, low_open=True)
+
+
 def _skips(skip: Any, encoder: str, init: str | None) -> tuple[float, ...]:
     """Check ``skip`` (a number or a sequence of them, each >= 0; the GCN's only)."""
     if skip is None:
@@ -720,6 +765,8 @@ def cluster(
     init_strength: float = 3.0,
     markov_start: float | Sequence[float] | None = None,
     skip: float | Sequence[float] | None = None,
+    split_time: float | Sequence[float] | None = None,
+    refine: int = DEFAULT_REFINE_ROUNDS,
     device: torch.device | str | None = None,
     **flow_options: Any,
 ) -> SoftClustering:
@@ -732,9 +779,11 @@ def cluster(
     :math:`\tau` falls geometrically from ``tau`` to ``tau_final`` over the
     epochs (the Gumbel estimators only).  The argmax partition of every
     epoch is scored (by the same formula, exactly) and the best one is
-    returned, or one module where that codes shorter (Infomap too keeps one
-    module where no partition beats it); surplus modules end empty, so the
-    number of modules is found.
+    kept.  Rounds of free logits restarted from that partition then refine
+    it, node by node, while they shorten its code (``refine``).  The result
+    is that partition, or one module where that codes shorter (Infomap too
+    keeps one module where no partition beats it); surplus modules end
+    empty, so the number of modules is found.
 
     Parameters
     ----------
@@ -800,6 +849,19 @@ def cluster(
         the run that codes shortest.  Default :data:`DEFAULT_GCN_SKIPS` (the
         plain GCN and 0.5: four runs with the default Markov starts); with
         ``init="infomap"`` 0.  Only ``encoder="gcn"`` reads it.
+    refine : int, default 20
+        At most this many refinement rounds (:data:`DEFAULT_REFINE_ROUNDS`;
+        0: none).  Each starts free logits, a column per module of the
+        partition kept so far, from :data:`REFINE_STRENGTH` times its
+        one-hot matrix, descends
+        :data:`REFINE_EPOCHS` epochs of the softmax estimator at the full
+        Markov time and keeps its best partition where it codes shorter
+        (with the memberships of the last epoch that gave it);
+        the first round that does not ends them.  An encoder's runs leave
+        nodes on module borders that are worth moving alone: on 1000-node
+        LFR graphs at mixing 0.4 the rounds shorten the GCN's code by
+        0.3 % and bring its NMI against the planted groups from 0.867 to
+        0.900 (Infomap: 0.912).
     device : torch.device or str, optional
         ``"cuda"`` trains on the GPU (an error if there is none); default
         the CPU.
@@ -819,7 +881,7 @@ def cluster(
         An unknown ``encoder``, ``estimator`` or ``init``; ``max_modules``,
         ``epochs`` or ``hidden`` < 1; ``tau``, ``tau_final``, ``lr`` or
         ``init_strength`` not > 0; a ``markov_start`` not in (0, 1]; a ``skip``
-        < 0, or given with an encoder other than the GCN;
+        < 0, or given with an encoder other than the GCN; ``refine`` < 0;
         ``features`` without one row per node,
         or with ``encoder="logits"``;
         ``device="cuda"`` without a GPU; bad flow options.
@@ -846,7 +908,9 @@ def cluster(
     seed = check_seed(seed)
     init_strength = check_positive("init_strength", init_strength)
     starts = _markov_starts(markov_start, init)
+    splits = _split_times(split_time, init)
     skips = _skips(skip, encoder, init)
+    refine = check_count("refine", refine, minimum=0)
     device = _check_device(device)
 
     flow = infomap_py.compute_flow(G, **flow_options)
@@ -867,47 +931,52 @@ def cluster(
     tensors = flow_tensors(flow, device=device)
     adjacency = normalized_adjacency(flow, device=device) if encoder == "gcn" else None
 
-    def train(start: float, skip: float) -> tuple[float, int, Tensor, np.ndarray]:
+    def train(start: float, skip: float, held: bool) -> tuple[float, int, Tensor, np.ndarray]:
         """One run from the seed's weights, its Markov time from ``start``
-        (the GCN's skip weight ``skip``): the best hard codelength, its
+        (``held`` there, or rising to the whole), the GCN's skip weight
+        ``skip``: the best partition's codelength (at the full time), its
         epoch and memberships, the losses."""
         model = _encoder(encoder, n, adjacency, node_features, num_modules, hidden,
                          torch.Generator().manual_seed(seed), device, skip)
         noise = torch.Generator(device=device).manual_seed(seed)
-        optimizer = torch.optim.Adam(model.parameters(), lr=lr)
-        decay = (tau_final / tau) ** (1.0 / max(epochs - 1, 1))
-        schedule = _MarkovSchedule(start, epochs, num_modules)
-        history = np.empty(epochs)
-        best = (math.inf, -1, None)
-        for epoch in range(epochs):
-            logits = model()
-            if prior is not None:
-                logits = logits + prior
-            if estimator == "softmax":
-                S = torch.softmax(logits, dim=1)
-            else:
-                S = gumbel_softmax(logits, tau * decay ** epoch,
-                                   hard=estimator == "straight-through", generator=noise)
-            loss = _codelength(S, tensors, schedule.scale)
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-            history[epoch] = loss.item()
-            with torch.no_grad():
-                soft = torch.softmax(logits.detach(), dim=1)
-                hard = _partition_codelength(soft.argmax(dim=1), num_modules, tensors).item()
-                if hard < best[0]:
-                    best = (hard, epoch, soft)
-                if schedule.scale < 1.0:  # once at the full time it stays there
-                    schedule.step(epoch, soft.max(dim=1).values.mean().item())
-        return best[0], best[1], best[2], history
+        length, epoch, soft, history = _descend(
+            model, prior, _memberships(estimator, tau, tau_final, epochs, noise), tensors,
+            epochs, lr, _MarkovSchedule(start, epochs, num_modules, held=held))
+        if held:
+            length = _partition_codelength(soft.argmax(dim=1), num_modules, tensors).item()
+        return length, epoch, soft, history
 
-    runs = [train(start, weight) + (start, weight) for weight in skips for start in starts]
-    length, best_epoch, soft, history, start, weight = min(runs, key=lambda run: run[0])
+    def refined(length: float, soft: Tensor) -> tuple[float, Tensor, int]:
+        """``refine`` rounds from the partition of ``soft``: its codelength,
+        memberships and the rounds that shortened it."""
+        rounds = 0
+        while rounds < refine:
+            # Free logits restarted from the partition, a column per module
+            # (nodes move between modules; a new one of a lone node rarely pays).
+            kept = torch.unique(soft.argmax(dim=1), return_inverse=True)[1]
+            occupied = int(kept.max()) + 1
+            model = _Logits(n, occupied, torch.Generator().manual_seed(seed)).to(device)
+            shorter, _, moved, _ = _descend(
+                model, REFINE_STRENGTH * torch.nn.functional.one_hot(kept).to(torch.float64),
+                _memberships("softmax", tau, tau_final, REFINE_EPOCHS, None), tensors,
+                REFINE_EPOCHS, lr, _MarkovSchedule(1.0, REFINE_EPOCHS, occupied), latest=True)
+            if not shorter < length - REFINE_MIN_GAIN:
+                break
+            length, rounds = shorter, rounds + 1
+            soft = torch.nn.functional.pad(moved, (0, num_modules - occupied))
+        return length, soft, rounds
+
+    runs = []
+    for weight in skips:
+        for start, held in [(start, False) for start in starts] + [(t, True) for t in splits]:
+            length, best_epoch, soft, history = train(start, weight, held)
+            runs.append((*refined(length, soft), best_epoch, history, start, held, weight))
+    length, soft, rounds, best_epoch, history, start, held, weight = min(
+        runs, key=lambda run: run[0])
     one_module = torch.zeros(n, dtype=torch.int64, device=device)
     if _partition_codelength(one_module, num_modules, tensors).item() < length:
         # As Infomap: where no partition codes shorter than one module, one module.
-        best_epoch = -1
+        best_epoch, rounds = -1, 0
         soft = torch.nn.functional.one_hot(one_module, num_modules).to(torch.float64)
     labels = compact_labels(soft.argmax(dim=1).cpu().numpy())
     return SoftClustering(
@@ -917,9 +986,60 @@ def cluster(
         soft_codelength=_codelength(soft, tensors).item(),
         history=history,
         best_epoch=best_epoch,
-        markov_start=start,
+        markov_start=1.0 if held else start,
+        split_time=start if held else None,
         skip=weight,
+        refine_rounds=rounds,
     )
+
+
+def _memberships(estimator: str, tau: float, tau_final: float, epochs: int,
+                 noise: torch.Generator | None) -> Callable[[Tensor, int], Tensor]:
+    """Return the map from an epoch's logits to its memberships ``S``.
+
+    The Gumbel estimators' temperature falls geometrically from ``tau`` at
+    the first epoch to ``tau_final`` at the last; ``noise`` draws their noise.
+    """
+    if estimator == "softmax":
+        return lambda logits, epoch: torch.softmax(logits, dim=1)
+    decay = (tau_final / tau) ** (1.0 / max(epochs - 1, 1))
+    hard = estimator == "straight-through"
+    return lambda logits, epoch: gumbel_softmax(logits, tau * decay ** epoch, hard=hard,
+                                                generator=noise)
+
+
+def _descend(model: nn.Module, prior: Tensor | None,
+             memberships: Callable[[Tensor, int], Tensor], tensors: FlowTensors, epochs: int,
+             lr: float, schedule: _MarkovSchedule, *, latest: bool = False
+             ) -> tuple[float, int, Tensor, np.ndarray]:
+    """Train ``model`` (its logits plus ``prior``) with Adam down the soft codelength.
+
+    Returns the shortest hard codelength of an epoch's argmax partition (at
+    the Markov time the schedule ends at), that epoch (the first to reach it;
+    with ``latest`` the last, whose memberships have settled most), its
+    softmax memberships, and the loss of every epoch.
+    """
+    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    history = np.empty(epochs)
+    best: tuple[float, int, Any] = (math.inf, -1, None)
+    for epoch in range(epochs):
+        logits = model()
+        if prior is not None:
+            logits = logits + prior
+        loss = _codelength(memberships(logits, epoch), tensors, schedule.scale)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        history[epoch] = loss.item()
+        with torch.no_grad():
+            soft = torch.softmax(logits.detach(), dim=1)
+            hard = _partition_codelength(soft.argmax(dim=1), soft.shape[1], tensors,
+                                         schedule.final).item()
+            if hard < best[0] or latest and hard == best[0]:
+                best = (hard, epoch, soft)
+            if schedule.scale < 1.0:  # once at the full time it stays there
+                schedule.step(epoch, soft.max(dim=1).values.mean().item())
+    return best[0], best[1], best[2], history
 
 
 class _MarkovSchedule:
@@ -928,12 +1048,15 @@ class _MarkovSchedule:
     It starts at ``start`` and grows by a constant factor per epoch, to 1
     by half of the ``epochs``; it holds still while the memberships set
     into modules (:meth:`step`) once it is past :data:`HOLD_ABOVE`, and
-    grows on in the last quarter of the epochs whatever they do.
+    grows on in the last quarter of the epochs whatever they do.  A
+    ``held`` schedule stays at ``start`` (``final`` is the scale it ends at).
     """
 
-    def __init__(self, start: float, epochs: int, num_modules: int) -> None:
+    def __init__(self, start: float, epochs: int, num_modules: int, *,
+                 held: bool = False) -> None:
         self.scale = start
-        self.rate = (1.0 / start) ** (1.0 / max(1, epochs // 2))
+        self.final = start if held else 1.0
+        self.rate = 1.0 if held else (1.0 / start) ** (1.0 / max(1, epochs // 2))
         self.last_hold = (3 * epochs) // 4
         uniform = 1.0 / num_modules
         self.unsettled = uniform + SETTLING_START * (1.0 - uniform)
