@@ -9,8 +9,9 @@ modules and NMI against the known groups are printed:
 * ``soft logits`` / ``soft gcn``: ``neural.mapequation.cluster`` with free
   logits or a GCN (softmax estimator, ``--epochs`` epochs, its defaults:
   :math:`4\\lceil\\sqrt n\\rceil` module columns, one run from the full
-  Markov time and one from a tenth of it, the GCN each with skip weight 0
-  and 0.5, the shortest kept);
+  Markov time, one from a tenth of it and one held at half of it, the GCN
+  each with skip weight 0 and 0.5, every run's partition refined, the
+  shortest kept);
 * ``soft gcn -> infomap``: Infomap (one trial) started from the GCN's
   partition (``seed_infomap``);
 * ``infomap -> soft``: the soft optimizer started from Infomap's partition
@@ -186,8 +187,9 @@ def epoch_seconds(num_nodes: int, encoder: str, num_modules: int = 100, epochs: 
                   ) -> tuple[float, float]:
     """Return ``(seconds per epoch, peak RSS in MiB)`` of ``cluster`` on a planted
     partition of ``num_nodes`` nodes: the difference of a run of ``epochs + 1``
-    epochs and a run of 1, over ``epochs``, one run (one Markov-time schedule
-    and, for the GCN, one skip weight; the GCN's defaults run four)."""
+    epochs and a run of 1, over ``epochs``, one run (one Markov-time schedule,
+    no split run and no refinement, and for the GCN one skip weight; the
+    GCN's defaults run six)."""
     from infomap_py.network import Network
     from neural import mapequation
 
@@ -198,7 +200,7 @@ def epoch_seconds(num_nodes: int, encoder: str, num_modules: int = 100, epochs: 
     for count in (1, epochs + 1):
         started = time.perf_counter()
         mapequation.cluster(network, encoder=encoder, max_modules=num_modules, epochs=count,
-                            hidden=32, markov_start=1.0,
+                            hidden=32, markov_start=1.0, split_time=(), refine=0,
                             **({"skip": 0.0} if encoder == "gcn" else {}))
         times.append(time.perf_counter() - started)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
