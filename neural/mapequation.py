@@ -111,11 +111,12 @@ DEFAULT_MARKOV_STARTS = (1.0, 0.1)
 #: both (``benchmarks/RESULTS.md``).
 DEFAULT_GCN_SKIPS = (0.0, 0.5)
 
-#: :func:`cluster` refines the partition it keeps in rounds of at most this
+#: :func:`cluster` refines every run's partition in rounds, at most this
 #: many (``refine``): each round restarts free logits from that partition,
 #: at :data:`REFINE_STRENGTH`, descends :data:`REFINE_EPOCHS` epochs and
 #: keeps what codes shorter; the rounds stop when one gains nothing.  On
-#: 1000-node LFR graphs at mixing 0.4 the GCN's partition took 2-8 rounds.
+#: 1000-node LFR graphs at mixing 0.4 the GCN's kept run took 2-8 rounds,
+#: on 5000-node graphs at mixing 0.5 the held run 8-13.
 DEFAULT_REFINE_ROUNDS = 20
 
 #: The weight of the kept partition in the logits a refinement round starts
@@ -862,8 +863,9 @@ def cluster(
         larger ones, as Infomap merges its modules bottom-up.  Default
         :data:`DEFAULT_SPLIT_TIMES` (half the time); with ``init="infomap"``
         none.  On 1000-node LFR graphs at mixing 0.4 and 5000-node graphs
-        at 0.5 this run codes within 0.2 % of Infomap where the others stay
-        0.2-1.4 % above it (``benchmarks/RESULTS.md``).
+        at 0.5 this run, refined, codes 0.01 % and 0.14 % above Infomap on
+        average, where the other runs, refined, stay 0.14 % and 1.34 %
+        above it (``benchmarks/RESULTS.md``).
     refine : int, default 20
         At most this many refinement rounds (:data:`DEFAULT_REFINE_ROUNDS`;
         0: none).  Each starts free logits, a column per module of the
