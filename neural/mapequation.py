@@ -898,8 +898,9 @@ def cluster(
     InfomapArgumentError
         An unknown ``encoder``, ``estimator`` or ``init``; ``max_modules``,
         ``epochs`` or ``hidden`` < 1; ``tau``, ``tau_final``, ``lr`` or
-        ``init_strength`` not > 0; a ``markov_start`` not in (0, 1]; a ``skip``
-        < 0, or given with an encoder other than the GCN; ``refine`` < 0;
+        ``init_strength`` not > 0; a ``markov_start`` or ``split_time`` not
+        in (0, 1]; a ``skip`` < 0, or given with an encoder other than the
+        GCN; ``refine`` < 0;
         ``features`` without one row per node,
         or with ``encoder="logits"``;
         ``device="cuda"`` without a GPU; bad flow options.
@@ -984,13 +985,14 @@ def cluster(
             soft = torch.nn.functional.pad(moved, (0, num_modules - occupied))
         return length, soft, rounds
 
-    runs = []
+    shortest: tuple | None = None  # the shortest run so far; the others' memberships are let go
     for weight in skips:
         for start, held in [(start, False) for start in starts] + [(t, True) for t in splits]:
             length, best_epoch, soft, history = train(start, weight, held)
-            runs.append((*refined(length, soft), best_epoch, history, start, held, weight))
-    length, soft, rounds, best_epoch, history, start, held, weight = min(
-        runs, key=lambda run: run[0])
+            run = (*refined(length, soft), best_epoch, history, start, held, weight)
+            if shortest is None or run[0] < shortest[0]:
+                shortest = run
+    length, soft, rounds, best_epoch, history, start, held, weight = shortest
     one_module = torch.zeros(n, dtype=torch.int64, device=device)
     if _partition_codelength(one_module, num_modules, tensors).item() < length:
         # As Infomap: where no partition codes shorter than one module, one module.
