@@ -974,6 +974,8 @@ def cluster(
             # (nodes move between modules; a new one of a lone node rarely pays).
             kept = torch.unique(soft.argmax(dim=1), return_inverse=True)[1]
             occupied = int(kept.max()) + 1
+            if occupied == 1:  # one module (a collapsed run): no node can move
+                break
             model = _Logits(n, occupied, torch.Generator().manual_seed(seed)).to(device)
             shorter, _, moved, _ = _descend(
                 model, REFINE_STRENGTH * torch.nn.functional.one_hot(kept).to(torch.float64),
